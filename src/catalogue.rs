@@ -1,0 +1,270 @@
+//! The cost catalogue (*kostencatalogus*): standard unit costs with yearly prices.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::money::Money;
+use crate::stream::StreamCode;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("Een prijs kan niet negatief zijn.")]
+    NegativePrice,
+    #[error("De prijsperiode eindigt vóór ze begint.")]
+    InvertedPeriod,
+    #[error("De prijsperiode vanaf {0} overlapt met een andere prijs van dit item.")]
+    OverlappingPeriod(NaiveDate),
+    #[error("Vul een code en een naam in voor het catalogusitem.")]
+    MissingName,
+}
+
+/// How a unit price accrues over time.
+///
+/// Recurring units convert to a monthly amount: per day × 365/12, per week ×
+/// 52/12, per month × 1, per year ÷ 12. For per hour and per session the line's
+/// quantity is the number of hours or sessions *per month*. A one-off amount
+/// counts once, in its start month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Unit {
+    OneOff,
+    PerDay,
+    PerWeek,
+    PerMonth,
+    PerYear,
+    PerHour,
+    PerSession,
+}
+
+impl Unit {
+    pub const ALL: [Unit; 7] = [
+        Unit::OneOff,
+        Unit::PerDay,
+        Unit::PerWeek,
+        Unit::PerMonth,
+        Unit::PerYear,
+        Unit::PerHour,
+        Unit::PerSession,
+    ];
+
+    /// The monthly conversion as an exact fraction (numerator, denominator), or
+    /// `None` for a one-off amount.
+    pub fn monthly_fraction(self) -> Option<(i64, i64)> {
+        match self {
+            Unit::OneOff => None,
+            Unit::PerDay => Some((365, 12)),
+            Unit::PerWeek => Some((52, 12)),
+            Unit::PerMonth | Unit::PerHour | Unit::PerSession => Some((1, 1)),
+            Unit::PerYear => Some((1, 12)),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Unit::OneOff => "one_off",
+            Unit::PerDay => "day",
+            Unit::PerWeek => "week",
+            Unit::PerMonth => "month",
+            Unit::PerYear => "year",
+            Unit::PerHour => "hour",
+            Unit::PerSession => "session",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Unit> {
+        Unit::ALL.into_iter().find(|u| u.code() == code)
+    }
+
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Unit::OneOff => "eenmalig",
+            Unit::PerDay => "per dag",
+            Unit::PerWeek => "per week",
+            Unit::PerMonth => "per maand",
+            Unit::PerYear => "per jaar",
+            Unit::PerHour => "per uur (aantal per maand)",
+            Unit::PerSession => "per keer (aantal per maand)",
+        }
+    }
+
+    /// Maps the unit column of the sourced catalogue (`per etmaal`, `per kind per
+    /// jaar`, `per uitzetting`, …) to a unit.
+    pub fn from_dutch_label(label: &str) -> Option<Unit> {
+        let l = label.trim().to_lowercase();
+        if l.is_empty() {
+            return None;
+        }
+        if l.ends_with("per jaar") {
+            return Some(Unit::PerYear);
+        }
+        Some(match l.as_str() {
+            "per dag" | "per etmaal" | "per nacht" => Unit::PerDay,
+            "per week" => Unit::PerWeek,
+            "per maand" => Unit::PerMonth,
+            "per uur" => Unit::PerHour,
+            "per dagdeel" | "per consult" | "per visite" | "per rit" | "per bezoek"
+            | "per keer" => Unit::PerSession,
+            _ => Unit::OneOff,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PricePeriod {
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub price: Money,
+}
+
+impl PricePeriod {
+    pub fn new(
+        valid_from: NaiveDate,
+        valid_to: Option<NaiveDate>,
+        price: Money,
+    ) -> Result<PricePeriod, CatalogueError> {
+        if price.is_negative() {
+            return Err(CatalogueError::NegativePrice);
+        }
+        if valid_to.is_some_and(|to| to < valid_from) {
+            return Err(CatalogueError::InvertedPeriod);
+        }
+        Ok(PricePeriod {
+            valid_from,
+            valid_to,
+            price,
+        })
+    }
+
+    fn covers(&self, date: NaiveDate) -> bool {
+        self.valid_from <= date && self.valid_to.is_none_or(|to| date <= to)
+    }
+
+    fn overlaps(&self, other: &PricePeriod) -> bool {
+        let ends_before =
+            |a: &PricePeriod, b: &PricePeriod| a.valid_to.is_some_and(|to| to < b.valid_from);
+        !(ends_before(self, other) || ends_before(other, self))
+    }
+}
+
+/// A standard cost with its prices over time. Prices never overlap, so the
+/// price on a date is unambiguous; a canvas keeps the price it was calculated with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueItem {
+    pub code: String,
+    pub name: String,
+    pub unit: Unit,
+    pub stream: StreamCode,
+    prices: Vec<PricePeriod>,
+}
+
+impl CatalogueItem {
+    pub fn new(
+        code: &str,
+        name: &str,
+        unit: Unit,
+        stream: StreamCode,
+        prices: Vec<PricePeriod>,
+    ) -> Result<CatalogueItem, CatalogueError> {
+        if code.trim().is_empty() || name.trim().is_empty() {
+            return Err(CatalogueError::MissingName);
+        }
+        let mut item = CatalogueItem {
+            code: code.trim().to_string(),
+            name: name.trim().to_string(),
+            unit,
+            stream,
+            prices: Vec::new(),
+        };
+        for p in prices {
+            item.add_price(p)?;
+        }
+        Ok(item)
+    }
+
+    /// Adds a price period (e.g. next year's price); refuses overlaps.
+    pub fn add_price(&mut self, period: PricePeriod) -> Result<(), CatalogueError> {
+        if self.prices.iter().any(|p| p.overlaps(&period)) {
+            return Err(CatalogueError::OverlappingPeriod(period.valid_from));
+        }
+        self.prices.push(period);
+        self.prices.sort_by_key(|p| p.valid_from);
+        Ok(())
+    }
+
+    pub fn prices(&self) -> &[PricePeriod] {
+        &self.prices
+    }
+
+    /// The price on `date`, if any; an item without a price is inactive.
+    pub fn price_on(&self, date: NaiveDate) -> Option<Money> {
+        self.prices.iter().find(|p| p.covers(date)).map(|p| p.price)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, 1, 1).expect("date")
+    }
+    fn end(y: i32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, 12, 31)
+    }
+
+    #[test]
+    fn price_on_a_date_comes_from_the_period_covering_it() {
+        let p25 = PricePeriod::new(d(2025), end(2025), Money::from_cents(140_150).expect("m"))
+            .expect("p");
+        let p26 =
+            PricePeriod::new(d(2026), None, Money::from_cents(145_000).expect("m")).expect("p");
+        let item = CatalogueItem::new(
+            "PW-01",
+            "Bijstand",
+            Unit::PerMonth,
+            StreamCode::PARTICIPATIEWET,
+            vec![p26, p25],
+        )
+        .expect("item");
+        assert_eq!(item.price_on(d(2025)).map(Money::cents), Some(140_150));
+        assert_eq!(item.price_on(d(2030)).map(Money::cents), Some(145_000));
+        assert_eq!(item.price_on(d(2020)), None);
+    }
+
+    #[test]
+    fn overlapping_prices_and_negative_prices_are_refused() {
+        let p = PricePeriod::new(d(2025), None, Money::ZERO).expect("p");
+        let mut item =
+            CatalogueItem::new("X", "X", Unit::OneOff, StreamCode::WMO, vec![p]).expect("item");
+        let overlapping = PricePeriod::new(d(2026), end(2026), Money::ZERO).expect("p");
+        assert_eq!(
+            item.add_price(overlapping),
+            Err(CatalogueError::OverlappingPeriod(d(2026)))
+        );
+        assert_eq!(
+            PricePeriod::new(d(2025), None, Money::from_cents(-1).expect("m")),
+            Err(CatalogueError::NegativePrice)
+        );
+        assert_eq!(
+            PricePeriod::new(d(2025), end(2024), Money::ZERO),
+            Err(CatalogueError::InvertedPeriod)
+        );
+    }
+
+    #[test]
+    fn catalogue_labels_map_to_units() {
+        assert_eq!(Unit::from_dutch_label("per etmaal"), Some(Unit::PerDay));
+        assert_eq!(
+            Unit::from_dutch_label("per kind per jaar"),
+            Some(Unit::PerYear)
+        );
+        assert_eq!(Unit::from_dutch_label("per uitzetting"), Some(Unit::OneOff));
+        assert_eq!(
+            Unit::from_dutch_label("per consult"),
+            Some(Unit::PerSession)
+        );
+        assert_eq!(Unit::from_dutch_label(""), None);
+        for unit in Unit::ALL {
+            assert_eq!(Unit::from_code(unit.code()), Some(unit));
+        }
+    }
+}

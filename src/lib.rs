@@ -1,0 +1,23 @@
+//! Doorbraak's domain core: every rule of the Doorbraakmethode, pure.
+//!
+//! No IO, no async, no clock, no web: time is an argument and amounts are
+//! [`rust_decimal`] through [`money::Money`]. The same code runs on the server
+//! and, compiled to wasm32, in the browser for the live return calculation.
+#![deny(clippy::float_arithmetic, clippy::unwrap_used)]
+
+pub mod accrual;
+pub mod bsn;
+pub mod canvas;
+pub mod catalogue;
+pub mod chargeback;
+pub mod ledger;
+pub mod lifecycle;
+pub mod mandate;
+pub mod money;
+pub mod returns;
+pub mod roles;
+pub mod stream;
+
+pub use money::{Money, Percentage};
+pub use roles::{Role, RoleSet};
+pub use stream::StreamCode;

@@ -1,0 +1,532 @@
+//! The case lifecycle: draft → submitted → approved | rejected | returned →
+//! in progress → settled → charged back → evaluated → closed, plus the flag
+//! "waiting for an external party". Every transition names the role it needs
+//! and the checks it makes; an illegal one is a typed error saying why.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::mandate::{MandateError, MandateTable};
+use crate::money::Money;
+use crate::roles::{Role, RoleSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Status {
+    Draft,
+    Submitted,
+    Approved,
+    Rejected,
+    Returned,
+    InProgress,
+    Settled,
+    ChargedBack,
+    Evaluated,
+    Closed,
+}
+
+impl Status {
+    pub const ALL: [Status; 10] = [
+        Status::Draft,
+        Status::Submitted,
+        Status::Approved,
+        Status::Rejected,
+        Status::Returned,
+        Status::InProgress,
+        Status::Settled,
+        Status::ChargedBack,
+        Status::Evaluated,
+        Status::Closed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+            Status::Returned => "returned",
+            Status::InProgress => "in_progress",
+            Status::Settled => "settled",
+            Status::ChargedBack => "charged_back",
+            Status::Evaluated => "evaluated",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Status::Draft => "Concept",
+            Status::Submitted => "Ingediend",
+            Status::Approved => "Goedgekeurd",
+            Status::Rejected => "Afgewezen",
+            Status::Returned => "Teruggestuurd voor aanpassing",
+            Status::InProgress => "In uitvoering",
+            Status::Settled => "Afgerekend",
+            Status::ChargedBack => "Teruggeboekt",
+            Status::Evaluated => "Geëvalueerd",
+            Status::Closed => "Afgesloten",
+        }
+    }
+
+    /// Whether the fund holds money for the case in this status.
+    pub fn has_hold(self) -> bool {
+        matches!(self, Status::Approved | Status::InProgress)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label_nl())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    Submit,
+    Approve,
+    Reject,
+    Return,
+    /// Start a new canvas version after "returned".
+    Revise,
+    RegisterPayment {
+        amount: Money,
+    },
+    Settle,
+    ChargeBack,
+    /// Undo a chargeback (a reversal run); the case can be charged back again.
+    ReverseChargeBack,
+    Evaluate,
+    Close,
+    SetWaiting {
+        waiting: bool,
+    },
+}
+
+impl Action {
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Action::Submit => "indienen",
+            Action::Approve => "goedkeuren",
+            Action::Reject => "afwijzen",
+            Action::Return => "terugsturen",
+            Action::Revise => "herzien",
+            Action::RegisterPayment { .. } => "betaling registreren",
+            Action::Settle => "afrekenen",
+            Action::ChargeBack => "terugboeken",
+            Action::ReverseChargeBack => "terugboeking corrigeren",
+            Action::Evaluate => "evalueren",
+            Action::Close => "afsluiten",
+            Action::SetWaiting { .. } => "wachten op externe partij aangeven",
+        }
+    }
+
+    /// The role the action needs.
+    pub fn role(self) -> Role {
+        match self {
+            Action::Submit | Action::Revise | Action::Evaluate | Action::SetWaiting { .. } => {
+                Role::Professional
+            }
+            Action::Approve | Action::Reject | Action::Return => Role::Approver,
+            Action::RegisterPayment { .. }
+            | Action::Settle
+            | Action::ChargeBack
+            | Action::ReverseChargeBack
+            | Action::Close => Role::Backoffice,
+        }
+    }
+
+    /// Whether the action is a decision that needs a reason.
+    pub fn needs_reason(self) -> bool {
+        matches!(
+            self,
+            Action::Approve
+                | Action::Reject
+                | Action::Return
+                | Action::SetWaiting { waiting: true }
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LifecycleError {
+    #[error("U kunt niet {action}: daarvoor is de rol {role} nodig.")]
+    RoleRequired { action: &'static str, role: Role },
+    #[error("Een casus met status '{status}' kan niet worden {action}.", action = past_participle(*.action))]
+    NotAllowed { action: Action, status: Status },
+    #[error("U kunt uw eigen canvas niet beoordelen.")]
+    OwnCanvas,
+    #[error("Geef een reden op.")]
+    ReasonRequired,
+    #[error(transparent)]
+    Mandate(#[from] MandateError),
+    #[error("U heeft geen mandaat om canvassen te beoordelen.")]
+    NoMandate,
+    #[error("Deze betaling ({amount}) is hoger dan wat er nog gereserveerd is ({remaining}).")]
+    PaymentExceedsHold { amount: Money, remaining: Money },
+    #[error("Een betaling moet groter dan nul zijn.")]
+    PaymentNotPositive,
+    #[error(
+        "Er is meer betaald ({paid}) dan gereserveerd ({held}); corrigeer eerst de betalingen."
+    )]
+    PaidMoreThanHeld { paid: Money, held: Money },
+    #[error("De casus wacht al niet op een externe partij.")]
+    NotWaiting,
+}
+
+fn past_participle(action: Action) -> &'static str {
+    match action {
+        Action::Submit => "ingediend",
+        Action::Approve => "goedgekeurd",
+        Action::Reject => "afgewezen",
+        Action::Return => "teruggestuurd",
+        Action::Revise => "herzien",
+        Action::RegisterPayment { .. } => "betaald",
+        Action::Settle => "afgerekend",
+        Action::ChargeBack => "teruggeboekt",
+        Action::ReverseChargeBack => "teruggezet naar afgerekend",
+        Action::Evaluate => "geëvalueerd",
+        Action::Close => "afgesloten",
+        Action::SetWaiting { .. } => "op wachten gezet",
+    }
+}
+
+/// Who acts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: i64,
+    pub roles: RoleSet,
+    /// The approver's mandate level code, if any.
+    pub mandate_level: Option<String>,
+}
+
+/// What the decision needs to know of the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFacts {
+    pub status: Status,
+    pub author_id: i64,
+    /// The amount the canvas requests (the investment).
+    pub requested: Money,
+    /// The hold placed on approval.
+    pub held: Money,
+    /// The sum of payments so far.
+    pub paid: Money,
+    pub waiting_for_external: bool,
+}
+
+/// The outcome of a permitted action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub next: Status,
+    pub waiting_for_external: bool,
+}
+
+/// Decides whether `actor` may take `action` on a case, and what follows.
+/// The canvas's own completeness is checked by `Canvas::check_submittable`;
+/// the fund's room by the ledger.
+pub fn decide(
+    action: Action,
+    actor: &Actor,
+    case: &CaseFacts,
+    reason: Option<&str>,
+    mandates: &MandateTable,
+) -> Result<Decision, LifecycleError> {
+    let role = action.role();
+    if !actor.roles.has(role) {
+        return Err(LifecycleError::RoleRequired {
+            action: action.label_nl(),
+            role,
+        });
+    }
+    if action.needs_reason() && reason.is_none_or(|r| r.trim().is_empty()) {
+        return Err(LifecycleError::ReasonRequired);
+    }
+    let not_allowed = Err(LifecycleError::NotAllowed {
+        action,
+        status: case.status,
+    });
+    let keep_flag = case.waiting_for_external;
+    let to = |next: Status| {
+        Ok(Decision {
+            next,
+            waiting_for_external: keep_flag,
+        })
+    };
+    use Status::*;
+    match (action, case.status) {
+        (Action::Submit, Draft) => to(Submitted),
+        (Action::Approve | Action::Reject | Action::Return, Submitted) => {
+            if actor.user_id == case.author_id {
+                return Err(LifecycleError::OwnCanvas);
+            }
+            let level = actor
+                .mandate_level
+                .as_deref()
+                .ok_or(LifecycleError::NoMandate)?;
+            mandates.check(level, case.requested)?;
+            to(match action {
+                Action::Approve => Approved,
+                Action::Reject => Rejected,
+                _ => Returned,
+            })
+        }
+        (Action::Revise, Returned) => to(Draft),
+        (Action::RegisterPayment { amount }, Approved | InProgress) => {
+            if !amount.is_positive() {
+                return Err(LifecycleError::PaymentNotPositive);
+            }
+            let remaining = case.held.checked_sub(case.paid).unwrap_or(Money::ZERO);
+            if amount > remaining {
+                return Err(LifecycleError::PaymentExceedsHold { amount, remaining });
+            }
+            to(InProgress)
+        }
+        (Action::Settle, Approved | InProgress) => {
+            if case.paid > case.held {
+                return Err(LifecycleError::PaidMoreThanHeld {
+                    paid: case.paid,
+                    held: case.held,
+                });
+            }
+            to(Settled)
+        }
+        (Action::ChargeBack, Settled) => to(ChargedBack),
+        (Action::ReverseChargeBack, ChargedBack) => to(Settled),
+        (Action::Evaluate, ChargedBack) => to(Evaluated),
+        (Action::Close, Evaluated | Rejected) => Ok(Decision {
+            next: Closed,
+            waiting_for_external: false,
+        }),
+        (Action::SetWaiting { waiting }, Approved | InProgress | Settled | ChargedBack) => {
+            if !waiting && !case.waiting_for_external {
+                return Err(LifecycleError::NotWaiting);
+            }
+            Ok(Decision {
+                next: case.status,
+                waiting_for_external: waiting,
+            })
+        }
+        _ => not_allowed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn euros(e: i64) -> Money {
+        Money::from_euros(e).expect("m")
+    }
+
+    fn actor(id: i64, roles: &[Role], level: Option<&str>) -> Actor {
+        Actor {
+            user_id: id,
+            roles: RoleSet::of(roles),
+            mandate_level: level.map(str::to_string),
+        }
+    }
+
+    fn case(status: Status) -> CaseFacts {
+        CaseFacts {
+            status,
+            author_id: 1,
+            requested: euros(2_000),
+            held: euros(2_000),
+            paid: Money::ZERO,
+            waiting_for_external: false,
+        }
+    }
+
+    fn go(
+        action: Action,
+        who: &Actor,
+        c: &CaseFacts,
+        reason: Option<&str>,
+    ) -> Result<Status, LifecycleError> {
+        decide(action, who, c, reason, &MandateTable::dutch_default()).map(|d| d.next)
+    }
+
+    #[test]
+    fn the_happy_path_runs_from_draft_to_closed() {
+        let prof = actor(1, &[Role::Professional], None);
+        let lead = actor(2, &[Role::Approver], Some("teamleider"));
+        let back = actor(3, &[Role::Backoffice], None);
+        assert_eq!(
+            go(Action::Submit, &prof, &case(Status::Draft), None),
+            Ok(Status::Submitted)
+        );
+        assert_eq!(
+            go(
+                Action::Approve,
+                &lead,
+                &case(Status::Submitted),
+                Some("Akkoord")
+            ),
+            Ok(Status::Approved)
+        );
+        let pay = Action::RegisterPayment { amount: euros(500) };
+        assert_eq!(
+            go(pay, &back, &case(Status::Approved), None),
+            Ok(Status::InProgress)
+        );
+        assert_eq!(
+            go(Action::Settle, &back, &case(Status::InProgress), None),
+            Ok(Status::Settled)
+        );
+        assert_eq!(
+            go(Action::ChargeBack, &back, &case(Status::Settled), None),
+            Ok(Status::ChargedBack)
+        );
+        assert_eq!(
+            go(Action::Evaluate, &prof, &case(Status::ChargedBack), None),
+            Ok(Status::Evaluated)
+        );
+        assert_eq!(
+            go(Action::Close, &back, &case(Status::Evaluated), None),
+            Ok(Status::Closed)
+        );
+    }
+
+    #[test]
+    fn nobody_approves_their_own_canvas() {
+        let both = actor(1, &[Role::Professional, Role::Approver], Some("manager"));
+        assert_eq!(
+            go(Action::Approve, &both, &case(Status::Submitted), Some("ok")),
+            Err(LifecycleError::OwnCanvas)
+        );
+    }
+
+    #[test]
+    fn decisions_need_a_reason_a_role_and_a_mandate() {
+        let lead = actor(2, &[Role::Approver], Some("teamleider"));
+        assert_eq!(
+            go(Action::Reject, &lead, &case(Status::Submitted), Some("  ")),
+            Err(LifecycleError::ReasonRequired)
+        );
+        let prof = actor(2, &[Role::Professional], None);
+        assert!(matches!(
+            go(Action::Approve, &prof, &case(Status::Submitted), Some("x")),
+            Err(LifecycleError::RoleRequired { .. })
+        ));
+        let mut big = case(Status::Submitted);
+        big.requested = euros(5_000);
+        assert!(matches!(
+            go(Action::Approve, &lead, &big, Some("x")),
+            Err(LifecycleError::Mandate(MandateError::OutsideMandate { .. }))
+        ));
+        let no_level = actor(2, &[Role::Approver], None);
+        assert_eq!(
+            go(
+                Action::Return,
+                &no_level,
+                &case(Status::Submitted),
+                Some("x")
+            ),
+            Err(LifecycleError::NoMandate)
+        );
+    }
+
+    #[test]
+    fn no_skipping_steps() {
+        let back = actor(3, &[Role::Backoffice], None);
+        assert_eq!(
+            go(Action::ChargeBack, &back, &case(Status::InProgress), None),
+            Err(LifecycleError::NotAllowed {
+                action: Action::ChargeBack,
+                status: Status::InProgress
+            })
+        );
+        let prof = actor(1, &[Role::Professional], None);
+        assert!(matches!(
+            go(Action::Submit, &prof, &case(Status::Approved), None),
+            Err(LifecycleError::NotAllowed { .. })
+        ));
+        let msg = go(Action::ChargeBack, &back, &case(Status::Draft), None)
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            msg.as_deref(),
+            Some("Een casus met status 'Concept' kan niet worden teruggeboekt.")
+        );
+    }
+
+    #[test]
+    fn payments_stay_within_the_hold_and_settling_checks_it() {
+        let back = actor(3, &[Role::Backoffice], None);
+        let mut c = case(Status::InProgress);
+        c.paid = euros(1_800);
+        assert!(matches!(
+            go(
+                Action::RegisterPayment { amount: euros(300) },
+                &back,
+                &c,
+                None
+            ),
+            Err(LifecycleError::PaymentExceedsHold { .. })
+        ));
+        assert_eq!(
+            go(
+                Action::RegisterPayment {
+                    amount: Money::ZERO
+                },
+                &back,
+                &c,
+                None
+            ),
+            Err(LifecycleError::PaymentNotPositive)
+        );
+        c.paid = euros(2_100);
+        assert!(matches!(
+            go(Action::Settle, &back, &c, None),
+            Err(LifecycleError::PaidMoreThanHeld { .. })
+        ));
+    }
+
+    #[test]
+    fn the_waiting_flag_needs_a_note_and_keeps_the_status() {
+        let prof = actor(1, &[Role::Professional], None);
+        let d = decide(
+            Action::SetWaiting { waiting: true },
+            &prof,
+            &case(Status::InProgress),
+            Some("Wacht op corporatie"),
+            &MandateTable::dutch_default(),
+        );
+        assert_eq!(
+            d,
+            Ok(Decision {
+                next: Status::InProgress,
+                waiting_for_external: true
+            })
+        );
+        assert_eq!(
+            go(
+                Action::SetWaiting { waiting: true },
+                &prof,
+                &case(Status::InProgress),
+                None
+            ),
+            Err(LifecycleError::ReasonRequired)
+        );
+        assert_eq!(
+            go(
+                Action::SetWaiting { waiting: false },
+                &prof,
+                &case(Status::InProgress),
+                None
+            ),
+            Err(LifecycleError::NotWaiting)
+        );
+    }
+
+    #[test]
+    fn status_codes_round_trip() {
+        for s in Status::ALL {
+            assert_eq!(Status::from_code(s.code()), Some(s));
+        }
+    }
+}

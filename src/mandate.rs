@@ -1,0 +1,191 @@
+//! Mandates: approver levels with amount limits. The limits are configuration.
+
+use serde::{Deserialize, Serialize};
+
+use crate::money::Money;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MandateError {
+    #[error("Er is minstens één mandaatniveau nodig.")]
+    Empty,
+    #[error("De mandaatgrenzen moeten oplopen (bij '{0}').")]
+    NotIncreasing(String),
+    #[error("Een mandaatgrens moet groter dan nul zijn (bij '{0}').")]
+    NotPositive(String),
+    #[error("Alleen het hoogste mandaatniveau mag onbeperkt zijn.")]
+    UnlimitedNotLast,
+    #[error("Onbekend mandaatniveau '{0}'.")]
+    UnknownLevel(String),
+    #[error("Een mandaatniveau heeft een code en een naam nodig.")]
+    MissingName,
+    #[error("Het mandaatniveau '{0}' komt twee keer voor.")]
+    Duplicate(String),
+    #[error("{amount} valt buiten uw mandaat ({level}: tot en met {limit}).")]
+    OutsideMandate {
+        amount: Money,
+        level: String,
+        limit: Money,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MandateLevel {
+    pub code: String,
+    pub name: String,
+    /// The highest amount this level may approve; `None` is unlimited.
+    pub limit: Option<Money>,
+}
+
+/// Levels ordered by limit, lowest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<MandateLevel>", into = "Vec<MandateLevel>")]
+pub struct MandateTable(Vec<MandateLevel>);
+
+impl MandateTable {
+    pub fn new(levels: Vec<MandateLevel>) -> Result<MandateTable, MandateError> {
+        if levels.is_empty() {
+            return Err(MandateError::Empty);
+        }
+        let mut previous: Option<Money> = None;
+        for (i, level) in levels.iter().enumerate() {
+            if level.code.trim().is_empty() || level.name.trim().is_empty() {
+                return Err(MandateError::MissingName);
+            }
+            if levels[..i].iter().any(|l| l.code == level.code) {
+                return Err(MandateError::Duplicate(level.code.clone()));
+            }
+            match level.limit {
+                None if i + 1 != levels.len() => return Err(MandateError::UnlimitedNotLast),
+                None => {}
+                Some(limit) if !limit.is_positive() => {
+                    return Err(MandateError::NotPositive(level.name.clone()));
+                }
+                Some(limit) if previous.is_some_and(|p| limit <= p) => {
+                    return Err(MandateError::NotIncreasing(level.name.clone()));
+                }
+                Some(limit) => previous = Some(limit),
+            }
+        }
+        Ok(MandateTable(levels))
+    }
+
+    /// Up to € 2.500 team lead, up to € 10.000 project leader, above that the manager.
+    pub fn dutch_default() -> MandateTable {
+        let level = |code: &str, name: &str, euros: Option<i64>| MandateLevel {
+            code: code.to_string(),
+            name: name.to_string(),
+            limit: euros.and_then(|e| Money::from_euros(e).ok()),
+        };
+        MandateTable(vec![
+            level("teamleider", "Teamleider", Some(2_500)),
+            level("projectleider", "Projectleider", Some(10_000)),
+            level("manager", "Manager", None),
+        ])
+    }
+
+    pub fn levels(&self) -> &[MandateLevel] {
+        &self.0
+    }
+
+    pub fn level(&self, code: &str) -> Result<&MandateLevel, MandateError> {
+        self.0
+            .iter()
+            .find(|l| l.code == code)
+            .ok_or_else(|| MandateError::UnknownLevel(code.to_string()))
+    }
+
+    /// The lowest level that may approve `amount`, if any.
+    pub fn required_level(&self, amount: Money) -> Option<&MandateLevel> {
+        self.0
+            .iter()
+            .find(|l| l.limit.is_none_or(|limit| amount <= limit))
+    }
+
+    /// Whether a holder of `level_code` may decide on `amount`.
+    pub fn check(&self, level_code: &str, amount: Money) -> Result<(), MandateError> {
+        let level = self.level(level_code)?;
+        match level.limit {
+            Some(limit) if amount > limit => Err(MandateError::OutsideMandate {
+                amount,
+                level: level.name.clone(),
+                limit,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl TryFrom<Vec<MandateLevel>> for MandateTable {
+    type Error = MandateError;
+    fn try_from(value: Vec<MandateLevel>) -> Result<Self, Self::Error> {
+        MandateTable::new(value)
+    }
+}
+
+impl From<MandateTable> for Vec<MandateLevel> {
+    fn from(value: MandateTable) -> Self {
+        value.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn euros(e: i64) -> Money {
+        Money::from_euros(e).expect("m")
+    }
+
+    #[test]
+    fn the_default_tiers_decide_by_amount() {
+        let t = MandateTable::dutch_default();
+        assert_eq!(
+            t.required_level(euros(2_500)).map(|l| l.code.as_str()),
+            Some("teamleider")
+        );
+        assert_eq!(
+            t.required_level(euros(2_501)).map(|l| l.code.as_str()),
+            Some("projectleider")
+        );
+        assert_eq!(
+            t.required_level(euros(1_000_000)).map(|l| l.code.as_str()),
+            Some("manager")
+        );
+        assert!(t.check("teamleider", euros(2_500)).is_ok());
+        assert!(matches!(
+            t.check("teamleider", euros(3_000)),
+            Err(MandateError::OutsideMandate { .. })
+        ));
+        assert!(t.check("manager", euros(3_000_000)).is_ok());
+        assert!(matches!(
+            t.check("koning", euros(1)),
+            Err(MandateError::UnknownLevel(_))
+        ));
+    }
+
+    #[test]
+    fn limits_must_increase_and_only_the_last_may_be_unlimited() {
+        let lvl = |c: &str, l: Option<i64>| MandateLevel {
+            code: c.into(),
+            name: c.into(),
+            limit: l.map(euros),
+        };
+        assert_eq!(MandateTable::new(vec![]), Err(MandateError::Empty));
+        assert!(matches!(
+            MandateTable::new(vec![lvl("a", Some(10)), lvl("b", Some(5))]),
+            Err(MandateError::NotIncreasing(_))
+        ));
+        assert_eq!(
+            MandateTable::new(vec![lvl("a", None), lvl("b", Some(5))]),
+            Err(MandateError::UnlimitedNotLast)
+        );
+        assert!(matches!(
+            MandateTable::new(vec![lvl("a", Some(0))]),
+            Err(MandateError::NotPositive(_))
+        ));
+        assert!(matches!(
+            MandateTable::new(vec![lvl("a", Some(1)), lvl("a", None)]),
+            Err(MandateError::Duplicate(_))
+        ));
+    }
+}

@@ -1,0 +1,384 @@
+//! Financing streams (*financieringsstromen*) and agreements with external payers.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::money::{Money, Percentage};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StreamError {
+    #[error("Ongeldige code voor een financieringsstroom: '{0}' (1 tot 15 letters, cijfers of _).")]
+    InvalidCode(String),
+    #[error("Onbekende financieringsstroom: {0}.")]
+    Unknown(StreamCode),
+    #[error("De financieringsstroom {0} komt twee keer voor.")]
+    Duplicate(StreamCode),
+    #[error("Er moet precies één interne stroom zijn die de reservering draagt (de Wmo).")]
+    ReservationStream,
+    #[error("Een convenant met {stream} loopt tot vóór zijn begindatum.")]
+    AgreementPeriod { stream: StreamCode },
+    #[error("Een jaarplafond kan niet negatief zijn.")]
+    NegativeCap,
+    #[error("Alleen een externe stroom heeft een convenant ({0} is intern).")]
+    AgreementOnInternal(StreamCode),
+}
+
+/// A short upper-case code for a stream: `WMO`, `PW`, `JW`, `WGS`, `ZVW`.
+/// Stored inline (it is `Copy`), so allocations over thousands of cases stay cheap.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct StreamCode {
+    len: u8,
+    bytes: [u8; 15],
+}
+
+impl StreamCode {
+    pub const WMO: StreamCode = StreamCode::from_static("WMO");
+    pub const PARTICIPATIEWET: StreamCode = StreamCode::from_static("PW");
+    pub const JEUGDWET: StreamCode = StreamCode::from_static("JW");
+    pub const WGS: StreamCode = StreamCode::from_static("WGS");
+    pub const ZVW: StreamCode = StreamCode::from_static("ZVW");
+    pub const WLZ: StreamCode = StreamCode::from_static("WLZ");
+
+    /// For compile-time constants; an invalid code is a compile error in const context.
+    pub const fn from_static(code: &'static str) -> StreamCode {
+        let src = code.as_bytes();
+        assert!(!src.is_empty() && src.len() <= 15);
+        let mut bytes = [0u8; 15];
+        let mut i = 0;
+        while i < src.len() {
+            assert!(src[i].is_ascii_uppercase() || src[i].is_ascii_digit() || src[i] == b'_');
+            bytes[i] = src[i];
+            i += 1;
+        }
+        StreamCode {
+            len: src.len() as u8,
+            bytes,
+        }
+    }
+
+    /// Accepts letters, digits and `_`; lower case is folded to upper case.
+    pub fn new(code: &str) -> Result<StreamCode, StreamError> {
+        let code = code.trim();
+        let valid = (1..=15).contains(&code.len())
+            && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !valid {
+            return Err(StreamError::InvalidCode(code.chars().take(40).collect()));
+        }
+        let mut bytes = [0u8; 15];
+        for (slot, b) in bytes.iter_mut().zip(code.bytes()) {
+            *slot = b.to_ascii_uppercase();
+        }
+        Ok(StreamCode {
+            len: code.len() as u8,
+            bytes,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII is ever stored.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl fmt::Display for StreamCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for StreamCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StreamCode({})", self.as_str())
+    }
+}
+
+impl TryFrom<String> for StreamCode {
+    type Error = StreamError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        StreamCode::new(&value)
+    }
+}
+
+impl From<StreamCode> for String {
+    fn from(value: StreamCode) -> Self {
+        value.as_str().to_string()
+    }
+}
+
+/// Internal: a municipal budget, charged by an internal journal entry.
+/// External: another party, charged by a claim, only where an agreement exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum StreamKind {
+    Internal,
+    External,
+}
+
+/// Codes a journal export carries for a stream.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AccountingCodes {
+    /// Iv3 *taakveld*, e.g. `6.71`.
+    pub taakveld: String,
+    pub cost_centre: String,
+    pub ledger_account: String,
+}
+
+impl AccountingCodes {
+    pub fn is_complete(&self) -> bool {
+        !self.taakveld.trim().is_empty()
+            && !self.cost_centre.trim().is_empty()
+            && !self.ledger_account.trim().is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stream {
+    pub code: StreamCode,
+    pub name: String,
+    pub kind: StreamKind,
+    pub accounting: AccountingCodes,
+    /// The stream that holds the doorbraakbudget reservation (the Wmo).
+    pub holds_reservation: bool,
+}
+
+/// The configured streams, with exactly one internal reservation stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamRegistry {
+    streams: BTreeMap<StreamCode, Stream>,
+    reservation: StreamCode,
+}
+
+impl StreamRegistry {
+    pub fn new(streams: Vec<Stream>) -> Result<StreamRegistry, StreamError> {
+        let mut map = BTreeMap::new();
+        for stream in streams {
+            let code = stream.code;
+            if map.insert(code, stream).is_some() {
+                return Err(StreamError::Duplicate(code));
+            }
+        }
+        let mut reservation = map.values().filter(|s| s.holds_reservation);
+        let (Some(res), None) = (reservation.next(), reservation.next()) else {
+            return Err(StreamError::ReservationStream);
+        };
+        if res.kind != StreamKind::Internal {
+            return Err(StreamError::ReservationStream);
+        }
+        let reservation = res.code;
+        Ok(StreamRegistry {
+            streams: map,
+            reservation,
+        })
+    }
+
+    pub fn get(&self, code: StreamCode) -> Result<&Stream, StreamError> {
+        self.streams.get(&code).ok_or(StreamError::Unknown(code))
+    }
+
+    pub fn contains(&self, code: StreamCode) -> bool {
+        self.streams.contains_key(&code)
+    }
+
+    pub fn reservation(&self) -> StreamCode {
+        self.reservation
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Stream> {
+        self.streams.values()
+    }
+
+    /// The Dutch default set: Wmo (reservation), Participatiewet, Jeugdwet, WGS
+    /// internal; Zvw and Wlz external.
+    pub fn dutch_default() -> StreamRegistry {
+        let s = |code, name: &str, kind, taakveld: &str, holds| Stream {
+            code,
+            name: name.to_string(),
+            kind,
+            accounting: AccountingCodes {
+                taakveld: taakveld.to_string(),
+                cost_centre: String::new(),
+                ledger_account: String::new(),
+            },
+            holds_reservation: holds,
+        };
+        let streams = vec![
+            s(StreamCode::WMO, "Wmo", StreamKind::Internal, "6.71", true),
+            s(
+                StreamCode::PARTICIPATIEWET,
+                "Participatiewet",
+                StreamKind::Internal,
+                "6.3",
+                false,
+            ),
+            s(
+                StreamCode::JEUGDWET,
+                "Jeugdwet",
+                StreamKind::Internal,
+                "6.72",
+                false,
+            ),
+            s(
+                StreamCode::WGS,
+                "Schuldhulpverlening (WGS)",
+                StreamKind::Internal,
+                "6.3",
+                false,
+            ),
+            s(
+                StreamCode::ZVW,
+                "Zorgverzekeringswet",
+                StreamKind::External,
+                "",
+                false,
+            ),
+            s(
+                StreamCode::WLZ,
+                "Wet langdurige zorg",
+                StreamKind::External,
+                "",
+                false,
+            ),
+        ];
+        // The set above is valid by construction; a failure here is a programming error.
+        StreamRegistry::new(streams).unwrap_or_else(|_| unreachable!("default streams are valid"))
+    }
+}
+
+/// An agreement (*convenant*) with an external payer. Versioned and never edited
+/// once used: a charge uses the version in force on the settlement date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreement {
+    pub stream: StreamCode,
+    pub version: u32,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    /// The share of its attributed amount the payer bears (default 100 %).
+    pub payer_share: Percentage,
+    pub yearly_cap: Option<Money>,
+}
+
+impl Agreement {
+    pub fn new(
+        stream: StreamCode,
+        version: u32,
+        valid_from: NaiveDate,
+        valid_to: Option<NaiveDate>,
+        payer_share: Percentage,
+        yearly_cap: Option<Money>,
+    ) -> Result<Agreement, StreamError> {
+        if valid_to.is_some_and(|to| to < valid_from) {
+            return Err(StreamError::AgreementPeriod { stream });
+        }
+        if yearly_cap.is_some_and(Money::is_negative) {
+            return Err(StreamError::NegativeCap);
+        }
+        Ok(Agreement {
+            stream,
+            version,
+            valid_from,
+            valid_to,
+            payer_share,
+            yearly_cap,
+        })
+    }
+
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.valid_from <= date && self.valid_to.is_none_or(|to| date <= to)
+    }
+}
+
+/// The agreement for `stream` in force on `date`: of those covering the date,
+/// the highest version.
+pub fn agreement_in_force(
+    agreements: &[Agreement],
+    stream: StreamCode,
+    date: NaiveDate,
+) -> Option<&Agreement> {
+    agreements
+        .iter()
+        .filter(|a| a.stream == stream && a.covers(date))
+        .max_by_key(|a| a.version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    #[test]
+    fn codes_are_validated_and_folded_to_upper_case() {
+        assert_eq!(StreamCode::new("zvw"), Ok(StreamCode::ZVW));
+        assert!(StreamCode::new("").is_err());
+        assert!(StreamCode::new("toolongforastreamcode").is_err());
+        assert!(StreamCode::new("W M O").is_err());
+        assert_eq!(StreamCode::WGS.to_string(), "WGS");
+    }
+
+    #[test]
+    fn registry_needs_exactly_one_internal_reservation_stream() {
+        let registry = StreamRegistry::dutch_default();
+        assert_eq!(registry.reservation(), StreamCode::WMO);
+        let mut streams: Vec<Stream> = registry.iter().cloned().collect();
+        streams[1].holds_reservation = true;
+        assert_eq!(
+            StreamRegistry::new(streams),
+            Err(StreamError::ReservationStream)
+        );
+        assert!(matches!(
+            registry.get(StreamCode::new("XYZ").expect("code")),
+            Err(StreamError::Unknown(_))
+        ));
+    }
+
+    #[test]
+    fn the_agreement_in_force_is_the_latest_version_covering_the_date() {
+        let v1 = Agreement::new(
+            StreamCode::ZVW,
+            1,
+            d(2024, 1, 1),
+            None,
+            Percentage::HUNDRED,
+            None,
+        )
+        .expect("v1");
+        let v2 = Agreement::new(
+            StreamCode::ZVW,
+            2,
+            d(2026, 1, 1),
+            Some(d(2026, 12, 31)),
+            Percentage::parse("50").expect("pct"),
+            None,
+        )
+        .expect("v2");
+        let all = [v1, v2];
+        assert_eq!(
+            agreement_in_force(&all, StreamCode::ZVW, d(2025, 6, 1)).map(|a| a.version),
+            Some(1)
+        );
+        assert_eq!(
+            agreement_in_force(&all, StreamCode::ZVW, d(2026, 6, 1)).map(|a| a.version),
+            Some(2)
+        );
+        assert_eq!(
+            agreement_in_force(&all, StreamCode::WLZ, d(2026, 6, 1)),
+            None
+        );
+        assert!(
+            Agreement::new(
+                StreamCode::ZVW,
+                3,
+                d(2026, 2, 1),
+                Some(d(2026, 1, 1)),
+                Percentage::HUNDRED,
+                None
+            )
+            .is_err()
+        );
+    }
+}
