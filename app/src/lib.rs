@@ -1,1 +1,97 @@
+//! Doorbraak's web application: pages, components and server functions
+//! (Leptos, SSR + hydration). SQL lives in `db` and runs only on the server.
+#![recursion_limit = "256"]
 
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod db;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::api::model::SessionView;
+use crate::components::layout::Header;
+use crate::error::AppError;
+use crate::pages::{
+    audit::AuditPage,
+    home::HomePage,
+    login::LoginPage,
+    not_found::NotFound,
+    teams::TeamsPage,
+    users::{UserEditPage, UsersPage},
+};
+
+/// The session as every component sees it.
+pub type SessionResource = Resource<Result<SessionView, AppError>>;
+
+/// The HTML document around the application.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="nl">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="data:,"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="utrecht-theme utrecht-body">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let session: SessionResource = Resource::new(|| (), |_| api::session::session());
+    provide_context(session);
+    view! {
+        <Stylesheet id="leptos" href="/pkg/doorbraak.css"/>
+        <Title formatter=|page: String| format!("{page} — Doorbraak")/>
+        <Router>
+            <a class="utrecht-skip-link utrecht-skip-link--visible-on-focus" href="#inhoud">"Direct naar de inhoud"</a>
+            <div class="utrecht-page">
+                <Header/>
+                <main id="inhoud" class="utrecht-page-content page-main" tabindex="-1">
+                    <Routes fallback=|| view! { <NotFound/> }>
+                        <Route path=path!("/") view=HomePage/>
+                        <Route path=path!("/inloggen") view=LoginPage/>
+                        <Route path=path!("/beheer/gebruikers") view=UsersPage/>
+                        <Route path=path!("/beheer/gebruikers/:id") view=UserEditPage/>
+                        <Route path=path!("/beheer/teams") view=TeamsPage/>
+                        <Route path=path!("/beheer/audit") view=AuditPage/>
+                    </Routes>
+                </main>
+                <footer class="utrecht-page-footer page-footer">
+                    <p class="utrecht-paragraph utrecht-paragraph--small">"Doorbraak — open source (EUPL-1.2) voor de Doorbraakmethode"</p>
+                </footer>
+            </div>
+        </Router>
+    }
+}
+
+/// The browser entry point: hydrates the server-rendered page and marks the
+/// body so tests (and people) can tell the page is interactive.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,1 +1,70 @@
-fn main() {}
+//! `doorbraak [serve] [--demo]` runs the server;
+//! `doorbraak create-admin --username U --name N [--municipality M]` creates the
+//! first administrator (password from DOORBRAAK_ADMIN_PASSWORD or standard input).
+
+use anyhow::{Context, bail};
+use server::{Config, demo};
+use tracing_subscriber::EnvFilter;
+
+fn flag_value(args: &[String], flag: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Config::from_env().context("invalid configuration")?;
+    let filter = EnvFilter::try_new(&config.log)
+        .with_context(|| format!("DOORBRAAK_LOG={:?} is not a valid filter", config.log))?;
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None | Some("serve") | Some("--demo") => {
+            serve(&config, args.iter().any(|a| a == "--demo")).await
+        }
+        Some("create-admin") => {
+            let username = flag_value(&args, "--username").context("--username is required")?;
+            let name = flag_value(&args, "--name").context("--name is required")?;
+            let password = match std::env::var("DOORBRAAK_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("Password for {username} (at least 12 characters):");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let id = server::create_admin(
+                &config,
+                &username,
+                &name,
+                &password,
+                flag_value(&args, "--municipality").as_deref(),
+            )
+            .await?;
+            eprintln!("Administrator {username} created (id {id}).");
+            Ok(())
+        }
+        Some(other) => bail!("unknown command {other:?}; use `serve [--demo]` or `create-admin`"),
+    }
+}
+
+async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
+    let running = server::start(config, demo).await?;
+    eprintln!("Doorbraak draait op http://{}", running.addr);
+    if demo {
+        eprintln!("Demo-accounts (wachtwoord '{}'):", demo::PASSWORD);
+        for (username, name, roles, _, _) in demo::USERS {
+            let roles: Vec<&str> = roles.iter().map(|r| r.label_nl()).collect();
+            eprintln!("  {username:<18} {name} — {}", roles.join(", "));
+        }
+    }
+    tokio::select! {
+        result = running.task => { result??; }
+        _ = tokio::signal::ctrl_c() => { tracing::info!("shutting down"); }
+    }
+    running.pool.close().await;
+    Ok(())
+}

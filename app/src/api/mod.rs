@@ -1,0 +1,7 @@
+//! Server functions, one file per feature. Each one: check the user and role →
+//! parse → load → decide → persist in one transaction → return.
+
+pub mod admin;
+pub mod audit;
+pub mod model;
+pub mod session;

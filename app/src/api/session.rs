@@ -1,0 +1,152 @@
+//! Sign-in, sign-out and who is signed in.
+
+use leptos::prelude::*;
+
+use crate::api::model::SessionView;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use crate::{auth, db};
+
+/// Who is signed in, and the municipality's name. Public.
+#[server(endpoint = "session")]
+pub async fn session() -> Result<SessionView, AppError> {
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let municipality = db::municipality_name(&state.pool)
+                .await?
+                .unwrap_or_else(|| "Gemeente".to_string());
+            Ok(SessionView {
+                municipality,
+                user: auth::current_user().await?,
+            })
+        }
+        .await,
+    )
+}
+
+/// Signs in. Wrong credentials, an inactive account and throttling all get a
+/// Dutch message and change nothing but the failure count.
+#[server(endpoint = "login")]
+pub async fn login(username: String, password: String) -> Result<(), AppError> {
+    auth::respond(
+        async move {
+            let username = username.trim().to_lowercase();
+            if username.is_empty() {
+                return Err(AppError::invalid("username", "Vul uw gebruikersnaam in."));
+            }
+            if username.chars().count() > 64 {
+                return Err(AppError::invalid(
+                    "username",
+                    "Een gebruikersnaam heeft hoogstens 64 tekens.",
+                ));
+            }
+            if password.is_empty() {
+                return Err(AppError::invalid("password", "Vul uw wachtwoord in."));
+            }
+            if password.chars().count() > auth::MAX_PASSWORD_CHARS {
+                return Err(AppError::invalid("password", "Dit wachtwoord is te lang."));
+            }
+            let state = auth::state()?;
+            let config = &state.auth;
+            let address = auth::client_address();
+            let now = auth::now();
+            let since = db::timestamp(now - config.failure_window);
+            let (by_account, by_address) =
+                db::throttle::recent_failures(&state.pool, &username, &address, &since).await?;
+            if by_account >= config.max_failures_per_account
+                || by_address >= config.max_failures_per_address
+            {
+                auth::audit(
+                    &state.pool,
+                    None,
+                    "login_throttled",
+                    "user",
+                    Some(username),
+                    None,
+                    None,
+                )
+                .await?;
+                return Err(AppError::TooManyAttempts {
+                    minutes: config.failure_window.num_minutes(),
+                });
+            }
+            let credentials = db::users::credentials(&state.pool, &username).await?;
+            let verified = match &credentials {
+                Some(c) => auth::verify_password(&c.password_hash, &password) && c.active,
+                None => {
+                    auth::spend_equal_time(&password);
+                    false
+                }
+            };
+            let Some(user) = credentials.filter(|_| verified) else {
+                let mut tx = state.pool.begin().await?;
+                db::throttle::record_failure(&mut *tx, &username, &address, &db::timestamp(now))
+                    .await?;
+                auth::audit(
+                    &mut *tx,
+                    None,
+                    "login_failed",
+                    "user",
+                    Some(username),
+                    None,
+                    None,
+                )
+                .await?;
+                tx.commit().await?;
+                return Err(AppError::BadCredentials);
+            };
+            let token = auth::random_token();
+            let hash = auth::token_hash(&config.session_secret, &token);
+            let mut tx = state.pool.begin().await?;
+            db::sessions::create(&mut *tx, &hash, user.id, &db::timestamp(now), &address).await?;
+            db::throttle::clear_for_user(&mut *tx, &username).await?;
+            let actor =
+                db::users::get(&mut *tx, user.id)
+                    .await?
+                    .map(|u| crate::api::model::CurrentUser {
+                        id: u.id,
+                        username: u.username,
+                        display_name: u.display_name,
+                        roles: u.roles,
+                        team_ids: u.team_ids,
+                        mandate_level: u.mandate_level,
+                    });
+            auth::audit(
+                &mut *tx,
+                actor.as_ref(),
+                "login",
+                "session",
+                None,
+                None,
+                None,
+            )
+            .await?;
+            tx.commit().await?;
+            auth::set_session_cookie(&token, config);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Signs out: the session is deleted on the server and the cookie cleared.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let user = auth::require(&[]).await?;
+            if let Some(hash) = auth::request_token_hash(&state.auth) {
+                let mut tx = state.pool.begin().await?;
+                db::sessions::delete(&mut *tx, &hash).await?;
+                auth::audit(&mut *tx, Some(&user), "logout", "session", None, None, None).await?;
+                tx.commit().await?;
+            }
+            auth::clear_session_cookie(&state.auth);
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,112 @@
+//! The append-only audit trail.
+
+use serde::{Deserialize, Serialize};
+
+/// One event to record.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub at: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: &'a str,
+    pub action: &'a str,
+    pub object_type: &'a str,
+    pub object_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub address: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub actor_name: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub address: Option<String>,
+}
+
+pub async fn record<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    e: NewEvent<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_events (at, actor_id, actor_name, action, object_type, object_id, before_json, after_json, address)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )
+    .bind(e.at)
+    .bind(e.actor_id)
+    .bind(e.actor_name)
+    .bind(e.action)
+    .bind(e.object_type)
+    .bind(e.object_id)
+    .bind(e.before.map(|v| v.to_string()))
+    .bind(e.after.map(|v| v.to_string()))
+    .bind(e.address)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Filter for the audit page; every part optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// Part of the actor's name (case-insensitive).
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    /// Inclusive dates, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// Newest first, `limit` rows starting after `offset`.
+pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    filter: &AuditFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<AuditRow>, sqlx::Error> {
+    sqlx::query_as::<_, (i64, String, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>)>(
+        "SELECT id, at, actor_name, action, object_type, object_id, before_json, after_json, address
+         FROM audit_events
+         WHERE (?1 IS NULL OR actor_name LIKE '%' || ?1 || '%')
+           AND (?2 IS NULL OR action = ?2)
+           AND (?3 IS NULL OR at >= ?3)
+           AND (?4 IS NULL OR at < date(?4, '+1 day'))
+         ORDER BY id DESC
+         LIMIT ?5 OFFSET ?6",
+    )
+    .bind(filter.actor.as_deref())
+    .bind(filter.action.as_deref())
+    .bind(filter.from.as_deref())
+    .bind(filter.to.as_deref())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await
+    .map(|rows| {
+        rows.into_iter()
+            .map(|(id, at, actor_name, action, object_type, object_id, before_json, after_json, address)| AuditRow {
+                id,
+                at,
+                actor_name,
+                action,
+                object_type,
+                object_id,
+                before_json,
+                after_json,
+                address,
+            })
+            .collect()
+    })
+}
+
+/// The distinct actions recorded so far (for the filter).
+pub async fn actions<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT DISTINCT action FROM audit_events ORDER BY action")
+        .fetch_all(db)
+        .await
+}

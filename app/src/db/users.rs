@@ -1,0 +1,209 @@
+//! Users, their roles and teams.
+
+use doorbraak::{Role, RoleSet};
+
+use crate::api::model::UserRecord;
+
+/// What authentication needs of a user.
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+pub async fn credentials<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    username: &str,
+) -> Result<Option<Credentials>, sqlx::Error> {
+    let row: Option<(i64, String, bool)> =
+        sqlx::query_as("SELECT id, password_hash, active FROM users WHERE username = ?1")
+            .bind(username)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(id, password_hash, active)| Credentials {
+        id,
+        password_hash,
+        active,
+    }))
+}
+
+type UserRow = (
+    i64,
+    String,
+    String,
+    bool,
+    Option<String>,
+    i64,
+    Option<String>,
+    Option<String>,
+);
+
+const SELECT_USER: &str =
+    "SELECT u.id, u.username, u.display_name, u.active, u.mandate_level, u.version,
+        (SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id),
+        (SELECT group_concat(team_id, ',') FROM user_teams t WHERE t.user_id = u.id)
+     FROM users u";
+
+fn to_record(
+    (id, username, display_name, active, mandate_level, version, roles, teams): UserRow,
+) -> UserRecord {
+    let roles: RoleSet = roles
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(Role::from_code)
+        .collect();
+    let mut team_ids: Vec<i64> = teams
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    team_ids.sort_unstable();
+    UserRecord {
+        id,
+        username,
+        display_name,
+        active,
+        mandate_level,
+        version,
+        roles,
+        team_ids,
+    }
+}
+
+pub async fn get<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    id: i64,
+) -> Result<Option<UserRecord>, sqlx::Error> {
+    let row: Option<UserRow> = sqlx::query_as(&format!("{SELECT_USER} WHERE u.id = ?1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(to_record))
+}
+
+pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<Vec<UserRecord>, sqlx::Error> {
+    let rows: Vec<UserRow> = sqlx::query_as(&format!("{SELECT_USER} ORDER BY u.username"))
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(to_record).collect())
+}
+
+/// Inserts a user; `None` when the username is taken.
+pub async fn create<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    mandate_level: Option<&str>,
+    now: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, password_hash, mandate_level, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (username) DO NOTHING RETURNING id",
+    )
+    .bind(username)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(mandate_level)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+/// Updates the profile if `version` is still current; false when it is stale.
+pub async fn update_profile<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    id: i64,
+    version: i64,
+    display_name: &str,
+    mandate_level: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET display_name = ?3, mandate_level = ?4, version = version + 1 WHERE id = ?1 AND version = ?2",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(display_name)
+    .bind(mandate_level)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+pub async fn set_roles(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    roles: RoleSet,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM user_roles WHERE user_id = ?1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for role in roles.iter() {
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES (?1, ?2)")
+            .bind(id)
+            .bind(role.code())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn set_teams(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    team_ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM user_teams WHERE user_id = ?1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for team in team_ids {
+        sqlx::query("INSERT INTO user_teams (user_id, team_id) VALUES (?1, ?2)")
+            .bind(id)
+            .bind(team)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn set_active<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    id: i64,
+    active: bool,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query("UPDATE users SET active = ?2, version = version + 1 WHERE id = ?1")
+        .bind(id)
+        .bind(active)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+pub async fn set_password<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    id: i64,
+    hash: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = ?2, version = version + 1 WHERE id = ?1")
+        .bind(id)
+        .bind(hash)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+/// Active administrators other than `except`.
+pub async fn other_active_admins<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    except: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM users u JOIN user_roles r ON r.user_id = u.id
+         WHERE r.role = 'administrator' AND u.active = 1 AND u.id <> ?1",
+    )
+    .bind(except)
+    .fetch_one(db)
+    .await
+}

@@ -1,0 +1,140 @@
+//! The audit trail: who did what, when; filterable.
+
+use doorbraak::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::audit::audit_events;
+use crate::components::guard::Guarded;
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    view! {
+        <Title text="Audit trail"/>
+        <Guarded roles=&[Role::Administrator]>
+            <AuditTrail/>
+        </Guarded>
+    }
+}
+
+/// `2026-11-22T06:30:00.000Z` → `22-11-2026 06:30:00 UTC`.
+fn dutch_time(at: &str) -> String {
+    match (at.get(0..4), at.get(5..7), at.get(8..10), at.get(11..19)) {
+        (Some(y), Some(m), Some(d), Some(t)) => format!("{d}-{m}-{y} {t} UTC"),
+        _ => at.to_string(),
+    }
+}
+
+#[component]
+fn AuditTrail() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        let q = query.read();
+        let get = |key: &str| q.get(key).unwrap_or_default();
+        (
+            get("actor"),
+            get("action"),
+            get("from"),
+            get("to"),
+            get("page").parse::<i64>().unwrap_or(0),
+        )
+    };
+    let events = Resource::new(filter, |(actor, action, from, to, page)| {
+        audit_events(actor, action, from, to, page)
+    });
+    view! {
+        <h1 class="utrecht-heading-1">"Audit trail"</h1>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                let (actor, action, from, to, _) = query.with_untracked(|_| filter());
+                let page = events.await;
+                let options = page.as_ref().map(|p| p.actions.clone()).unwrap_or_default().into_iter().map(|a| {
+                    let selected = a == action;
+                    view! { <option value=a.clone() selected=selected>{a.clone()}</option> }
+                }).collect_view();
+                let link = {
+                    let q = format!("actor={}&action={}&from={}&to={}", urlencode(&actor), urlencode(&action), urlencode(&from), urlencode(&to));
+                    move |p: i64| format!("?{q}&page={p}")
+                };
+                let form = view! {
+                    <Form method="GET" action="" attr:class="filter-form" attr:aria-label="Filter">
+                        <div class="filters">
+                            <div class="utrecht-form-field">
+                                <label class="utrecht-form-label" for="f-actor">"Gebruiker"</label>
+                                <input class="utrecht-textbox utrecht-textbox--html-input" id="f-actor" name="actor" value=actor.clone()/>
+                            </div>
+                            <div class="utrecht-form-field">
+                                <label class="utrecht-form-label" for="f-action">"Handeling"</label>
+                                <select class="utrecht-select utrecht-select--html-select" id="f-action" name="action">
+                                    <option value="">"Alle"</option>
+                                    {options}
+                                </select>
+                            </div>
+                            <div class="utrecht-form-field">
+                                <label class="utrecht-form-label" for="f-from">"Vanaf"</label>
+                                <input class="utrecht-textbox utrecht-textbox--html-input" type="date" id="f-from" name="from" value=from.clone()/>
+                            </div>
+                            <div class="utrecht-form-field">
+                                <label class="utrecht-form-label" for="f-to">"Tot en met"</label>
+                                <input class="utrecht-textbox utrecht-textbox--html-input" type="date" id="f-to" name="to" value=to.clone()/>
+                            </div>
+                            <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Filteren"</button>
+                        </div>
+                    </Form>
+                };
+                let body = match page {
+                    Err(e) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert"><p class="utrecht-paragraph">{e.to_string()}</p></div> }.into_any(),
+                    Ok(page) => {
+                        let rows = page.events.iter().map(|e| view! {
+                            <tr class="utrecht-table__row">
+                                <td class="utrecht-table__cell">{dutch_time(&e.at)}</td>
+                                <td class="utrecht-table__cell">{e.actor.clone()}</td>
+                                <td class="utrecht-table__cell">{e.action.clone()}</td>
+                                <td class="utrecht-table__cell">{e.object.clone()}</td>
+                                <td class="utrecht-table__cell"><code class="utrecht-code">{e.before.clone().unwrap_or_default()}</code></td>
+                                <td class="utrecht-table__cell"><code class="utrecht-code">{e.after.clone().unwrap_or_default()}</code></td>
+                                <td class="utrecht-table__cell">{e.address.clone().unwrap_or_default()}</td>
+                            </tr>
+                        }).collect_view();
+                        let (prev, next) = (page.page > 0, page.has_more);
+                        view! {
+                            <div class="utrecht-table-container utrecht-table-container--overflow-inline">
+                                <table class="utrecht-table utrecht-table--html-table">
+                                    <caption class="utrecht-table__caption">{format!("Gebeurtenissen, pagina {}", page.page + 1)}</caption>
+                                    <thead class="utrecht-table__header">
+                                        <tr class="utrecht-table__row">
+                                            <th class="utrecht-table__header-cell" scope="col">"Tijdstip"</th>
+                                            <th class="utrecht-table__header-cell" scope="col">"Gebruiker"</th>
+                                            <th class="utrecht-table__header-cell" scope="col">"Handeling"</th>
+                                            <th class="utrecht-table__header-cell" scope="col">"Object"</th>
+                                            <th class="utrecht-table__header-cell" scope="col">"Voor"</th>
+                                            <th class="utrecht-table__header-cell" scope="col">"Na"</th>
+                                            <th class="utrecht-table__header-cell" scope="col">"Adres"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody class="utrecht-table__body">{rows}</tbody>
+                                </table>
+                            </div>
+                            <nav class="pagination" aria-label="Paginering">
+                                {prev.then(|| view! { <a class="utrecht-link" href=link(page.page - 1)>"Vorige pagina"</a> })}
+                                {next.then(|| view! { <a class="utrecht-link" href=link(page.page + 1)>"Volgende pagina"</a> })}
+                            </nav>
+                        }.into_any()
+                    }
+                };
+                view! { {form} {body} }
+            })}
+        </Transition>
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

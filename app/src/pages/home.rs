@@ -1,0 +1,94 @@
+//! The start page: one section for each role the user holds.
+
+use doorbraak::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::guard::{Guarded, signed_in_user};
+
+struct Task {
+    label: &'static str,
+    href: Option<&'static str>,
+}
+
+fn tasks(role: Role) -> (&'static str, Vec<Task>) {
+    let t = |label, href| Task { label, href };
+    match role {
+        Role::Professional => (
+            "U schrijft maatwerkcanvassen voor huishoudens die vastlopen, stelt de doorbraak voor en legt de uitkomst vast.",
+            vec![
+                t("Casussen van uw team", None),
+                t("Nieuw maatwerkcanvas", None),
+            ],
+        ),
+        Role::Approver => (
+            "U beoordeelt ingediende canvassen binnen uw mandaat: goedkeuren, afwijzen of terugsturen, met een reden.",
+            vec![t("Te beoordelen canvassen", None)],
+        ),
+        Role::Backoffice => (
+            "U betaalt goedgekeurde doorbraken, rekent af, boekt terug naar de financieringsstromen en bewaakt het doorbraakbudget.",
+            vec![
+                t("Betaalwachtrij", None),
+                t("Doorbraakbudget per jaar", None),
+                t("Terugboekruns", None),
+            ],
+        ),
+        Role::StreamOwner => (
+            "U ziet wat er op uw financieringsstroom wordt teruggeboekt, met de onderbouwing, en accepteert of betwist het.",
+            vec![t("Terugboekingen op uw stroom", None)],
+        ),
+        Role::Alderman => (
+            "U ziet de resultaten: doorbraken, vermeden kosten per wet, het rendement en de stand van het revolverend fonds.",
+            vec![t("Dashboard vermeden kosten", None)],
+        ),
+        Role::Administrator => (
+            "U beheert gebruikers, teams en de inrichting, en ziet de audit trail.",
+            vec![
+                t("Gebruikers", Some("/beheer/gebruikers")),
+                t("Teams", Some("/beheer/teams")),
+                t("Audit trail", Some("/beheer/audit")),
+            ],
+        ),
+    }
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    view! {
+        <Title text="Start"/>
+        <Guarded roles=&[]>
+            <StartSections/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn StartSections() -> impl IntoView {
+    let user = signed_in_user();
+    let sections = user
+        .roles
+        .iter()
+        .map(|role| {
+            let (intro, items) = tasks(role);
+            let items = items
+                .into_iter()
+                .map(|task| match task.href {
+                    Some(href) => view! { <li><a class="utrecht-link" href=href>{task.label}</a></li> }.into_any(),
+                    None => view! { <li>{task.label}" "<span class="utrecht-status-badge utrecht-status-badge--neutral">"volgt"</span></li> }.into_any(),
+                })
+                .collect_view();
+            view! {
+                <section class="role-section" aria-labelledby=format!("rol-{}", role.code())>
+                    <h2 class="utrecht-heading-2" id=format!("rol-{}", role.code())>{role.label_nl()}</h2>
+                    <p class="utrecht-paragraph">{intro}</p>
+                    <ul class="utrecht-unordered-list task-list">{items}</ul>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1 class="utrecht-heading-1">{format!("Welkom, {}", user.display_name)}</h1>
+        <p class="utrecht-paragraph utrecht-paragraph--lead">"Uw startpagina, per rol die u heeft."</p>
+        <div class="role-sections">{sections}</div>
+    }
+}

@@ -1,0 +1,79 @@
+//! The sign-in page.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use crate::SessionResource;
+use crate::api::session::Login;
+use crate::components::form::{FormMessage, TextField, last_error};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let login = ServerAction::<Login>::new();
+    let error = last_error(login.value());
+    let show_password = RwSignal::new(false);
+    // Signed in: load the start page afresh, with the new session.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = login.value().get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href("/");
+            }
+        }
+    });
+    let password_message = move || error.get().and_then(|e| e.for_field("password"));
+    view! {
+        <Title text="Inloggen"/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                session.await.ok().and_then(|s| s.user).map(|_| view! { <Redirect path="/"/> })
+            })}
+        </Suspense>
+        <div class="login">
+            <h1 class="utrecht-heading-1">"Inloggen"</h1>
+            <p class="utrecht-paragraph">"Log in met het account dat functioneel beheer voor u heeft aangemaakt."</p>
+            <ActionForm action=login>
+                <FormMessage error/>
+                <TextField label="Gebruikersnaam" name="username" field="username" error autocomplete="username"/>
+                <div class="utrecht-form-field utrecht-form-field--text" class:utrecht-form-field--invalid=move || password_message().is_some()>
+                    <div class="utrecht-form-field__label">
+                        <label class="utrecht-form-label" for="veld-password">"Wachtwoord"</label>
+                    </div>
+                    {move || password_message().map(|m| view! {
+                        <div class="utrecht-form-field-error-message" id="veld-password-fout">{m}</div>
+                    })}
+                    <div class="utrecht-form-field__input">
+                        <input
+                            class="utrecht-textbox utrecht-textbox--html-input"
+                            id="veld-password"
+                            name="password"
+                            type=move || if show_password.get() { "text" } else { "password" }
+                            autocomplete="current-password"
+                            aria-invalid=move || password_message().map(|_| "true")
+                            aria-describedby=move || password_message().map(|_| "veld-password-fout")
+                        />
+                    </div>
+                </div>
+                <div class="utrecht-form-field utrecht-form-field--checkbox">
+                    <div class="utrecht-form-field__input">
+                        <input
+                            class="utrecht-checkbox utrecht-checkbox--html-input"
+                            type="checkbox"
+                            id="toon-wachtwoord"
+                            prop:checked=show_password
+                            on:change=move |_| show_password.update(|s| *s = !*s)
+                        />
+                    </div>
+                    <div class="utrecht-form-field__label">
+                        <label class="utrecht-form-label utrecht-form-label--checkbox" for="toon-wachtwoord">"Wachtwoord tonen"</label>
+                    </div>
+                </div>
+                <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || login.pending().get()>
+                    "Inloggen"
+                </button>
+            </ActionForm>
+        </div>
+    }
+}

@@ -1,0 +1,6 @@
+pub mod audit;
+pub mod home;
+pub mod login;
+pub mod not_found;
+pub mod teams;
+pub mod users;

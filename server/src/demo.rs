@@ -1,0 +1,117 @@
+//! Demo data: Gemeente Voorbeeld, three teams and a user for every role.
+//! Loaded only when asked for, and only into an empty database.
+
+use app::auth;
+use app::db;
+use doorbraak::Role;
+use sqlx::SqlitePool;
+
+pub const MUNICIPALITY: &str = "Gemeente Voorbeeld";
+pub const PASSWORD: &str = "demo-wachtwoord";
+pub const TEAMS: [&str; 3] = ["Team Noord", "Team Zuid", "Team Centrum"];
+
+/// (username, name, roles, team index, mandate level)
+pub const USERS: &[(&str, &str, &[Role], Option<usize>, Option<&str>)] = &[
+    (
+        "professional",
+        "Pim Professional",
+        &[Role::Professional],
+        Some(0),
+        None,
+    ),
+    (
+        "professional.zuid",
+        "Zara Zuid",
+        &[Role::Professional],
+        Some(1),
+        None,
+    ),
+    (
+        "teamleider",
+        "Tessa Teamleider",
+        &[Role::Approver],
+        Some(0),
+        Some("teamleider"),
+    ),
+    (
+        "manager",
+        "Mo Manager",
+        &[Role::Approver],
+        None,
+        Some("manager"),
+    ),
+    (
+        "backoffice",
+        "Bas Backoffice",
+        &[Role::Backoffice],
+        None,
+        None,
+    ),
+    (
+        "budgethouder",
+        "Bea Budgethouder",
+        &[Role::StreamOwner],
+        None,
+        None,
+    ),
+    (
+        "wethouder",
+        "Willem Wethouder",
+        &[Role::Alderman],
+        None,
+        None,
+    ),
+    (
+        "beheer",
+        "Fatima Functioneel beheer",
+        &[Role::Administrator],
+        None,
+        None,
+    ),
+];
+
+/// Loads the demo set when the database has no users yet. Returns whether it did.
+pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(pool)
+        .await?;
+    if users > 0 {
+        return Ok(false);
+    }
+    let hash = auth::hash_password(PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let now = db::timestamp(auth::now());
+    let mut tx = pool.begin().await?;
+    db::set_municipality_name(&mut *tx, MUNICIPALITY).await?;
+    let mut team_ids = Vec::new();
+    for name in TEAMS {
+        let id = db::teams::create(&mut *tx, name, &now)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("team {name} exists"))?;
+        team_ids.push(id);
+    }
+    for (username, name, roles, team, mandate) in USERS {
+        let id = db::users::create(&mut *tx, username, name, &hash, *mandate, &now)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("user {username} exists"))?;
+        db::users::set_roles(&mut tx, id, roles.iter().copied().collect()).await?;
+        let teams: Vec<i64> = team.map(|t| vec![team_ids[t]]).unwrap_or_default();
+        db::users::set_teams(&mut tx, id, &teams).await?;
+    }
+    db::audit::record(
+        &mut *tx,
+        db::audit::NewEvent {
+            at: now.clone(),
+            actor_id: None,
+            actor_name: "systeem",
+            action: "demo_data_loaded",
+            object_type: "database",
+            object_id: None,
+            before: None,
+            after: Some(serde_json::json!({ "teams": TEAMS.len(), "users": USERS.len() })),
+            address: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,228 @@
+//! The Doorbraak server: configuration, the database pool and migrations,
+//! the router with security headers, and startup. A library so tests can
+//! start the real server on port 0.
+
+pub mod config;
+pub mod demo;
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use app::auth::{AppState, AuthConfig};
+use app::{App, shell};
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+
+pub use config::Config;
+
+/// Opens (creating when missing) the database and runs the migrations.
+/// A failed migration stops the start.
+pub async fn connect(path: &std::path::Path) -> anyhow::Result<SqlitePool> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the database folder {}", dir.display()))?;
+    }
+    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+        .with_context(|| format!("invalid database path {}", path.display()))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the database at {} (is the folder writable?)",
+                path.display()
+            )
+        })?;
+    sqlx::migrate!("../migrations")
+        .run(&pool)
+        .await
+        .context("a database migration failed")?;
+    Ok(pool)
+}
+
+fn auth_config(config: &Config) -> anyhow::Result<AuthConfig> {
+    let mut auth = AuthConfig::with_secret(config.resolve_session_secret()?);
+    auth.secure_cookies = config.secure_cookies;
+    auth.idle_timeout = chrono::Duration::minutes(config.session_idle_minutes);
+    auth.absolute_timeout = chrono::Duration::hours(config.session_max_hours);
+    Ok(auth)
+}
+
+/// Refuses state-changing requests from other sites (defence in depth next to
+/// the SameSite=Strict cookie).
+async fn same_origin_only(request: Request, next: Next) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let headers = request.headers();
+        let cross_site = headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v == "cross-site");
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let foreign_origin = headers
+            .get(header::ORIGIN)
+            .and_then(|o| o.to_str().ok())
+            .is_some_and(|origin| {
+                let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+                Some(origin_host) != host
+            });
+        if cross_site || foreign_origin {
+            return (
+                StatusCode::FORBIDDEN,
+                "Verzoek van een andere website geweigerd.",
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
+}
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
+        headers.insert(name, HeaderValue::from_static(value));
+    };
+    set(headers, "x-content-type-options", "nosniff");
+    set(headers, "x-frame-options", "DENY");
+    set(headers, "referrer-policy", "same-origin");
+    set(
+        headers,
+        "content-security-policy",
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+    );
+    response
+}
+
+/// The whole application as an axum router.
+pub fn router(state: AppState, site_root: &std::path::Path, addr: SocketAddr) -> Router {
+    let options = LeptosOptions::builder()
+        .output_name("doorbraak")
+        .site_root(site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let routes = generate_route_list(App);
+    let context = move || provide_context(state.clone());
+    Router::new()
+        .leptos_routes_with_context(&options, routes, context, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(options)
+        .layer(middleware::from_fn(same_origin_only))
+        .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new())
+}
+
+/// A running server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub pool: SqlitePool,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds, migrates and serves in the background; `demo` loads the demo data
+/// into an empty database.
+pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
+    let pool = connect(&config.database).await?;
+    if demo && demo::load(&pool).await? {
+        tracing::info!("demo data loaded");
+    }
+    let state = AppState {
+        pool: pool.clone(),
+        auth: auth_config(config)?,
+    };
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
+    let addr = listener.local_addr()?;
+    let app = router(state, &config.site_root, addr);
+    // Without TCP_NODELAY every keep-alive response waits ~40 ms (Nagle).
+    let listener = listener.tap_io(|s| {
+        let _ = s.set_nodelay(true);
+    });
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    });
+    Ok(Running { addr, pool, task })
+}
+
+/// Creates the first administrator of a real deployment.
+pub async fn create_admin(
+    config: &Config,
+    username: &str,
+    name: &str,
+    password: &str,
+    municipality: Option<&str>,
+) -> anyhow::Result<i64> {
+    use app::db;
+    let pool = connect(&config.database).await?;
+    let username = username.trim().to_lowercase();
+    anyhow::ensure!(
+        (3..=64).contains(&username.len())
+            && username
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b)),
+        "the username needs 3 to 64 characters: lower-case letters, digits, '.', '-' or '_'"
+    );
+    anyhow::ensure!(
+        !name.trim().is_empty() && name.chars().count() <= 100,
+        "the name needs 1 to 100 characters"
+    );
+    app::auth::check_password_policy(password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = app::auth::hash_password(password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let now = db::timestamp(app::auth::now());
+    let mut tx = pool.begin().await?;
+    if let Some(m) = municipality {
+        db::set_municipality_name(&mut *tx, m).await?;
+    }
+    let id = db::users::create(&mut *tx, &username, name.trim(), &hash, None, &now)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a user named {username} already exists"))?;
+    db::users::set_roles(
+        &mut tx,
+        id,
+        doorbraak::RoleSet::of(&[doorbraak::Role::Administrator]),
+    )
+    .await?;
+    db::audit::record(
+        &mut *tx,
+        db::audit::NewEvent {
+            at: now,
+            actor_id: None,
+            actor_name: "systeem",
+            action: "admin_created",
+            object_type: "user",
+            object_id: Some(id.to_string()),
+            before: None,
+            after: Some(serde_json::json!({ "username": username })),
+            address: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
