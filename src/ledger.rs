@@ -181,7 +181,7 @@ impl Transaction {
             vec![
                 Posting {
                     account: from,
-                    amount: amount.neg(),
+                    amount: -amount,
                 },
                 Posting {
                     account: to,
@@ -208,7 +208,7 @@ impl Transaction {
                 .iter()
                 .map(|p| Posting {
                     account: p.account,
-                    amount: p.amount.neg(),
+                    amount: -p.amount,
                 })
                 .collect(),
         }
@@ -666,10 +666,8 @@ impl Ledger {
             Operation::Pay { case, .. } => {
                 self.open_hold(case)?;
             }
-            Operation::Release { case, .. } => {
-                if self.hold(case)?.recovered != 0 {
-                    return Err(LedgerError::ChargedBackFirst(case));
-                }
+            Operation::Release { case, .. } if self.hold(case)?.recovered != 0 => {
+                return Err(LedgerError::ChargedBackFirst(case));
             }
             _ => {}
         }

@@ -106,11 +106,6 @@ impl Money {
         Money::from_cents(cents)
     }
 
-    pub fn neg(self) -> Money {
-        // The range is symmetric, so negation always stays inside it.
-        Money(-self.0)
-    }
-
     pub fn abs(self) -> Money {
         Money(self.0.abs())
     }
@@ -159,6 +154,14 @@ impl TryFrom<Decimal> for Money {
     }
 }
 
+/// The range is symmetric, so negation always stays inside it.
+impl std::ops::Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money(-self.0)
+    }
+}
+
 impl From<Money> for Decimal {
     fn from(value: Money) -> Self {
         value.0
@@ -187,7 +190,7 @@ pub fn group_thousands(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(ch);

@@ -75,14 +75,21 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
+        let error = match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => AppError::Invalid {
                 field: None,
                 message: "De invoer is onvolledig of ongeldig.".to_string(),
             },
             ServerFnErrorErr::Request(e) | ServerFnErrorErr::Response(e) => AppError::Transport(e),
             _ => AppError::Internal,
+        };
+        // On the server this runs inside the request (e.g. when the arguments
+        // cannot be decoded): give the response the status that fits.
+        #[cfg(feature = "ssr")]
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            options.set_status(error.status());
         }
+        error
     }
 }
 

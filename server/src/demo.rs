@@ -10,8 +10,16 @@ pub const MUNICIPALITY: &str = "Gemeente Voorbeeld";
 pub const PASSWORD: &str = "demo-wachtwoord";
 pub const TEAMS: [&str; 3] = ["Team Noord", "Team Zuid", "Team Centrum"];
 
-/// (username, name, roles, team index, mandate level)
-pub const USERS: &[(&str, &str, &[Role], Option<usize>, Option<&str>)] = &[
+/// A demo account: username, name, roles, index into [`TEAMS`], mandate level.
+pub type DemoUser = (
+    &'static str,
+    &'static str,
+    &'static [Role],
+    Option<usize>,
+    Option<&'static str>,
+);
+
+pub const USERS: &[DemoUser] = &[
     (
         "professional",
         "Pim Professional",
