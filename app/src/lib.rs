@@ -15,7 +15,7 @@ pub mod db;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::api::model::SessionView;
 use crate::components::layout::Header;
@@ -64,13 +64,15 @@ pub fn App() -> impl IntoView {
             <div class="utrecht-page">
                 <Header/>
                 <main id="inhoud" class="utrecht-page-content page-main" tabindex="-1">
+                    // Pages render completely on the server (no out-of-order streaming):
+                    // the HTML is whole without JavaScript and hydrates deterministically.
                     <Routes fallback=|| view! { <NotFound/> }>
-                        <Route path=path!("/") view=HomePage/>
-                        <Route path=path!("/inloggen") view=LoginPage/>
-                        <Route path=path!("/beheer/gebruikers") view=UsersPage/>
-                        <Route path=path!("/beheer/gebruikers/:id") view=UserEditPage/>
-                        <Route path=path!("/beheer/teams") view=TeamsPage/>
-                        <Route path=path!("/beheer/audit") view=AuditPage/>
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/inloggen") view=LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("/beheer/gebruikers") view=UsersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/beheer/gebruikers/:id") view=UserEditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/beheer/teams") view=TeamsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/beheer/audit") view=AuditPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <footer class="utrecht-page-footer page-footer">

@@ -86,7 +86,9 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
     if users > 0 {
         return Ok(false);
     }
-    let hash = auth::hash_password(PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = auth::hash_password_async(PASSWORD.to_string())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let now = db::timestamp(auth::now());
     let mut tx = pool.begin().await?;
     db::set_municipality_name(&mut *tx, MUNICIPALITY).await?;

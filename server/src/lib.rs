@@ -133,6 +133,25 @@ pub fn router(state: AppState, site_root: &std::path::Path, addr: SocketAddr) ->
         .layer(CompressionLayer::new())
 }
 
+/// Every ten minutes: forget sessions that can no longer be used and sign-in
+/// failures older than the throttling window.
+async fn housekeeping(pool: SqlitePool, auth: AuthConfig) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = app::auth::now();
+        let idle = app::db::timestamp(now - auth.idle_timeout);
+        let created = app::db::timestamp(now - auth.absolute_timeout);
+        let window = app::db::timestamp(now - auth.failure_window);
+        if let Err(e) = app::db::sessions::purge_expired(&pool, &idle, &created).await {
+            tracing::warn!(error = %e, "purging expired sessions failed");
+        }
+        if let Err(e) = app::db::throttle::purge_before(&pool, &window).await {
+            tracing::warn!(error = %e, "purging old sign-in failures failed");
+        }
+    }
+}
+
 /// A running server.
 pub struct Running {
     pub addr: SocketAddr,
@@ -151,6 +170,7 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
         pool: pool.clone(),
         auth: auth_config(config)?,
     };
+    tokio::spawn(housekeeping(pool.clone(), state.auth.clone()));
     let listener = TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
@@ -193,7 +213,9 @@ pub async fn create_admin(
         "the name needs 1 to 100 characters"
     );
     app::auth::check_password_policy(password).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let hash = app::auth::hash_password(password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = app::auth::hash_password_async(password.to_string())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let now = db::timestamp(app::auth::now());
     let mut tx = pool.begin().await?;
     if let Some(m) = municipality {

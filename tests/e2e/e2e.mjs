@@ -92,6 +92,10 @@ const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir()
 const page = context.pages()[0] ?? (await context.newPage());
 const consoleErrors = [];
 page.on('pageerror', (err) => consoleErrors.push(err.message));
+page.on('console', (msg) => {
+  // A panic in the wasm is logged by console_error_panic_hook before it aborts.
+  if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) consoleErrors.push(msg.text().slice(0, 2000));
+});
 
 await test('sign-in page hydrates and its password toggle works', async () => {
   await goto('/inloggen');

@@ -151,7 +151,7 @@ pub async fn save_user(input: UserForm) -> Result<i64, AppError> {
                 None => {
                     check_username(input.username.trim())?;
                     auth::check_password_policy(&input.password)?;
-                    Some(auth::hash_password(&input.password)?)
+                    Some(auth::hash_password_async(input.password.clone()).await?)
                 }
                 Some(_) => None,
             };
@@ -249,7 +249,7 @@ pub async fn reset_password(id: i64) -> Result<String, AppError> {
         async move {
             let admin = auth::require(ADMIN).await?;
             let password = auth::temporary_password();
-            let hash = auth::hash_password(&password)?;
+            let hash = auth::hash_password_async(password.clone()).await?;
             let state = auth::state()?;
             let mut tx = state.pool.begin().await?;
             if !db::users::set_password(&mut *tx, id, &hash).await? {

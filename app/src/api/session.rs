@@ -73,13 +73,9 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
                 });
             }
             let credentials = db::users::credentials(&state.pool, &username).await?;
-            let verified = match &credentials {
-                Some(c) => auth::verify_password(&c.password_hash, &password) && c.active,
-                None => {
-                    auth::spend_equal_time(&password);
-                    false
-                }
-            };
+            let hash = credentials.as_ref().map(|c| c.password_hash.clone());
+            let verified = auth::verify_password_async(hash, password).await?
+                && credentials.as_ref().is_some_and(|c| c.active);
             let Some(user) = credentials.filter(|_| verified) else {
                 let mut tx = state.pool.begin().await?;
                 db::throttle::record_failure(&mut *tx, &username, &address, &db::timestamp(now))

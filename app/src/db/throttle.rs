@@ -44,3 +44,15 @@ pub async fn clear_for_user<'e, E: sqlx::SqliteExecutor<'e>>(
         .await
         .map(|_| ())
 }
+
+/// Forgets failures older than the throttling window.
+pub async fn purge_before<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    before: &str,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE at < ?1")
+        .bind(before)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected())
+}
