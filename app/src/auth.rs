@@ -368,14 +368,7 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     };
     db::sessions::touch(&state.pool, &hash, &db::timestamp(now)).await?;
     let user = db::users::get(&state.pool, user_id).await?;
-    Ok(user.filter(|u| u.active).map(|u| CurrentUser {
-        id: u.id,
-        username: u.username,
-        display_name: u.display_name,
-        roles: u.roles,
-        team_ids: u.team_ids,
-        mandate_level: u.mandate_level,
-    }))
+    Ok(user.filter(|u| u.active).map(CurrentUser::from))
 }
 
 /// The signed-in user holding one of `roles` (any signed-in user when empty).

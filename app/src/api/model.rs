@@ -55,3 +55,16 @@ pub struct UserForm {
     pub teams: Vec<i64>,
     pub mandate_level: String,
 }
+
+impl From<UserRecord> for CurrentUser {
+    fn from(u: UserRecord) -> Self {
+        CurrentUser {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            roles: u.roles,
+            team_ids: u.team_ids,
+            mandate_level: u.mandate_level,
+        }
+    }
+}

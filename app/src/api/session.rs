@@ -98,17 +98,9 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
             let mut tx = state.pool.begin().await?;
             db::sessions::create(&mut *tx, &hash, user.id, &db::timestamp(now), &address).await?;
             db::throttle::clear_for_user(&mut *tx, &username).await?;
-            let actor =
-                db::users::get(&mut *tx, user.id)
-                    .await?
-                    .map(|u| crate::api::model::CurrentUser {
-                        id: u.id,
-                        username: u.username,
-                        display_name: u.display_name,
-                        roles: u.roles,
-                        team_ids: u.team_ids,
-                        mandate_level: u.mandate_level,
-                    });
+            let actor = db::users::get(&mut *tx, user.id)
+                .await?
+                .map(crate::api::model::CurrentUser::from);
             auth::audit(
                 &mut *tx,
                 actor.as_ref(),
