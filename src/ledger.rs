@@ -321,39 +321,84 @@ impl FundPosition {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct HoldState {
-    year: Year,
-    date: NaiveDate,
-    open: bool,
-    paid: i64,
-    /// Charged back plus claimed (refused claims excluded).
-    recovered: i64,
+/// What the ledger knows of one case's hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldState {
+    pub year: Year,
+    pub date: NaiveDate,
+    /// Open until the case is settled (the rest released).
+    pub open: bool,
+    /// Sum of payments, in cents.
+    pub paid: i64,
+    /// Charged back plus claimed (refused claims excluded), in cents.
+    pub recovered: i64,
 }
 
-#[derive(Debug, Clone)]
-struct Entry {
-    tx: Transaction,
-    op: Operation,
-    reversed_by: Option<TxId>,
+/// A booked transaction as a view returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booked {
+    pub op: Operation,
+    pub tx: Transaction,
+    pub reversed: bool,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-struct YearTotals {
-    funded: i64,
-    recovered: i64,
-    held: i64,
+/// The state an operation is decided against. The in-memory [`Ledger`]
+/// implements it; a database implements it from the rows the operation touches.
+pub trait LedgerView {
+    /// The stream holding the reservation (the Wmo).
+    fn reservation(&self) -> StreamCode;
+    fn balance(&self, account: Account) -> Money;
+    fn hold(&self, case: CaseId) -> Option<HoldState>;
+    fn booked(&self, tx: TxId) -> Option<Booked>;
 }
 
-/// The in-memory ledger: the model every persistent ledger must agree with.
-#[derive(Debug, Clone)]
-pub struct Ledger {
-    reservation: StreamCode,
-    entries: Vec<Entry>,
-    balances: HashMap<Account, i64>,
-    holds: HashMap<CaseId, HoldState>,
-    years: BTreeMap<Year, YearTotals>,
-    keys: HashMap<String, (Operation, Receipt)>,
+/// A change to the derived state (holds and yearly totals) that goes with a
+/// transaction. Amounts in cents; negative when undone by a reversal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Change {
+    HoldPlaced {
+        case: CaseId,
+        year: Year,
+        date: NaiveDate,
+    },
+    HoldRemoved {
+        case: CaseId,
+    },
+    HoldOpen {
+        case: CaseId,
+        open: bool,
+    },
+    HoldPaid {
+        case: CaseId,
+        cents: i64,
+    },
+    HoldRecovered {
+        case: CaseId,
+        cents: i64,
+    },
+    Funded {
+        year: Year,
+        cents: i64,
+    },
+    Recovered {
+        year: Year,
+        cents: i64,
+    },
+    Held {
+        year: Year,
+        cents: i64,
+    },
+    Reversed {
+        original: TxId,
+    },
+}
+
+/// What an operation books: a transaction (none when there is nothing to move)
+/// and the changes to derived state. Applying it cannot overdraw anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub transaction: Option<Transaction>,
+    pub changes: Vec<Change>,
 }
 
 fn in_year(date: NaiveDate, year: Year) -> Result<(), LedgerError> {
@@ -385,6 +430,388 @@ fn money(cents: i64) -> Money {
     Money::from_cents(cents).unwrap_or(Money::ZERO)
 }
 
+fn hold_of(view: &impl LedgerView, case: CaseId) -> Result<HoldState, LedgerError> {
+    view.hold(case).ok_or(LedgerError::NoHold(case))
+}
+
+fn open_hold(view: &impl LedgerView, case: CaseId) -> Result<HoldState, LedgerError> {
+    let hold = hold_of(view, case)?;
+    if hold.open {
+        Ok(hold)
+    } else {
+        Err(LedgerError::HoldClosed(case))
+    }
+}
+
+fn settled_hold(view: &impl LedgerView, case: CaseId) -> Result<HoldState, LedgerError> {
+    let hold = hold_of(view, case)?;
+    if hold.open {
+        Err(LedgerError::NotSettled(case))
+    } else {
+        Ok(hold)
+    }
+}
+
+fn recoverable(
+    view: &impl LedgerView,
+    case: CaseId,
+    stream: StreamCode,
+    amount: Money,
+    date: NaiveDate,
+) -> Result<HoldState, LedgerError> {
+    positive(amount)?;
+    if stream == view.reservation() {
+        return Err(LedgerError::ReservationNotCharged);
+    }
+    let hold = settled_hold(view, case)?;
+    not_before(date, hold.date)?;
+    let remaining = hold.paid - hold.recovered;
+    if amount.cents() > remaining {
+        return Err(LedgerError::ExceedsSettledCost {
+            amount,
+            remaining: money(remaining),
+        });
+    }
+    Ok(hold)
+}
+
+/// Decides an operation against `view`: every rule of the fund, and no
+/// account that holds money may go below zero.
+pub fn plan(op: Operation, view: &impl LedgerView) -> Result<Plan, LedgerError> {
+    let (tx, original) = match op {
+        Operation::Reverse { tx: id, date } => {
+            let booked = view.booked(id).ok_or(LedgerError::UnknownTransaction(id))?;
+            if matches!(booked.op, Operation::Reverse { .. }) {
+                return Err(LedgerError::ReversalOfReversal);
+            }
+            if booked.reversed {
+                return Err(LedgerError::AlreadyReversed(id));
+            }
+            not_before(date, booked.tx.date())?;
+            match booked.op {
+                Operation::Pay { case, .. } => {
+                    open_hold(view, case)?;
+                }
+                Operation::Release { case, .. } if hold_of(view, case)?.recovered != 0 => {
+                    return Err(LedgerError::ChargedBackFirst(case));
+                }
+                _ => {}
+            }
+            (booked.tx.reversed(date), Some((id, booked.op)))
+        }
+        _ => match transaction_for(op, view)? {
+            Some(tx) => (tx, None),
+            // Releasing a fully paid hold moves no money but settles the case.
+            None => {
+                let Operation::Release { case, .. } = op else {
+                    return Err(LedgerError::NotPositive);
+                };
+                return Ok(Plan {
+                    transaction: None,
+                    changes: vec![Change::HoldOpen { case, open: false }],
+                });
+            }
+        },
+    };
+    check_overdraw(&tx, view)?;
+    let (effective, sign) = match original {
+        Some((_, op)) => (op, -1),
+        None => (op, 1),
+    };
+    let mut changes = changes_for(effective, &tx, sign, view);
+    if let Some((id, _)) = original {
+        changes.push(Change::Reversed { original: id });
+    }
+    Ok(Plan {
+        transaction: Some(tx),
+        changes,
+    })
+}
+
+fn transaction_for(
+    op: Operation,
+    view: &impl LedgerView,
+) -> Result<Option<Transaction>, LedgerError> {
+    let tx = match op {
+        Operation::Fund { year, amount, date } => {
+            in_year(date, year)?;
+            let wmo = Account::Budget {
+                stream: view.reservation(),
+                year,
+            };
+            Transaction::transfer(date, wmo, Account::Fund { year }, amount)?
+        }
+        Operation::Hold {
+            case,
+            year,
+            amount,
+            date,
+        } => {
+            positive(amount)?;
+            in_year(date, year)?;
+            if view.hold(case).is_some() {
+                return Err(LedgerError::HoldExists(case));
+            }
+            let available = view.balance(Account::Fund { year });
+            if amount > available {
+                return Err(LedgerError::InsufficientFunds {
+                    available,
+                    requested: amount,
+                });
+            }
+            Transaction::transfer(date, Account::Fund { year }, Account::Hold { case }, amount)?
+        }
+        Operation::Pay { case, amount, date } => {
+            positive(amount)?;
+            let hold = open_hold(view, case)?;
+            not_before(date, hold.date)?;
+            let remaining = view.balance(Account::Hold { case });
+            if amount > remaining {
+                return Err(LedgerError::ExceedsHold { amount, remaining });
+            }
+            Transaction::transfer(
+                date,
+                Account::Hold { case },
+                Account::Paid { year: hold.year },
+                amount,
+            )?
+        }
+        Operation::Release { case, date } => {
+            let hold = open_hold(view, case)?;
+            not_before(date, hold.date)?;
+            let rest = view.balance(Account::Hold { case });
+            if rest.is_zero() {
+                return Ok(None);
+            }
+            Transaction::transfer(
+                date,
+                Account::Hold { case },
+                Account::Fund { year: hold.year },
+                rest,
+            )?
+        }
+        Operation::ChargeBack {
+            case,
+            stream,
+            amount,
+            date,
+        } => {
+            let hold = recoverable(view, case, stream, amount, date)?;
+            let budget = Account::Budget {
+                stream,
+                year: hold.year,
+            };
+            Transaction::transfer(date, budget, Account::Fund { year: hold.year }, amount)?
+        }
+        Operation::Claim {
+            case,
+            stream,
+            amount,
+            date,
+        } => {
+            recoverable(view, case, stream, amount, date)?;
+            Transaction::transfer(
+                date,
+                Account::Payer { stream },
+                Account::Receivable { stream, case },
+                amount,
+            )?
+        }
+        Operation::Receive { case, stream, date } | Operation::Refuse { case, stream, date } => {
+            let hold = settled_hold(view, case)?;
+            not_before(date, hold.date)?;
+            let open = view.balance(Account::Receivable { stream, case });
+            if !open.is_positive() {
+                return Err(LedgerError::NoOpenClaim { stream, case });
+            }
+            let to = match op {
+                Operation::Receive { .. } => Account::Fund { year: hold.year },
+                _ => Account::Payer { stream },
+            };
+            Transaction::transfer(date, Account::Receivable { stream, case }, to, open)?
+        }
+        Operation::Prebook {
+            stream,
+            year,
+            amount,
+            date,
+        } => {
+            in_year(date, year)?;
+            if stream == view.reservation() {
+                return Err(LedgerError::ReservationNotCharged);
+            }
+            Transaction::transfer(
+                date,
+                Account::Budget { stream, year },
+                Account::Fund { year },
+                amount,
+            )?
+        }
+        Operation::TrueUp {
+            stream,
+            year,
+            difference,
+            date,
+        } => {
+            in_year(date, year)?;
+            if stream == view.reservation() {
+                return Err(LedgerError::ReservationNotCharged);
+            }
+            let (budget, fund) = (Account::Budget { stream, year }, Account::Fund { year });
+            if difference.is_negative() {
+                Transaction::transfer(date, fund, budget, difference.abs())?
+            } else {
+                Transaction::transfer(date, budget, fund, difference)?
+            }
+        }
+        Operation::Reverse { .. } => return Err(LedgerError::ReversalOfReversal),
+    };
+    Ok(Some(tx))
+}
+
+/// Refuses a transaction that would take an account holding money below zero.
+fn check_overdraw(tx: &Transaction, view: &impl LedgerView) -> Result<(), LedgerError> {
+    let mut seen: Vec<Account> = Vec::with_capacity(tx.postings.len());
+    for p in &tx.postings {
+        if !p.account.must_stay_non_negative() || seen.contains(&p.account) {
+            continue;
+        }
+        seen.push(p.account);
+        let after = view
+            .balance(p.account)
+            .cents()
+            .checked_add(tx.amount_on(&p.account))
+            .ok_or(LedgerError::Overflow)?;
+        if after < 0 {
+            return Err(LedgerError::Overdraw(p.account));
+        }
+    }
+    Ok(())
+}
+
+/// The changes to derived state for an operation (`sign` −1 when it is being reversed).
+fn changes_for(op: Operation, tx: &Transaction, sign: i64, view: &impl LedgerView) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let year_of = |case: CaseId| view.hold(case).map(|h| h.year);
+    for p in &tx.postings {
+        if let Account::Hold { case } = p.account {
+            let year = match op {
+                Operation::Hold { year, .. } => Some(year),
+                _ => year_of(case),
+            };
+            if let Some(year) = year {
+                changes.push(Change::Held {
+                    year,
+                    cents: p.amount.cents(),
+                });
+            }
+        }
+    }
+    match op {
+        Operation::Fund { year, .. } => changes.push(Change::Funded {
+            year,
+            cents: tx.amount_on(&Account::Fund { year }),
+        }),
+        Operation::Hold {
+            case, year, date, ..
+        } => changes.push(if sign > 0 {
+            Change::HoldPlaced { case, year, date }
+        } else {
+            Change::HoldRemoved { case }
+        }),
+        Operation::Pay { case, amount, .. } => changes.push(Change::HoldPaid {
+            case,
+            cents: sign * amount.cents(),
+        }),
+        Operation::Release { case, .. } => changes.push(Change::HoldOpen {
+            case,
+            open: sign < 0,
+        }),
+        Operation::ChargeBack { case, amount, .. } | Operation::Claim { case, amount, .. } => {
+            changes.push(Change::HoldRecovered {
+                case,
+                cents: sign * amount.cents(),
+            });
+            if let (Operation::ChargeBack { .. }, Some(year)) = (op, year_of(case)) {
+                changes.push(Change::Recovered {
+                    year,
+                    cents: tx.amount_on(&Account::Fund { year }),
+                });
+            }
+        }
+        Operation::Receive { case, .. } => {
+            if let Some(year) = year_of(case) {
+                changes.push(Change::Recovered {
+                    year,
+                    cents: tx.amount_on(&Account::Fund { year }),
+                });
+            }
+        }
+        Operation::Refuse { case, stream, .. } => {
+            changes.push(Change::HoldRecovered {
+                case,
+                cents: -tx.amount_on(&Account::Payer { stream }),
+            });
+        }
+        Operation::Prebook { year, .. } | Operation::TrueUp { year, .. } => {
+            changes.push(Change::Recovered {
+                year,
+                cents: tx.amount_on(&Account::Fund { year }),
+            });
+        }
+        Operation::Reverse { .. } => {}
+    }
+    changes
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    tx: Transaction,
+    op: Operation,
+    reversed_by: Option<TxId>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct YearTotals {
+    funded: i64,
+    recovered: i64,
+    held: i64,
+}
+
+/// The in-memory ledger: the model every persistent ledger must agree with.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    reservation: StreamCode,
+    entries: Vec<Entry>,
+    balances: HashMap<Account, i64>,
+    holds: HashMap<CaseId, HoldState>,
+    years: BTreeMap<Year, YearTotals>,
+    keys: HashMap<String, (Operation, Receipt)>,
+}
+
+impl LedgerView for Ledger {
+    fn reservation(&self) -> StreamCode {
+        self.reservation
+    }
+
+    fn balance(&self, account: Account) -> Money {
+        money(self.balances.get(&account).copied().unwrap_or(0))
+    }
+
+    fn hold(&self, case: CaseId) -> Option<HoldState> {
+        self.holds.get(&case).copied()
+    }
+
+    fn booked(&self, tx: TxId) -> Option<Booked> {
+        let entry = self.entries.get(usize::try_from(tx.0).ok()?)?;
+        Some(Booked {
+            op: entry.op,
+            tx: entry.tx.clone(),
+            reversed: entry.reversed_by.is_some(),
+        })
+    }
+}
+
 impl Ledger {
     /// A ledger whose fund is reserved on `reservation` (the Wmo).
     pub fn new(reservation: StreamCode) -> Ledger {
@@ -399,7 +826,7 @@ impl Ledger {
     }
 
     pub fn balance(&self, account: Account) -> Money {
-        money(self.balances.get(&account).copied().unwrap_or(0))
+        LedgerView::balance(self, account)
     }
 
     pub fn transaction(&self, id: TxId) -> Option<&Transaction> {
@@ -447,304 +874,28 @@ impl Ledger {
                 Err(LedgerError::IdempotencyConflict(key.to_string()))
             };
         }
-        let receipt = self.apply(op)?;
+        let planned = plan(op, self)?;
+        let receipt = self.apply(op, planned);
         self.keys.insert(key.to_string(), (op, receipt));
         Ok(receipt)
     }
 
-    fn hold(&self, case: CaseId) -> Result<HoldState, LedgerError> {
-        self.holds
-            .get(&case)
-            .copied()
-            .ok_or(LedgerError::NoHold(case))
-    }
-
-    fn settled_hold(&self, case: CaseId) -> Result<HoldState, LedgerError> {
-        let hold = self.hold(case)?;
-        if hold.open {
-            Err(LedgerError::NotSettled(case))
-        } else {
-            Ok(hold)
-        }
-    }
-
-    fn open_hold(&self, case: CaseId) -> Result<HoldState, LedgerError> {
-        let hold = self.hold(case)?;
-        if hold.open {
-            Ok(hold)
-        } else {
-            Err(LedgerError::HoldClosed(case))
-        }
-    }
-
-    fn recoverable(
-        &self,
-        case: CaseId,
-        stream: StreamCode,
-        amount: Money,
-    ) -> Result<HoldState, LedgerError> {
-        positive(amount)?;
-        if stream == self.reservation {
-            return Err(LedgerError::ReservationNotCharged);
-        }
-        let hold = self.settled_hold(case)?;
-        let remaining = hold.paid - hold.recovered;
-        if amount.cents() > remaining {
-            return Err(LedgerError::ExceedsSettledCost {
-                amount,
-                remaining: money(remaining),
+    fn apply(&mut self, op: Operation, planned: Plan) -> Receipt {
+        let id = planned.transaction.map(|tx| {
+            for p in &tx.postings {
+                *self.balances.entry(p.account).or_insert(0) += p.amount.cents();
+            }
+            let id = TxId(self.entries.len() as u64);
+            self.entries.push(Entry {
+                tx,
+                op,
+                reversed_by: None,
             });
-        }
-        Ok(hold)
-    }
-
-    fn apply(&mut self, op: Operation) -> Result<Receipt, LedgerError> {
-        let tx = match op {
-            Operation::Fund { year, amount, date } => {
-                in_year(date, year)?;
-                let wmo = Account::Budget {
-                    stream: self.reservation,
-                    year,
-                };
-                Transaction::transfer(date, wmo, Account::Fund { year }, amount)?
-            }
-            Operation::Hold {
-                case,
-                year,
-                amount,
-                date,
-            } => {
-                positive(amount)?;
-                in_year(date, year)?;
-                if self.holds.contains_key(&case) {
-                    return Err(LedgerError::HoldExists(case));
-                }
-                let available = self.balance(Account::Fund { year });
-                if amount > available {
-                    return Err(LedgerError::InsufficientFunds {
-                        available,
-                        requested: amount,
-                    });
-                }
-                Transaction::transfer(date, Account::Fund { year }, Account::Hold { case }, amount)?
-            }
-            Operation::Pay { case, amount, date } => {
-                positive(amount)?;
-                let hold = self.open_hold(case)?;
-                not_before(date, hold.date)?;
-                let remaining = self.balance(Account::Hold { case });
-                if amount > remaining {
-                    return Err(LedgerError::ExceedsHold { amount, remaining });
-                }
-                Transaction::transfer(
-                    date,
-                    Account::Hold { case },
-                    Account::Paid { year: hold.year },
-                    amount,
-                )?
-            }
-            Operation::Release { case, date } => {
-                let hold = self.open_hold(case)?;
-                not_before(date, hold.date)?;
-                let rest = self.balance(Account::Hold { case });
-                if rest.is_zero() {
-                    self.set_open(case, false);
-                    return Ok(Receipt {
-                        tx: None,
-                        replayed: false,
-                    });
-                }
-                Transaction::transfer(
-                    date,
-                    Account::Hold { case },
-                    Account::Fund { year: hold.year },
-                    rest,
-                )?
-            }
-            Operation::ChargeBack {
-                case,
-                stream,
-                amount,
-                date,
-            } => {
-                let hold = self.recoverable(case, stream, amount)?;
-                not_before(date, hold.date)?;
-                let budget = Account::Budget {
-                    stream,
-                    year: hold.year,
-                };
-                Transaction::transfer(date, budget, Account::Fund { year: hold.year }, amount)?
-            }
-            Operation::Claim {
-                case,
-                stream,
-                amount,
-                date,
-            } => {
-                let hold = self.recoverable(case, stream, amount)?;
-                not_before(date, hold.date)?;
-                Transaction::transfer(
-                    date,
-                    Account::Payer { stream },
-                    Account::Receivable { stream, case },
-                    amount,
-                )?
-            }
-            Operation::Receive { case, stream, date }
-            | Operation::Refuse { case, stream, date } => {
-                let hold = self.settled_hold(case)?;
-                not_before(date, hold.date)?;
-                let open = self.balance(Account::Receivable { stream, case });
-                if !open.is_positive() {
-                    return Err(LedgerError::NoOpenClaim { stream, case });
-                }
-                let to = match op {
-                    Operation::Receive { .. } => Account::Fund { year: hold.year },
-                    _ => Account::Payer { stream },
-                };
-                Transaction::transfer(date, Account::Receivable { stream, case }, to, open)?
-            }
-            Operation::Prebook {
-                stream,
-                year,
-                amount,
-                date,
-            } => {
-                in_year(date, year)?;
-                if stream == self.reservation {
-                    return Err(LedgerError::ReservationNotCharged);
-                }
-                Transaction::transfer(
-                    date,
-                    Account::Budget { stream, year },
-                    Account::Fund { year },
-                    amount,
-                )?
-            }
-            Operation::TrueUp {
-                stream,
-                year,
-                difference,
-                date,
-            } => {
-                in_year(date, year)?;
-                if stream == self.reservation {
-                    return Err(LedgerError::ReservationNotCharged);
-                }
-                let (budget, fund) = (Account::Budget { stream, year }, Account::Fund { year });
-                if difference.is_negative() {
-                    Transaction::transfer(date, fund, budget, difference.abs())?
-                } else {
-                    Transaction::transfer(date, budget, fund, difference)?
-                }
-            }
-            Operation::Reverse { tx, date } => return self.reverse(tx, date),
-        };
-        let id = self.book(tx, op)?;
-        Ok(Receipt {
-            tx: Some(id),
-            replayed: false,
-        })
-    }
-
-    fn reverse(&mut self, id: TxId, date: NaiveDate) -> Result<Receipt, LedgerError> {
-        let index = usize::try_from(id.0).map_err(|_| LedgerError::UnknownTransaction(id))?;
-        let entry = self
-            .entries
-            .get(index)
-            .ok_or(LedgerError::UnknownTransaction(id))?;
-        if matches!(entry.op, Operation::Reverse { .. }) {
-            return Err(LedgerError::ReversalOfReversal);
-        }
-        if entry.reversed_by.is_some() {
-            return Err(LedgerError::AlreadyReversed(id));
-        }
-        not_before(date, entry.tx.date)?;
-        let original = entry.op;
-        // Case-state preconditions the balances alone do not show.
-        match original {
-            Operation::Pay { case, .. } => {
-                self.open_hold(case)?;
-            }
-            Operation::Release { case, .. } if self.hold(case)?.recovered != 0 => {
-                return Err(LedgerError::ChargedBackFirst(case));
-            }
-            _ => {}
-        }
-        let reversal = entry.tx.reversed(date);
-        let new_id = self.book(reversal, Operation::Reverse { tx: id, date })?;
-        self.entries[index].reversed_by = Some(new_id);
-        Ok(Receipt {
-            tx: Some(new_id),
-            replayed: false,
-        })
-    }
-
-    /// Checks the postings against the balances, then appends and applies them.
-    fn book(&mut self, tx: Transaction, op: Operation) -> Result<TxId, LedgerError> {
-        let mut next: Vec<(Account, i64)> = Vec::with_capacity(tx.postings.len());
-        for p in &tx.postings {
-            let current = match next.iter().find(|(a, _)| *a == p.account) {
-                Some((_, v)) => *v,
-                None => self.balances.get(&p.account).copied().unwrap_or(0),
-            };
-            let updated = current
-                .checked_add(p.amount.cents())
-                .ok_or(LedgerError::Overflow)?;
-            if p.account.must_stay_non_negative() && updated < 0 {
-                return Err(LedgerError::Overdraw(p.account));
-            }
-            next.retain(|(a, _)| *a != p.account);
-            next.push((p.account, updated));
-        }
-        let sign = if matches!(op, Operation::Reverse { .. }) {
-            -1
-        } else {
-            1
-        };
-        let effective = match op {
-            Operation::Reverse { tx: original, .. } => self
-                .entries
-                .get(usize::try_from(original.0).unwrap_or(usize::MAX))
-                .map(|e| e.op),
-            other => Some(other),
-        };
-        for (account, value) in next {
-            self.balances.insert(account, value);
-        }
-        if let Some(effective) = effective {
-            self.track(effective, &tx, sign);
-        }
-        let id = TxId(self.entries.len() as u64);
-        self.entries.push(Entry {
-            tx,
-            op,
-            reversed_by: None,
+            id
         });
-        Ok(id)
-    }
-
-    /// Updates the per-year and per-case figures for an operation (sign −1 when
-    /// it is being reversed).
-    fn track(&mut self, op: Operation, tx: &Transaction, sign: i64) {
-        for p in &tx.postings {
-            if let Account::Hold { case } = p.account
-                && let Some(hold) = self.holds.get(&case)
-            {
-                self.years.entry(hold.year).or_default().held += p.amount.cents();
-            }
-        }
-        match op {
-            Operation::Fund { year, .. } => {
-                self.years.entry(year).or_default().funded += tx.amount_on(&Account::Fund { year });
-            }
-            Operation::Hold {
-                case,
-                year,
-                amount,
-                date,
-            } => {
-                if sign > 0 {
+        for change in planned.changes {
+            match change {
+                Change::HoldPlaced { case, year, date } => {
                     self.holds.insert(
                         case,
                         HoldState {
@@ -755,51 +906,41 @@ impl Ledger {
                             recovered: 0,
                         },
                     );
-                    self.years.entry(year).or_default().held += amount.cents();
-                } else {
-                    // The posting loop above already took the amount off `held`.
+                }
+                Change::HoldRemoved { case } => {
                     self.holds.remove(&case);
                 }
-            }
-            Operation::Pay { case, amount, .. } => {
-                if let Some(h) = self.holds.get_mut(&case) {
-                    h.paid += sign * amount.cents();
+                Change::HoldOpen { case, open } => self.update_hold(case, |h| h.open = open),
+                Change::HoldPaid { case, cents } => self.update_hold(case, |h| h.paid += cents),
+                Change::HoldRecovered { case, cents } => {
+                    self.update_hold(case, |h| h.recovered += cents)
+                }
+                Change::Funded { year, cents } => {
+                    self.years.entry(year).or_default().funded += cents
+                }
+                Change::Recovered { year, cents } => {
+                    self.years.entry(year).or_default().recovered += cents
+                }
+                Change::Held { year, cents } => self.years.entry(year).or_default().held += cents,
+                Change::Reversed { original } => {
+                    if let Some(entry) = usize::try_from(original.0)
+                        .ok()
+                        .and_then(|i| self.entries.get_mut(i))
+                    {
+                        entry.reversed_by = id;
+                    }
                 }
             }
-            Operation::Release { case, .. } => self.set_open(case, sign < 0),
-            Operation::ChargeBack { case, amount, .. } | Operation::Claim { case, amount, .. } => {
-                if let Some(h) = self.holds.get_mut(&case) {
-                    h.recovered += sign * amount.cents();
-                }
-                if let (Operation::ChargeBack { .. }, Some(year)) =
-                    (op, self.holds.get(&case).map(|h| h.year))
-                {
-                    self.years.entry(year).or_default().recovered +=
-                        tx.amount_on(&Account::Fund { year });
-                }
-            }
-            Operation::Receive { case, .. } => {
-                if let Some(year) = self.holds.get(&case).map(|h| h.year) {
-                    self.years.entry(year).or_default().recovered +=
-                        tx.amount_on(&Account::Fund { year });
-                }
-            }
-            Operation::Refuse { case, stream, .. } => {
-                if let Some(h) = self.holds.get_mut(&case) {
-                    h.recovered -= tx.amount_on(&Account::Payer { stream });
-                }
-            }
-            Operation::Prebook { year, .. } | Operation::TrueUp { year, .. } => {
-                self.years.entry(year).or_default().recovered +=
-                    tx.amount_on(&Account::Fund { year });
-            }
-            Operation::Reverse { .. } => {}
+        }
+        Receipt {
+            tx: id,
+            replayed: false,
         }
     }
 
-    fn set_open(&mut self, case: CaseId, open: bool) {
+    fn update_hold(&mut self, case: CaseId, f: impl FnOnce(&mut HoldState)) {
         if let Some(h) = self.holds.get_mut(&case) {
-            h.open = open;
+            f(h);
         }
     }
 }
