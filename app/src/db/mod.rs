@@ -3,6 +3,7 @@
 //! times as ISO text (UTC, milliseconds).
 
 pub mod audit;
+pub mod ledger;
 pub mod sessions;
 pub mod teams;
 pub mod throttle;
