@@ -221,6 +221,9 @@ pub async fn hold(
     }))
 }
 
+/// kind, stream, year, case, amount in cents.
+type PostingRow = (String, Option<String>, Option<i64>, Option<i64>, i64);
+
 async fn booked(conn: &mut SqliteConnection, id: TxId) -> Result<Option<Booked>, sqlx::Error> {
     let Ok(row_id) = i64::try_from(id.0) else {
         return Ok(None);
@@ -239,7 +242,7 @@ async fn booked(conn: &mut SqliteConnection, id: TxId) -> Result<Option<Booked>,
     let Ok(date) = NaiveDate::parse_from_str(&date, "%Y-%m-%d") else {
         return Ok(None);
     };
-    let rows: Vec<(String, Option<String>, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
+    let rows: Vec<PostingRow> = sqlx::query_as(
         "SELECT kind, stream_code, year, case_id, amount_cents FROM ledger_postings WHERE tx_id = ?1 ORDER BY id",
     )
     .bind(row_id)
