@@ -8,6 +8,12 @@ use sqlx::SqlitePool;
 
 pub const MUNICIPALITY: &str = "Gemeente Voorbeeld";
 pub const PASSWORD: &str = "demo-wachtwoord";
+/// The current year and the three before it get a funded reservation of € 400.000 each.
+pub fn demo_years() -> std::ops::RangeInclusive<i32> {
+    let current = chrono::Datelike::year(&auth::now().date_naive());
+    current - 3..=current
+}
+pub const RESERVATION_EUROS: i64 = 400_000;
 pub const TEAMS: [&str; 3] = ["Team Noord", "Team Zuid", "Team Centrum"];
 
 /// A demo account: username, name, roles, index into [`TEAMS`], mandate level.
@@ -106,6 +112,23 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
         db::users::set_roles(&mut tx, id, roles.iter().copied().collect()).await?;
         let teams: Vec<i64> = team.map(|t| vec![team_ids[t]]).unwrap_or_default();
         db::users::set_teams(&mut tx, id, &teams).await?;
+    }
+    for year in demo_years() {
+        sqlx::query(
+            "INSERT INTO budget_years (year, reservation_cents, created_at) VALUES (?1, ?2, ?3)",
+        )
+        .bind(year)
+        .bind(RESERVATION_EUROS * 100)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let date =
+            chrono::NaiveDate::from_ymd_opt(year, 1, 2).ok_or_else(|| anyhow::anyhow!("date"))?;
+        let amount = doorbraak::Money::from_euros(RESERVATION_EUROS)?;
+        let fund = doorbraak::ledger::Operation::Fund { year, amount, date };
+        db::ledger::execute(&mut tx, &format!("fund-{year}"), fund, &now, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("funding {year}: {e:?}"))?;
     }
     db::audit::record(
         &mut *tx,

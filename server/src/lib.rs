@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod seed;
 
 use std::net::SocketAddr;
 use std::str::FromStr;
@@ -163,6 +164,9 @@ pub struct Running {
 /// into an empty database.
 pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
     let pool = connect(&config.database).await?;
+    seed::load(&pool)
+        .await
+        .context("loading the initial configuration failed")?;
     if demo && demo::load(&pool).await? {
         tracing::info!("demo data loaded");
     }

@@ -371,6 +371,81 @@ const ACCESS: &[Access] = &[
             ("page", "0"),
         ],
     ),
+    (
+        "create_case",
+        Some(&[Role::Professional]),
+        &[("team_id", "999999")],
+    ),
+    (
+        "case",
+        Some(&[Role::Professional, Role::Approver, Role::Backoffice]),
+        &[("id", "999999")],
+    ),
+    (
+        "save_canvas",
+        Some(&[Role::Professional]),
+        &[
+            ("case_id", "999999"),
+            ("edits", "1"),
+            ("canvas[horizon]", "12"),
+        ],
+    ),
+    (
+        "submit_case",
+        Some(&[Role::Professional]),
+        &[("case_id", "999999"), ("version", "1")],
+    ),
+    (
+        "decide_case",
+        Some(&[Role::Approver]),
+        &[
+            ("case_id", "999999"),
+            ("version", "1"),
+            ("decision", "x"),
+            ("reason", ""),
+        ],
+    ),
+    (
+        "revise_case",
+        Some(&[Role::Professional]),
+        &[("case_id", "999999"), ("version", "1")],
+    ),
+    (
+        "register_payment",
+        Some(&[Role::Backoffice]),
+        &[
+            ("case_id", "999999"),
+            ("amount", ""),
+            ("paid_on", ""),
+            ("supplier", ""),
+            ("reference", ""),
+            ("token", ""),
+        ],
+    ),
+    (
+        "settle_case",
+        Some(&[Role::Backoffice]),
+        &[("case_id", "999999"), ("version", "1")],
+    ),
+    (
+        "set_waiting",
+        Some(&[Role::Professional, Role::Backoffice]),
+        &[
+            ("case_id", "999999"),
+            ("version", "1"),
+            ("waiting", "true"),
+            ("note", ""),
+        ],
+    ),
+    ("my_cases", Some(&[Role::Professional]), &[]),
+    ("approval_queue", Some(&[Role::Approver]), &[]),
+    ("payment_queue", Some(&[Role::Backoffice]), &[]),
+    (
+        "fund_status",
+        Some(&[Role::Backoffice, Role::Approver]),
+        &[("year", "2026")],
+    ),
+    ("payment_token", Some(&[Role::Backoffice]), &[]),
     ("logout", Some(&[]), &[]),
 ];
 

@@ -3,5 +3,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod canvas_form;
+pub mod cases;
 pub mod model;
 pub mod session;

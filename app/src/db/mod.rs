@@ -3,6 +3,8 @@
 //! times as ISO text (UTC, milliseconds).
 
 pub mod audit;
+pub mod cases;
+pub mod config;
 pub mod ledger;
 pub mod sessions;
 pub mod teams;

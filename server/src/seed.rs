@@ -1,0 +1,179 @@
+//! Configuration every municipality starts with, loaded into an empty
+//! database at start: the Iv3 taakvelden, the Dutch financing streams, the
+//! sourced cost catalogue (rows without an amount stay inactive), the
+//! mandate levels and the default horizon. All of it is editable afterwards.
+
+use anyhow::{Context, anyhow};
+use app::db::config::{ImportItem, insert_catalogue_item, set_setting};
+use doorbraak::Money;
+use doorbraak::catalogue::Unit;
+use sqlx::SqlitePool;
+
+const TAAKVELDEN: &str = include_str!("../seed/iv3-taakvelden.csv");
+const CATALOGUE: &str = include_str!("../seed/cost-catalogue.csv");
+
+/// (code, name, kind, taakveld, holds reservation)
+const STREAMS: &[(&str, &str, &str, Option<&str>, bool)] = &[
+    ("WMO", "Wmo 2015", "internal", Some("6.71d"), true),
+    ("PW", "Participatiewet", "internal", Some("6.3"), false),
+    ("JW", "Jeugdwet", "internal", Some("6.72d"), false),
+    (
+        "WGS",
+        "Schuldhulpverlening (WGS)",
+        "internal",
+        Some("6.3"),
+        false,
+    ),
+    ("ZVW", "Zorgverzekeringswet", "external", None, false),
+    ("WLZ", "Wet langdurige zorg", "external", None, false),
+    ("CORP", "Woningcorporatie", "external", None, false),
+    ("JUS", "Justitie en politie", "external", None, false),
+    ("OND", "Onderwijs", "external", None, false),
+];
+
+/// Which stream a catalogue row belongs to, by its code's prefix.
+fn stream_for(code: &str) -> &'static str {
+    match code.split('-').next().unwrap_or("") {
+        "PW" => "PW",
+        "JW" => "JW",
+        "WGS" => "WGS",
+        "ZVW" => "ZVW",
+        "WLZ" => "WLZ",
+        "WON" => "CORP",
+        "JUS" => "JUS",
+        "OND" => "OND",
+        _ => "WMO",
+    }
+}
+
+/// Splits one CSV line with quoted fields ("" is a quote inside a field).
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+pub async fn load(pool: &SqlitePool) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await?;
+    let configured: i64 = sqlx::query_scalar("SELECT count(*) FROM streams")
+        .fetch_one(&mut *tx)
+        .await?;
+    if configured > 0 {
+        return Ok(());
+    }
+    for line in TAAKVELDEN.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let f = csv_fields(line);
+        sqlx::query("INSERT INTO iv3_taakvelden (code, label, deprecated) VALUES (?1, ?2, ?3)")
+            .bind(&f[0])
+            .bind(f.get(1).cloned().unwrap_or_default())
+            .bind(f.get(3).is_some_and(|d| d.trim() == "true"))
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (code, name, kind, taakveld, holds) in STREAMS {
+        sqlx::query("INSERT INTO streams (code, name, kind, taakveld, holds_reservation) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .bind(code)
+            .bind(name)
+            .bind(kind)
+            .bind(taakveld)
+            .bind(holds)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut lines = CATALOGUE.lines();
+    let header = csv_fields(lines.next().context("empty catalogue")?);
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| anyhow!("catalogue has no column {name}"))
+    };
+    let (c_code, c_name, c_unit, c_amount, c_year, c_source, c_conf) = (
+        col("code")?,
+        col("name_nl")?,
+        col("unit")?,
+        col("amount_eur")?,
+        col("year")?,
+        col("source")?,
+        col("confidence")?,
+    );
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let f = csv_fields(line);
+        let get = |i: usize| f.get(i).map(String::as_str).unwrap_or("");
+        let unit = Unit::from_dutch_label(get(c_unit)).unwrap_or(Unit::OneOff);
+        let price = match get(c_amount).trim() {
+            "" => None,
+            amount => {
+                let money = Money::parse(amount)
+                    .with_context(|| format!("catalogue {}: amount {amount}", get(c_code)))?;
+                let year = get(c_year).trim().parse::<i32>().unwrap_or(2026);
+                Some((money, format!("{year:04}-01-01")))
+            }
+        };
+        let item = ImportItem {
+            code: get(c_code),
+            name: get(c_name),
+            unit: unit.code(),
+            unit_label: get(c_unit),
+            stream: stream_for(get(c_code)),
+            source: get(c_source),
+            confidence: get(c_conf),
+            price,
+        };
+        insert_catalogue_item(&mut tx, &item)
+            .await
+            .with_context(|| format!("catalogue item {}", item.code))?;
+    }
+    for (rank, level) in doorbraak::mandate::MandateTable::dutch_default()
+        .levels()
+        .iter()
+        .enumerate()
+    {
+        sqlx::query(
+            "INSERT INTO mandate_levels (code, name, limit_cents, rank) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .bind(&level.code)
+        .bind(&level.name)
+        .bind(level.limit.map(Money::cents))
+        .bind(rank as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    set_setting(&mut tx, "default_horizon_months", "12").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_handle_quotes_and_commas() {
+        assert_eq!(
+            csv_fields(r#"a,"b, c","d ""e""",,f"#),
+            vec!["a", "b, c", "d \"e\"", "", "f"]
+        );
+    }
+
+    #[test]
+    fn catalogue_codes_map_to_streams() {
+        assert_eq!(stream_for("JW-10"), "JW");
+        assert_eq!(stream_for("WON-01"), "CORP");
+        assert_eq!(stream_for("MUL-03"), "WMO");
+    }
+}

@@ -1,0 +1,732 @@
+//! HTTP tests of the path from canvas to payment: the real server, a fresh
+//! database with the demo configuration, called as each role would.
+
+use app::api::model::CaseView;
+use app::error::AppError;
+use doorbraak::Money;
+use reqwest::StatusCode;
+use reqwest::header::COOKIE;
+
+struct S {
+    base: String,
+    pool: sqlx::SqlitePool,
+    http: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+struct Reply {
+    status: StatusCode,
+    body: String,
+}
+
+impl Reply {
+    fn error(&self) -> AppError {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
+    }
+    fn ok<T: serde::de::DeserializeOwned>(&self) -> T {
+        assert_eq!(self.status, StatusCode::OK, "{}", self.body);
+        serde_json::from_str(&self.body).expect("json")
+    }
+}
+
+async fn spawn() -> S {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = server::Config {
+        database: dir.path().join("cases.db"),
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        session_secret: Some("a-test-secret-that-is-long-enough-0123456789".into()),
+        log: "warn".into(),
+        site_root: dir.path().join("site"),
+        secure_cookies: false,
+        session_idle_minutes: 30,
+        session_max_hours: 12,
+    };
+    let running = server::start(&config, true).await.expect("start");
+    S {
+        base: format!("http://{}", running.addr),
+        pool: running.pool,
+        http: reqwest::Client::new(),
+        _dir: dir,
+    }
+}
+
+impl S {
+    async fn login(&self, user: &str) -> String {
+        let r = self
+            .http
+            .post(format!("{}/api/login", self.base))
+            .form(&[("username", user), ("password", server::demo::PASSWORD)])
+            .send()
+            .await
+            .expect("login");
+        let cookie = r
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .expect("cookie")
+            .to_string();
+        cookie.split(';').next().expect("pair").to_string()
+    }
+
+    async fn call(&self, session: &str, endpoint: &str, form: &[(&str, String)]) -> Reply {
+        let r = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header(COOKIE, session)
+            .form(form)
+            .send()
+            .await
+            .expect("call");
+        Reply {
+            status: r.status(),
+            body: r.text().await.expect("body"),
+        }
+    }
+
+    async fn case(&self, session: &str, id: i64) -> CaseView {
+        self.call(session, "case", &[("id", id.to_string())])
+            .await
+            .ok()
+    }
+
+    async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.pool)
+            .await
+            .expect("count")
+    }
+}
+
+fn f(k: &str, v: &str) -> (String, String) {
+    (k.to_string(), v.to_string())
+}
+
+/// A complete canvas with five lines: investment € 2.500, return per stream known.
+fn canvas(case_id: i64, edits: i64) -> Vec<(String, String)> {
+    let mut form = vec![
+        f("case_id", &case_id.to_string()),
+        f("edits", &edits.to_string()),
+        f("canvas[horizon]", "12"),
+        f(
+            "canvas[situation]",
+            "Huurachterstand van vier maanden, dreigende uitzetting; twee kinderen.",
+        ),
+        f(
+            "canvas[goal]",
+            "In de woning blijven en de schulden regelen.",
+        ),
+        f(
+            "canvas[providers]",
+            "Drie: schuldhulp (WGS), jeugdhulp (Jeugdwet), wijkteam (Wmo).",
+        ),
+        f(
+            "canvas[breakthrough]",
+            "Huurachterstand in één keer aflossen.",
+        ),
+        f("canvas[legal_basis]", "Wmo 2015 art. 2.3.5 (maatwerk)"),
+        f("canvas[life_domains][0]", "wonen"),
+        f("canvas[blockers][0][law]", "PW"),
+        f(
+            "canvas[blockers][0][rule]",
+            "Geen bijzondere bijstand voor schulden",
+        ),
+        f("canvas[blockers][0][organisation]", "Gemeente"),
+        f("canvas[costs][0][description]", "Aflossen huurachterstand"),
+        f("canvas[costs][0][supplier]", "Woningcorporatie"),
+        f("canvas[costs][0][amount]", "2.500,00"),
+        f("canvas[legitimacy][judgement]", "better"),
+        f(
+            "canvas[legitimacy][justification]",
+            "Binnen maatwerk, eerlijk naar anderen",
+        ),
+        f("canvas[return_][judgement]", "better"),
+        f(
+            "canvas[return_][justification]",
+            "Vermeden kosten ruim hoger",
+        ),
+        f("canvas[involvement][judgement]", "better"),
+        f(
+            "canvas[involvement][justification]",
+            "Gezin en corporatie staan erachter",
+        ),
+    ];
+    // side, row, stream, catalogue code, unit, quantity, unit price, start month, duration
+    let lines: [TestLine; 5] = [
+        (
+            "threatening",
+            0,
+            "WMO",
+            "WMO-02",
+            "day",
+            "3",
+            "41",
+            "4",
+            "9",
+        ),
+        (
+            "threatening",
+            1,
+            "JW",
+            "JW-05",
+            "day",
+            "1",
+            "156,33",
+            "4",
+            "3",
+        ),
+        (
+            "threatening",
+            2,
+            "CORP",
+            "WON-01",
+            "one_off",
+            "1",
+            "7.500",
+            "4",
+            "",
+        ),
+        (
+            "threatening",
+            3,
+            "PW",
+            "PW-01",
+            "month",
+            "1",
+            "1.401,50",
+            "4",
+            "24",
+        ),
+        (
+            "realistic",
+            0,
+            "WGS",
+            "WGS-01",
+            "one_off",
+            "1",
+            "1.500",
+            "1",
+            "",
+        ),
+    ];
+    for (side, i, stream, code, unit, qty, price, start, duration) in lines {
+        let k = |name: &str| format!("canvas[{side}][{i}][{name}]");
+        for (name, value) in [
+            ("stream", stream),
+            ("catalogue_code", code),
+            ("unit", unit),
+            ("quantity", qty),
+            ("unit_price", price),
+            ("start_month", start),
+            ("duration", duration),
+            ("probability", ""),
+        ] {
+            form.push((k(name), value.to_string()));
+        }
+    }
+    form
+}
+
+/// side, row, stream, catalogue code, unit, quantity, unit price, start month, duration.
+type TestLine = (
+    &'static str,
+    usize,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+fn refs(form: &[(String, String)]) -> Vec<(&str, String)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.clone())).collect()
+}
+
+async fn new_case(s: &S, prof: &str) -> i64 {
+    let team: i64 = sqlx::query_scalar("SELECT team_id FROM user_teams t JOIN users u ON u.id = t.user_id WHERE u.username = 'professional'")
+        .fetch_one(&s.pool)
+        .await
+        .expect("team");
+    s.call(prof, "create_case", &[("team_id", team.to_string())])
+        .await
+        .ok()
+}
+
+#[tokio::test]
+async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
+    let s = spawn().await;
+    let prof = s.login("professional").await;
+    let lead = s.login("teamleider").await;
+    let back = s.login("backoffice").await;
+    let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    let before: doorbraak::ledger::FundPosition = s
+        .call(&back, "fund_status", &[("year", year.to_string())])
+        .await
+        .ok();
+
+    let id = new_case(&s, &prof).await;
+    let view = s.case(&prof, id).await;
+    assert!(view.reference.starts_with(&format!("DB-{year}-")));
+    let saved: app::api::cases::SavedCanvas = s
+        .call(&prof, "save_canvas", &refs(&canvas(id, view.canvas_edits)))
+        .await
+        .ok();
+    let calc = saved.calculation;
+    // 41 × 3 × 365/12 × 9 = 33.671,25 (Wmo); the realistic scenario costs the Wmo nothing
+    assert_eq!(
+        calc.per_stream[&doorbraak::StreamCode::WMO].avoided,
+        Money::parse("33.671,25").expect("m")
+    );
+    // 156,33 × 365/12 × 3 = 14.265,11 (Jeugdwet)
+    assert_eq!(
+        calc.per_stream[&doorbraak::StreamCode::JEUGDWET].avoided,
+        Money::parse("14.265,11").expect("m")
+    );
+    // 1.401,50 × 9 = 12.613,50 (Participatiewet); WGS −1.500; corporation 7.500
+    assert_eq!(
+        calc.per_stream[&doorbraak::StreamCode::PARTICIPATIEWET].avoided,
+        Money::parse("12.613,50").expect("m")
+    );
+    assert_eq!(calc.total_avoided, Money::parse("66.549,86").expect("m"));
+    assert_eq!(calc.investment, Money::parse("2.500").expect("m"));
+    assert_eq!(
+        calc.ratio_sentence(),
+        "elke geïnvesteerde euro levert € 26,62 op"
+    );
+
+    // A second save with the old counter is stale and changes nothing.
+    let stale = s
+        .call(&prof, "save_canvas", &refs(&canvas(id, view.canvas_edits)))
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+
+    let view = s.case(&prof, id).await;
+    assert_eq!(
+        s.call(
+            &prof,
+            "submit_case",
+            &[
+                ("case_id", id.to_string()),
+                ("version", view.version.to_string())
+            ]
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let queue: Vec<app::api::cases::QueueItem> = s.call(&lead, "approval_queue", &[]).await.ok();
+    assert!(queue.iter().any(|q| q.case.id == id && q.decidable));
+
+    let view = s.case(&lead, id).await;
+    let decide = |reason: &str, version: i64| {
+        vec![
+            ("case_id", id.to_string()),
+            ("version", version.to_string()),
+            ("decision", "approve".to_string()),
+            ("reason", reason.to_string()),
+        ]
+    };
+    let no_reason = s
+        .call(&lead, "decide_case", &decide(" ", view.version))
+        .await;
+    assert_eq!(
+        no_reason.error().for_field("reason").as_deref(),
+        Some("Geef een reden op.")
+    );
+    assert_eq!(
+        s.call(
+            &lead,
+            "decide_case",
+            &decide("Akkoord: ruim rendement", view.version)
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    // A double click on approve books nothing twice.
+    let again = s
+        .call(
+            &lead,
+            "decide_case",
+            &decide("Akkoord: ruim rendement", view.version),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let holds = s
+        .count(&format!(
+            "SELECT count(*) FROM ledger_transactions WHERE kind = 'hold' AND case_id = {id}"
+        ))
+        .await;
+    assert_eq!(holds, 1);
+
+    let view = s.case(&back, id).await;
+    assert!(view.canvas_frozen, "an approved canvas is frozen");
+    assert_eq!(view.held, Money::parse("2.500").expect("m"));
+    let pay = |amount: &str, token: &str| {
+        vec![
+            ("case_id", id.to_string()),
+            ("amount", amount.to_string()),
+            (
+                "paid_on",
+                chrono::Utc::now()
+                    .date_naive()
+                    .format("%Y-%m-%d")
+                    .to_string(),
+            ),
+            ("supplier", "Woningcorporatie".to_string()),
+            ("reference", "F-2026-001".to_string()),
+            ("token", token.to_string()),
+        ]
+    };
+    let token_a: String = s.call(&back, "payment_token", &[]).await.ok();
+    let token_b: String = s.call(&back, "payment_token", &[]).await.ok();
+    assert_eq!(
+        s.call(&back, "register_payment", &pay("1.800,00", &token_a))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        s.call(&back, "register_payment", &pay("1.800,00", &token_a))
+            .await
+            .status,
+        StatusCode::OK,
+        "a double submit is accepted once"
+    );
+    let too_much = s
+        .call(&back, "register_payment", &pay("800,00", &token_b))
+        .await;
+    assert!(
+        too_much.error().for_field("amount").is_some(),
+        "more than the hold is refused"
+    );
+    assert_eq!(
+        s.call(&back, "register_payment", &pay("450,50", &token_b))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        s.count(&format!(
+            "SELECT count(*) FROM payments WHERE case_id = {id}"
+        ))
+        .await,
+        2
+    );
+
+    let view = s.case(&back, id).await;
+    assert_eq!(view.paid, Money::parse("2.250,50").expect("m"));
+    assert_eq!(
+        s.call(
+            &back,
+            "settle_case",
+            &[
+                ("case_id", id.to_string()),
+                ("version", view.version.to_string())
+            ]
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let after: doorbraak::ledger::FundPosition = s
+        .call(&back, "fund_status", &[("year", year.to_string())])
+        .await
+        .ok();
+    assert_eq!(
+        after.paid.checked_sub(before.paid).ok(),
+        Money::parse("2.250,50").ok()
+    );
+    assert_eq!(after.held, before.held);
+    assert_eq!(
+        before.available.checked_sub(after.available).ok(),
+        Money::parse("2.250,50").ok(),
+        "the unused € 249,50 returned"
+    );
+    assert!(after.reconciles());
+    let view = s.case(&back, id).await;
+    assert_eq!(view.status, doorbraak::lifecycle::Status::Settled);
+    let actions: Vec<&str> = view.events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "aangemaakt",
+            "indienen",
+            "goedkeuren",
+            "betaling registreren",
+            "betaling registreren",
+            "afrekenen"
+        ]
+    );
+    let mut conn = s.pool.acquire().await.expect("conn");
+    assert!(
+        app::db::ledger::unbalanced_transactions(&mut conn)
+            .await
+            .expect("q")
+            .is_empty()
+    );
+    assert!(
+        app::db::ledger::drifted_balances(&mut conn)
+            .await
+            .expect("q")
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn bad_canvas_input_gets_a_message_at_the_field_and_changes_nothing() {
+    let s = spawn().await;
+    let prof = s.login("professional").await;
+    let id = new_case(&s, &prof).await;
+    let edits = s.case(&prof, id).await.canvas_edits;
+    let with = |key: &str, value: &str| {
+        let mut form = canvas(id, edits);
+        for (k, v) in form.iter_mut() {
+            if k == key {
+                *v = value.to_string();
+            }
+        }
+        form
+    };
+    let cases = [
+        (
+            "canvas[situation]",
+            "Moeder, BSN 111222333, woont sinds 2019 hier.",
+            "situation",
+        ),
+        (
+            "canvas[threatening][0][probability]",
+            "150",
+            "threatening[0][probability]",
+        ),
+        (
+            "canvas[threatening][1][quantity]",
+            "-2",
+            "threatening[1][quantity]",
+        ),
+        (
+            "canvas[threatening][3][unit_price]",
+            "99.999.999",
+            "threatening[3][unit_price]",
+        ),
+        ("canvas[costs][0][amount]", "12,345", "costs[0][amount]"),
+        (
+            "canvas[threatening][2][stream]",
+            "nope!",
+            "threatening[2][stream]",
+        ),
+    ];
+    for (key, value, field) in cases {
+        let reply = s.call(&prof, "save_canvas", &refs(&with(key, value))).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{key}={value}: {}",
+            reply.body
+        );
+        assert!(
+            reply.error().for_field(field).is_some(),
+            "{key}: {:?}",
+            reply.error()
+        );
+    }
+    let unknown_stream = s
+        .call(
+            &prof,
+            "save_canvas",
+            &refs(&with("canvas[threatening][2][stream]", "XYZ")),
+        )
+        .await;
+    assert_eq!(unknown_stream.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unchanged = s.case(&prof, id).await;
+    assert_eq!(unchanged.canvas_edits, edits, "nothing was saved");
+    assert!(unchanged.canvas.threatening.is_empty());
+    // An incomplete canvas cannot be submitted.
+    let submit = s
+        .call(
+            &prof,
+            "submit_case",
+            &[
+                ("case_id", id.to_string()),
+                ("version", unchanged.version.to_string()),
+            ],
+        )
+        .await;
+    assert!(
+        submit
+            .error()
+            .to_string()
+            .starts_with("Het canvas is nog niet compleet"),
+        "{}",
+        submit.body
+    );
+}
+
+#[tokio::test]
+async fn nobody_decides_outside_their_mandate_scope_or_on_another_teams_case() {
+    let s = spawn().await;
+    let prof = s.login("professional").await;
+    let other_team = s.login("professional.zuid").await;
+    let lead = s.login("teamleider").await;
+    let manager = s.login("manager").await;
+    let id = new_case(&s, &prof).await;
+    let edits = s.case(&prof, id).await.canvas_edits;
+    let mut form = canvas(id, edits);
+    for (k, v) in form.iter_mut() {
+        if k == "canvas[costs][0][amount]" {
+            *v = "6.000".into();
+        }
+    }
+    let _: app::api::cases::SavedCanvas = s.call(&prof, "save_canvas", &refs(&form)).await.ok();
+    // Another team's professional cannot see or change it (tampered id).
+    assert_eq!(
+        s.call(&other_team, "case", &[("id", id.to_string())])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.call(&other_team, "save_canvas", &refs(&form))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let version = s.case(&prof, id).await.version;
+    assert_eq!(
+        s.call(
+            &prof,
+            "submit_case",
+            &[
+                ("case_id", id.to_string()),
+                ("version", version.to_string())
+            ]
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let version = version + 1;
+    let decide = |v: i64| {
+        vec![
+            ("case_id", id.to_string()),
+            ("version", v.to_string()),
+            ("decision", "approve".to_string()),
+            ("reason", "ok".to_string()),
+        ]
+    };
+    // € 6.000 is above the team lead's € 2.500.
+    let outside = s.call(&lead, "decide_case", &decide(version)).await;
+    assert_eq!(outside.status, StatusCode::CONFLICT);
+    assert!(
+        outside.error().to_string().contains("buiten uw mandaat"),
+        "{}",
+        outside.body
+    );
+    let queue: Vec<app::api::cases::QueueItem> = s.call(&lead, "approval_queue", &[]).await.ok();
+    assert!(queue.iter().any(|q| q.case.id == id && !q.decidable));
+    // A stale version is refused; the manager decides with the current one.
+    assert_eq!(
+        s.call(&manager, "decide_case", &decide(version - 1))
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    let ret = vec![
+        ("case_id", id.to_string()),
+        ("version", version.to_string()),
+        ("decision", "return".to_string()),
+        ("reason", "Onderbouw de kosten".to_string()),
+    ];
+    assert_eq!(
+        s.call(&manager, "decide_case", &ret).await.status,
+        StatusCode::OK
+    );
+    // Returned: revising makes version 2; version 1 stays frozen.
+    let v = s.case(&prof, id).await.version;
+    assert_eq!(
+        s.call(
+            &prof,
+            "revise_case",
+            &[("case_id", id.to_string()), ("version", v.to_string())]
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let view = s.case(&prof, id).await;
+    assert_eq!(
+        (view.canvas_version, view.status),
+        (2, doorbraak::lifecycle::Status::Draft)
+    );
+    assert_eq!(
+        view.versions
+            .iter()
+            .filter(|(_, frozen, _)| *frozen)
+            .count(),
+        1
+    );
+    let frozen = sqlx::query("UPDATE canvases SET body = '{}' WHERE case_id = ?1 AND version = 1")
+        .bind(id)
+        .execute(&s.pool)
+        .await;
+    assert!(
+        frozen.is_err(),
+        "the database refuses to change a frozen canvas"
+    );
+}
+
+#[tokio::test]
+async fn an_approval_the_fund_cannot_carry_is_refused_with_the_available_amount() {
+    let s = spawn().await;
+    let prof = s.login("professional").await;
+    let manager = s.login("manager").await;
+    let id = new_case(&s, &prof).await;
+    let edits = s.case(&prof, id).await.canvas_edits;
+    let mut form = canvas(id, edits);
+    for (k, v) in form.iter_mut() {
+        if k == "canvas[costs][0][amount]" {
+            *v = "400.000,01".into();
+        }
+    }
+    let _: app::api::cases::SavedCanvas = s.call(&prof, "save_canvas", &refs(&form)).await.ok();
+    let version = s.case(&prof, id).await.version;
+    s.call(
+        &prof,
+        "submit_case",
+        &[
+            ("case_id", id.to_string()),
+            ("version", version.to_string()),
+        ],
+    )
+    .await;
+    let reply = s
+        .call(
+            &manager,
+            "decide_case",
+            &[
+                ("case_id", id.to_string()),
+                ("version", (version + 1).to_string()),
+                ("decision", "approve".to_string()),
+                ("reason", "ok".to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+    assert!(
+        reply
+            .error()
+            .to_string()
+            .contains("beschikbaar € 400.000,00"),
+        "{}",
+        reply.body
+    );
+    let view = s.case(&prof, id).await;
+    assert_eq!(
+        view.status,
+        doorbraak::lifecycle::Status::Submitted,
+        "nothing changed"
+    );
+    assert_eq!(s.count("SELECT count(*) FROM holds").await, 0);
+}
