@@ -20,6 +20,8 @@ use leptos_router::{SsrMode, path};
 use crate::api::model::SessionView;
 use crate::components::layout::Header;
 use crate::error::AppError;
+use crate::pages::canvas::CanvasPage;
+use crate::pages::cases::{ApprovalsPage, CasePage, CasesPage, FundPage, PaymentsPage};
 use crate::pages::{
     audit::AuditPage,
     home::HomePage,
@@ -73,6 +75,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/beheer/gebruikers/:id") view=UserEditPage ssr=SsrMode::Async/>
                         <Route path=path!("/beheer/teams") view=TeamsPage ssr=SsrMode::Async/>
                         <Route path=path!("/beheer/audit") view=AuditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/casussen") view=CasesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/casussen/:id") view=CasePage ssr=SsrMode::Async/>
+                        <Route path=path!("/casussen/:id/canvas") view=CanvasPage ssr=SsrMode::Async/>
+                        <Route path=path!("/beoordelen") view=ApprovalsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/betalen") view=PaymentsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/fonds") view=FundPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <footer class="utrecht-page-footer page-footer">

@@ -261,10 +261,11 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
     let lead = s.login("teamleider").await;
     let back = s.login("backoffice").await;
     let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
-    let before: doorbraak::ledger::FundPosition = s
+    let before: app::api::cases::FundYear = s
         .call(&back, "fund_status", &[("year", year.to_string())])
         .await
         .ok();
+    let before = before.position;
 
     let id = new_case(&s, &prof).await;
     let view = s.case(&prof, id).await;
@@ -431,10 +432,11 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
         .status,
         StatusCode::OK
     );
-    let after: doorbraak::ledger::FundPosition = s
+    let after: app::api::cases::FundYear = s
         .call(&back, "fund_status", &[("year", year.to_string())])
         .await
         .ok();
+    let after = after.position;
     assert_eq!(
         after.paid.checked_sub(before.paid).ok(),
         Money::parse("2.250,50").ok()

@@ -446,6 +446,11 @@ const ACCESS: &[Access] = &[
         &[("year", "2026")],
     ),
     ("payment_token", Some(&[Role::Backoffice]), &[]),
+    (
+        "case_options",
+        Some(&[Role::Professional, Role::Approver, Role::Backoffice]),
+        &[],
+    ),
     ("logout", Some(&[]), &[]),
 ];
 

@@ -218,6 +218,140 @@ await test('every demo role reaches its start page', async () => {
   }
 });
 
+const caseState = {};
+
+await test('a professional writes a canvas with five lines and sees the live return change', async () => {
+  await signIn('professional');
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Casussen' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Casussen van uw team' }).waitFor();
+  await hydrated();
+  await axe('/casussen');
+  await page.getByRole('button', { name: 'Casus starten' }).click();
+  await page.waitForURL(/\/casussen\/\d+\/canvas$/);
+  caseState.url = page.url().replace(/\/canvas$/, '');
+  await hydrated();
+  await page.getByLabel('Situatie (anoniem: geen naam, adres of BSN)').fill('Huurachterstand van vier maanden; uitzetting dreigt.');
+  await page.getByLabel('Perspectief: waar wil het huishouden over een jaar staan?').fill('In de woning blijven.');
+  await page.getByLabel('Wet', { exact: true }).first().selectOption('PW');
+  await page.getByLabel('Regel of voorziening').first().fill('Geen bijzondere bijstand voor schulden');
+  await page.getByLabel('Voorgestelde doorbraak').fill('Huurachterstand in één keer aflossen');
+  await page.getByLabel('Wettelijke grondslag (wet, artikel of hardheidsclausule)').fill('Wmo 2015 art. 2.3.5');
+  await page.getByLabel('Kostenpost 1: omschrijving').fill('Aflossen huurachterstand');
+  await page.getByLabel('Leverancier').first().fill('Woningcorporatie');
+  await page.getByLabel('Bedrag').first().fill('2.500,00');
+  const line = (side, n, what) => page.getByLabel(`${side}, regel ${n}: ${what}`);
+  const rows = [
+    ['Dreigend scenario', 1, 'WMO-02', '3', '4', '9'],
+    ['Dreigend scenario', 2, 'JW-05', '1', '4', '3'],
+    ['Dreigend scenario', 3, 'WON-01', '1', '4', ''],
+    ['Reëel scenario', 1, 'WGS-01', '1', '1', ''],
+  ];
+  for (const [side, n, code, qty, start, months] of rows) {
+    await line(side, n, 'catalogusitem (code)').fill(code);
+    await line(side, n, 'aantal').fill(qty);
+    await line(side, n, 'startmaand').fill(start);
+    if (months) await line(side, n, 'looptijd in maanden').fill(months);
+  }
+  // The fifth line is free: a month of social assistance avoided.
+  await line('Dreigend scenario', 4, 'financieringsstroom').selectOption('PW');
+  await line('Dreigend scenario', 4, 'of vrije omschrijving').fill('Bijstand na uitzetting');
+  await line('Dreigend scenario', 4, 'reden voor een vrije regel').fill('Niet in de catalogus voor deze situatie');
+  await line('Dreigend scenario', 4, 'eenheid').selectOption('month');
+  await line('Dreigend scenario', 4, 'aantal').fill('1');
+  await line('Dreigend scenario', 4, 'prijs per eenheid').fill('1.401,50');
+  await line('Dreigend scenario', 4, 'startmaand').fill('4');
+  await line('Dreigend scenario', 4, 'looptijd in maanden').fill('24');
+  const ratio = page.locator('[data-live-return] [data-ratio]');
+  // 33.671,25 + 14.265,11 + 7.500 + 12.613,50 − 1.500 = 66.549,86 over 2.500
+  await page.waitForFunction(() => document.querySelector('[data-live-return] [data-ratio]')?.textContent?.includes('€ 26,62'));
+  const before = await ratio.textContent();
+  await line('Dreigend scenario', 1, 'aantal').fill('2');
+  // one person fewer in the shelter: 22.447,50 + … = 55.326,11 → € 22,13
+  await page.waitForFunction(() => document.querySelector('[data-live-return] [data-ratio]')?.textContent?.includes('€ 22,13'));
+  assert(before !== (await ratio.textContent()), 'the live return changed while editing');
+  await line('Dreigend scenario', 1, 'aantal').fill('3');
+  for (const [key, text] of [['Legitimiteit', 'Binnen maatwerk'], ['Rendement', 'Ruim rendement'], ['Betrokkenheid', 'Gezin staat erachter']]) {
+    await page.getByLabel(`${key}: vergeleken met het dreigend scenario`).selectOption('better');
+    await page.getByLabel(`${key}: toelichting`).fill(text);
+  }
+  await axe('/casussen/:id/canvas');
+  await page.getByRole('button', { name: 'Opslaan' }).click();
+  await page.getByText('Opgeslagen.').waitFor();
+  await goto(caseState.url.replace(BASE, ''));
+  await hydrated();
+  await page.locator('[data-total="avoided"]').getByText('€ 66.549,86').waitFor();
+  await axe('/casussen/:id (concept)');
+  await page.getByRole('button', { name: 'Indienen ter beoordeling' }).click();
+  await page.getByText('Ingediend').first().waitFor();
+  await signOut();
+});
+
+await test('the approver approves within mandate and sees the fund', async () => {
+  await signIn('teamleider');
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Beoordelen' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Te beoordelen canvassen' }).waitFor();
+  await hydrated();
+  await axe('/beoordelen');
+  await goto(caseState.url.replace(BASE, ''));
+  await hydrated();
+  await page.getByText(/Beschikbaar in het doorbraakbudget \d{4}: € [\d.]+,\d\d/).waitFor();
+  await axe('/casussen/:id (beoordelen)');
+  await page.getByRole('button', { name: 'Besluit vastleggen' }).click();
+  await page.getByText('Geef een reden op.').waitFor();
+  await page.getByLabel('Reden').fill('Akkoord: ruim rendement, binnen mandaat');
+  await page.getByRole('button', { name: 'Besluit vastleggen' }).click();
+  await page.getByText('Goedgekeurd').first().waitFor();
+  await signOut();
+});
+
+await test('the backoffice registers two payments, settles, and the fund page shows the exact amounts', async () => {
+  await signIn('backoffice');
+  const cents = (text) => Number(text.replace(/[€\s.]/g, '').replace(',', '').replace('-', '')) * (text.includes('-') ? -1 : 1);
+  const fund = async () => {
+    await goto('/fonds');
+    await page.getByRole('heading', { level: 1, name: 'Doorbraakbudget' }).waitFor();
+    await hydrated();
+    const values = {};
+    for (const name of ['funded', 'recovered', 'held', 'paid', 'available']) {
+      values[name] = (await page.locator(`[data-fund="${name}"]`).textContent()).trim();
+    }
+    return values;
+  };
+  const before = await fund();
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Betalen' }).click();
+  await hydrated();
+  await axe('/betalen');
+  await goto(caseState.url.replace(BASE, ''));
+  await hydrated();
+  await axe('/casussen/:id (betalen)');
+  const pay = async (amount, reference) => {
+    await page.getByLabel('Bedrag').fill(amount);
+    await page.getByLabel('Ontvanger (leverancier of huishouden)').fill('Woningcorporatie');
+    await page.getByLabel('Betalingskenmerk').fill(reference);
+    await page.getByRole('button', { name: 'Betaling registreren' }).click();
+    await page.getByRole('cell', { name: reference }).waitFor();
+  };
+  await pay('1.800,00', `F-${RUN}-1`);
+  await pay('450,50', `F-${RUN}-2`);
+  await page.getByText('Gereserveerd € 2.500,00 · betaald € 2.250,50').waitFor();
+  await page.getByRole('button', { name: 'Afrekenen (rest van de reservering vrijgeven)' }).click();
+  await page.getByText('Afgerekend').first().waitFor();
+  const after = await fund();
+  await axe('/fonds');
+  // The hold of € 2.500 placed at approval is gone; € 2.250,50 paid; € 249,50 back in the fund.
+  assert(cents(before.held) - cents(after.held) === 250000, `held ${before.held} → ${after.held}`);
+  assert(cents(after.paid) - cents(before.paid) === 225050, `paid ${before.paid} → ${after.paid}`);
+  assert(cents(after.available) - cents(before.available) === 24950, `available ${before.available} → ${after.available}`);
+  assert(cents(after.available) === cents(after.funded) + cents(after.recovered) - cents(after.held) - cents(after.paid), 'the fund reconciles');
+  if (cents(before.paid) === 0) {
+    // On a fresh database the amounts are exact and known.
+    assert(after.funded === '€ 400.000,00' && after.paid === '€ 2.250,50' && after.available === '€ 397.749,50',
+      `fresh fund ${JSON.stringify(after)}`);
+  }
+  await page.getByText('Sluit aan').waitFor();
+  await signOut();
+});
+
 await test('no script errors in the browser', async () => {
   assert(consoleErrors.length === 0, consoleErrors.join(' | '));
 });

@@ -268,6 +268,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
                 waiting_for_external: case.waiting_for_external,
                 waiting_note: case.waiting_note.clone(),
                 budget_year: case.budget_year,
+                today: today().format("%Y-%m-%d").to_string(),
             };
             auth::audit(
                 &mut *conn,
@@ -303,6 +304,8 @@ pub async fn save_canvas(
                 return Err(AppError::Conflict("Alleen een concept van uw eigen team kan worden gewijzigd.".to_string()));
             }
             let version = u32::try_from(case.current_version).unwrap_or(1);
+            let mut canvas = canvas;
+            fill_from_catalogue(&mut tx, &mut canvas).await?;
             let mut parsed = canvas.to_canvas(version)?;
             let streams = db::config::streams(&mut tx).await?;
             for line in parsed.threatening.iter().chain(parsed.realistic.iter()) {
@@ -758,14 +761,31 @@ pub async fn payment_queue() -> Result<Vec<CaseSummary>, AppError> {
     )
 }
 
+/// The fund of a year (this year when none is given).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundYear {
+    pub year: i32,
+    pub position: FundPosition,
+}
+
 /// The fund of a year: funded, held, paid, recovered, available.
 #[server(endpoint = "fund_status")]
-pub async fn fund_status(year: i32) -> Result<FundPosition, AppError> {
+pub async fn fund_status(year: Option<i32>) -> Result<FundYear, AppError> {
     auth::respond(
         async move {
             auth::require(&[Role::Backoffice, Role::Approver]).await?;
+            let year = year.unwrap_or_else(|| chrono::Datelike::year(&today()));
+            if !(2000..=2200).contains(&year) {
+                return Err(AppError::invalid(
+                    "year",
+                    "Kies een begrotingsjaar tussen 2000 en 2200.",
+                ));
+            }
             let mut conn = auth::state()?.pool.acquire().await?;
-            Ok(db::ledger::position(&mut conn, year).await?)
+            Ok(FundYear {
+                year,
+                position: db::ledger::position(&mut conn, year).await?,
+            })
         }
         .await,
     )
@@ -781,4 +801,114 @@ pub async fn payment_token() -> Result<String, AppError> {
         }
         .await,
     )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamOption {
+    pub code: String,
+    pub name: String,
+    pub external: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueOption {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub unit_label: String,
+    pub stream: String,
+    pub price: Option<doorbraak::Money>,
+}
+
+/// What the case pages offer to choose from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseChoices {
+    pub teams: Vec<crate::api::model::Team>,
+    pub streams: Vec<StreamOption>,
+    pub catalogue: Vec<CatalogueOption>,
+}
+
+/// Teams of the user, active streams, and the active catalogue with today's prices.
+#[server(endpoint = "case_options")]
+pub async fn case_options() -> Result<CaseChoices, AppError> {
+    auth::respond(
+        async {
+            let user =
+                auth::require(&[Role::Professional, Role::Approver, Role::Backoffice]).await?;
+            let mut conn = auth::state()?.pool.acquire().await?;
+            let teams = db::teams::list(&mut *conn)
+                .await?
+                .into_iter()
+                .filter(|t| user.team_ids.contains(&t.id))
+                .collect();
+            let streams = db::config::streams(&mut conn)
+                .await?
+                .iter()
+                .map(|s| StreamOption {
+                    code: s.code.to_string(),
+                    name: s.name.clone(),
+                    external: s.kind == doorbraak::stream::StreamKind::External,
+                })
+                .collect();
+            let today = today().format("%Y-%m-%d").to_string();
+            let catalogue = db::config::catalogue(&mut conn, &today)
+                .await?
+                .into_iter()
+                .map(
+                    |(code, name, unit, unit_label, stream, price)| CatalogueOption {
+                        code,
+                        name,
+                        unit,
+                        unit_label,
+                        stream,
+                        price: price.and_then(|c| Money::from_cents(c).ok()),
+                    },
+                )
+                .collect();
+            Ok(CaseChoices {
+                teams,
+                streams,
+                catalogue,
+            })
+        }
+        .await,
+    )
+}
+
+/// Fills a catalogue line's blank stream, unit and price from the catalogue
+/// (the price valid today), so choosing an item is enough.
+#[cfg(feature = "ssr")]
+async fn fill_from_catalogue(
+    conn: &mut SqliteConnection,
+    form: &mut CanvasForm,
+) -> Result<(), AppError> {
+    let today = today().format("%Y-%m-%d").to_string();
+    let catalogue = db::config::catalogue(conn, &today).await?;
+    for line in form.threatening.iter_mut().chain(form.realistic.iter_mut()) {
+        let code = line.catalogue_code.trim();
+        if code.is_empty() {
+            continue;
+        }
+        if let Some((_, name, unit, _, stream, price)) = catalogue.iter().find(|c| c.0 == code) {
+            line.catalogue_name = name.clone();
+            if line.stream.trim().is_empty() {
+                line.stream = stream.clone();
+            }
+            if line.unit.trim().is_empty() {
+                line.unit = unit.clone();
+            }
+            if line.unit_price.trim().is_empty()
+                && let Some(price) = price.and_then(|c| Money::from_cents(c).ok())
+            {
+                line.unit_price = price.to_input_string();
+            }
+            if line.quantity.trim().is_empty() {
+                line.quantity = "1".into();
+            }
+            if line.start_month.trim().is_empty() {
+                line.start_month = "1".into();
+            }
+        }
+    }
+    Ok(())
 }

@@ -126,4 +126,6 @@ pub struct CaseView {
     pub waiting_for_external: bool,
     pub waiting_note: Option<String>,
     pub budget_year: Option<i32>,
+    /// Today on the server (`YYYY-MM-DD`), the default payment date.
+    pub today: String,
 }

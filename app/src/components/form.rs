@@ -88,3 +88,46 @@ pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
         })
     }
 }
+
+#[component]
+pub fn TextArea(
+    label: &'static str,
+    name: &'static str,
+    field: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] value: String,
+    #[prop(optional)] description: &'static str,
+) -> impl IntoView {
+    let id = format!("veld-{field}");
+    let error_id = format!("{id}-fout");
+    let description_id = format!("{id}-uitleg");
+    let message = move || error.get().and_then(|e| e.for_field(field));
+    let described = {
+        let (error_id, description_id) = (error_id.clone(), description_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if !description.is_empty() {
+                ids.push(description_id.clone());
+            }
+            if message().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="utrecht-form-field utrecht-form-field--text" class:utrecht-form-field--invalid=move || message().is_some()>
+            <div class="utrecht-form-field__label">
+                <label class="utrecht-form-label" for=id.clone()>{label}</label>
+            </div>
+            {(!description.is_empty()).then(|| view! {
+                <div class="utrecht-form-field-description" id=description_id.clone()>{description}</div>
+            })}
+            {move || message().map(|m| view! { <div class="utrecht-form-field-error-message" id=error_id.clone()>{m}</div> })}
+            <div class="utrecht-form-field__input">
+                <textarea class="utrecht-textarea utrecht-textarea--html-textarea" id=id name=name rows="3"
+                    aria-invalid=move || message().map(|_| "true") aria-describedby=described>{value}</textarea>
+            </div>
+        </div>
+    }
+}

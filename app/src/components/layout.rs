@@ -20,6 +20,26 @@ const NAV: &[NavItem] = &[
         roles: &[],
     },
     NavItem {
+        href: "/casussen",
+        label: "Casussen",
+        roles: &[Role::Professional],
+    },
+    NavItem {
+        href: "/beoordelen",
+        label: "Beoordelen",
+        roles: &[Role::Approver],
+    },
+    NavItem {
+        href: "/betalen",
+        label: "Betalen",
+        roles: &[Role::Backoffice],
+    },
+    NavItem {
+        href: "/fonds",
+        label: "Doorbraakbudget",
+        roles: &[Role::Backoffice],
+    },
+    NavItem {
         href: "/beheer/gebruikers",
         label: "Gebruikers",
         roles: &[Role::Administrator],

@@ -1,3 +1,5 @@
 pub mod form;
+pub mod format;
 pub mod guard;
 pub mod layout;
+pub mod returns;

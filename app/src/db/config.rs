@@ -153,3 +153,21 @@ pub async fn insert_catalogue_item(
     }
     Ok(())
 }
+
+/// Active catalogue items with the price valid on `date`:
+/// (code, name, unit, unit label, stream, price in cents).
+pub async fn catalogue(
+    conn: &mut SqliteConnection,
+    date: &str,
+) -> Result<Vec<(String, String, String, String, String, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.code, i.name, i.unit, i.unit_label, i.stream_code,
+                (SELECT p.price_cents FROM catalogue_prices p
+                 WHERE p.item_id = i.id AND p.valid_from <= ?1 AND (p.valid_to IS NULL OR p.valid_to >= ?1)
+                 ORDER BY p.valid_from DESC LIMIT 1)
+         FROM catalogue_items i WHERE i.active = 1 ORDER BY i.code",
+    )
+    .bind(date)
+    .fetch_all(&mut *conn)
+    .await
+}

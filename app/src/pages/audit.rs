@@ -7,6 +7,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::audit::audit_events;
+use crate::components::format::dutch_time;
 use crate::components::guard::Guarded;
 
 #[component]
@@ -16,14 +17,6 @@ pub fn AuditPage() -> impl IntoView {
         <Guarded roles=&[Role::Administrator]>
             <AuditTrail/>
         </Guarded>
-    }
-}
-
-/// `2026-11-22T06:30:00.000Z` → `22-11-2026 06:30:00 UTC`.
-fn dutch_time(at: &str) -> String {
-    match (at.get(0..4), at.get(5..7), at.get(8..10), at.get(11..19)) {
-        (Some(y), Some(m), Some(d), Some(t)) => format!("{d}-{m}-{y} {t} UTC"),
-        _ => at.to_string(),
     }
 }
 
@@ -50,10 +43,14 @@ fn AuditTrail() -> impl IntoView {
             {move || Suspend::new(async move {
                 let (actor, action, from, to, _) = query.with_untracked(|_| filter());
                 let page = events.await;
-                let options = page.as_ref().map(|p| p.actions.clone()).unwrap_or_default().into_iter().map(|a| {
-                    let selected = a == action;
-                    view! { <option value=a.clone() selected=selected>{a.clone()}</option> }
-                }).collect_view();
+                // Options as static HTML: the browser's parser does not keep
+                // hydration markers inside a <select>.
+                let options: String = page.as_ref().map(|p| p.actions.clone()).unwrap_or_default().into_iter().map(|a| {
+                    let selected = if a == action { " selected" } else { "" };
+                    let a = html_escape(&a);
+                    format!("<option value=\"{a}\"{selected}>{a}</option>")
+                }).collect();
+                let options = format!("<option value=\"\">Alle</option>{options}");
                 let link = {
                     let q = format!("actor={}&action={}&from={}&to={}", urlencode(&actor), urlencode(&action), urlencode(&from), urlencode(&to));
                     move |p: i64| format!("?{q}&page={p}")
@@ -67,10 +64,7 @@ fn AuditTrail() -> impl IntoView {
                             </div>
                             <div class="utrecht-form-field">
                                 <label class="utrecht-form-label" for="f-action">"Handeling"</label>
-                                <select class="utrecht-select utrecht-select--html-select" id="f-action" name="action">
-                                    <option value="">"Alle"</option>
-                                    {options}
-                                </select>
+                                <select class="utrecht-select utrecht-select--html-select" id="f-action" name="action" inner_html=options></select>
                             </div>
                             <div class="utrecht-form-field">
                                 <label class="utrecht-form-label" for="f-from">"Vanaf"</label>
@@ -137,4 +131,11 @@ fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -16,20 +16,20 @@ fn tasks(role: Role) -> (&'static str, Vec<Task>) {
     match role {
         Role::Professional => (
             "U schrijft maatwerkcanvassen voor huishoudens die vastlopen, stelt de doorbraak voor en legt de uitkomst vast.",
-            vec![
-                t("Casussen van uw team", None),
-                t("Nieuw maatwerkcanvas", None),
-            ],
+            vec![t(
+                "Casussen van uw team en een nieuw maatwerkcanvas",
+                Some("/casussen"),
+            )],
         ),
         Role::Approver => (
             "U beoordeelt ingediende canvassen binnen uw mandaat: goedkeuren, afwijzen of terugsturen, met een reden.",
-            vec![t("Te beoordelen canvassen", None)],
+            vec![t("Te beoordelen canvassen", Some("/beoordelen"))],
         ),
         Role::Backoffice => (
             "U betaalt goedgekeurde doorbraken, rekent af, boekt terug naar de financieringsstromen en bewaakt het doorbraakbudget.",
             vec![
-                t("Betaalwachtrij", None),
-                t("Doorbraakbudget per jaar", None),
+                t("Betalen en afrekenen", Some("/betalen")),
+                t("Doorbraakbudget per jaar", Some("/fonds")),
                 t("Terugboekruns", None),
             ],
         ),

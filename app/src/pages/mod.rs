@@ -1,4 +1,6 @@
 pub mod audit;
+pub mod canvas;
+pub mod cases;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -1,0 +1,32 @@
+//! Dutch formats for dates and times stored as ISO text.
+
+/// `2026-11-22…` → `22-11-2026`.
+pub fn dutch_date(iso: &str) -> String {
+    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}-{m}-{y}"),
+        _ => iso.to_string(),
+    }
+}
+
+/// `2026-11-22T06:30:00.000Z` → `22-11-2026 06:30:00 UTC`.
+pub fn dutch_time(iso: &str) -> String {
+    match iso.get(11..19) {
+        Some(t) => format!("{} {t} UTC", dutch_date(iso)),
+        None => dutch_date(iso),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_becomes_dutch() {
+        assert_eq!(dutch_date("2026-11-22"), "22-11-2026");
+        assert_eq!(
+            dutch_time("2026-11-22T06:30:00.000Z"),
+            "22-11-2026 06:30:00 UTC"
+        );
+        assert_eq!(dutch_date("x"), "x");
+    }
+}

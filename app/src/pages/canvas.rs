@@ -1,0 +1,379 @@
+//! The canvas editor. One HTML form is the source of truth: it saves without
+//! JavaScript; with it, every change recalculates the return in the browser
+//! with the core's own code and the draft is saved automatically.
+
+use doorbraak::Role;
+use doorbraak::canvas::{LineItem, ScenarioLine};
+use doorbraak::catalogue::Unit;
+use doorbraak::lifecycle::Status;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::cases::{CaseChoices, SaveCanvas, case_options, get_case};
+use crate::api::model::CaseView;
+use crate::components::form::{FormMessage, TextArea, last_error};
+use crate::components::guard::Guarded;
+use crate::components::returns::ReturnTable;
+use crate::error::AppError;
+
+/// Blank rows offered per scenario (enough to add lines without JavaScript).
+const BLANK_ROWS: usize = 5;
+
+#[component]
+pub fn CanvasPage() -> impl IntoView {
+    view! {
+        <Title text="Maatwerkcanvas"/>
+        <Guarded roles=&[Role::Professional]>
+            <CanvasEditor/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn CanvasEditor() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let case = Resource::new(id, get_case);
+    let options = Resource::new(|| (), |_| case_options());
+    view! {
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                match (case.await, options.await) {
+                    (Ok(view), Ok(options)) if view.status == Status::Draft => view! { <CanvasForm_ view options/> }.into_any(),
+                    (Ok(view), Ok(_)) => view! {
+                        <h1 class="utrecht-heading-1">"Maatwerkcanvas"</h1>
+                        <p class="utrecht-paragraph">{format!("Casus {} is {} en kan niet meer worden bewerkt. ", view.reference, view.status.label_nl().to_lowercase())}
+                            <a class="utrecht-link" href=format!("/casussen/{}", view.id)>"Naar de casus"</a></p>
+                    }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert"><p class="utrecht-paragraph">{e.to_string()}</p></div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn line_values(line: Option<&ScenarioLine>) -> [String; 9] {
+    match line {
+        None => Default::default(),
+        Some(l) => {
+            let (code, description, reason) = match l.item() {
+                LineItem::Catalogue { code, .. } => (code.clone(), String::new(), String::new()),
+                LineItem::Free {
+                    description,
+                    reason,
+                } => (String::new(), description.clone(), reason.clone()),
+            };
+            [
+                l.stream().to_string(),
+                code,
+                description,
+                reason,
+                l.unit().code().to_string(),
+                l.quantity().value().to_string().replace('.', ","),
+                l.unit_price().to_input_string(),
+                l.probability().value().to_string().replace('.', ","),
+                format!(
+                    "{}|{}",
+                    l.start_month(),
+                    if l.unit() == Unit::OneOff {
+                        String::new()
+                    } else {
+                        l.duration_months().to_string()
+                    }
+                ),
+            ]
+        }
+    }
+}
+
+#[component]
+fn LineRows(
+    side: &'static str,
+    title: &'static str,
+    lines: Vec<ScenarioLine>,
+    options: CaseChoices,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let count = lines.len() + BLANK_ROWS;
+    let rows = (0..count)
+        .map(|i| {
+            let [stream, code, description, reason, unit, quantity, price, probability, months] = line_values(lines.get(i));
+            let (start, duration) = months.split_once('|').map(|(s, d)| (s.to_string(), d.to_string())).unwrap_or_default();
+            let name = move |field: &str| format!("canvas[{side}][{i}][{field}]");
+            let label = move |what: &str| format!("{title}, regel {}: {what}", i + 1);
+            let stream_options = options.streams.iter().map(|s| {
+                view! { <option value=s.code.clone() selected=s.code == stream>{format!("{} — {}", s.code, s.name)}</option> }
+            }).collect_view();
+            let unit_options = Unit::ALL.iter().map(|u| {
+                view! { <option value=u.code() selected=u.code() == unit>{u.label_nl()}</option> }
+            }).collect_view();
+            let row_error = move || {
+                error.get().and_then(|e| match &e {
+                    AppError::Invalid { field: Some(f), message } if f.starts_with(&format!("{side}[{i}]")) => Some(message.clone()),
+                    _ => None,
+                })
+            };
+            view! {
+                <tr class="utrecht-table__row">
+                    <td class="utrecht-table__cell">
+                        <select class="utrecht-select utrecht-select--html-select" name=name("stream") aria-label=label("financieringsstroom")>
+                            <option value="">"—"</option>{stream_options}
+                        </select>
+                    </td>
+                    <td class="utrecht-table__cell">
+                        <input class="utrecht-textbox utrecht-textbox--html-input" name=name("catalogue_code") value=code list="catalogus" aria-label=label("catalogusitem (code)") size="8"/>
+                        <input class="utrecht-textbox utrecht-textbox--html-input" name=name("description") value=description aria-label=label("of vrije omschrijving") placeholder="vrije omschrijving"/>
+                        <input class="utrecht-textbox utrecht-textbox--html-input" name=name("reason") value=reason aria-label=label("reden voor een vrije regel") placeholder="reden"/>
+                    </td>
+                    <td class="utrecht-table__cell">
+                        <select class="utrecht-select utrecht-select--html-select" name=name("unit") aria-label=label("eenheid")>
+                            <option value="">"uit catalogus"</option>{unit_options}
+                        </select>
+                    </td>
+                    <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("quantity") value=quantity aria-label=label("aantal") size="5"/></td>
+                    <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("unit_price") value=price aria-label=label("prijs per eenheid") size="9"/></td>
+                    <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("probability") value=probability aria-label=label("kans in procenten") size="4"/></td>
+                    <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("start_month") value=start aria-label=label("startmaand") size="3"/></td>
+                    <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("duration") value=duration aria-label=label("looptijd in maanden") size="3"/></td>
+                </tr>
+                {move || row_error().map(|m| view! { <tr><td colspan="8"><div class="utrecht-form-field-error-message" role="alert">{m}</div></td></tr> })}
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="utrecht-table-container utrecht-table-container--overflow-inline">
+            <table class="utrecht-table utrecht-table--html-table line-table">
+                <caption class="utrecht-table__caption">{title}</caption>
+                <thead class="utrecht-table__header">
+                    <tr class="utrecht-table__row">
+                        <th class="utrecht-table__header-cell" scope="col">"Stroom"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Item"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Eenheid"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Aantal"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Prijs"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Kans %"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Start"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Maanden"</th>
+                    </tr>
+                </thead>
+                <tbody class="utrecht-table__body">{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+fn judgement_value(j: &Option<doorbraak::canvas::TriangleJudgement>) -> (String, String) {
+    use doorbraak::canvas::Judgement;
+    j.as_ref().map_or_else(Default::default, |j| {
+        let code = match j.judgement {
+            Judgement::Better => "better",
+            Judgement::Equal => "equal",
+            Judgement::Worse => "worse",
+        };
+        (code.to_string(), j.justification.clone())
+    })
+}
+
+#[component]
+fn Corner(
+    key: &'static str,
+    label: &'static str,
+    value: (String, String),
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let options = [
+        ("", "—"),
+        ("better", "beter"),
+        ("equal", "gelijk"),
+        ("worse", "slechter"),
+    ]
+    .into_iter()
+    .map(|(code, text)| view! { <option value=code selected=code == value.0>{text}</option> })
+    .collect_view();
+    let select_id = format!("veld-{key}");
+    let text_id = format!("veld-{key}-toelichting");
+    view! {
+        <div class="utrecht-form-field">
+            <label class="utrecht-form-label" for=select_id.clone()>{format!("{label}: vergeleken met het dreigend scenario")}</label>
+            {move || error.get().and_then(|e| e.for_field(key)).map(|m| view! { <div class="utrecht-form-field-error-message">{m}</div> })}
+            <select class="utrecht-select utrecht-select--html-select" id=select_id name={format!("canvas[{key}][judgement]")}>{options}</select>
+            <label class="utrecht-form-label" for=text_id.clone()>{format!("{label}: toelichting")}</label>
+            <input class="utrecht-textbox utrecht-textbox--html-input" id=text_id name={format!("canvas[{key}][justification]")} value=value.1/>
+        </div>
+    }
+}
+
+#[component]
+#[allow(non_snake_case)]
+fn CanvasForm_(view: CaseView, options: CaseChoices) -> impl IntoView {
+    let save = ServerAction::<SaveCanvas>::new();
+    let error = last_error(save.value());
+    let edits = RwSignal::new(view.canvas_edits);
+    let live = RwSignal::new(view.calculation.clone());
+    let live_error = RwSignal::new(None::<String>);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let known = StoredValue::new(
+        options
+            .streams
+            .iter()
+            .filter_map(|s| doorbraak::StreamCode::new(&s.code).ok())
+            .collect::<std::collections::BTreeSet<_>>(),
+    );
+    let catalogue = StoredValue::new(options.catalogue.clone());
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            edits.set(saved.edits);
+            live.set(Some(saved.calculation));
+        }
+    });
+    // Recalculate in the browser from what the form holds now.
+    let recalculate = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(form) = form_ref.get_untracked() {
+            use leptos::form::FromFormData;
+            let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+                return;
+            };
+            match SaveCanvas::from_form_data(&data) {
+                Ok(args) => {
+                    let mut canvas_form = args.canvas;
+                    prefill(&mut canvas_form, &catalogue.get_value());
+                    match canvas_form.to_canvas(1).and_then(|c| {
+                        doorbraak::returns::calculate_canvas(&c, &known.get_value())
+                            .map_err(|e| AppError::invalid("canvas", e.to_string()))
+                    }) {
+                        Ok(calc) => {
+                            live.set(Some(calc));
+                            live_error.set(None);
+                        }
+                        Err(e) => live_error.set(Some(e.to_string())),
+                    }
+                }
+                Err(_) => live_error.set(Some("Het formulier kon niet worden gelezen.".into())),
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&form_ref, &known, &catalogue);
+    };
+    let c = view.canvas.clone();
+    let datalist = options.catalogue.iter().map(|item| {
+        let price = item.price.map_or("geen prijs".to_string(), |p| p.to_string());
+        view! { <option value=item.code.clone()>{format!("{} ({}, {} {})", item.name, item.stream, price, item.unit_label)}</option> }
+    }).collect_view();
+    let blockers = (0..c.blockers.len() + 1).map(|i| {
+        let b = c.blockers.get(i);
+        let law = b.map(|b| b.law.to_string()).unwrap_or_default();
+        let stream_options = options.streams.iter().map(|s| view! { <option value=s.code.clone() selected=s.code == law>{s.name.clone()}</option> }).collect_view();
+        let v = |f: fn(&doorbraak::canvas::Blocker) -> &String| b.map(|b| f(b).clone()).unwrap_or_default();
+        view! {
+            <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset">
+                <legend class="utrecht-form-fieldset__legend">{format!("Knelpunt {}", i + 1)}</legend>
+                <label class="utrecht-form-label" for={format!("knelpunt-{i}-wet")}>"Wet"</label>
+                <select class="utrecht-select utrecht-select--html-select" id={format!("knelpunt-{i}-wet")} name={format!("canvas[blockers][{i}][law]")}><option value="">"—"</option>{stream_options}</select>
+                <label class="utrecht-form-label" for={format!("knelpunt-{i}-regel")}>"Regel of voorziening"</label>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("knelpunt-{i}-regel")} name={format!("canvas[blockers][{i}][rule]")} value=v(|b| &b.rule)/>
+                <label class="utrecht-form-label" for={format!("knelpunt-{i}-organisatie")}>"Organisatie"</label>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("knelpunt-{i}-organisatie")} name={format!("canvas[blockers][{i}][organisation]")} value=v(|b| &b.organisation)/>
+            </fieldset>
+        }
+    }).collect_view();
+    let costs = (0..c.costs.len() + 2).map(|i| {
+        let cost = c.costs.get(i);
+        view! {
+            <div class="cost-row">
+                <label class="utrecht-form-label" for={format!("kosten-{i}-omschrijving")}>{format!("Kostenpost {}: omschrijving", i + 1)}</label>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("kosten-{i}-omschrijving")} name={format!("canvas[costs][{i}][description]")} value=cost.map(|c| c.description.clone()).unwrap_or_default()/>
+                <label class="utrecht-form-label" for={format!("kosten-{i}-leverancier")}>"Leverancier"</label>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("kosten-{i}-leverancier")} name={format!("canvas[costs][{i}][supplier]")} value=cost.map(|c| c.supplier.clone()).unwrap_or_default()/>
+                <label class="utrecht-form-label" for={format!("kosten-{i}-bedrag")}>"Bedrag"</label>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("kosten-{i}-bedrag")} name={format!("canvas[costs][{i}][amount]")} value=cost.map(|c| c.amount.to_input_string()).unwrap_or_default()/>
+                {move || error.get().and_then(|e| e.for_field(&format!("costs[{i}][amount]")).or(e.for_field(&format!("costs[{i}][description]")))).map(|m| view! { <div class="utrecht-form-field-error-message">{m}</div> })}
+            </div>
+        }
+    }).collect_view();
+    let t = c.texts.clone();
+    view! {
+        <Title text=format!("Maatwerkcanvas {}", view.reference)/>
+        <h1 class="utrecht-heading-1">{format!("Maatwerkcanvas {}", view.reference)}</h1>
+        <p class="utrecht-paragraph"><a class="utrecht-link" href=format!("/casussen/{}", view.id)>"← Naar de casus"</a></p>
+        <datalist id="catalogus">{datalist}</datalist>
+        <ActionForm action=save node_ref=form_ref>
+            <div class="canvas-grid" on:input=recalculate on:change=recalculate>
+                <FormMessage error/>
+                <input type="hidden" name="case_id" value=view.id.to_string()/>
+                <input type="hidden" name="edits" prop:value=move || edits.get().to_string()/>
+                <TextArea label="Situatie (anoniem: geen naam, adres of BSN)" name="canvas[situation]" field="situation" error value=t.situation.clone()/>
+                <TextArea label="Perspectief: waar wil het huishouden over een jaar staan?" name="canvas[goal]" field="goal" error value=t.goal.clone()/>
+                <TextArea label="Betrokken hulpverlening (hoeveel, welke wetten)" name="canvas[providers]" field="providers" error value=t.providers.clone()/>
+                <h2 class="utrecht-heading-2">"Knelpunten"</h2>
+                {blockers}
+                <h2 class="utrecht-heading-2">"De doorbraak"</h2>
+                <TextArea label="Voorgestelde doorbraak" name="canvas[breakthrough]" field="breakthrough" error value=t.breakthrough.clone()/>
+                <TextArea label="Wettelijke grondslag (wet, artikel of hardheidsclausule)" name="canvas[legal_basis]" field="legal_basis" error value=t.legal_basis.clone()/>
+                {costs}
+                <h2 class="utrecht-heading-2">"Scenario's"</h2>
+                <div class="utrecht-form-field">
+                    <label class="utrecht-form-label" for="veld-horizon">"Horizon in maanden"</label>
+                    <input class="utrecht-textbox utrecht-textbox--html-input" id="veld-horizon" name="canvas[horizon]" value=c.horizon.get().to_string() size="4"/>
+                </div>
+                <TextArea label="Dreigend scenario: wat gebeurt er als niets gebeurt?" name="canvas[threatening_summary]" field="threatening_summary" error value=t.threatening_summary.clone()/>
+                <LineRows side="threatening" title="Dreigend scenario" lines=c.threatening.clone() options=options.clone() error/>
+                <TextArea label="Reëel scenario: wat gebeurt er met de doorbraak?" name="canvas[realistic_summary]" field="realistic_summary" error value=t.realistic_summary.clone()/>
+                <LineRows side="realistic" title="Reëel scenario" lines=c.realistic.clone() options=options.clone() error/>
+                <h2 class="utrecht-heading-2">"Waardendriehoek"</h2>
+                <Corner key="legitimacy" label="Legitimiteit" value=judgement_value(&c.triangle.legitimacy) error/>
+                <Corner key="return_" label="Rendement" value=judgement_value(&c.triangle.return_) error/>
+                <Corner key="involvement" label="Betrokkenheid" value=judgement_value(&c.triangle.involvement) error/>
+                <h2 class="utrecht-heading-2">"Rendement"</h2>
+                <div class="live-return" data-live-return="">
+                    {move || live.get().map(|calc| view! { <ReturnTable calc/> })}
+                    {move || live_error.get().map(|m| view! { <p class="utrecht-paragraph utrecht-paragraph--small">{format!("Nog niet te berekenen: {m}")}</p> })}
+                </div>
+                <Show when=move || matches!(save.value().get(), Some(Ok(_)))>
+                    <div class="utrecht-alert utrecht-alert--ok" role="status"><p class="utrecht-paragraph">"Opgeslagen."</p></div>
+                </Show>
+                <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || save.pending().get()>"Opslaan"</button>
+            </div>
+        </ActionForm>
+    }
+}
+
+/// In the browser, a catalogue line with blank fields takes the catalogue's
+/// values, as the server does when it saves.
+#[cfg(feature = "hydrate")]
+fn prefill(
+    form: &mut crate::api::canvas_form::CanvasForm,
+    catalogue: &[crate::api::cases::CatalogueOption],
+) {
+    for line in form.threatening.iter_mut().chain(form.realistic.iter_mut()) {
+        if let Some(item) = catalogue
+            .iter()
+            .find(|c| c.code == line.catalogue_code.trim())
+        {
+            if line.stream.trim().is_empty() {
+                line.stream = item.stream.clone();
+            }
+            if line.unit.trim().is_empty() {
+                line.unit = item.unit.clone();
+            }
+            if line.unit_price.trim().is_empty()
+                && let Some(p) = item.price
+            {
+                line.unit_price = p.to_input_string();
+            }
+            if line.quantity.trim().is_empty() {
+                line.quantity = "1".into();
+            }
+            if line.start_month.trim().is_empty() {
+                line.start_month = "1".into();
+            }
+        }
+    }
+}

@@ -1,0 +1,452 @@
+//! Cases: the professional's list, the case page with the actions each role
+//! may take, and the queues of the approver and the backoffice.
+
+use doorbraak::Role;
+use doorbraak::lifecycle::Status;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::cases::{
+    CreateCase, DecideCase, RegisterPayment, ReviseCase, SetWaiting, SettleCase, SubmitCase,
+    approval_queue, case_options, fund_status, get_case, my_cases, payment_queue, payment_token,
+};
+use crate::api::model::{CaseSummary, CaseView};
+use crate::components::form::{FormMessage, TextArea, TextField, last_error};
+use crate::components::format::{dutch_date, dutch_time};
+use crate::components::guard::{Guarded, signed_in_user};
+use crate::components::returns::ReturnTable;
+
+fn status_badge(status: Status) -> impl IntoView {
+    let tone = match status {
+        Status::Rejected => "utrecht-status-badge--danger",
+        Status::Approved | Status::InProgress => "utrecht-status-badge--active",
+        Status::Settled | Status::ChargedBack | Status::Evaluated | Status::Closed => {
+            "utrecht-status-badge--success"
+        }
+        _ => "utrecht-status-badge--neutral",
+    };
+    view! { <span class=format!("utrecht-status-badge {tone}")>{status.label_nl()}</span> }
+}
+
+#[component]
+fn CaseTable(cases: Vec<CaseSummary>, caption: &'static str) -> impl IntoView {
+    if cases.is_empty() {
+        return view! { <p class="utrecht-paragraph">"Er zijn geen casussen."</p> }.into_any();
+    }
+    let rows = cases
+        .into_iter()
+        .map(|c| {
+            view! {
+                <tr class="utrecht-table__row">
+                    <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("/casussen/{}", c.id)>{c.reference.clone()}</a></td>
+                    <td class="utrecht-table__cell">{c.team.clone()}</td>
+                    <td class="utrecht-table__cell">{c.professional.clone()}</td>
+                    <td class="utrecht-table__cell">{status_badge(c.status)}{c.waiting_for_external.then_some(" (wacht op externe partij)")}</td>
+                    <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.investment.to_string()}</td>
+                    <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.total_avoided.to_string()}</td>
+                    <td class="utrecht-table__cell">{dutch_date(&c.updated_at)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="utrecht-table-container utrecht-table-container--overflow-inline">
+            <table class="utrecht-table utrecht-table--html-table">
+                <caption class="utrecht-table__caption">{caption}</caption>
+                <thead class="utrecht-table__header">
+                    <tr class="utrecht-table__row">
+                        <th class="utrecht-table__header-cell" scope="col">"Casus"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Team"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Professional"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Status"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Investering"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Vermeden kosten"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Gewijzigd"</th>
+                    </tr>
+                </thead>
+                <tbody class="utrecht-table__body">{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn CasesPage() -> impl IntoView {
+    view! {
+        <Title text="Casussen"/>
+        <Guarded roles=&[Role::Professional]>
+            <Cases/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Cases() -> impl IntoView {
+    let create = ServerAction::<CreateCase>::new();
+    let cases = Resource::new(|| (), |_| my_cases());
+    let options = Resource::new(|| (), |_| case_options());
+    let error = last_error(create.value());
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = create.value().get() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(&format!("/casussen/{id}/canvas"), Default::default());
+        }
+    });
+    view! {
+        <h1 class="utrecht-heading-1">"Casussen van uw team"</h1>
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                let teams = options.await.map(|o| o.teams).unwrap_or_default();
+                let team_options = teams.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name.clone()}</option> }).collect_view();
+                view! {
+                    <h2 class="utrecht-heading-2" id="nieuwe-casus">"Nieuwe casus"</h2>
+                    <ActionForm action=create attr:aria-labelledby="nieuwe-casus">
+                        <FormMessage error/>
+                        <div class="utrecht-form-field">
+                            <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="veld-team_id">"Team"</label></div>
+                            {move || error.get().and_then(|e| e.for_field("team_id")).map(|m| view! { <div class="utrecht-form-field-error-message">{m}</div> })}
+                            <div class="utrecht-form-field__input">
+                                <select class="utrecht-select utrecht-select--html-select" id="veld-team_id" name="team_id">{team_options}</select>
+                            </div>
+                        </div>
+                        <p class="utrecht-paragraph utrecht-paragraph--small">"Het huishouden krijgt een pseudoniem kenmerk; vul nergens een naam, adres of BSN in."</p>
+                        <button type="submit" class="utrecht-button utrecht-button--primary-action">"Casus starten"</button>
+                    </ActionForm>
+                    {cases.await.map(|cases| view! { <CaseTable cases caption="Alle casussen van uw teams"/> })}
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ApprovalsPage() -> impl IntoView {
+    view! {
+        <Title text="Te beoordelen"/>
+        <Guarded roles=&[Role::Approver]>
+            <Approvals/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Approvals() -> impl IntoView {
+    let queue = Resource::new(|| (), |_| approval_queue());
+    view! {
+        <h1 class="utrecht-heading-1">"Te beoordelen canvassen"</h1>
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                queue.await.map(|items| {
+                    let (mine, others): (Vec<_>, Vec<_>) = items.into_iter().partition(|i| i.decidable);
+                    view! {
+                        <CaseTable cases=mine.into_iter().map(|i| i.case).collect() caption="Binnen uw mandaat"/>
+                        <h2 class="utrecht-heading-2">"Buiten uw mandaat of uw eigen canvas"</h2>
+                        <CaseTable cases=others.into_iter().map(|i| i.case).collect() caption="Ter informatie"/>
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn PaymentsPage() -> impl IntoView {
+    view! {
+        <Title text="Betalen en afrekenen"/>
+        <Guarded roles=&[Role::Backoffice]>
+            <Payments/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Payments() -> impl IntoView {
+    let queue = Resource::new(|| (), |_| payment_queue());
+    view! {
+        <h1 class="utrecht-heading-1">"Betalen en afrekenen"</h1>
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                queue.await.map(|cases| view! { <CaseTable cases caption="Goedgekeurde casussen en casussen in uitvoering"/> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn FundPage() -> impl IntoView {
+    view! {
+        <Title text="Doorbraakbudget"/>
+        <Guarded roles=&[Role::Backoffice]>
+            <Fund/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Fund() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let year = move || query.read().get("jaar").and_then(|y| y.parse::<i32>().ok());
+    let position = Resource::new(year, fund_status);
+    view! {
+        <h1 class="utrecht-heading-1">"Doorbraakbudget"</h1>
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                position.await.map(|fund| { let (y, p) = (fund.year, fund.position); view! {
+                    <nav class="pagination" aria-label="Begrotingsjaar">
+                        <a class="utrecht-link" href=format!("?jaar={}", y - 1)>{format!("← {}", y - 1)}</a>
+                        <a class="utrecht-link" href=format!("?jaar={}", y + 1)>{format!("{} →", y + 1)}</a>
+                    </nav>
+                    <table class="utrecht-table utrecht-table--html-table fund-table">
+                        <caption class="utrecht-table__caption">{format!("Stand van het doorbraakbudget {y}")}</caption>
+                        <tbody class="utrecht-table__body">
+                            <tr class="utrecht-table__row"><th class="utrecht-table__header-cell" scope="row">"Gereserveerd op de Wmo (gestort)"</th><td class="utrecht-table__cell utrecht-table__cell--numeric" data-fund="funded">{p.funded.to_string()}</td></tr>
+                            <tr class="utrecht-table__row"><th class="utrecht-table__header-cell" scope="row">"Teruggeboekt en ontvangen"</th><td class="utrecht-table__cell utrecht-table__cell--numeric" data-fund="recovered">{p.recovered.to_string()}</td></tr>
+                            <tr class="utrecht-table__row"><th class="utrecht-table__header-cell" scope="row">"Vastgelegd voor goedgekeurde casussen"</th><td class="utrecht-table__cell utrecht-table__cell--numeric" data-fund="held">{p.held.to_string()}</td></tr>
+                            <tr class="utrecht-table__row"><th class="utrecht-table__header-cell" scope="row">"Betaald"</th><td class="utrecht-table__cell utrecht-table__cell--numeric" data-fund="paid">{p.paid.to_string()}</td></tr>
+                            <tr class="utrecht-table__row"><th class="utrecht-table__header-cell" scope="row">"Beschikbaar"</th><td class="utrecht-table__cell utrecht-table__cell--numeric" data-fund="available"><strong>{p.available.to_string()}</strong></td></tr>
+                        </tbody>
+                    </table>
+                    <p class="utrecht-paragraph">
+                        {if p.reconciles() { "Sluit aan: beschikbaar = gestort + teruggeboekt − vastgelegd − betaald." } else { "LET OP: de stand sluit niet aan op het grootboek." }}
+                    </p>
+                }})
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    view! {
+        <Title text="Casus"/>
+        <Guarded roles=&[Role::Professional, Role::Approver, Role::Backoffice]>
+            <Case/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Case() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let submit = ServerAction::<SubmitCase>::new();
+    let decide = ServerAction::<DecideCase>::new();
+    let revise = ServerAction::<ReviseCase>::new();
+    let pay = ServerAction::<RegisterPayment>::new();
+    let settle = ServerAction::<SettleCase>::new();
+    let waiting = ServerAction::<SetWaiting>::new();
+    let versions = move || {
+        (
+            submit.version().get(),
+            decide.version().get(),
+            revise.version().get(),
+            pay.version().get(),
+            settle.version().get(),
+            waiting.version().get(),
+        )
+    };
+    let case = Resource::new(move || (id(), versions()), |(id, _)| get_case(id));
+    let token = Resource::new(
+        move || pay.version().get(),
+        |_| async { payment_token().await.unwrap_or_default() },
+    );
+    let fund = Resource::new(
+        move || decide.version().get(),
+        |_| async { fund_status(None).await.ok() },
+    );
+    let user = signed_in_user();
+    view! {
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || {
+                let user = user.clone();
+                Suspend::new(async move {
+                    let view = match case.await {
+                        Ok(view) => view,
+                        Err(e) => return view! { <h1 class="utrecht-heading-1">"Casus"</h1><div class="utrecht-alert utrecht-alert--error" role="alert"><p class="utrecht-paragraph">{e.to_string()}</p></div> }.into_any(),
+                    };
+                    let token = if user.roles.has(Role::Backoffice) { token.await } else { String::new() };
+                    let fund = fund.await.filter(|_| user.roles.has(Role::Approver) && view.status == Status::Submitted);
+                    view! { <CaseDetails view user token fund submit decide revise pay settle waiting/> }.into_any()
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+#[allow(clippy::too_many_arguments)]
+fn CaseDetails(
+    view: CaseView,
+    user: crate::api::model::CurrentUser,
+    token: String,
+    fund: Option<crate::api::cases::FundYear>,
+    submit: ServerAction<SubmitCase>,
+    decide: ServerAction<DecideCase>,
+    revise: ServerAction<ReviseCase>,
+    pay: ServerAction<RegisterPayment>,
+    settle: ServerAction<SettleCase>,
+    waiting: ServerAction<SetWaiting>,
+) -> impl IntoView {
+    let is_prof = user.roles.has(Role::Professional) && user.team_ids.contains(&view.team_id);
+    let is_approver = user.roles.has(Role::Approver) && view.professional_id != user.id;
+    let is_back = user.roles.has(Role::Backoffice);
+    let (id, version) = (view.id, view.version);
+    let submit_error = last_error(submit.value());
+    let decide_error = last_error(decide.value());
+    let revise_error = last_error(revise.value());
+    let pay_error = last_error(pay.value());
+    let settle_error = last_error(settle.value());
+    let waiting_error = last_error(waiting.value());
+    let events = view
+        .events
+        .iter()
+        .map(|e| {
+            view! {
+                <li>
+                    <strong>{dutch_time(&e.at)}</strong>" — "{e.actor.clone()}": "{e.action.clone()}
+                    " ("{e.from.map(|f| format!("{} → ", f.label_nl())).unwrap_or_default()}{e.to.label_nl()}")"
+                    {e.reason.clone().map(|r| view! { <br/><em>{format!("Reden: {r}")}</em> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let payments = view
+        .payments
+        .iter()
+        .map(|p| view! {
+            <tr class="utrecht-table__row">
+                <td class="utrecht-table__cell">{dutch_date(&p.paid_on)}</td>
+                <td class="utrecht-table__cell">{p.supplier.clone()}</td>
+                <td class="utrecht-table__cell">{p.reference.clone()}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{p.amount.to_string()}</td>
+            </tr>
+        })
+        .collect_view();
+    let c = &view.canvas;
+    let texts = [
+        ("Situatie", c.texts.situation.clone()),
+        ("Perspectief van het huishouden", c.texts.goal.clone()),
+        ("Betrokken hulpverlening", c.texts.providers.clone()),
+        ("Voorgestelde doorbraak", c.texts.breakthrough.clone()),
+        ("Wettelijke grondslag", c.texts.legal_basis.clone()),
+    ]
+    .into_iter()
+    .filter(|(_, t)| !t.is_empty())
+    .map(|(label, text)| view! { <dt>{label}</dt><dd>{text}</dd> })
+    .collect_view();
+    let today = view.today.clone();
+    view! {
+        <Title text=format!("Casus {}", view.reference)/>
+        <h1 class="utrecht-heading-1">{format!("Casus {}", view.reference)}</h1>
+        <p class="utrecht-paragraph">{status_badge(view.status)}" · canvas versie "{view.canvas_version}{view.canvas_frozen.then_some(" (vastgesteld)")}
+            {view.waiting_for_external.then(|| format!(" · wacht op een externe partij: {}", view.waiting_note.clone().unwrap_or_default()))}
+        </p>
+        {(is_prof && view.status == Status::Draft).then(|| view! {
+            <p class="utrecht-paragraph"><a class="utrecht-link" href=format!("/casussen/{}/canvas", view.id)>"Canvas bewerken"</a></p>
+            <ActionForm action=submit>
+                <FormMessage error=submit_error/>
+                {move || submit_error.get().and_then(|e| e.for_field("canvas")).map(|m| view! { <div class="utrecht-alert utrecht-alert--error" role="alert"><p class="utrecht-paragraph">{m}</p></div> })}
+                <input type="hidden" name="case_id" value=id.to_string()/>
+                <input type="hidden" name="version" value=version.to_string()/>
+                <button type="submit" class="utrecht-button utrecht-button--primary-action">"Indienen ter beoordeling"</button>
+            </ActionForm>
+        })}
+        {(is_prof && view.status == Status::Returned).then(|| view! {
+            <ActionForm action=revise>
+                <FormMessage error=revise_error/>
+                <input type="hidden" name="case_id" value=id.to_string()/>
+                <input type="hidden" name="version" value=version.to_string()/>
+                <button type="submit" class="utrecht-button utrecht-button--primary-action">"Nieuwe versie van het canvas maken"</button>
+            </ActionForm>
+        })}
+        <h2 class="utrecht-heading-2">"Maatwerkcanvas"</h2>
+        <dl class="canvas-texts">{texts}</dl>
+        {view.calculation.clone().map(|calc| view! { <ReturnTable calc/> })}
+        {(is_approver && view.status == Status::Submitted).then(|| view! {
+            <h2 class="utrecht-heading-2" id="besluit">"Besluit"</h2>
+            {fund.map(|f| view! { <p class="utrecht-paragraph">{format!("Beschikbaar in het doorbraakbudget {}: {}", f.year, f.position.available)}</p> })}
+            <ActionForm action=decide attr:aria-labelledby="besluit">
+                <FormMessage error=decide_error/>
+                <input type="hidden" name="case_id" value=id.to_string()/>
+                <input type="hidden" name="version" value=version.to_string()/>
+                <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset">
+                    <legend class="utrecht-form-fieldset__legend">"Uw besluit"</legend>
+                    <div class="utrecht-form-field utrecht-form-field--radio">
+                        <input class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" id="besluit-approve" name="decision" value="approve" checked=true/>
+                        <label class="utrecht-form-label utrecht-form-label--radio" for="besluit-approve">"Goedkeuren"</label>
+                    </div>
+                    <div class="utrecht-form-field utrecht-form-field--radio">
+                        <input class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" id="besluit-return" name="decision" value="return"/>
+                        <label class="utrecht-form-label utrecht-form-label--radio" for="besluit-return">"Terugsturen voor aanpassing"</label>
+                    </div>
+                    <div class="utrecht-form-field utrecht-form-field--radio">
+                        <input class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" id="besluit-reject" name="decision" value="reject"/>
+                        <label class="utrecht-form-label utrecht-form-label--radio" for="besluit-reject">"Afwijzen"</label>
+                    </div>
+                </fieldset>
+                <TextArea label="Reden" name="reason" field="reason" error=decide_error/>
+                <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || decide.pending().get()>"Besluit vastleggen"</button>
+            </ActionForm>
+        })}
+        {(is_back && matches!(view.status, Status::Approved | Status::InProgress)).then(|| view! {
+            <h2 class="utrecht-heading-2" id="betaling">"Betaling registreren"</h2>
+            <p class="utrecht-paragraph">{format!("Gereserveerd {} · betaald {}", view.held, view.paid)}</p>
+            <ActionForm action=pay attr:aria-labelledby="betaling">
+                <FormMessage error=pay_error/>
+                <input type="hidden" name="case_id" value=id.to_string()/>
+                <input type="hidden" name="token" value=token.clone()/>
+                <TextField label="Bedrag" name="amount" field="amount" error=pay_error description="Bijvoorbeeld 1.234,56"/>
+                <TextField label="Betaaldatum" name="paid_on" field="paid_on" error=pay_error input_type="date" value=today.clone()/>
+                <TextField label="Ontvanger (leverancier of huishouden)" name="supplier" field="supplier" error=pay_error/>
+                <TextField label="Betalingskenmerk" name="reference" field="reference" error=pay_error/>
+                <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || pay.pending().get()>"Betaling registreren"</button>
+            </ActionForm>
+            <ActionForm action=settle>
+                <FormMessage error=settle_error/>
+                <input type="hidden" name="case_id" value=id.to_string()/>
+                <input type="hidden" name="version" value=version.to_string()/>
+                <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Afrekenen (rest van de reservering vrijgeven)"</button>
+            </ActionForm>
+        })}
+        {((is_prof || is_back) && matches!(view.status, Status::Approved | Status::InProgress | Status::Settled | Status::ChargedBack)).then(|| view! {
+            <h2 class="utrecht-heading-2" id="wachten">"Wachten op een externe partij"</h2>
+            <ActionForm action=waiting attr:aria-labelledby="wachten">
+                <FormMessage error=waiting_error/>
+                <input type="hidden" name="case_id" value=id.to_string()/>
+                <input type="hidden" name="version" value=version.to_string()/>
+                <input type="hidden" name="waiting" value=(!view.waiting_for_external).to_string()/>
+                <TextField label="Notitie" name="note" field="note" error=waiting_error/>
+                <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+                    {if view.waiting_for_external { "Wacht niet meer" } else { "Zet op wachten" }}
+                </button>
+            </ActionForm>
+        })}
+        <h2 class="utrecht-heading-2">"Betalingen"</h2>
+        {if view.payments.is_empty() {
+            view! { <p class="utrecht-paragraph">"Nog geen betalingen."</p> }.into_any()
+        } else {
+            view! {
+                <table class="utrecht-table utrecht-table--html-table">
+                    <caption class="utrecht-table__caption">"Betalingen"</caption>
+                    <thead class="utrecht-table__header"><tr class="utrecht-table__row">
+                        <th class="utrecht-table__header-cell" scope="col">"Datum"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Ontvanger"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Kenmerk"</th>
+                        <th class="utrecht-table__header-cell" scope="col">"Bedrag"</th>
+                    </tr></thead>
+                    <tbody class="utrecht-table__body">{payments}</tbody>
+                </table>
+            }.into_any()
+        }}
+        <h2 class="utrecht-heading-2">"Tijdlijn"</h2>
+        <ol class="utrecht-ordered-list timeline">{events}</ol>
+    }
+}
