@@ -14,6 +14,9 @@ pub fn demo_years() -> std::ops::RangeInclusive<i32> {
     current - 3..=current
 }
 pub const RESERVATION_EUROS: i64 = 400_000;
+/// About 160 households over four years, as in Groningen 2019–2022.
+pub const DEMO_CASES: usize = 160;
+pub const DEMO_SEED: u64 = 2019;
 pub const TEAMS: [&str; 3] = ["Team Noord", "Team Zuid", "Team Centrum"];
 
 /// A demo account: username, name, roles, index into [`TEAMS`], mandate level.
@@ -146,5 +149,6 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
     )
     .await?;
     tx.commit().await?;
+    crate::demo_cases::generate(pool, DEMO_CASES, DEMO_SEED).await?;
     Ok(true)
 }

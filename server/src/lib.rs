@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod demo_cases;
 pub mod seed;
 
 use std::net::SocketAddr;

@@ -1,6 +1,7 @@
 //! `doorbraak [serve] [--demo]` runs the server;
 //! `doorbraak create-admin --username U --name N [--municipality M]` creates the
-//! first administrator (password from DOORBRAAK_ADMIN_PASSWORD or standard input).
+//! first administrator (password from DOORBRAAK_ADMIN_PASSWORD or standard input);
+//! `doorbraak generate --cases 20000 [--seed 7]` adds generated cases (for benchmarks).
 
 use anyhow::{Context, bail};
 use server::{Config, demo};
@@ -47,7 +48,29 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("Administrator {username} created (id {id}).");
             Ok(())
         }
-        Some(other) => bail!("unknown command {other:?}; use `serve [--demo]` or `create-admin`"),
+        Some("generate") => {
+            let cases: usize = flag_value(&args, "--cases")
+                .unwrap_or_else(|| "20000".into())
+                .parse()
+                .context("--cases takes a number")?;
+            let seed: u64 = flag_value(&args, "--seed")
+                .unwrap_or_else(|| "7".into())
+                .parse()
+                .context("--seed takes a number")?;
+            let pool = server::connect(&config.database).await?;
+            server::seed::load(&pool).await?;
+            demo::load(&pool).await?;
+            let started = std::time::Instant::now();
+            let made = server::demo_cases::generate(&pool, cases, seed).await?;
+            eprintln!(
+                "Generated {made} cases in {:.1} s.",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Some(other) => bail!(
+            "unknown command {other:?}; use `serve [--demo]`, `create-admin` or `generate --cases N`"
+        ),
     }
 }
 

@@ -689,7 +689,7 @@ async fn an_approval_the_fund_cannot_carry_is_refused_with_the_available_amount(
     let mut form = canvas(id, edits);
     for (k, v) in form.iter_mut() {
         if k == "canvas[costs][0][amount]" {
-            *v = "400.000,01".into();
+            *v = "9.999.999,00".into();
         }
     }
     let _: app::api::cases::SavedCanvas = s.call(&prof, "save_canvas", &refs(&form)).await.ok();
@@ -730,5 +730,84 @@ async fn an_approval_the_fund_cannot_carry_is_refused_with_the_available_amount(
         doorbraak::lifecycle::Status::Submitted,
         "nothing changed"
     );
-    assert_eq!(s.count("SELECT count(*) FROM holds").await, 0);
+    assert_eq!(
+        s.count(&format!("SELECT count(*) FROM holds WHERE case_id = {id}"))
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn demo_data_resembles_the_reference_figures_and_reconciles() {
+    let s = spawn().await;
+    let statuses: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT status FROM cases ORDER BY status")
+            .fetch_all(&s.pool)
+            .await
+            .expect("q");
+    for expected in [
+        "approved",
+        "draft",
+        "in_progress",
+        "rejected",
+        "returned",
+        "settled",
+        "submitted",
+    ] {
+        assert!(
+            statuses.iter().any(|x| x == expected),
+            "{expected} in {statuses:?}"
+        );
+    }
+    assert_eq!(
+        s.count("SELECT count(*) FROM cases").await,
+        server::demo::DEMO_CASES as i64
+    );
+    let municipal: f64 = sqlx::query_scalar(
+        "SELECT avg(x) / 100.0 FROM (SELECT sum(avoided_cents) AS x FROM canvas_returns r JOIN streams t ON t.code = r.stream_code
+         WHERE t.kind = 'internal' GROUP BY case_id)",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .expect("q");
+    assert!(
+        (14_000.0..=20_000.0).contains(&municipal),
+        "≈ € 16.750 avoided per household on municipal streams, got {municipal}"
+    );
+    let zvw_share: f64 = sqlx::query_scalar(
+        "SELECT 100.0 * sum(CASE WHEN stream_code = 'ZVW' THEN avoided_cents ELSE 0 END) / sum(avoided_cents) FROM canvas_returns",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .expect("q");
+    assert!(
+        (3.0..=7.0).contains(&zvw_share),
+        "Zvw ≈ 5 % of avoided costs, got {zvw_share}"
+    );
+    let mut conn = s.pool.acquire().await.expect("conn");
+    assert!(
+        app::db::ledger::unbalanced_transactions(&mut conn)
+            .await
+            .expect("q")
+            .is_empty()
+    );
+    assert!(
+        app::db::ledger::drifted_balances(&mut conn)
+            .await
+            .expect("q")
+            .is_empty()
+    );
+    let years: Vec<i64> = sqlx::query_scalar("SELECT year FROM budget_years")
+        .fetch_all(&s.pool)
+        .await
+        .expect("q");
+    for year in years {
+        let position = app::db::ledger::position(&mut conn, year as i32)
+            .await
+            .expect("position");
+        assert!(
+            position.reconciles() && !position.available.is_negative(),
+            "{year}: {position:?}"
+        );
+    }
 }
