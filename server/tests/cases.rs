@@ -720,7 +720,7 @@ async fn an_approval_the_fund_cannot_carry_is_refused_with_the_available_amount(
         reply
             .error()
             .to_string()
-            .contains("beschikbaar € 400.000,00"),
+            .starts_with("Onvoldoende ruimte in het doorbraakbudget: beschikbaar €"),
         "{}",
         reply.body
     );

@@ -279,6 +279,40 @@ fn field_for_label(label: &str) -> &'static str {
     }
 }
 
+/// What the catalogue knows of an item, to fill a line's blank fields.
+pub struct CatalogueDefaults {
+    pub name: String,
+    pub stream: String,
+    pub unit: String,
+    pub price: Option<Money>,
+}
+
+impl CanvasForm {
+    /// A catalogue line with blank fields takes the catalogue's name, stream,
+    /// unit and price (and quantity 1 from month 1): choosing an item is enough.
+    /// The server does this before saving, the browser before its live calculation.
+    pub fn fill_from_catalogue(&mut self, lookup: impl Fn(&str) -> Option<CatalogueDefaults>) {
+        for line in self.threatening.iter_mut().chain(self.realistic.iter_mut()) {
+            let Some(item) = lookup(line.catalogue_code.trim()) else {
+                continue;
+            };
+            line.catalogue_name = item.name;
+            let fill = |field: &mut String, value: String| {
+                if field.trim().is_empty() {
+                    *field = value;
+                }
+            };
+            fill(&mut line.stream, item.stream);
+            fill(&mut line.unit, item.unit);
+            if let Some(price) = item.price {
+                fill(&mut line.unit_price, price.to_input_string());
+            }
+            fill(&mut line.quantity, "1".into());
+            fill(&mut line.start_month, "1".into());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -875,8 +875,7 @@ pub async fn case_options() -> Result<CaseChoices, AppError> {
     )
 }
 
-/// Fills a catalogue line's blank stream, unit and price from the catalogue
-/// (the price valid today), so choosing an item is enough.
+/// Fills catalogue lines' blank fields from the catalogue (today's price).
 #[cfg(feature = "ssr")]
 async fn fill_from_catalogue(
     conn: &mut SqliteConnection,
@@ -884,31 +883,18 @@ async fn fill_from_catalogue(
 ) -> Result<(), AppError> {
     let today = today().format("%Y-%m-%d").to_string();
     let catalogue = db::config::catalogue(conn, &today).await?;
-    for line in form.threatening.iter_mut().chain(form.realistic.iter_mut()) {
-        let code = line.catalogue_code.trim();
-        if code.is_empty() {
-            continue;
-        }
-        if let Some((_, name, unit, _, stream, price)) = catalogue.iter().find(|c| c.0 == code) {
-            line.catalogue_name = name.clone();
-            if line.stream.trim().is_empty() {
-                line.stream = stream.clone();
-            }
-            if line.unit.trim().is_empty() {
-                line.unit = unit.clone();
-            }
-            if line.unit_price.trim().is_empty()
-                && let Some(price) = price.and_then(|c| Money::from_cents(c).ok())
-            {
-                line.unit_price = price.to_input_string();
-            }
-            if line.quantity.trim().is_empty() {
-                line.quantity = "1".into();
-            }
-            if line.start_month.trim().is_empty() {
-                line.start_month = "1".into();
-            }
-        }
-    }
+    form.fill_from_catalogue(|code| {
+        catalogue
+            .iter()
+            .find(|c| c.0 == code)
+            .map(
+                |(_, name, unit, _, stream, price)| crate::api::canvas_form::CatalogueDefaults {
+                    name: name.clone(),
+                    stream: stream.clone(),
+                    unit: unit.clone(),
+                    price: price.and_then(|c| Money::from_cents(c).ok()),
+                },
+            )
+    });
     Ok(())
 }

@@ -244,7 +244,18 @@ fn CanvasForm_(view: CaseView, options: CaseChoices) -> impl IntoView {
             match SaveCanvas::from_form_data(&data) {
                 Ok(args) => {
                     let mut canvas_form = args.canvas;
-                    prefill(&mut canvas_form, &catalogue.get_value());
+                    canvas_form.fill_from_catalogue(|code| {
+                        catalogue.with_value(|items| {
+                            items.iter().find(|c| c.code == code).map(|c| {
+                                crate::api::canvas_form::CatalogueDefaults {
+                                    name: c.name.clone(),
+                                    stream: c.stream.clone(),
+                                    unit: c.unit.clone(),
+                                    price: c.price,
+                                }
+                            })
+                        })
+                    });
                     match canvas_form.to_canvas(1).and_then(|c| {
                         doorbraak::returns::calculate_canvas(&c, &known.get_value())
                             .map_err(|e| AppError::invalid("canvas", e.to_string()))
@@ -342,38 +353,5 @@ fn CanvasForm_(view: CaseView, options: CaseChoices) -> impl IntoView {
                 <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || save.pending().get()>"Opslaan"</button>
             </div>
         </ActionForm>
-    }
-}
-
-/// In the browser, a catalogue line with blank fields takes the catalogue's
-/// values, as the server does when it saves.
-#[cfg(feature = "hydrate")]
-fn prefill(
-    form: &mut crate::api::canvas_form::CanvasForm,
-    catalogue: &[crate::api::cases::CatalogueOption],
-) {
-    for line in form.threatening.iter_mut().chain(form.realistic.iter_mut()) {
-        if let Some(item) = catalogue
-            .iter()
-            .find(|c| c.code == line.catalogue_code.trim())
-        {
-            if line.stream.trim().is_empty() {
-                line.stream = item.stream.clone();
-            }
-            if line.unit.trim().is_empty() {
-                line.unit = item.unit.clone();
-            }
-            if line.unit_price.trim().is_empty()
-                && let Some(p) = item.price
-            {
-                line.unit_price = p.to_input_string();
-            }
-            if line.quantity.trim().is_empty() {
-                line.quantity = "1".into();
-            }
-            if line.start_month.trim().is_empty() {
-                line.start_month = "1".into();
-            }
-        }
     }
 }
