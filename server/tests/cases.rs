@@ -362,6 +362,17 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
         .await;
     assert_eq!(holds, 1);
 
+    // The case page itself renders for each role that may see it (no stray 403 from a role-specific part).
+    for session in [&prof, &lead, &back] {
+        let page = s
+            .http
+            .get(format!("{}/casussen/{id}", s.base))
+            .header(COOKIE, session.as_str())
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(page.status(), StatusCode::OK);
+    }
     let view = s.case(&back, id).await;
     assert!(view.canvas_frozen, "an approved canvas is frozen");
     assert_eq!(view.held, Money::parse("2.500").expect("m"));

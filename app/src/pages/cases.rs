@@ -254,15 +254,32 @@ fn Case() -> impl IntoView {
         )
     };
     let case = Resource::new(move || (id(), versions()), |(id, _)| get_case(id));
+    // Only fetch what the role may have: a refused call would set the page's HTTP status.
+    let user = signed_in_user();
+    let (is_back, is_approver) = (
+        user.roles.has(Role::Backoffice),
+        user.roles.has(Role::Approver),
+    );
     let token = Resource::new(
         move || pay.version().get(),
-        |_| async { payment_token().await.unwrap_or_default() },
+        move |_| async move {
+            if is_back {
+                payment_token().await.unwrap_or_default()
+            } else {
+                String::new()
+            }
+        },
     );
     let fund = Resource::new(
         move || decide.version().get(),
-        |_| async { fund_status(None).await.ok() },
+        move |_| async move {
+            if is_approver {
+                fund_status(None).await.ok()
+            } else {
+                None
+            }
+        },
     );
-    let user = signed_in_user();
     view! {
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || {
