@@ -722,17 +722,12 @@ pub async fn approval_queue() -> Result<Vec<QueueItem>, AppError> {
             let cases = db::cases::list(&mut conn, &[Status::Submitted], teams, 500).await?;
             let mut items = Vec::with_capacity(cases.len());
             for case in cases {
-                let author: i64 =
-                    sqlx::query_scalar("SELECT professional_id FROM cases WHERE id = ?1")
-                        .bind(case.id)
-                        .fetch_one(&mut *conn)
-                        .await?;
                 let within = user
                     .mandate_level
                     .as_deref()
                     .is_some_and(|l| mandates.check(l, case.investment).is_ok());
                 items.push(QueueItem {
-                    decidable: within && author != user.id,
+                    decidable: within && case.professional_id != user.id,
                     case,
                 });
             }

@@ -94,6 +94,7 @@ pub struct CaseSummary {
     pub id: i64,
     pub reference: String,
     pub team: String,
+    pub professional_id: i64,
     pub professional: String,
     pub status: doorbraak::lifecycle::Status,
     pub investment: doorbraak::Money,

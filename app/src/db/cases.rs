@@ -427,8 +427,19 @@ pub async fn payments(
         .collect())
 }
 
-/// id, reference, team, professional, status, investment, avoided, waiting, updated.
-type SummaryRow = (i64, String, String, String, String, i64, i64, bool, String);
+/// id, reference, team, professional id and name, status, investment, avoided, waiting, updated.
+type SummaryRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    bool,
+    String,
+);
 
 /// Case summaries for lists: `statuses` filters, `teams` limits to teams
 /// (none = every team).
@@ -442,7 +453,7 @@ pub async fn list(
     let status_json = serde_json::to_string(&statuses).unwrap_or_else(|_| "[]".into());
     let team_json = teams.map(|t| serde_json::to_string(t).unwrap_or_else(|_| "[]".into()));
     let rows: Vec<SummaryRow> = sqlx::query_as(
-        "SELECT c.id, c.reference, t.name, u.display_name, c.status, cv.investment_cents, cv.total_avoided_cents,
+        "SELECT c.id, c.reference, t.name, c.professional_id, u.display_name, c.status, cv.investment_cents, cv.total_avoided_cents,
                 c.waiting_for_external, c.updated_at
          FROM cases c
          JOIN teams t ON t.id = c.team_id
@@ -465,6 +476,7 @@ pub async fn list(
                 id,
                 reference,
                 team,
+                professional_id,
                 professional,
                 status,
                 investment,
@@ -475,6 +487,7 @@ pub async fn list(
                 id,
                 reference,
                 team,
+                professional_id,
                 professional,
                 status: Status::from_code(&status).unwrap_or(Status::Draft),
                 investment: doorbraak::Money::from_cents(investment).unwrap_or_default(),

@@ -13,18 +13,6 @@ pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<Vec<Team>, s
         .collect())
 }
 
-pub async fn get<'e, E: sqlx::SqliteExecutor<'e>>(
-    db: E,
-    id: i64,
-) -> Result<Option<Team>, sqlx::Error> {
-    let row: Option<(i64, String, bool)> =
-        sqlx::query_as("SELECT id, name, active FROM teams WHERE id = ?1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
-    Ok(row.map(|(id, name, active)| Team { id, name, active }))
-}
-
 /// Inserts a team; `None` when the name is taken.
 pub async fn create<'e, E: sqlx::SqliteExecutor<'e>>(
     db: E,
