@@ -352,8 +352,43 @@ pub fn request_token_hash(config: &AuthConfig) -> Option<String> {
         .map(|t| token_hash(&config.session_secret, &t))
 }
 
+/// The signed-in user of this request, looked up once: every server function
+/// a page calls asks for it again.
+#[derive(Clone, Default)]
+pub struct RequestUser(std::sync::Arc<std::sync::Mutex<Option<Option<CurrentUser>>>>);
+
+impl RequestUser {
+    fn cached() -> Option<Option<CurrentUser>> {
+        use_context::<RequestUser>().and_then(|c| c.0.lock().ok().and_then(|g| g.clone()))
+    }
+
+    fn store(user: &Option<CurrentUser>) {
+        if let Some(cache) = use_context::<RequestUser>() {
+            if let Ok(mut slot) = cache.0.lock() {
+                *slot = Some(user.clone());
+            }
+        }
+    }
+
+    /// After signing in or out the request's user changes.
+    pub fn forget() {
+        if let Some(cache) = use_context::<RequestUser>() {
+            if let Ok(mut slot) = cache.0.lock() {
+                *slot = None;
+            }
+        }
+    }
+}
+
+/// How stale `last_seen_at` may get before a request refreshes it: saves a
+/// write per request, at the cost of idle expiry being up to this much early.
+const TOUCH_AFTER_SECONDS: i64 = 60;
+
 /// The signed-in user, if the request carries a live session.
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    if let Some(user) = RequestUser::cached() {
+        return Ok(user);
+    }
     let state = state()?;
     let Some(hash) = request_token_hash(&state.auth) else {
         return Ok(None);
@@ -361,14 +396,21 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let now = now();
     let idle_since = db::timestamp(now - state.auth.idle_timeout);
     let created_since = db::timestamp(now - state.auth.absolute_timeout);
-    let Some(user_id) =
+    let Some((user_id, last_seen)) =
         db::sessions::find_live(&state.pool, &hash, &idle_since, &created_since).await?
     else {
+        RequestUser::store(&None);
         return Ok(None);
     };
-    db::sessions::touch(&state.pool, &hash, &db::timestamp(now)).await?;
-    let user = db::users::get(&state.pool, user_id).await?;
-    Ok(user.filter(|u| u.active).map(CurrentUser::from))
+    if last_seen < db::timestamp(now - chrono::Duration::seconds(TOUCH_AFTER_SECONDS)) {
+        db::sessions::touch(&state.pool, &hash, &db::timestamp(now)).await?;
+    }
+    let user = db::users::get(&state.pool, user_id)
+        .await?
+        .filter(|u| u.active)
+        .map(CurrentUser::from);
+    RequestUser::store(&user);
+    Ok(user)
 }
 
 /// The signed-in user holding one of `roles` (any signed-in user when empty).

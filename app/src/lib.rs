@@ -22,6 +22,7 @@ use crate::components::layout::Header;
 use crate::error::AppError;
 use crate::pages::canvas::CanvasPage;
 use crate::pages::cases::{ApprovalsPage, CasePage, CasesPage, FundPage, PaymentsPage};
+use crate::pages::setup::{CatalogueItemPage, CataloguePage, SetupPage};
 use crate::pages::{
     audit::AuditPage,
     home::HomePage,
@@ -75,6 +76,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/beheer/gebruikers/:id") view=UserEditPage ssr=SsrMode::Async/>
                         <Route path=path!("/beheer/teams") view=TeamsPage ssr=SsrMode::Async/>
                         <Route path=path!("/beheer/audit") view=AuditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/inrichting") view=SetupPage ssr=SsrMode::Async/>
+                        <Route path=path!("/inrichting/catalogus") view=CataloguePage ssr=SsrMode::Async/>
+                        <Route path=path!("/inrichting/catalogus/:id") view=CatalogueItemPage ssr=SsrMode::Async/>
                         <Route path=path!("/casussen") view=CasesPage ssr=SsrMode::Async/>
                         <Route path=path!("/casussen/:id") view=CasePage ssr=SsrMode::Async/>
                         <Route path=path!("/casussen/:id/canvas") view=CanvasPage ssr=SsrMode::Async/>

@@ -125,7 +125,7 @@ async fn sessions_are_live_only_within_idle_and_absolute_limits() {
         )
         .await
         .expect("q"),
-        Some(id)
+        Some((id, NOW.to_string()))
     );
     assert_eq!(
         db::sessions::find_live(

@@ -89,10 +89,7 @@ pub const USERS: &[DemoUser] = &[
 
 /// Loads the demo set when the database has no users yet. Returns whether it did.
 pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(pool)
-        .await?;
-    if users > 0 {
+    if db::users::count(pool).await? > 0 {
         return Ok(false);
     }
     let hash = auth::hash_password_async(PASSWORD.to_string())
@@ -117,19 +114,11 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
         db::users::set_teams(&mut tx, id, &teams).await?;
     }
     for year in demo_years() {
-        sqlx::query(
-            "INSERT INTO budget_years (year, reservation_cents, created_at) VALUES (?1, ?2, ?3)",
-        )
-        .bind(year)
-        .bind(RESERVATION_EUROS * 100)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
         let date =
             chrono::NaiveDate::from_ymd_opt(year, 1, 2).ok_or_else(|| anyhow::anyhow!("date"))?;
         let amount = doorbraak::Money::from_euros(RESERVATION_EUROS)?;
-        let fund = doorbraak::ledger::Operation::Fund { year, amount, date };
-        db::ledger::execute(&mut tx, &format!("fund-{year}"), fund, &now, None)
+        db::budget::create_year(&mut tx, year, false, &now).await?;
+        db::budget::fund(&mut tx, year, amount, &format!("fund-{year}"), date, &now, None)
             .await
             .map_err(|e| anyhow::anyhow!("funding {year}: {e:?}"))?;
     }

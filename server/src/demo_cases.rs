@@ -73,20 +73,8 @@ struct People {
 }
 
 async fn people(pool: &SqlitePool) -> anyhow::Result<People> {
-    let professionals: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT t.team_id, u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'professional'
-         JOIN user_teams t ON t.user_id = u.id WHERE u.active = 1 ORDER BY u.id",
-    )
-    .fetch_all(pool)
-    .await?;
-    let one = |role: &'static str| async move {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = ?1 AND u.active = 1 ORDER BY u.mandate_level = 'manager' DESC, u.id LIMIT 1",
-        )
-        .bind(role)
-        .fetch_optional(pool)
-        .await
-    };
+    let professionals = db::users::professionals_by_team(pool).await?;
+    let one = |role: &'static str| db::users::first_with_role(pool, role);
     Ok(People {
         approver: one("approver")
             .await?
@@ -255,15 +243,13 @@ pub async fn generate(pool: &SqlitePool, count: usize, seed: u64) -> anyhow::Res
     let people = people(pool).await?;
     let mut rng = Rng(seed);
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let catalogue = db::config::catalogue(&mut tx, "2026-01-01").await?;
+    let catalogue = db::catalogue::priced_on(&mut tx, "2026-01-01").await?;
     let known = db::config::streams(&mut tx)
         .await?
         .iter()
         .map(|s| s.code)
         .collect();
-    let years: Vec<i32> = sqlx::query_scalar("SELECT year FROM budget_years ORDER BY year")
-        .fetch_all(&mut *tx)
-        .await?;
+    let years = db::budget::year_numbers(&mut tx).await?;
     let current = years
         .last()
         .copied()
@@ -276,24 +262,17 @@ pub async fn generate(pool: &SqlitePool, count: usize, seed: u64) -> anyhow::Res
         if position.funded < needed {
             let top_up = needed.checked_sub(position.funded)?;
             let date = NaiveDate::from_ymd_opt(year, 1, 3).context("date")?;
-            db::ledger::execute(
+            db::budget::fund(
                 &mut tx,
+                year,
+                top_up,
                 &format!("fund-topup-{year}-{seed}"),
-                Operation::Fund {
-                    year,
-                    amount: top_up,
-                    date,
-                },
+                date,
                 &iso(date, 8),
                 None,
             )
             .await
             .map_err(|e| anyhow!("{e:?}"))?;
-            sqlx::query("UPDATE budget_years SET reservation_cents = ?2 WHERE year = ?1")
-                .bind(year)
-                .bind(needed.cents())
-                .execute(&mut *tx)
-                .await?;
         }
     }
     for n in 0..count {

@@ -122,7 +122,10 @@ pub fn router(state: AppState, site_root: &std::path::Path, addr: SocketAddr) ->
         .site_addr(addr)
         .build();
     let routes = generate_route_list(App);
-    let context = move || provide_context(state.clone());
+    let context = move || {
+        provide_context(state.clone());
+        provide_context(app::auth::RequestUser::default());
+    };
     Router::new()
         .leptos_routes_with_context(&options, routes, context, {
             let options = options.clone();

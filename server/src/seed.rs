@@ -4,7 +4,8 @@
 //! mandate levels and the default horizon. All of it is editable afterwards.
 
 use anyhow::{Context, anyhow};
-use app::db::config::{ImportItem, insert_catalogue_item, set_setting};
+use app::db::catalogue::{ImportItem, insert as insert_catalogue_item};
+use app::db::config::set_setting;
 use doorbraak::Money;
 use doorbraak::catalogue::Unit;
 use sqlx::SqlitePool;
@@ -69,30 +70,28 @@ fn csv_fields(line: &str) -> Vec<String> {
 
 pub async fn load(pool: &SqlitePool) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
-    let configured: i64 = sqlx::query_scalar("SELECT count(*) FROM streams")
-        .fetch_one(&mut *tx)
-        .await?;
-    if configured > 0 {
+    if app::db::streams::count(&mut tx).await? > 0 {
         return Ok(());
     }
     for line in TAAKVELDEN.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let f = csv_fields(line);
-        sqlx::query("INSERT INTO iv3_taakvelden (code, label, deprecated) VALUES (?1, ?2, ?3)")
-            .bind(&f[0])
-            .bind(f.get(1).cloned().unwrap_or_default())
-            .bind(f.get(3).is_some_and(|d| d.trim() == "true"))
-            .execute(&mut *tx)
-            .await?;
+        let label = f.get(1).map(String::as_str).unwrap_or_default();
+        let deprecated = f.get(3).is_some_and(|d| d.trim() == "true");
+        app::db::streams::insert_taakveld(&mut tx, &f[0], label, deprecated).await?;
     }
     for (code, name, kind, taakveld, holds) in STREAMS {
-        sqlx::query("INSERT INTO streams (code, name, kind, taakveld, holds_reservation) VALUES (?1, ?2, ?3, ?4, ?5)")
-            .bind(code)
-            .bind(name)
-            .bind(kind)
-            .bind(taakveld)
-            .bind(holds)
-            .execute(&mut *tx)
-            .await?;
+        let stream = app::db::streams::NewStream {
+            code,
+            name,
+            kind,
+            taakveld: *taakveld,
+            cost_centre: "",
+            ledger_account: "",
+            holds_reservation: *holds,
+            has_agreement: false,
+            active: true,
+        };
+        app::db::streams::insert(&mut tx, &stream).await?;
     }
     let mut lines = CATALOGUE.lines();
     let header = csv_fields(lines.next().context("empty catalogue")?);
@@ -138,21 +137,8 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("catalogue item {}", item.code))?;
     }
-    for (rank, level) in doorbraak::mandate::MandateTable::dutch_default()
-        .levels()
-        .iter()
-        .enumerate()
-    {
-        sqlx::query(
-            "INSERT INTO mandate_levels (code, name, limit_cents, rank) VALUES (?1, ?2, ?3, ?4)",
-        )
-        .bind(&level.code)
-        .bind(&level.name)
-        .bind(level.limit.map(Money::cents))
-        .bind(rank as i64)
-        .execute(&mut *tx)
-        .await?;
-    }
+    let mandates = doorbraak::mandate::MandateTable::dutch_default();
+    app::db::budget::replace_mandates(&mut tx, mandates.levels()).await?;
     set_setting(&mut tx, "default_horizon_months", "12").await?;
     tx.commit().await?;
     Ok(())

@@ -1,102 +1,12 @@
 //! HTTP tests of the path from canvas to payment: the real server, a fresh
 //! database with the demo configuration, called as each role would.
 
-use app::api::model::CaseView;
-use app::error::AppError;
 use doorbraak::Money;
 use reqwest::StatusCode;
 use reqwest::header::COOKIE;
 
-struct S {
-    base: String,
-    pool: sqlx::SqlitePool,
-    http: reqwest::Client,
-    _dir: tempfile::TempDir,
-}
-
-struct Reply {
-    status: StatusCode,
-    body: String,
-}
-
-impl Reply {
-    fn error(&self) -> AppError {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
-    }
-    fn ok<T: serde::de::DeserializeOwned>(&self) -> T {
-        assert_eq!(self.status, StatusCode::OK, "{}", self.body);
-        serde_json::from_str(&self.body).expect("json")
-    }
-}
-
-async fn spawn() -> S {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = server::Config {
-        database: dir.path().join("cases.db"),
-        addr: "127.0.0.1:0".parse().expect("addr"),
-        session_secret: Some("a-test-secret-that-is-long-enough-0123456789".into()),
-        log: "warn".into(),
-        site_root: dir.path().join("site"),
-        secure_cookies: false,
-        session_idle_minutes: 30,
-        session_max_hours: 12,
-    };
-    let running = server::start(&config, true).await.expect("start");
-    S {
-        base: format!("http://{}", running.addr),
-        pool: running.pool,
-        http: reqwest::Client::new(),
-        _dir: dir,
-    }
-}
-
-impl S {
-    async fn login(&self, user: &str) -> String {
-        let r = self
-            .http
-            .post(format!("{}/api/login", self.base))
-            .form(&[("username", user), ("password", server::demo::PASSWORD)])
-            .send()
-            .await
-            .expect("login");
-        let cookie = r
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .expect("cookie")
-            .to_string();
-        cookie.split(';').next().expect("pair").to_string()
-    }
-
-    async fn call(&self, session: &str, endpoint: &str, form: &[(&str, String)]) -> Reply {
-        let r = self
-            .http
-            .post(format!("{}/api/{endpoint}", self.base))
-            .header(COOKIE, session)
-            .form(form)
-            .send()
-            .await
-            .expect("call");
-        Reply {
-            status: r.status(),
-            body: r.text().await.expect("body"),
-        }
-    }
-
-    async fn case(&self, session: &str, id: i64) -> CaseView {
-        self.call(session, "case", &[("id", id.to_string())])
-            .await
-            .ok()
-    }
-
-    async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(&self.pool)
-            .await
-            .expect("count")
-    }
-}
+mod common;
+use common::{S, spawn};
 
 fn f(k: &str, v: &str) -> (String, String) {
     (k.to_string(), v.to_string())
@@ -317,8 +227,19 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
         .status,
         StatusCode::OK
     );
-    let queue: Vec<app::api::cases::QueueItem> = s.call(&lead, "approval_queue", &[]).await.ok();
-    assert!(queue.iter().any(|q| q.case.id == id && q.decidable));
+    let queue = |decidable: bool| {
+        let s = &s;
+        let lead = &lead;
+        async move {
+            let list: app::api::model::CaseList = s
+                .call(lead, "approval_queue", &[("decidable", decidable.to_string()), ("page", "0".into())])
+                .await
+                .ok();
+            list.cases.iter().map(|c| c.id).collect::<Vec<_>>()
+        }
+    };
+    assert!(queue(true).await.contains(&id));
+    assert!(!queue(false).await.contains(&id));
 
     let view = s.case(&lead, id).await;
     let decide = |reason: &str, version: i64| {
@@ -637,8 +558,19 @@ async fn nobody_decides_outside_their_mandate_scope_or_on_another_teams_case() {
         "{}",
         outside.body
     );
-    let queue: Vec<app::api::cases::QueueItem> = s.call(&lead, "approval_queue", &[]).await.ok();
-    assert!(queue.iter().any(|q| q.case.id == id && !q.decidable));
+    let queue = |decidable: bool| {
+        let s = &s;
+        let lead = &lead;
+        async move {
+            let list: app::api::model::CaseList = s
+                .call(lead, "approval_queue", &[("decidable", decidable.to_string()), ("page", "0".into())])
+                .await
+                .ok();
+            list.cases.iter().map(|c| c.id).collect::<Vec<_>>()
+        }
+    };
+    assert!(queue(false).await.contains(&id));
+    assert!(!queue(true).await.contains(&id));
     // A stale version is refused; the manager decides with the current one.
     assert_eq!(
         s.call(&manager, "decide_case", &decide(version - 1))

@@ -58,7 +58,10 @@ struct ValidUser {
 }
 
 #[cfg(feature = "ssr")]
-fn validate_user(form: &UserForm) -> Result<ValidUser, AppError> {
+fn validate_user(
+    form: &UserForm,
+    mandates: &doorbraak::mandate::MandateTable,
+) -> Result<ValidUser, AppError> {
     let display_name = form.display_name.trim().to_string();
     if display_name.is_empty() {
         return Err(AppError::invalid("display_name", "Vul een naam in."));
@@ -81,7 +84,7 @@ fn validate_user(form: &UserForm) -> Result<ValidUser, AppError> {
     let mandate_level = match form.mandate_level.trim() {
         "" => None,
         code => {
-            doorbraak::mandate::MandateTable::dutch_default()
+            mandates
                 .level(code)
                 .map_err(|e| AppError::invalid("mandate_level", e.to_string()))?;
             Some(code.to_string())
@@ -143,8 +146,9 @@ pub async fn save_user(input: UserForm) -> Result<i64, AppError> {
     auth::respond(
         async move {
             let admin = auth::require(ADMIN).await?;
-            let valid = validate_user(&input)?;
             let state = auth::state()?;
+            let mandates = db::config::mandates(&mut *state.pool.acquire().await?).await?;
+            let valid = validate_user(&input, &mandates)?;
             let now = db::timestamp(auth::now());
             // Hash outside the transaction: it is slow on purpose.
             let new_hash = match input.id {

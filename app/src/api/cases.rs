@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::api::canvas_form::CanvasForm;
-use crate::api::model::{CaseSummary, CaseView};
+use crate::api::model::{CaseList, CaseView};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -28,14 +28,6 @@ use sqlx::SqliteConnection;
 pub struct SavedCanvas {
     pub edits: i64,
     pub calculation: doorbraak::returns::ReturnCalculation,
-}
-
-/// A submitted canvas in the approver's queue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QueueItem {
-    pub case: CaseSummary,
-    /// Within the approver's mandate (and not their own canvas).
-    pub decidable: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -101,13 +93,7 @@ fn actor(user: &CurrentUser) -> Actor {
 
 #[cfg(feature = "ssr")]
 async fn facts(conn: &mut SqliteConnection, case: &CaseRow) -> Result<CaseFacts, AppError> {
-    let requested: i64 = sqlx::query_scalar(
-        "SELECT investment_cents FROM canvases WHERE case_id = ?1 AND version = ?2",
-    )
-    .bind(case.id)
-    .bind(case.current_version)
-    .fetch_one(&mut *conn)
-    .await?;
+    let requested = db::cases::investment_cents(conn, case.id, case.current_version).await?;
     let hold = db::ledger::hold(conn, case.id).await?;
     let open =
         db::ledger::balance(conn, doorbraak::ledger::Account::Hold { case: case.id }).await?;
@@ -341,12 +327,7 @@ async fn fill_catalogue_names(
     for lines in [&mut canvas.threatening, &mut canvas.realistic] {
         for (i, line) in lines.iter_mut().enumerate() {
             if let LineItem::Catalogue { code, .. } = line.item() {
-                let name: Option<String> = sqlx::query_scalar(
-                    "SELECT name FROM catalogue_items WHERE code = ?1 AND active = 1",
-                )
-                .bind(code)
-                .fetch_optional(&mut *conn)
-                .await?;
+                let name = db::catalogue::name_of(conn, code).await?;
                 let name = name.ok_or_else(|| {
                     AppError::invalid(
                         &format!("line[{i}]"),
@@ -524,13 +505,7 @@ pub async fn register_payment(
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             let key = format!("pay-{case_id}-{token}");
-            let replay: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM ledger_transactions WHERE idempotency_key = ?1)",
-            )
-            .bind(&key)
-            .fetch_one(&mut *tx)
-            .await?;
-            if replay {
+            if db::ledger::is_booked(&mut tx, &key).await? {
                 return Ok(());
             }
             let case = load_case(&mut tx, &user, case_id).await?;
@@ -697,41 +672,52 @@ pub async fn set_waiting(
     )
 }
 
-/// The professional's cases: those of their teams.
+/// Rows per page of a case list.
+pub const PER_PAGE: i64 = 50;
+
+/// The professional's cases: those of their teams, a page at a time.
 #[server(endpoint = "my_cases")]
-pub async fn my_cases() -> Result<Vec<CaseSummary>, AppError> {
+pub async fn my_cases(page: i64) -> Result<CaseList, AppError> {
     auth::respond(
-        async {
+        async move {
             let user = auth::require(&[Role::Professional]).await?;
             let mut conn = auth::state()?.pool.acquire().await?;
-            Ok(db::cases::list(&mut conn, &Status::ALL, Some(&user.team_ids), 500).await?)
+            let filter = db::cases::CaseFilter {
+                statuses: &Status::ALL,
+                teams: Some(&user.team_ids),
+                decidable: None,
+            };
+            Ok(db::cases::list(&mut conn, &filter, page, PER_PAGE).await?)
         }
         .await,
     )
 }
 
-/// Submitted canvases in the approver's scope, marked decidable within mandate.
+/// Submitted canvases in the approver's scope: those they may decide (within
+/// their mandate, not their own) or, with `decidable` false, the others.
 #[server(endpoint = "approval_queue")]
-pub async fn approval_queue() -> Result<Vec<QueueItem>, AppError> {
+pub async fn approval_queue(decidable: bool, page: i64) -> Result<CaseList, AppError> {
     auth::respond(
-        async {
+        async move {
             let user = auth::require(&[Role::Approver]).await?;
             let mut conn = auth::state()?.pool.acquire().await?;
-            let teams = (!user.team_ids.is_empty()).then_some(user.team_ids.as_slice());
             let mandates = db::config::mandates(&mut conn).await?;
-            let cases = db::cases::list(&mut conn, &[Status::Submitted], teams, 500).await?;
-            let mut items = Vec::with_capacity(cases.len());
-            for case in cases {
-                let within = user
-                    .mandate_level
-                    .as_deref()
-                    .is_some_and(|l| mandates.check(l, case.investment).is_ok());
-                items.push(QueueItem {
-                    decidable: within && case.professional_id != user.id,
-                    case,
-                });
-            }
-            Ok(items)
+            let limit_cents = match user.mandate_level.as_deref().map(|l| mandates.level(l)) {
+                Some(Ok(level)) => level.limit.map(|l| l.cents()),
+                _ => Some(0),
+            };
+            let filter = db::cases::CaseFilter {
+                statuses: &[Status::Submitted],
+                teams: (!user.team_ids.is_empty()).then_some(user.team_ids.as_slice()),
+                decidable: Some((
+                    db::cases::Decider {
+                        user_id: user.id,
+                        limit_cents,
+                    },
+                    decidable,
+                )),
+            };
+            Ok(db::cases::list(&mut conn, &filter, page, PER_PAGE).await?)
         }
         .await,
     )
@@ -739,18 +725,17 @@ pub async fn approval_queue() -> Result<Vec<QueueItem>, AppError> {
 
 /// Approved cases to pay, and cases in progress to settle.
 #[server(endpoint = "payment_queue")]
-pub async fn payment_queue() -> Result<Vec<CaseSummary>, AppError> {
+pub async fn payment_queue(page: i64) -> Result<CaseList, AppError> {
     auth::respond(
-        async {
+        async move {
             auth::require(&[Role::Backoffice]).await?;
             let mut conn = auth::state()?.pool.acquire().await?;
-            Ok(db::cases::list(
-                &mut conn,
-                &[Status::Approved, Status::InProgress],
-                None,
-                500,
-            )
-            .await?)
+            let filter = db::cases::CaseFilter {
+                statuses: &[Status::Approved, Status::InProgress],
+                teams: None,
+                decidable: None,
+            };
+            Ok(db::cases::list(&mut conn, &filter, page, PER_PAGE).await?)
         }
         .await,
     )
@@ -846,7 +831,7 @@ pub async fn case_options() -> Result<CaseChoices, AppError> {
                 })
                 .collect();
             let today = today().format("%Y-%m-%d").to_string();
-            let catalogue = db::config::catalogue(&mut conn, &today)
+            let catalogue = db::catalogue::priced_on(&mut conn, &today)
                 .await?
                 .into_iter()
                 .map(
@@ -877,7 +862,7 @@ async fn fill_from_catalogue(
     form: &mut CanvasForm,
 ) -> Result<(), AppError> {
     let today = today().format("%Y-%m-%d").to_string();
-    let catalogue = db::config::catalogue(conn, &today).await?;
+    let catalogue = db::catalogue::priced_on(conn, &today).await?;
     form.fill_from_catalogue(|code| {
         catalogue
             .iter()

@@ -7,3 +7,4 @@ pub mod canvas_form;
 pub mod cases;
 pub mod model;
 pub mod session;
+pub mod setup;

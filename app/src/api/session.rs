@@ -113,6 +113,7 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
             .await?;
             tx.commit().await?;
             auth::set_session_cookie(&token, config);
+            auth::RequestUser::forget();
             Ok(())
         }
         .await,
@@ -133,6 +134,7 @@ pub async fn logout() -> Result<(), AppError> {
                 tx.commit().await?;
             }
             auth::clear_session_cookie(&state.auth);
+            auth::RequestUser::forget();
             Ok(())
         }
         .await,

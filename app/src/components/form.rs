@@ -131,3 +131,94 @@ pub fn TextArea(
         </div>
     }
 }
+
+/// Escapes text for HTML built by hand (select options).
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `<option>`s as HTML, for `inner_html` on a `<select>`: the browser's
+/// parser does not keep hydration markers inside a select.
+pub fn select_options(options: &[(String, String)], selected: &str) -> String {
+    options
+        .iter()
+        .map(|(value, label)| {
+            let mark = if value == selected { " selected" } else { "" };
+            format!(
+                "<option value=\"{}\"{mark}>{}</option>",
+                html_escape(value),
+                html_escape(label)
+            )
+        })
+        .collect()
+}
+
+/// A labelled select with its error next to it; `options` from [`select_options`].
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    name: &'static str,
+    field: &'static str,
+    error: Signal<Option<AppError>>,
+    options: String,
+) -> impl IntoView {
+    let id = format!("veld-{field}");
+    let message = move || error.get().and_then(|e| e.for_field(field));
+    view! {
+        <div class="utrecht-form-field" class:utrecht-form-field--invalid=move || message().is_some()>
+            <div class="utrecht-form-field__label"><label class="utrecht-form-label" for=id.clone()>{label}</label></div>
+            {move || message().map(|m| view! { <div class="utrecht-form-field-error-message">{m}</div> })}
+            <div class="utrecht-form-field__input">
+                <select class="utrecht-select utrecht-select--html-select" id=id name=name inner_html=options></select>
+            </div>
+        </div>
+    }
+}
+
+/// A check box with its label and error.
+#[component]
+pub fn CheckboxField(
+    label: &'static str,
+    name: &'static str,
+    field: &'static str,
+    error: Signal<Option<AppError>>,
+    checked: bool,
+) -> impl IntoView {
+    let id = format!("veld-{field}");
+    let message = move || error.get().and_then(|e| e.for_field(field));
+    view! {
+        <div class="utrecht-form-field utrecht-form-field--checkbox">
+            {move || message().map(|m| view! { <div class="utrecht-form-field-error-message">{m}</div> })}
+            <input class="utrecht-checkbox utrecht-checkbox--html-input" type="checkbox" id=id.clone() name=name value="on" checked=checked/>
+            <label class="utrecht-form-label utrecht-form-label--checkbox" for=id>{label}</label>
+        </div>
+    }
+}
+
+/// "Saved"-style confirmation after a successful submission.
+#[component]
+pub fn Done(shown: Signal<bool>, text: &'static str) -> impl IntoView {
+    move || {
+        shown.get().then(|| {
+            view! { <div class="utrecht-alert utrecht-alert--ok" role="status"><p class="utrecht-paragraph">{text}</p></div> }
+        })
+    }
+}
+
+/// An error shown in place of what could not be loaded.
+#[component]
+pub fn ErrorAlert(message: String) -> impl IntoView {
+    view! { <div class="utrecht-alert utrecht-alert--error" role="alert"><p class="utrecht-paragraph">{message}</p></div> }
+}
+
+/// Whether the last submission of an action succeeded.
+pub fn succeeded<T, S>(value: S) -> Signal<bool>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || matches!(value.get(), Some(Ok(_))))
+}

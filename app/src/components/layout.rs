@@ -50,6 +50,11 @@ const NAV: &[NavItem] = &[
         roles: &[Role::Administrator],
     },
     NavItem {
+        href: "/inrichting",
+        label: "Inrichting",
+        roles: &[Role::Administrator],
+    },
+    NavItem {
         href: "/beheer/audit",
         label: "Audit trail",
         roles: &[Role::Administrator],

@@ -5,7 +5,7 @@ use doorbraak::lifecycle::Status;
 use doorbraak::returns::ReturnCalculation;
 use sqlx::SqliteConnection;
 
-use crate::api::model::{CaseEvent, CaseSummary, PaymentRow};
+use crate::api::model::{CaseEvent, CaseList, CaseSummary, PaymentRow};
 
 /// The case row as decisions need it.
 #[derive(Debug, Clone)]
@@ -69,6 +69,19 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<CaseRow>
             version,
         },
     ))
+}
+
+/// What a canvas version asks from the fund.
+pub async fn investment_cents(
+    conn: &mut SqliteConnection,
+    case_id: i64,
+    version: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT investment_cents FROM canvases WHERE case_id = ?1 AND version = ?2")
+        .bind(case_id)
+        .bind(version)
+        .fetch_one(&mut *conn)
+        .await
 }
 
 /// The next pseudonymous reference for a year: `DB-2026-0001`.
@@ -427,7 +440,8 @@ pub async fn payments(
         .collect())
 }
 
-/// id, reference, team, professional id and name, status, investment, avoided, waiting, updated.
+/// id, reference, team, professional id and name, status, investment, avoided,
+/// waiting, updated, and the number of matching cases.
 type SummaryRow = (
     i64,
     String,
@@ -439,37 +453,69 @@ type SummaryRow = (
     i64,
     bool,
     String,
+    i64,
 );
 
-/// Case summaries for lists: `statuses` filters, `teams` limits to teams
-/// (none = every team).
+/// Which cases a list shows.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseFilter<'a> {
+    pub statuses: &'a [Status],
+    /// Only these teams; `None` is every team.
+    pub teams: Option<&'a [i64]>,
+    /// Only the cases this approver may (`true`) or may not (`false`) decide.
+    pub decidable: Option<(Decider, bool)>,
+}
+
+/// An approver as far as lists care: not their own canvas, and within this
+/// limit (`None` is unlimited; no mandate at all is a limit of zero).
+#[derive(Debug, Clone, Copy)]
+pub struct Decider {
+    pub user_id: i64,
+    pub limit_cents: Option<i64>,
+}
+
+/// One page of a list, newest change first, with the number of all matches.
 pub async fn list(
     conn: &mut SqliteConnection,
-    statuses: &[Status],
-    teams: Option<&[i64]>,
-    limit: i64,
-) -> Result<Vec<CaseSummary>, sqlx::Error> {
-    let statuses: Vec<&str> = statuses.iter().map(|s| s.code()).collect();
+    filter: &CaseFilter<'_>,
+    page: i64,
+    per_page: i64,
+) -> Result<CaseList, sqlx::Error> {
+    let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.code()).collect();
     let status_json = serde_json::to_string(&statuses).unwrap_or_else(|_| "[]".into());
-    let team_json = teams.map(|t| serde_json::to_string(t).unwrap_or_else(|_| "[]".into()));
+    let team_json = filter
+        .teams
+        .map(|t| serde_json::to_string(t).unwrap_or_else(|_| "[]".into()));
+    let (decider, limit, inside) = match filter.decidable {
+        Some((d, inside)) => (Some(d.user_id), d.limit_cents, Some(inside)),
+        None => (None, None, None),
+    };
+    let page = page.max(0);
     let rows: Vec<SummaryRow> = sqlx::query_as(
-        "SELECT c.id, c.reference, t.name, c.professional_id, u.display_name, c.status, cv.investment_cents, cv.total_avoided_cents,
-                c.waiting_for_external, c.updated_at
+        "SELECT c.id, c.reference, t.name, c.professional_id, u.display_name, c.status, cv.investment_cents,
+                cv.total_avoided_cents, c.waiting_for_external, c.updated_at, count(*) OVER ()
          FROM cases c
          JOIN teams t ON t.id = c.team_id
          JOIN users u ON u.id = c.professional_id
          JOIN canvases cv ON cv.case_id = c.id AND cv.version = c.current_version
          WHERE c.status IN (SELECT value FROM json_each(?1))
            AND (?2 IS NULL OR c.team_id IN (SELECT value FROM json_each(?2)))
+           AND (?3 IS NULL
+                OR ((c.professional_id <> ?3 AND (?4 IS NULL OR cv.investment_cents <= ?4)) = ?5))
          ORDER BY c.updated_at DESC, c.id DESC
-         LIMIT ?3",
+         LIMIT ?6 OFFSET ?7",
     )
     .bind(status_json)
     .bind(team_json)
+    .bind(decider)
     .bind(limit)
+    .bind(inside)
+    .bind(per_page)
+    .bind(page * per_page)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
+    let total = rows.first().map_or(0, |r| r.10);
+    let cases = rows
         .into_iter()
         .map(
             |(
@@ -483,6 +529,7 @@ pub async fn list(
                 avoided,
                 waiting,
                 updated_at,
+                _,
             )| CaseSummary {
                 id,
                 reference,
@@ -496,5 +543,11 @@ pub async fn list(
                 updated_at,
             },
         )
-        .collect())
+        .collect();
+    Ok(CaseList {
+        cases,
+        total,
+        page,
+        per_page,
+    })
 }

@@ -190,6 +190,16 @@ pub async fn reservation_stream(conn: &mut SqliteConnection) -> Result<StreamCod
         .unwrap_or(StreamCode::WMO))
 }
 
+/// Whether a transaction with this idempotency key was booked.
+pub async fn is_booked(conn: &mut SqliteConnection, key: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM ledger_transactions WHERE idempotency_key = ?1)",
+    )
+    .bind(key)
+    .fetch_one(&mut *conn)
+    .await
+}
+
 pub async fn balance(conn: &mut SqliteConnection, account: Account) -> Result<Money, sqlx::Error> {
     let (key, ..) = key(account);
     let cents: Option<i64> =

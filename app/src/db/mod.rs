@@ -3,10 +3,13 @@
 //! times as ISO text (UTC, milliseconds).
 
 pub mod audit;
+pub mod budget;
 pub mod cases;
+pub mod catalogue;
 pub mod config;
 pub mod ledger;
 pub mod sessions;
+pub mod streams;
 pub mod teams;
 pub mod throttle;
 pub mod users;

@@ -20,15 +20,16 @@ pub async fn create<'e, E: sqlx::SqliteExecutor<'e>>(
 }
 
 /// A live session: the user is active, the session was seen after `idle_since`
-/// and created after `created_since`.
+/// and created after `created_since`. Returns the user and when the session
+/// was last seen.
 pub async fn find_live<'e, E: sqlx::SqliteExecutor<'e>>(
     db: E,
     token_hash: &str,
     idle_since: &str,
     created_since: &str,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.user_id, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ?1 AND s.last_seen_at >= ?2 AND s.created_at >= ?3 AND u.active = 1",
     )
     .bind(token_hash)

@@ -81,6 +81,12 @@ pub async fn get<'e, E: sqlx::SqliteExecutor<'e>>(
     Ok(row.map(to_record))
 }
 
+pub async fn count<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(db)
+        .await
+}
+
 pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<Vec<UserRecord>, sqlx::Error> {
     let rows: Vec<UserRow> = sqlx::query_as(&format!("{SELECT_USER} ORDER BY u.username"))
         .fetch_all(db)
@@ -205,5 +211,31 @@ pub async fn other_active_admins<'e, E: sqlx::SqliteExecutor<'e>>(
     )
     .bind(except)
     .fetch_one(db)
+    .await
+}
+
+/// (team, professional) for every active professional in a team.
+pub async fn professionals_by_team<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.team_id, u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'professional'
+         JOIN user_teams t ON t.user_id = u.id WHERE u.active = 1 ORDER BY u.id",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The first active user with a role (for approvers: the widest mandate first).
+pub async fn first_with_role<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    role: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = ?1 AND u.active = 1
+         ORDER BY u.mandate_level = 'manager' DESC, u.id LIMIT 1",
+    )
+    .bind(role)
+    .fetch_optional(db)
     .await
 }

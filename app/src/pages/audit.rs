@@ -7,7 +7,8 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::audit::audit_events;
-use crate::components::format::dutch_time;
+use crate::components::format::{dutch_time, urlencode};
+use crate::components::form::html_escape;
 use crate::components::guard::Guarded;
 
 #[component]
@@ -124,18 +125,3 @@ fn AuditTrail() -> impl IntoView {
     }
 }
 
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}

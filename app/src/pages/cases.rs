@@ -11,7 +11,7 @@ use crate::api::cases::{
     CreateCase, DecideCase, RegisterPayment, ReviseCase, SetWaiting, SettleCase, SubmitCase,
     approval_queue, case_options, fund_status, get_case, my_cases, payment_queue, payment_token,
 };
-use crate::api::model::{CaseSummary, CaseView};
+use crate::api::model::{CaseList, CaseView};
 use crate::components::form::{FormMessage, TextArea, TextField, last_error};
 use crate::components::format::{dutch_date, dutch_time};
 use crate::components::guard::{Guarded, signed_in_user};
@@ -29,12 +29,41 @@ fn status_badge(status: Status) -> impl IntoView {
     view! { <span class=format!("utrecht-status-badge {tone}")>{status.label_nl()}</span> }
 }
 
+/// The page number in the address (`?pagina=2`), zero-based.
+fn page_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        query
+            .read()
+            .get("pagina")
+            .and_then(|p| p.parse::<i64>().ok())
+            .map_or(0, |p| (p - 1).clamp(0, 1_000_000))
+    }
+}
+
+/// Previous/next links; `base` is the address's query without the page.
 #[component]
-fn CaseTable(cases: Vec<CaseSummary>, caption: &'static str) -> impl IntoView {
-    if cases.is_empty() {
+fn Pager(list: CaseList, base: String) -> impl IntoView {
+    let pages = list.pages();
+    let link = move |p: i64| format!("?{base}pagina={}", p + 1);
+    (pages > 1).then(|| view! {
+        <nav class="pagination" aria-label="Paginering">
+            {(list.page > 0).then(|| view! { <a class="utrecht-link" href=link(list.page - 1)>"Vorige pagina"</a> })}
+            <span class="utrecht-paragraph">{format!("Pagina {} van {}", list.page + 1, pages)}</span>
+            {(list.page + 1 < pages).then(|| view! { <a class="utrecht-link" href=link(list.page + 1)>"Volgende pagina"</a> })}
+        </nav>
+    })
+}
+
+#[component]
+fn CaseTable(list: CaseList, caption: &'static str, #[prop(optional, into)] base: String) -> impl IntoView {
+    if list.cases.is_empty() {
         return view! { <p class="utrecht-paragraph">"Er zijn geen casussen."</p> }.into_any();
     }
-    let rows = cases
+    let caption = format!("{caption} ({} in totaal)", list.total);
+    let pager = view! { <Pager list=list.clone() base/> };
+    let rows = list
+        .cases
         .into_iter()
         .map(|c| {
             view! {
@@ -68,6 +97,7 @@ fn CaseTable(cases: Vec<CaseSummary>, caption: &'static str) -> impl IntoView {
                 <tbody class="utrecht-table__body">{rows}</tbody>
             </table>
         </div>
+        {pager}
     }
     .into_any()
 }
@@ -85,7 +115,8 @@ pub fn CasesPage() -> impl IntoView {
 #[component]
 fn Cases() -> impl IntoView {
     let create = ServerAction::<CreateCase>::new();
-    let cases = Resource::new(|| (), |_| my_cases());
+    let page = page_param();
+    let cases = Resource::new(page, my_cases);
     let options = Resource::new(|| (), |_| case_options());
     let error = last_error(create.value());
     Effect::new(move |_| {
@@ -114,7 +145,7 @@ fn Cases() -> impl IntoView {
                         <p class="utrecht-paragraph utrecht-paragraph--small">"Het huishouden krijgt een pseudoniem kenmerk; vul nergens een naam, adres of BSN in."</p>
                         <button type="submit" class="utrecht-button utrecht-button--primary-action">"Casus starten"</button>
                     </ActionForm>
-                    {cases.await.map(|cases| view! { <CaseTable cases caption="Alle casussen van uw teams"/> })}
+                    {cases.await.map(|list| view! { <CaseTable list caption="Alle casussen van uw teams"/> })}
                 }
             })}
         </Suspense>
@@ -133,18 +164,23 @@ pub fn ApprovalsPage() -> impl IntoView {
 
 #[component]
 fn Approvals() -> impl IntoView {
-    let queue = Resource::new(|| (), |_| approval_queue());
+    let query = leptos_router::hooks::use_query_map();
+    let decidable = move || query.read().get("lijst").as_deref() != Some("overig");
+    let page = page_param();
+    let queue = Resource::new(move || (decidable(), page()), |(d, p)| approval_queue(d, p));
     view! {
         <h1 class="utrecht-heading-1">"Te beoordelen canvassen"</h1>
+        <nav class="tabs" aria-label="Lijsten">
+            <a class="utrecht-link" href="?lijst=mandaat" aria-current=move || decidable().then_some("page")>"Binnen uw mandaat"</a>
+            <a class="utrecht-link" href="?lijst=overig" aria-current=move || (!decidable()).then_some("page")>"Buiten uw mandaat of uw eigen canvas"</a>
+        </nav>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                queue.await.map(|items| {
-                    let (mine, others): (Vec<_>, Vec<_>) = items.into_iter().partition(|i| i.decidable);
-                    view! {
-                        <CaseTable cases=mine.into_iter().map(|i| i.case).collect() caption="Binnen uw mandaat"/>
-                        <h2 class="utrecht-heading-2">"Buiten uw mandaat of uw eigen canvas"</h2>
-                        <CaseTable cases=others.into_iter().map(|i| i.case).collect() caption="Ter informatie"/>
-                    }
+                let inside = query.with_untracked(|_| decidable());
+                queue.await.map(|list| if inside {
+                    view! { <CaseTable list caption="Binnen uw mandaat" base="lijst=mandaat&"/> }
+                } else {
+                    view! { <CaseTable list caption="Ter informatie: buiten uw mandaat of uw eigen canvas" base="lijst=overig&"/> }
                 })
             })}
         </Suspense>
@@ -163,12 +199,13 @@ pub fn PaymentsPage() -> impl IntoView {
 
 #[component]
 fn Payments() -> impl IntoView {
-    let queue = Resource::new(|| (), |_| payment_queue());
+    let page = page_param();
+    let queue = Resource::new(page, payment_queue);
     view! {
         <h1 class="utrecht-heading-1">"Betalen en afrekenen"</h1>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                queue.await.map(|cases| view! { <CaseTable cases caption="Goedgekeurde casussen en casussen in uitvoering"/> })
+                queue.await.map(|list| view! { <CaseTable list caption="Goedgekeurde casussen en casussen in uitvoering"/> })
             })}
         </Suspense>
     }

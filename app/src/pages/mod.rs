@@ -4,5 +4,6 @@ pub mod cases;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod setup;
 pub mod teams;
 pub mod users;

@@ -1,0 +1,258 @@
+//! The cost catalogue: items with their prices per validity period.
+
+use doorbraak::Money;
+use sqlx::SqliteConnection;
+
+use crate::api::setup::{CatalogueItemView, CataloguePrice};
+
+/// One catalogue row to import.
+pub struct ImportItem<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub unit: &'a str,
+    pub unit_label: &'a str,
+    pub stream: &'a str,
+    pub source: &'a str,
+    pub confidence: &'a str,
+    pub price: Option<(Money, String)>,
+}
+
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    item: &ImportItem<'_>,
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO catalogue_items (code, name, unit, unit_label, stream_code, source, confidence, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+    )
+    .bind(item.code)
+    .bind(item.name)
+    .bind(item.unit)
+    .bind(item.unit_label)
+    .bind(item.stream)
+    .bind(item.source)
+    .bind(item.confidence)
+    .bind(item.price.is_some())
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some((price, valid_from)) = &item.price {
+        sqlx::query(
+            "INSERT INTO catalogue_prices (item_id, valid_from, price_cents) VALUES (?1, ?2, ?3)",
+        )
+        .bind(id)
+        .bind(valid_from)
+        .bind(price.cents())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+/// Active catalogue items with the price valid on `date`:
+/// (code, name, unit, unit label, stream, price in cents).
+pub async fn priced_on(
+    conn: &mut SqliteConnection,
+    date: &str,
+) -> Result<Vec<(String, String, String, String, String, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.code, i.name, i.unit, i.unit_label, i.stream_code,
+                (SELECT p.price_cents FROM catalogue_prices p
+                 WHERE p.item_id = i.id AND p.valid_from <= ?1 AND (p.valid_to IS NULL OR p.valid_to >= ?1)
+                 ORDER BY p.valid_from DESC LIMIT 1)
+         FROM catalogue_items i WHERE i.active = 1 ORDER BY i.code",
+    )
+    .bind(date)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// The name of an active catalogue item.
+pub async fn name_of(
+    conn: &mut SqliteConnection,
+    code: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM catalogue_items WHERE code = ?1 AND active = 1")
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+type ItemRow = (i64, String, String, String, String, String, String, bool, i64, Option<i64>);
+
+const SELECT_ITEM: &str = "SELECT i.id, i.code, i.name, i.unit, i.unit_label, i.stream_code, i.source, i.active, i.version,
+        (SELECT p.price_cents FROM catalogue_prices p
+         WHERE p.item_id = i.id AND p.valid_from <= ?1 AND (p.valid_to IS NULL OR p.valid_to >= ?1)
+         ORDER BY p.valid_from DESC LIMIT 1)
+ FROM catalogue_items i";
+
+fn to_view(r: ItemRow) -> CatalogueItemView {
+    let (id, code, name, unit, unit_label, stream, source, active, version, price) = r;
+    CatalogueItemView {
+        id,
+        code,
+        name,
+        unit,
+        unit_label,
+        stream,
+        source,
+        active,
+        version,
+        price: price.and_then(|c| Money::from_cents(c).ok()),
+        prices: Vec::new(),
+    }
+}
+
+/// A page of items whose code or name contains `search`, with today's price
+/// (`date`), and the number of all matches.
+pub async fn search(
+    conn: &mut SqliteConnection,
+    search: &str,
+    date: &str,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<CatalogueItemView>, i64), sqlx::Error> {
+    let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let total: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM catalogue_items i WHERE i.code LIKE ?1 ESCAPE '\\' OR i.name LIKE ?1 ESCAPE '\\'",
+    )
+    .bind(&pattern)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows: Vec<ItemRow> = sqlx::query_as(&format!(
+        "{SELECT_ITEM} WHERE i.code LIKE ?2 ESCAPE '\\' OR i.name LIKE ?2 ESCAPE '\\' ORDER BY i.code LIMIT ?3 OFFSET ?4"
+    ))
+    .bind(date)
+    .bind(&pattern)
+    .bind(per_page)
+    .bind(page.max(0) * per_page)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((rows.into_iter().map(to_view).collect(), total))
+}
+
+/// One item with its price on `date` and every price period.
+pub async fn get(
+    conn: &mut SqliteConnection,
+    id: i64,
+    date: &str,
+) -> Result<Option<CatalogueItemView>, sqlx::Error> {
+    let row: Option<ItemRow> = sqlx::query_as(&format!("{SELECT_ITEM} WHERE i.id = ?2"))
+        .bind(date)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(mut item) = row.map(to_view) else {
+        return Ok(None);
+    };
+    let prices: Vec<(String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT valid_from, valid_to, price_cents FROM catalogue_prices WHERE item_id = ?1 ORDER BY valid_from",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    item.prices = prices
+        .into_iter()
+        .map(|(valid_from, valid_to, cents)| CataloguePrice {
+            valid_from,
+            valid_to,
+            price: Money::from_cents(cents).unwrap_or_default(),
+        })
+        .collect();
+    Ok(Some(item))
+}
+
+/// The editable fields of an item.
+pub struct ItemChange<'a> {
+    pub name: &'a str,
+    pub unit: &'a str,
+    pub unit_label: &'a str,
+    pub stream: &'a str,
+    pub source: &'a str,
+    pub active: bool,
+}
+
+/// Updates an item loaded at `version`; `false` when someone changed it in between.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    id: i64,
+    version: i64,
+    c: &ItemChange<'_>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE catalogue_items SET name = ?3, unit = ?4, unit_label = ?5, stream_code = ?6, source = ?7, active = ?8,
+                version = version + 1
+         WHERE id = ?1 AND version = ?2",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(c.name)
+    .bind(c.unit)
+    .bind(c.unit_label)
+    .bind(c.stream)
+    .bind(c.source)
+    .bind(c.active)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The start of the item's latest price period, if it has one.
+pub async fn latest_price_start(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT max(valid_from) FROM catalogue_prices WHERE item_id = ?1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await
+}
+
+/// A new price from `valid_from`: the open period before it ends the day
+/// before (`previous_end`); the item becomes active and its version moves on.
+pub async fn add_price(
+    conn: &mut SqliteConnection,
+    id: i64,
+    valid_from: &str,
+    previous_end: &str,
+    cents: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE catalogue_prices SET valid_to = ?2 WHERE item_id = ?1 AND valid_to IS NULL AND valid_from < ?3",
+    )
+    .bind(id)
+    .bind(previous_end)
+    .bind(valid_from)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("INSERT INTO catalogue_prices (item_id, valid_from, price_cents) VALUES (?1, ?2, ?3)")
+        .bind(id)
+        .bind(valid_from)
+        .bind(cents)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE catalogue_items SET active = 1, version = version + 1 WHERE id = ?1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
+}
+
+/// Active items priced on `date` that have no price starting on or after
+/// `from`: (id, price in cents). The candidates for a new year's prices.
+pub async fn to_index(
+    conn: &mut SqliteConnection,
+    date: &str,
+    from: &str,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.id, p.price_cents FROM catalogue_items i
+         JOIN catalogue_prices p ON p.item_id = i.id AND p.valid_from <= ?1 AND (p.valid_to IS NULL OR p.valid_to >= ?1)
+         WHERE i.active = 1
+           AND NOT EXISTS (SELECT 1 FROM catalogue_prices q WHERE q.item_id = i.id AND q.valid_from >= ?2)
+         ORDER BY i.id",
+    )
+    .bind(date)
+    .bind(from)
+    .fetch_all(&mut *conn)
+    .await
+}

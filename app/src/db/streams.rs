@@ -1,0 +1,163 @@
+//! Financing streams and the Iv3 taakvelden they are booked on.
+
+use sqlx::SqliteConnection;
+
+use crate::api::setup::{StreamConfig, Taakveld};
+
+/// One stream as the configuration stores it.
+pub struct NewStream<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub taakveld: Option<&'a str>,
+    pub cost_centre: &'a str,
+    pub ledger_account: &'a str,
+    pub holds_reservation: bool,
+    pub has_agreement: bool,
+    pub active: bool,
+}
+
+pub async fn count(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM streams")
+        .fetch_one(&mut *conn)
+        .await
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    bool,
+    bool,
+    bool,
+    i64,
+);
+
+/// Every stream, active or not.
+pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<StreamConfig>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT code, name, kind, taakveld, cost_centre, ledger_account, holds_reservation, has_agreement, active, version
+         FROM streams ORDER BY active DESC, code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                code,
+                name,
+                kind,
+                taakveld,
+                cost_centre,
+                ledger_account,
+                holds_reservation,
+                has_agreement,
+                active,
+                version,
+            )| StreamConfig {
+                code,
+                name,
+                kind,
+                taakveld,
+                cost_centre,
+                ledger_account,
+                holds_reservation,
+                has_agreement,
+                active,
+                version,
+            },
+        )
+        .collect())
+}
+
+pub async fn get(
+    conn: &mut SqliteConnection,
+    code: &str,
+) -> Result<Option<StreamConfig>, sqlx::Error> {
+    Ok(list(conn).await?.into_iter().find(|s| s.code == code))
+}
+
+/// Inserts a stream; `false` when the code is taken.
+pub async fn insert(conn: &mut SqliteConnection, s: &NewStream<'_>) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO streams (code, name, kind, taakveld, cost_centre, ledger_account, holds_reservation, has_agreement, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(s.code)
+    .bind(s.name)
+    .bind(s.kind)
+    .bind(s.taakveld)
+    .bind(s.cost_centre)
+    .bind(s.ledger_account)
+    .bind(s.holds_reservation)
+    .bind(s.has_agreement)
+    .bind(s.active)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Updates the editable parts of a stream loaded at `version`; `false` when
+/// someone changed it in between. The code, kind and reservation role stay.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    s: &NewStream<'_>,
+    version: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE streams SET name = ?2, taakveld = ?3, cost_centre = ?4, ledger_account = ?5, has_agreement = ?6,
+                active = ?7, version = version + 1
+         WHERE code = ?1 AND version = ?8",
+    )
+    .bind(s.code)
+    .bind(s.name)
+    .bind(s.taakveld)
+    .bind(s.cost_centre)
+    .bind(s.ledger_account)
+    .bind(s.has_agreement)
+    .bind(s.active)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// How many active catalogue items are booked on a stream.
+pub async fn active_items(conn: &mut SqliteConnection, code: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM catalogue_items WHERE stream_code = ?1 AND active = 1")
+        .bind(code)
+        .fetch_one(&mut *conn)
+        .await
+}
+
+pub async fn insert_taakveld(
+    conn: &mut SqliteConnection,
+    code: &str,
+    label: &str,
+    deprecated: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO iv3_taakvelden (code, label, deprecated) VALUES (?1, ?2, ?3)")
+        .bind(code)
+        .bind(label)
+        .bind(deprecated)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
+}
+
+/// The taakvelden a stream may be booked on (not the deprecated ones).
+pub async fn taakvelden(conn: &mut SqliteConnection) -> Result<Vec<Taakveld>, sqlx::Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT code, label FROM iv3_taakvelden WHERE deprecated = 0 ORDER BY code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, label)| Taakveld { code, label })
+        .collect())
+}

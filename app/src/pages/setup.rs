@@ -1,0 +1,504 @@
+//! Configuration by the administrator (inrichting): streams and their
+//! accounting codes, mandate levels, budget years and the default horizon on
+//! one page; the cost catalogue and its prices on its own pages.
+
+use doorbraak::Role;
+use doorbraak::catalogue::Unit;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::setup::{
+    AddCataloguePrice, CatalogueItemView, CreateBudgetYear, IndexCatalogue, RaiseReservation,
+    SaveCatalogueItem, SaveMandateLevel, SaveStream, SetDefaultHorizon, SetupView, StreamConfig,
+    catalogue_item, catalogue_items, setup_overview,
+};
+use crate::components::form::{
+    CheckboxField, Done, ErrorAlert, FormMessage, SelectField, TextField, last_error,
+    select_options, succeeded,
+};
+use crate::components::format::urlencode;
+use crate::components::guard::Guarded;
+
+const LOADING: &str = "Laden…";
+
+fn money(m: Option<doorbraak::Money>) -> String {
+    m.map_or_else(|| "—".to_string(), |m| m.to_string())
+}
+
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    view! {
+        <Title text="Inrichting"/>
+        <Guarded roles=&[Role::Administrator]>
+            <Setup/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Setup() -> impl IntoView {
+    let stream = ServerAction::<SaveStream>::new();
+    let mandate = ServerAction::<SaveMandateLevel>::new();
+    let year = ServerAction::<CreateBudgetYear>::new();
+    let raise = ServerAction::<RaiseReservation>::new();
+    let horizon = ServerAction::<SetDefaultHorizon>::new();
+    let setup = Resource::new(
+        move || {
+            (
+                stream.version().get(),
+                mandate.version().get(),
+                year.version().get(),
+                raise.version().get(),
+                horizon.version().get(),
+            )
+        },
+        |_| setup_overview(),
+    );
+    let query = use_query_map();
+    view! {
+        <h1 class="utrecht-heading-1">"Inrichting"</h1>
+        <p class="utrecht-paragraph">
+            "Financieringsstromen, mandaten, begrotingsjaren en de standaardhorizon. De kostencatalogus staat op "
+            <a class="utrecht-link" href="/inrichting/catalogus">"een eigen pagina"</a>"."
+        </p>
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
+            {move || Suspend::new(async move {
+                let (edit_stream, edit_mandate) = query.with_untracked(|q| (q.get("stroom").unwrap_or_default(), q.get("mandaat").unwrap_or_default()));
+                match setup.await {
+                    Err(e) => view! { <ErrorAlert message=e.to_string()/> }.into_any(),
+                    Ok(view) => view! {
+                        <Streams view=view.clone() edit=edit_stream action=stream/>
+                        <Mandates view=view.clone() edit=edit_mandate action=mandate/>
+                        <BudgetYears view=view.clone() create=year raise/>
+                        <DefaultHorizon months=view.horizon_months action=horizon/>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> impl IntoView {
+    let error = last_error(action.value());
+    let rows = view
+        .streams
+        .iter()
+        .map(|s| {
+            let taakveld = s.taakveld.clone().map(|code| {
+                let label = view.taakvelden.iter().find(|t| t.code == code).map(|t| t.label.clone()).unwrap_or_default();
+                format!("{code} {label}")
+            });
+            view! {
+                <tr class="utrecht-table__row">
+                    <td class="utrecht-table__cell">{s.code.clone()}</td>
+                    <td class="utrecht-table__cell">{s.name.clone()}</td>
+                    <td class="utrecht-table__cell">{if s.kind == "external" { "extern" } else { "intern" }}{s.holds_reservation.then_some(" (reservering)")}</td>
+                    <td class="utrecht-table__cell">{taakveld.unwrap_or_else(|| "—".into())}</td>
+                    <td class="utrecht-table__cell">{s.cost_centre.clone()}</td>
+                    <td class="utrecht-table__cell">{s.ledger_account.clone()}</td>
+                    <td class="utrecht-table__cell">{if s.has_agreement { "ja" } else { "nee" }}</td>
+                    <td class="utrecht-table__cell">{if s.active { "actief" } else { "inactief" }}</td>
+                    <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("?stroom={}#stroom-bewerken", s.code)>{format!("{} wijzigen", s.code)}</a></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let current: Option<StreamConfig> = view.streams.iter().find(|s| s.code == edit).cloned();
+    let is_new = current.is_none();
+    let s = current.unwrap_or(StreamConfig {
+        code: String::new(),
+        name: String::new(),
+        kind: "internal".into(),
+        taakveld: None,
+        cost_centre: String::new(),
+        ledger_account: String::new(),
+        holds_reservation: false,
+        has_agreement: false,
+        active: true,
+        version: 0,
+    });
+    let mut taakvelden = vec![(String::new(), "— geen —".to_string())];
+    taakvelden.extend(view.taakvelden.iter().map(|t| (t.code.clone(), format!("{} {}", t.code, t.label))));
+    let kinds = vec![("internal".to_string(), "Intern (gemeentelijk domein)".to_string()), ("external".to_string(), "Extern (andere financier)".to_string())];
+    let heading = if is_new { "Nieuwe financieringsstroom".to_string() } else { format!("Stroom {} wijzigen", s.code) };
+    view! {
+        <h2 class="utrecht-heading-2">"Financieringsstromen"</h2>
+        <div class="utrecht-table-container utrecht-table-container--overflow-inline">
+            <table class="utrecht-table utrecht-table--html-table">
+                <caption class="utrecht-table__caption">"Stromen met hun boekingsgegevens"</caption>
+                <thead class="utrecht-table__header"><tr class="utrecht-table__row">
+                    <th class="utrecht-table__header-cell" scope="col">"Code"</th>
+                    <th class="utrecht-table__header-cell" scope="col">"Naam"</th>
+                    <th class="utrecht-table__header-cell" scope="col">"Soort"</th>
+                    <th class="utrecht-table__header-cell" scope="col">"Iv3-taakveld"</th>
+                    <th class="utrecht-table__header-cell" scope="col">"Kostenplaats"</th>
+                    <th class="utrecht-table__header-cell" scope="col">"Grootboekrekening"</th>
+                    <th class="utrecht-table__header-cell" scope="col">"Convenant"</th>
+                    <th class="utrecht-table__header-cell" scope="col">"Status"</th>
+                    <th class="utrecht-table__header-cell" scope="col">"Actie"</th>
+                </tr></thead>
+                <tbody class="utrecht-table__body">{rows}</tbody>
+            </table>
+        </div>
+        <h3 class="utrecht-heading-3" id="stroom-bewerken">{heading}</h3>
+        {(!is_new).then(|| view! { <p class="utrecht-paragraph"><a class="utrecht-link" href="?#stroom-bewerken">"Nieuwe stroom toevoegen"</a></p> })}
+        <ActionForm action attr:aria-labelledby="stroom-bewerken">
+            <FormMessage error/>
+            <Done shown=succeeded(action.value()) text="De stroom is opgeslagen."/>
+            {if is_new {
+                view! {
+                    <TextField label="Code" name="input[code]" field="code" error description="Hoofdletters en cijfers, bijvoorbeeld WMO of ZVW." autocomplete="off"/>
+                    <SelectField label="Soort" name="input[kind]" field="kind" error options=select_options(&kinds, &s.kind)/>
+                }.into_any()
+            } else {
+                view! {
+                    <input type="hidden" name="input[code]" value=s.code.clone()/>
+                    <input type="hidden" name="input[version]" value=s.version.to_string()/>
+                }.into_any()
+            }}
+            <TextField label="Naam" name="input[name]" field="name" error value=s.name.clone()/>
+            <SelectField label="Iv3-taakveld" name="input[taakveld]" field="taakveld" error options=select_options(&taakvelden, s.taakveld.as_deref().unwrap_or_default())/>
+            <TextField label="Kostenplaats" name="input[cost_centre]" field="cost_centre" error value=s.cost_centre.clone()/>
+            <TextField label="Grootboekrekening" name="input[ledger_account]" field="ledger_account" error value=s.ledger_account.clone()/>
+            <CheckboxField label="Er is een convenant (alleen externe financiers)" name="input[has_agreement]" field="has_agreement" error checked=s.has_agreement/>
+            <CheckboxField label="Actief" name="input[active]" field="active" error checked=s.active/>
+            <button type="submit" class="utrecht-button utrecht-button--primary-action">"Stroom opslaan"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn Mandates(view: SetupView, edit: String, action: ServerAction<SaveMandateLevel>) -> impl IntoView {
+    let error = last_error(action.value());
+    let rows = view
+        .mandates
+        .iter()
+        .map(|m| view! {
+            <tr class="utrecht-table__row">
+                <td class="utrecht-table__cell">{m.code.clone()}</td>
+                <td class="utrecht-table__cell">{m.name.clone()}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{m.limit.map_or_else(|| "onbeperkt".to_string(), |l| l.to_string())}</td>
+                <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("?mandaat={}#mandaat-bewerken", m.code)>{format!("{} wijzigen", m.name)}</a></td>
+            </tr>
+        })
+        .collect_view();
+    let current = view.mandates.iter().find(|m| m.code == edit).cloned();
+    let heading = current.as_ref().map_or_else(|| "Nieuw mandaatniveau".to_string(), |m| format!("Mandaat {} wijzigen", m.name));
+    view! {
+        <h2 class="utrecht-heading-2">"Mandaten"</h2>
+        <table class="utrecht-table utrecht-table--html-table">
+            <caption class="utrecht-table__caption">"Wie mag tot welk bedrag goedkeuren"</caption>
+            <thead class="utrecht-table__header"><tr class="utrecht-table__row">
+                <th class="utrecht-table__header-cell" scope="col">"Code"</th>
+                <th class="utrecht-table__header-cell" scope="col">"Naam"</th>
+                <th class="utrecht-table__header-cell" scope="col">"Tot en met"</th>
+                <th class="utrecht-table__header-cell" scope="col">"Actie"</th>
+            </tr></thead>
+            <tbody class="utrecht-table__body">{rows}</tbody>
+        </table>
+        <h3 class="utrecht-heading-3" id="mandaat-bewerken">{heading}</h3>
+        <ActionForm action attr:aria-labelledby="mandaat-bewerken">
+            <FormMessage error/>
+            <Done shown=succeeded(action.value()) text="Het mandaat is opgeslagen."/>
+            {match current.clone() {
+                Some(m) => view! { <input type="hidden" name="code" value=m.code/> }.into_any(),
+                None => view! { <TextField label="Code" name="code" field="code" error description="Kleine letters, bijvoorbeeld teamleider." autocomplete="off"/> }.into_any(),
+            }}
+            <TextField label="Naam" name="name" field="name" error value=current.as_ref().map(|m| m.name.clone()).unwrap_or_default()/>
+            <TextField label="Grens (leeg is onbeperkt)" name="limit" field="limit" error value=current.as_ref().and_then(|m| m.limit).map(|l| l.to_string()).unwrap_or_default() description="Bijvoorbeeld 2.500,00. Alleen het hoogste niveau is onbeperkt."/>
+            <button type="submit" class="utrecht-button utrecht-button--primary-action">"Mandaat opslaan"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn BudgetYears(
+    view: SetupView,
+    create: ServerAction<CreateBudgetYear>,
+    raise: ServerAction<RaiseReservation>,
+) -> impl IntoView {
+    let create_error = last_error(create.value());
+    let raise_error = last_error(raise.value());
+    let rows = view
+        .years
+        .iter()
+        .map(|y| view! {
+            <tr class="utrecht-table__row">
+                <th class="utrecht-table__header-cell" scope="row">{y.year}</th>
+                <td class="utrecht-table__cell">{if y.accrual { "baten en lasten (vooraf geboekt)" } else { "kasstelsel" }}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric" data-year-reservation=y.year>{y.reservation.to_string()}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{y.position.held.to_string()}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{y.position.paid.to_string()}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{y.position.available.to_string()}</td>
+            </tr>
+        })
+        .collect_view();
+    let years: Vec<(String, String)> = view.years.iter().map(|y| (y.year.to_string(), y.year.to_string())).collect();
+    let (token, raise_token) = (view.token.clone(), view.token.clone());
+    view! {
+        <h2 class="utrecht-heading-2">"Begrotingsjaren en reservering"</h2>
+        <div class="utrecht-table-container utrecht-table-container--overflow-inline">
+            <table class="utrecht-table utrecht-table--html-table">
+                <caption class="utrecht-table__caption">"Het doorbraakbudget per jaar: een reservering op de Wmo"</caption>
+                <thead class="utrecht-table__header"><tr class="utrecht-table__row">
+                    <th class="utrecht-table__header-cell" scope="col">"Jaar"</th>
+                    <th class="utrecht-table__header-cell" scope="col">"Stelsel"</th>
+                    <th class="utrecht-table__header-cell" scope="col">"Gereserveerd"</th>
+                    <th class="utrecht-table__header-cell" scope="col">"Vastgelegd"</th>
+                    <th class="utrecht-table__header-cell" scope="col">"Betaald"</th>
+                    <th class="utrecht-table__header-cell" scope="col">"Beschikbaar"</th>
+                </tr></thead>
+                <tbody class="utrecht-table__body">{rows}</tbody>
+            </table>
+        </div>
+        <h3 class="utrecht-heading-3" id="nieuw-jaar">"Nieuw begrotingsjaar"</h3>
+        <ActionForm action=create attr:aria-labelledby="nieuw-jaar">
+            <FormMessage error=create_error/>
+            <Done shown=succeeded(create.value()) text="Het begrotingsjaar is aangemaakt en de reservering geboekt."/>
+            <input type="hidden" name="token" value=token/>
+            <TextField label="Jaar" name="year" field="year" error=create_error input_type="number"/>
+            <TextField label="Reservering op de Wmo" name="reservation" field="reservation" error=create_error description="Bijvoorbeeld 400.000,00."/>
+            <CheckboxField label="Baten-en-lastenstelsel: verwachte besparingen vooraf boeken" name="accrual" field="accrual" error=create_error checked=false/>
+            <button type="submit" class="utrecht-button utrecht-button--primary-action">"Begrotingsjaar aanmaken"</button>
+        </ActionForm>
+        {(!years.is_empty()).then(|| view! {
+            <h3 class="utrecht-heading-3" id="reservering-verhogen">"Reservering verhogen"</h3>
+            <ActionForm action=raise attr:aria-labelledby="reservering-verhogen">
+                <FormMessage error=raise_error/>
+                <Done shown=succeeded(raise.value()) text="De extra reservering is geboekt."/>
+                <input type="hidden" name="token" value=raise_token/>
+                <SelectField label="Jaar" name="year" field="year" error=raise_error options=select_options(&years, "")/>
+                <TextField label="Extra bedrag" name="amount" field="amount" error=raise_error/>
+                <button type="submit" class="utrecht-button utrecht-button--primary-action">"Reservering verhogen"</button>
+            </ActionForm>
+        })}
+    }
+}
+
+#[component]
+fn DefaultHorizon(months: u16, action: ServerAction<SetDefaultHorizon>) -> impl IntoView {
+    let error = last_error(action.value());
+    view! {
+        <h2 class="utrecht-heading-2" id="horizon">"Standaardhorizon"</h2>
+        <ActionForm action attr:aria-labelledby="horizon">
+            <FormMessage error/>
+            <Done shown=succeeded(action.value()) text="De standaardhorizon is opgeslagen."/>
+            <TextField label="Horizon van nieuwe canvassen, in maanden" name="months" field="months" error value=months.to_string() input_type="number"/>
+            <button type="submit" class="utrecht-button utrecht-button--primary-action">"Horizon opslaan"</button>
+        </ActionForm>
+    }
+}
+
+fn unit_options() -> Vec<(String, String)> {
+    Unit::ALL
+        .iter()
+        .map(|u| (u.code().to_string(), u.label_nl().to_string()))
+        .collect()
+}
+
+#[component]
+pub fn CataloguePage() -> impl IntoView {
+    view! {
+        <Title text="Kostencatalogus"/>
+        <Guarded roles=&[Role::Administrator]>
+            <Catalogue/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Catalogue() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        let q = query.read();
+        (
+            q.get("zoek").unwrap_or_default(),
+            q.get("pagina").and_then(|p| p.parse::<i64>().ok()).map_or(0, |p| (p - 1).max(0)),
+        )
+    };
+    let create = ServerAction::<SaveCatalogueItem>::new();
+    let index = ServerAction::<IndexCatalogue>::new();
+    let items = Resource::new(
+        move || (filter(), create.version().get(), index.version().get()),
+        |((search, page), _, _)| catalogue_items(search, page),
+    );
+    let options = Resource::new(|| (), |_| setup_overview());
+    let create_error = last_error(create.value());
+    let index_error = last_error(index.value());
+    view! {
+        <h1 class="utrecht-heading-1">"Kostencatalogus"</h1>
+        <p class="utrecht-paragraph"><a class="utrecht-link" href="/inrichting">"Terug naar inrichting"</a></p>
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
+            {move || Suspend::new(async move {
+                let (search, _) = query.with_untracked(|_| filter());
+                let list = match items.await {
+                    Err(e) => return view! { <ErrorAlert message=e.to_string()/> }.into_any(),
+                    Ok(list) => list,
+                };
+                let streams: Vec<(String, String)> = options.await.map(|o| o.streams.into_iter().filter(|s| s.active).map(|s| (s.code, s.name)).collect()).unwrap_or_default();
+                let pages = ((list.total + list.per_page - 1) / list.per_page).max(1);
+                let link = { let q = urlencode(&search); move |p: i64| format!("?zoek={q}&pagina={}", p + 1) };
+                let rows = list.items.iter().map(|i| view! {
+                    <tr class="utrecht-table__row">
+                        <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("/inrichting/catalogus/{}", i.id)>{i.code.clone()}</a></td>
+                        <td class="utrecht-table__cell">{i.name.clone()}</td>
+                        <td class="utrecht-table__cell">{i.unit_label.clone()}</td>
+                        <td class="utrecht-table__cell">{i.stream.clone()}</td>
+                        <td class="utrecht-table__cell utrecht-table__cell--numeric">{money(i.price)}</td>
+                        <td class="utrecht-table__cell">{if i.active { "actief" } else { "inactief" }}</td>
+                    </tr>
+                }).collect_view();
+                view! {
+                    <Form method="GET" action="" attr:class="filter-form" attr:aria-label="Zoeken in de catalogus">
+                        <div class="filters">
+                            <div class="utrecht-form-field">
+                                <label class="utrecht-form-label" for="f-zoek">"Code of naam"</label>
+                                <input class="utrecht-textbox utrecht-textbox--html-input" id="f-zoek" name="zoek" value=search.clone()/>
+                            </div>
+                            <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Zoeken"</button>
+                        </div>
+                    </Form>
+                    <div class="utrecht-table-container utrecht-table-container--overflow-inline">
+                        <table class="utrecht-table utrecht-table--html-table">
+                            <caption class="utrecht-table__caption">{format!("Catalogusitems ({} gevonden)", list.total)}</caption>
+                            <thead class="utrecht-table__header"><tr class="utrecht-table__row">
+                                <th class="utrecht-table__header-cell" scope="col">"Code"</th>
+                                <th class="utrecht-table__header-cell" scope="col">"Naam"</th>
+                                <th class="utrecht-table__header-cell" scope="col">"Eenheid"</th>
+                                <th class="utrecht-table__header-cell" scope="col">"Stroom"</th>
+                                <th class="utrecht-table__header-cell" scope="col">"Prijs vandaag"</th>
+                                <th class="utrecht-table__header-cell" scope="col">"Status"</th>
+                            </tr></thead>
+                            <tbody class="utrecht-table__body">{rows}</tbody>
+                        </table>
+                    </div>
+                    {(pages > 1).then(|| view! {
+                        <nav class="pagination" aria-label="Paginering">
+                            {(list.page > 0).then(|| view! { <a class="utrecht-link" href=link(list.page - 1)>"Vorige pagina"</a> })}
+                            <span class="utrecht-paragraph">{format!("Pagina {} van {}", list.page + 1, pages)}</span>
+                            {(list.page + 1 < pages).then(|| view! { <a class="utrecht-link" href=link(list.page + 1)>"Volgende pagina"</a> })}
+                        </nav>
+                    })}
+                    <h2 class="utrecht-heading-2" id="nieuw-item">"Nieuw catalogusitem"</h2>
+                    <ActionForm action=create attr:aria-labelledby="nieuw-item">
+                        <FormMessage error=create_error/>
+                        <Done shown=succeeded(create.value()) text="Het item is toegevoegd."/>
+                        <TextField label="Code" name="input[code]" field="code" error=create_error autocomplete="off"/>
+                        <TextField label="Naam" name="input[name]" field="name" error=create_error/>
+                        <SelectField label="Eenheid" name="input[unit]" field="unit" error=create_error options=select_options(&unit_options(), "one_off")/>
+                        <SelectField label="Financieringsstroom" name="input[stream]" field="stream" error=create_error options=select_options(&streams, "")/>
+                        <TextField label="Bron" name="input[source]" field="source" error=create_error/>
+                        <TextField label="Prijs (leeg: het item blijft inactief)" name="input[price]" field="price" error=create_error/>
+                        <TextField label="Geldig vanaf" name="input[valid_from]" field="valid_from" error=create_error input_type="date"/>
+                        <button type="submit" class="utrecht-button utrecht-button--primary-action">"Item toevoegen"</button>
+                    </ActionForm>
+                    <h2 class="utrecht-heading-2" id="indexeren">"Prijzen voor een nieuw jaar"</h2>
+                    <p class="utrecht-paragraph">"Elk actief item krijgt vanaf 1 januari de prijs van 31 december ervoor, geïndexeerd. Items met al een prijs voor dat jaar houden die."</p>
+                    <ActionForm action=index attr:aria-labelledby="indexeren">
+                        <FormMessage error=index_error/>
+                        {move || index.value().get().and_then(|r| r.ok()).map(|n| view! {
+                            <div class="utrecht-alert utrecht-alert--ok" role="status"><p class="utrecht-paragraph">{format!("{n} items hebben een nieuwe prijs.")}</p></div>
+                        })}
+                        <TextField label="Jaar" name="year" field="year" error=index_error input_type="number"/>
+                        <TextField label="Indexering in procenten" name="percentage" field="percentage" error=index_error description="Bijvoorbeeld 3,2."/>
+                        <button type="submit" class="utrecht-button utrecht-button--primary-action">"Nieuwe prijzen vastleggen"</button>
+                    </ActionForm>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn CatalogueItemPage() -> impl IntoView {
+    view! {
+        <Title text="Catalogusitem"/>
+        <Guarded roles=&[Role::Administrator]>
+            <CatalogueItem/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn CatalogueItem() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let save = ServerAction::<SaveCatalogueItem>::new();
+    let price = ServerAction::<AddCataloguePrice>::new();
+    let item = Resource::new(
+        move || (id(), save.version().get(), price.version().get()),
+        |(id, _, _)| catalogue_item(id),
+    );
+    let options = Resource::new(|| (), |_| setup_overview());
+    view! {
+        <p class="utrecht-paragraph"><a class="utrecht-link" href="/inrichting/catalogus">"Terug naar de catalogus"</a></p>
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
+            {move || Suspend::new(async move {
+                match item.await {
+                    Err(e) => view! { <h1 class="utrecht-heading-1">"Catalogusitem"</h1><ErrorAlert message=e.to_string()/> }.into_any(),
+                    Ok(item) => {
+                        let streams: Vec<(String, String)> = options.await.map(|o| o.streams.into_iter().filter(|s| s.active).map(|s| (s.code, s.name)).collect()).unwrap_or_default();
+                        view! { <CatalogueItemForm item streams save price/> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CatalogueItemForm(
+    item: CatalogueItemView,
+    streams: Vec<(String, String)>,
+    save: ServerAction<SaveCatalogueItem>,
+    price: ServerAction<AddCataloguePrice>,
+) -> impl IntoView {
+    let save_error = last_error(save.value());
+    let price_error = last_error(price.value());
+    let prices = item.prices.iter().map(|p| view! {
+        <tr class="utrecht-table__row">
+            <td class="utrecht-table__cell">{p.valid_from.clone()}</td>
+            <td class="utrecht-table__cell">{p.valid_to.clone().unwrap_or_else(|| "—".into())}</td>
+            <td class="utrecht-table__cell utrecht-table__cell--numeric">{p.price.to_string()}</td>
+        </tr>
+    }).collect_view();
+    view! {
+        <h1 class="utrecht-heading-1">{format!("{} {}", item.code, item.name)}</h1>
+        <ActionForm action=save attr:aria-label="Item wijzigen">
+            <FormMessage error=save_error/>
+            <Done shown=succeeded(save.value()) text="De wijzigingen zijn opgeslagen."/>
+            <input type="hidden" name="input[id]" value=item.id.to_string()/>
+            <input type="hidden" name="input[version]" value=item.version.to_string()/>
+            <TextField label="Naam" name="input[name]" field="name" error=save_error value=item.name.clone()/>
+            <SelectField label="Eenheid" name="input[unit]" field="unit" error=save_error options=select_options(&unit_options(), &item.unit)/>
+            <TextField label="Eenheid zoals de bron het noemt" name="input[unit_label]" field="unit_label" error=save_error value=item.unit_label.clone()/>
+            <SelectField label="Financieringsstroom" name="input[stream]" field="stream" error=save_error options=select_options(&streams, &item.stream)/>
+            <TextField label="Bron" name="input[source]" field="source" error=save_error value=item.source.clone()/>
+            <CheckboxField label="Actief (te kiezen in canvassen)" name="input[active]" field="active" error=save_error checked=item.active/>
+            <button type="submit" class="utrecht-button utrecht-button--primary-action">"Item opslaan"</button>
+        </ActionForm>
+        <h2 class="utrecht-heading-2">"Prijzen"</h2>
+        <table class="utrecht-table utrecht-table--html-table">
+            <caption class="utrecht-table__caption">"Prijs per periode"</caption>
+            <thead class="utrecht-table__header"><tr class="utrecht-table__row">
+                <th class="utrecht-table__header-cell" scope="col">"Vanaf"</th>
+                <th class="utrecht-table__header-cell" scope="col">"Tot en met"</th>
+                <th class="utrecht-table__header-cell" scope="col">"Prijs"</th>
+            </tr></thead>
+            <tbody class="utrecht-table__body">{prices}</tbody>
+        </table>
+        <h3 class="utrecht-heading-3" id="nieuwe-prijs">"Nieuwe prijs"</h3>
+        <ActionForm action=price attr:aria-labelledby="nieuwe-prijs">
+            <FormMessage error=price_error/>
+            <Done shown=succeeded(price.value()) text="De nieuwe prijs is vastgelegd."/>
+            <input type="hidden" name="item_id" value=item.id.to_string()/>
+            <TextField label="Geldig vanaf" name="valid_from" field="valid_from" error=price_error input_type="date"/>
+            <TextField label="Prijs" name="price" field="price" error=price_error/>
+            <button type="submit" class="utrecht-button utrecht-button--primary-action">"Prijs vastleggen"</button>
+        </ActionForm>
+    }
+}
+
