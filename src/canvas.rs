@@ -17,6 +17,8 @@ pub const MAX_QUANTITY: i64 = 100_000;
 pub const MAX_MONTHS: u16 = 120;
 /// Free text fields are at most this many characters.
 pub const MAX_TEXT_CHARS: usize = 4_000;
+/// Lines per scenario; more is a tampered form, not a household.
+pub const MAX_LINES: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CanvasError {
@@ -50,6 +52,8 @@ pub enum CanvasError {
     Frozen,
     #[error("Het canvas is nog niet compleet: {}.", .0.join(", "))]
     Incomplete(Vec<&'static str>),
+    #[error("Een scenario heeft hoogstens 100 regels.")]
+    TooManyLines,
     #[error(transparent)]
     Money(#[from] MoneyError),
 }
@@ -385,6 +389,30 @@ impl Canvas {
         Ok(Money::sum(self.costs.iter().map(|c| c.amount))?)
     }
 
+    /// At most [`MAX_LINES`] lines per scenario.
+    pub fn check_size(&self) -> Result<(), CanvasError> {
+        if self.threatening.len() > MAX_LINES || self.realistic.len() > MAX_LINES {
+            return Err(CanvasError::TooManyLines);
+        }
+        Ok(())
+    }
+
+    /// Adds lines from an earlier canvas or a template after the ones it has.
+    pub fn append_lines(
+        &mut self,
+        threatening: &[ScenarioLine],
+        realistic: &[ScenarioLine],
+    ) -> Result<(), CanvasError> {
+        if self.threatening.len() + threatening.len() > MAX_LINES
+            || self.realistic.len() + realistic.len() > MAX_LINES
+        {
+            return Err(CanvasError::TooManyLines);
+        }
+        self.threatening.extend_from_slice(threatening);
+        self.realistic.extend_from_slice(realistic);
+        Ok(())
+    }
+
     /// Every free-text field: length and no BSN.
     pub fn check_privacy(&self) -> Result<(), CanvasError> {
         let t = &self.texts;
@@ -500,6 +528,24 @@ mod tests {
             duration_months: duration,
         })
         .expect("line")
+    }
+
+    #[test]
+    fn copied_lines_come_after_the_own_ones_up_to_the_maximum() {
+        let mut canvas = Canvas::new_draft(Horizon::DEFAULT);
+        canvas.threatening.push(line(StreamCode::WMO, Unit::PerMonth, 100, 1, 12));
+        let source = vec![line(StreamCode::JEUGDWET, Unit::OneOff, 500, 2, 1); 2];
+        canvas
+            .append_lines(&source, &source[..1])
+            .expect("room for three");
+        assert_eq!(canvas.threatening.len(), 3);
+        assert_eq!(canvas.threatening[0].stream(), StreamCode::WMO);
+        assert_eq!(canvas.realistic.len(), 1);
+        let many = vec![line(StreamCode::WMO, Unit::OneOff, 1, 1, 1); MAX_LINES - 2];
+        assert_eq!(canvas.append_lines(&many, &[]), Err(CanvasError::TooManyLines));
+        assert_eq!(canvas.threatening.len(), 3, "a refused copy adds nothing");
+        canvas.threatening.extend(many);
+        assert_eq!(canvas.check_size(), Err(CanvasError::TooManyLines));
     }
 
     #[test]

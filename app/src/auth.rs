@@ -62,6 +62,8 @@ impl AuthConfig {
 pub struct AppState {
     pub pool: Pool,
     pub auth: AuthConfig,
+    /// The municipality's name, read once at start.
+    pub municipality: String,
 }
 
 /// The one place that reads the clock.
@@ -396,8 +398,8 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let now = now();
     let idle_since = db::timestamp(now - state.auth.idle_timeout);
     let created_since = db::timestamp(now - state.auth.absolute_timeout);
-    let Some((user_id, last_seen)) =
-        db::sessions::find_live(&state.pool, &hash, &idle_since, &created_since).await?
+    let Some((user, last_seen)) =
+        db::users::by_session(&state.pool, &hash, &idle_since, &created_since).await?
     else {
         RequestUser::store(&None);
         return Ok(None);
@@ -405,10 +407,7 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     if last_seen < db::timestamp(now - chrono::Duration::seconds(TOUCH_AFTER_SECONDS)) {
         db::sessions::touch(&state.pool, &hash, &db::timestamp(now)).await?;
     }
-    let user = db::users::get(&state.pool, user_id)
-        .await?
-        .filter(|u| u.active)
-        .map(CurrentUser::from);
+    let user = Some(CurrentUser::from(user));
     RequestUser::store(&user);
     Ok(user)
 }

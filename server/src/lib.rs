@@ -126,12 +126,13 @@ pub fn router(state: AppState, site_root: &std::path::Path, addr: SocketAddr) ->
         provide_context(state.clone());
         provide_context(app::auth::RequestUser::default());
     };
+    let fallback = leptos_axum::file_and_error_handler_with_context(context.clone(), shell);
     Router::new()
         .leptos_routes_with_context(&options, routes, context, {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(fallback)
         .with_state(options)
         .layer(middleware::from_fn(same_origin_only))
         .layer(middleware::from_fn(security_headers))
@@ -174,7 +175,11 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
     if demo && demo::load(&pool).await? {
         tracing::info!("demo data loaded");
     }
+    let municipality = app::db::municipality_name(&pool)
+        .await?
+        .unwrap_or_else(|| "Gemeente".to_string());
     let state = AppState {
+        municipality,
         pool: pool.clone(),
         auth: auth_config(config)?,
     };

@@ -452,6 +452,21 @@ const ACCESS: &[Access] = &[
     ("payment_token", Some(&[Role::Backoffice]), &[]),
     ("setup", Some(&[Role::Administrator]), &[]),
     (
+        "line_sources",
+        Some(&[Role::Professional]),
+        &[("case_id", "999999")],
+    ),
+    (
+        "copy_lines",
+        Some(&[Role::Professional]),
+        &[("case_id", "999999"), ("edits", "1"), ("source", "")],
+    ),
+    (
+        "save_template",
+        Some(&[Role::Professional]),
+        &[("case_id", "999999"), ("name", "")],
+    ),
+    (
         "save_stream",
         Some(&[Role::Administrator]),
         &[("input[code]", ""), ("input[name]", "")],

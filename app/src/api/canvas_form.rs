@@ -259,6 +259,9 @@ impl CanvasForm {
             };
             AppError::invalid(field, e.to_string())
         })?;
+        canvas
+            .check_size()
+            .map_err(|e| AppError::invalid("threatening", e.to_string()))?;
         Ok(canvas)
     }
 }

@@ -69,7 +69,7 @@ fn may_see(user: &CurrentUser, case: &CaseRow) -> bool {
 /// The case, if it exists and the user may see it. Another team's case is
 /// refused like a missing one, so ids reveal nothing.
 #[cfg(feature = "ssr")]
-async fn load_case(
+pub(crate) async fn load_case(
     conn: &mut SqliteConnection,
     user: &CurrentUser,
     id: i64,
@@ -93,17 +93,14 @@ fn actor(user: &CurrentUser) -> Actor {
 
 #[cfg(feature = "ssr")]
 async fn facts(conn: &mut SqliteConnection, case: &CaseRow) -> Result<CaseFacts, AppError> {
-    let requested = db::cases::investment_cents(conn, case.id, case.current_version).await?;
-    let hold = db::ledger::hold(conn, case.id).await?;
-    let open =
-        db::ledger::balance(conn, doorbraak::ledger::Account::Hold { case: case.id }).await?;
-    let paid = hold.map_or(0, |h| h.paid);
+    let (requested, paid, open) =
+        db::ledger::case_money(conn, case.id, case.current_version).await?;
     let m = |c: i64| Money::from_cents(c).unwrap_or_default();
     Ok(CaseFacts {
         status: case.status,
         author_id: case.professional_id,
         requested: m(requested),
-        held: m(paid + open.cents()),
+        held: m(paid + open),
         paid: m(paid),
         waiting_for_external: case.waiting_for_external,
     })
@@ -230,10 +227,16 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
             let (canvas, edits, frozen) = db::cases::canvas(&mut conn, id, case.current_version)
                 .await?
                 .ok_or(AppError::Internal)?;
-            let streams = db::config::streams(&mut conn).await?;
-            let known = streams.iter().map(|s| s.code).collect();
+            // The streams were checked when the canvas was saved.
+            let known = canvas
+                .threatening
+                .iter()
+                .chain(canvas.realistic.iter())
+                .map(|l| l.stream())
+                .collect();
             let calculation = doorbraak::returns::calculate_canvas(&canvas, &known).ok();
             let facts = facts(&mut conn, &case).await?;
+            let history = db::cases::history(&mut conn, id).await?;
             let view = CaseView {
                 id,
                 reference: case.reference.clone(),
@@ -246,9 +249,9 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
                 canvas_frozen: frozen,
                 canvas,
                 calculation,
-                versions: db::cases::canvas_versions(&mut conn, id).await?,
-                events: db::cases::events(&mut conn, id).await?,
-                payments: db::cases::payments(&mut conn, id).await?,
+                versions: history.versions,
+                events: history.events,
+                payments: history.payments,
                 held: facts.held,
                 paid: facts.paid,
                 waiting_for_external: case.waiting_for_external,
@@ -285,36 +288,79 @@ pub async fn save_canvas(
             let user = auth::require(&[Role::Professional]).await?;
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-            let case = load_case(&mut tx, &user, case_id).await?;
-            if case.status != Status::Draft || !user.team_ids.contains(&case.team_id) {
-                return Err(AppError::Conflict("Alleen een concept van uw eigen team kan worden gewijzigd.".to_string()));
-            }
+            let case = load_draft(&mut tx, &user, case_id).await?;
             let version = u32::try_from(case.current_version).unwrap_or(1);
             let mut canvas = canvas;
             fill_from_catalogue(&mut tx, &mut canvas).await?;
             let mut parsed = canvas.to_canvas(version)?;
-            let streams = db::config::streams(&mut tx).await?;
-            for line in parsed.threatening.iter().chain(parsed.realistic.iter()) {
-                if !streams.contains(line.stream()) {
-                    return Err(AppError::invalid("threatening", format!("Onbekende financieringsstroom {}.", line.stream())));
-                }
-            }
             fill_catalogue_names(&mut tx, &mut parsed).await?;
-            let known = streams.iter().map(|s| s.code).collect();
-            let calculation = doorbraak::returns::calculate_canvas(&parsed, &known)
-                .map_err(|e| AppError::invalid("threatening", e.to_string()))?;
-            let now = db::timestamp(auth::now());
-            if !db::cases::update_canvas(&mut tx, case_id, case.current_version, edits, &parsed, &calculation, user.id, &now).await? {
-                return Err(AppError::Conflict(
-                    "Iemand anders heeft dit canvas intussen opgeslagen. Laad de pagina opnieuw; uw wijzigingen zijn niet opgeslagen."
-                        .to_string(),
-                ));
-            }
+            let saved = store_draft(&mut tx, &user, &case, edits, &parsed).await?;
             tx.commit().await?;
-            Ok(SavedCanvas { edits: edits + 1, calculation })
+            Ok(saved)
         }
         .await,
     )
+}
+
+/// The case as a draft of one of the user's own teams, or a refusal.
+#[cfg(feature = "ssr")]
+pub(crate) async fn load_draft(
+    conn: &mut SqliteConnection,
+    user: &CurrentUser,
+    case_id: i64,
+) -> Result<CaseRow, AppError> {
+    let case = load_case(conn, user, case_id).await?;
+    if case.status != Status::Draft || !user.team_ids.contains(&case.team_id) {
+        return Err(AppError::Conflict(
+            "Alleen een concept van uw eigen team kan worden gewijzigd.".to_string(),
+        ));
+    }
+    Ok(case)
+}
+
+/// Stores a draft canvas with its return, if nobody saved it since `edits`.
+#[cfg(feature = "ssr")]
+pub(crate) async fn store_draft(
+    conn: &mut SqliteConnection,
+    user: &CurrentUser,
+    case: &CaseRow,
+    edits: i64,
+    canvas: &doorbraak::canvas::Canvas,
+) -> Result<SavedCanvas, AppError> {
+    let streams = db::config::streams(conn).await?;
+    for line in canvas.threatening.iter().chain(canvas.realistic.iter()) {
+        if !streams.contains(line.stream()) {
+            return Err(AppError::invalid(
+                "threatening",
+                format!("Onbekende financieringsstroom {}.", line.stream()),
+            ));
+        }
+    }
+    let known = streams.iter().map(|s| s.code).collect();
+    let calculation = doorbraak::returns::calculate_canvas(canvas, &known)
+        .map_err(|e| AppError::invalid("threatening", e.to_string()))?;
+    let now = db::timestamp(auth::now());
+    let stored = db::cases::update_canvas(
+        conn,
+        case.id,
+        case.current_version,
+        edits,
+        canvas,
+        &calculation,
+        user.id,
+        &now,
+    )
+    .await?;
+    if !stored {
+        return Err(AppError::Conflict(
+            "Iemand anders heeft dit canvas intussen opgeslagen. Laad de pagina opnieuw; uw wijzigingen zijn niet opgeslagen."
+                .to_string(),
+        ));
+    }
+    Ok(SavedCanvas {
+        edits: edits + 1,
+        calculation,
+    })
 }
 
 /// Catalogue lines carry the catalogue's own name, whatever the form said.

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod canvas_form;
+pub mod canvas_lines;
 pub mod cases;
 pub mod model;
 pub mod session;

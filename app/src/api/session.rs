@@ -14,11 +14,8 @@ pub async fn session() -> Result<SessionView, AppError> {
     auth::respond(
         async {
             let state = auth::state()?;
-            let municipality = db::municipality_name(&state.pool)
-                .await?
-                .unwrap_or_else(|| "Gemeente".to_string());
             Ok(SessionView {
-                municipality,
+                municipality: state.municipality.clone(),
                 user: auth::current_user().await?,
             })
         }

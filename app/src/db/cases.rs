@@ -71,19 +71,6 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<CaseRow>
     ))
 }
 
-/// What a canvas version asks from the fund.
-pub async fn investment_cents(
-    conn: &mut SqliteConnection,
-    case_id: i64,
-    version: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT investment_cents FROM canvases WHERE case_id = ?1 AND version = ?2")
-        .bind(case_id)
-        .bind(version)
-        .fetch_one(&mut *conn)
-        .await
-}
-
 /// The next pseudonymous reference for a year: `DB-2026-0001`.
 pub async fn next_reference(conn: &mut SqliteConnection, year: i32) -> Result<String, sqlx::Error> {
     let prefix = format!("DB-{year}-");
@@ -206,40 +193,6 @@ pub async fn record_event(
     .map(|_| ())
 }
 
-/// at, actor, action, from, to, reason.
-type EventRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-);
-
-pub async fn events(
-    conn: &mut SqliteConnection,
-    case_id: i64,
-) -> Result<Vec<CaseEvent>, sqlx::Error> {
-    let rows: Vec<EventRow> = sqlx::query_as(
-        "SELECT e.at, u.display_name, e.action, e.from_status, e.to_status, e.reason
-         FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = ?1 ORDER BY e.id",
-    )
-    .bind(case_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(at, actor, action, from, to, reason)| CaseEvent {
-            at,
-            actor,
-            action,
-            from: from.and_then(|f| Status::from_code(&f)),
-            to: Status::from_code(&to).unwrap_or(Status::Draft),
-            reason,
-        })
-        .collect())
-}
-
 /// The canvas of a version, with its save counter and whether it is frozen.
 pub async fn canvas(
     conn: &mut SqliteConnection,
@@ -258,24 +211,21 @@ pub async fn canvas(
     }))
 }
 
-pub async fn canvas_versions(
-    conn: &mut SqliteConnection,
-    case_id: i64,
-) -> Result<Vec<(i64, bool, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT version, frozen, saved_at FROM canvases WHERE case_id = ?1 ORDER BY version",
-    )
-    .bind(case_id)
-    .fetch_all(&mut *conn)
-    .await
-}
-
 async fn write_returns(
     conn: &mut SqliteConnection,
     case_id: i64,
     version: i64,
     calc: &ReturnCalculation,
 ) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE cases SET investment_cents = ?3, total_avoided_cents = ?4 WHERE id = ?1 AND current_version = ?2",
+    )
+    .bind(case_id)
+    .bind(version)
+    .bind(calc.investment.cents())
+    .bind(calc.total_avoided.cents())
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("DELETE FROM canvas_returns WHERE case_id = ?1 AND version = ?2")
         .bind(case_id)
         .bind(version)
@@ -378,7 +328,12 @@ pub async fn set_current_version(
     case_id: i64,
     version: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE cases SET current_version = ?2 WHERE id = ?1")
+    sqlx::query(
+        "UPDATE cases SET current_version = ?2,
+                investment_cents = (SELECT investment_cents FROM canvases WHERE case_id = ?1 AND version = ?2),
+                total_avoided_cents = (SELECT total_avoided_cents FROM canvases WHERE case_id = ?1 AND version = ?2)
+         WHERE id = ?1",
+    )
         .bind(case_id)
         .bind(version)
         .execute(&mut *conn)
@@ -419,29 +374,68 @@ pub async fn insert_payment(
     .map(|_| ())
 }
 
-pub async fn payments(
+/// A case's history for its page, in one query: canvas versions (number,
+/// frozen, saved at), the timeline of events and the payments.
+pub async fn history(
     conn: &mut SqliteConnection,
     case_id: i64,
-) -> Result<Vec<PaymentRow>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT amount_cents, paid_on, supplier, reference FROM payments WHERE case_id = ?1 ORDER BY paid_on, id",
+) -> Result<CaseHistory, sqlx::Error> {
+    let (versions, events, payments): (String, String, String) = sqlx::query_as(
+        "SELECT
+           (SELECT json_group_array(json_array(version, frozen, saved_at) ORDER BY version)
+            FROM canvases WHERE case_id = ?1),
+           (SELECT json_group_array(json_array(e.at, u.display_name, e.action, e.from_status, e.to_status, e.reason)
+                                    ORDER BY e.id)
+            FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = ?1),
+           (SELECT json_group_array(json_array(amount_cents, paid_on, supplier, reference) ORDER BY paid_on, id)
+            FROM payments WHERE case_id = ?1)",
     )
     .bind(case_id)
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(cents, paid_on, supplier, reference)| PaymentRow {
-            amount: doorbraak::Money::from_cents(cents).unwrap_or_default(),
-            paid_on,
-            supplier,
-            reference,
-        })
-        .collect())
+    let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+    let versions: Vec<(i64, i64, String)> = serde_json::from_str(&versions).map_err(decode)?;
+    type Event = (String, String, String, Option<String>, String, Option<String>);
+    let events: Vec<Event> = serde_json::from_str(&events).map_err(decode)?;
+    let payments: Vec<(i64, String, String, String)> =
+        serde_json::from_str(&payments).map_err(decode)?;
+    Ok(CaseHistory {
+        versions: versions
+            .into_iter()
+            .map(|(v, frozen, at)| (v, frozen != 0, at))
+            .collect(),
+        events: events
+            .into_iter()
+            .map(|(at, actor, action, from, to, reason)| CaseEvent {
+                at,
+                actor,
+                action,
+                from: from.and_then(|f| Status::from_code(&f)),
+                to: Status::from_code(&to).unwrap_or(Status::Draft),
+                reason,
+            })
+            .collect(),
+        payments: payments
+            .into_iter()
+            .map(|(cents, paid_on, supplier, reference)| PaymentRow {
+                amount: doorbraak::Money::from_cents(cents).unwrap_or_default(),
+                paid_on,
+                supplier,
+                reference,
+            })
+            .collect(),
+    })
+}
+
+/// What [`history`] returns.
+pub struct CaseHistory {
+    pub versions: Vec<(i64, bool, String)>,
+    pub events: Vec<CaseEvent>,
+    pub payments: Vec<PaymentRow>,
 }
 
 /// id, reference, team, professional id and name, status, investment, avoided,
-/// waiting, updated, and the number of matching cases.
+/// waiting, updated.
 type SummaryRow = (
     i64,
     String,
@@ -453,7 +447,6 @@ type SummaryRow = (
     i64,
     bool,
     String,
-    i64,
 );
 
 /// Which cases a list shows.
@@ -474,6 +467,36 @@ pub struct Decider {
     pub limit_cents: Option<i64>,
 }
 
+/// Adds the filter's conditions (after a `WHERE`).
+fn push_filter<'q>(q: &mut sqlx::QueryBuilder<'q, sqlx::Sqlite>, filter: &CaseFilter<'_>) {
+    q.push("c.status IN (");
+    let mut statuses = q.separated(", ");
+    for status in filter.statuses {
+        statuses.push_bind(status.code());
+    }
+    q.push(")");
+    if let Some(teams) = filter.teams {
+        q.push(" AND c.team_id IN (");
+        let mut ids = q.separated(", ");
+        for team in teams {
+            ids.push_bind(*team);
+        }
+        q.push(")");
+        if teams.is_empty() {
+            q.push(" AND 0");
+        }
+    }
+    if let Some((decider, inside)) = filter.decidable {
+        q.push(" AND ((c.professional_id <> ")
+            .push_bind(decider.user_id)
+            .push(" AND c.investment_cents <= ")
+            .push_bind(decider.limit_cents.unwrap_or(i64::MAX))
+            .push(") = ")
+            .push_bind(inside)
+            .push(")");
+    }
+}
+
 /// One page of a list, newest change first, with the number of all matches.
 pub async fn list(
     conn: &mut SqliteConnection,
@@ -481,40 +504,24 @@ pub async fn list(
     page: i64,
     per_page: i64,
 ) -> Result<CaseList, sqlx::Error> {
-    let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.code()).collect();
-    let status_json = serde_json::to_string(&statuses).unwrap_or_else(|_| "[]".into());
-    let team_json = filter
-        .teams
-        .map(|t| serde_json::to_string(t).unwrap_or_else(|_| "[]".into()));
-    let (decider, limit, inside) = match filter.decidable {
-        Some((d, inside)) => (Some(d.user_id), d.limit_cents, Some(inside)),
-        None => (None, None, None),
-    };
     let page = page.max(0);
-    let rows: Vec<SummaryRow> = sqlx::query_as(
-        "SELECT c.id, c.reference, t.name, c.professional_id, u.display_name, c.status, cv.investment_cents,
-                cv.total_avoided_cents, c.waiting_for_external, c.updated_at, count(*) OVER ()
+    let mut count = sqlx::QueryBuilder::new("SELECT count(*) FROM cases c WHERE ");
+    push_filter(&mut count, filter);
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    let mut q = sqlx::QueryBuilder::new(
+        "SELECT c.id, c.reference, t.name, c.professional_id, u.display_name, c.status, c.investment_cents,
+                c.total_avoided_cents, c.waiting_for_external, c.updated_at
          FROM cases c
          JOIN teams t ON t.id = c.team_id
          JOIN users u ON u.id = c.professional_id
-         JOIN canvases cv ON cv.case_id = c.id AND cv.version = c.current_version
-         WHERE c.status IN (SELECT value FROM json_each(?1))
-           AND (?2 IS NULL OR c.team_id IN (SELECT value FROM json_each(?2)))
-           AND (?3 IS NULL
-                OR ((c.professional_id <> ?3 AND (?4 IS NULL OR cv.investment_cents <= ?4)) = ?5))
-         ORDER BY c.updated_at DESC, c.id DESC
-         LIMIT ?6 OFFSET ?7",
-    )
-    .bind(status_json)
-    .bind(team_json)
-    .bind(decider)
-    .bind(limit)
-    .bind(inside)
-    .bind(per_page)
-    .bind(page * per_page)
-    .fetch_all(&mut *conn)
-    .await?;
-    let total = rows.first().map_or(0, |r| r.10);
+         WHERE ",
+    );
+    push_filter(&mut q, filter);
+    q.push(" ORDER BY c.updated_at DESC, c.id DESC LIMIT ")
+        .push_bind(per_page)
+        .push(" OFFSET ")
+        .push_bind(page.saturating_mul(per_page));
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let cases = rows
         .into_iter()
         .map(
@@ -529,7 +536,6 @@ pub async fn list(
                 avoided,
                 waiting,
                 updated_at,
-                _,
             )| CaseSummary {
                 id,
                 reference,

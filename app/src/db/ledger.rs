@@ -515,21 +515,48 @@ pub async fn position(
     conn: &mut SqliteConnection,
     year: Year,
 ) -> Result<FundPosition, sqlx::Error> {
-    let totals: Option<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT funded_cents, recovered_cents, held_cents FROM fund_years WHERE year = ?1",
+    let (paid, ..) = key(Account::Paid { year });
+    let (fund, ..) = key(Account::Fund { year });
+    let row: (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT y.funded_cents, y.recovered_cents, y.held_cents,
+                (SELECT balance_cents FROM account_balances WHERE account = ?2),
+                (SELECT balance_cents FROM account_balances WHERE account = ?3)
+         FROM (SELECT 1) LEFT JOIN fund_years y ON y.year = ?1",
     )
     .bind(year)
-    .fetch_optional(&mut *conn)
+    .bind(paid)
+    .bind(fund)
+    .fetch_one(&mut *conn)
     .await?;
-    let (funded, recovered, held) = totals.unwrap_or((0, 0, 0));
-    let m = |c: i64| Money::from_cents(c).unwrap_or(Money::ZERO);
+    let m = |c: Option<i64>| Money::from_cents(c.unwrap_or(0)).unwrap_or(Money::ZERO);
     Ok(FundPosition {
-        funded: m(funded),
-        recovered: m(recovered),
-        held: m(held),
-        paid: balance(conn, Account::Paid { year }).await?,
-        available: balance(conn, Account::Fund { year }).await?,
+        funded: m(row.0),
+        recovered: m(row.1),
+        held: m(row.2),
+        paid: m(row.3),
+        available: m(row.4),
     })
+}
+
+/// What a case's canvas version asks and what its hold holds, in one query:
+/// (requested, paid so far, still open on the hold), in cents.
+pub async fn case_money(
+    conn: &mut SqliteConnection,
+    case: CaseId,
+    version: i64,
+) -> Result<(i64, i64, i64), sqlx::Error> {
+    let (hold, ..) = key(Account::Hold { case });
+    let row: (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT (SELECT investment_cents FROM canvases WHERE case_id = ?1 AND version = ?2),
+                (SELECT paid_cents FROM holds WHERE case_id = ?1),
+                (SELECT balance_cents FROM account_balances WHERE account = ?3)",
+    )
+    .bind(case)
+    .bind(version)
+    .bind(hold)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((row.0.unwrap_or(0), row.1.unwrap_or(0), row.2.unwrap_or(0)))
 }
 
 /// Transactions whose postings do not sum to zero (must always be none).

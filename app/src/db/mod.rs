@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod sessions;
 pub mod streams;
 pub mod teams;
+pub mod templates;
 pub mod throttle;
 pub mod users;
 

@@ -38,11 +38,11 @@ type UserRow = (
     Option<String>,
 );
 
-const SELECT_USER: &str =
+const SELECT_USER_COLUMNS: &str =
     "SELECT u.id, u.username, u.display_name, u.active, u.mandate_level, u.version,
         (SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id),
-        (SELECT group_concat(team_id, ',') FROM user_teams t WHERE t.user_id = u.id)
-     FROM users u";
+        (SELECT group_concat(team_id, ',') FROM user_teams t WHERE t.user_id = u.id)";
+
 
 fn to_record(
     (id, username, display_name, active, mandate_level, version, roles, teams): UserRow,
@@ -74,11 +74,34 @@ pub async fn get<'e, E: sqlx::SqliteExecutor<'e>>(
     db: E,
     id: i64,
 ) -> Result<Option<UserRecord>, sqlx::Error> {
-    let row: Option<UserRow> = sqlx::query_as(&format!("{SELECT_USER} WHERE u.id = ?1"))
+    let row: Option<UserRow> = sqlx::query_as(&format!("{SELECT_USER_COLUMNS} FROM users u WHERE u.id = ?1"))
         .bind(id)
         .fetch_optional(db)
         .await?;
     Ok(row.map(to_record))
+}
+
+/// The active user of a live session (see `sessions::find_live`), and when
+/// the session was last seen: one query per request.
+pub async fn by_session<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    token_hash: &str,
+    idle_since: &str,
+    created_since: &str,
+) -> Result<Option<(UserRecord, String)>, sqlx::Error> {
+    let row: Option<(i64, String, String, bool, Option<String>, i64, Option<String>, Option<String>, String)> =
+        sqlx::query_as(&format!(
+            "{SELECT_USER_COLUMNS}, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ?1 AND s.last_seen_at >= ?2 AND s.created_at >= ?3 AND u.active = 1"
+        ))
+        .bind(token_hash)
+        .bind(idle_since)
+        .bind(created_since)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|(id, username, name, active, mandate, version, roles, teams, seen)| {
+        (to_record((id, username, name, active, mandate, version, roles, teams)), seen)
+    }))
 }
 
 pub async fn count<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<i64, sqlx::Error> {
@@ -88,7 +111,7 @@ pub async fn count<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<i64, sqlx::
 }
 
 pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<Vec<UserRecord>, sqlx::Error> {
-    let rows: Vec<UserRow> = sqlx::query_as(&format!("{SELECT_USER} ORDER BY u.username"))
+    let rows: Vec<UserRow> = sqlx::query_as(&format!("{SELECT_USER_COLUMNS} FROM users u ORDER BY u.username"))
         .fetch_all(db)
         .await?;
     Ok(rows.into_iter().map(to_record).collect())

@@ -10,15 +10,22 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::canvas_lines::{CopyLines, LineSource, SaveTemplate, line_sources};
 use crate::api::cases::{CaseChoices, SaveCanvas, case_options, get_case};
 use crate::api::model::CaseView;
-use crate::components::form::{FormMessage, TextArea, last_error};
+use crate::components::form::{
+    Done, ErrorAlert, FormMessage, SelectField, TextArea, TextField, last_error, select_options,
+    succeeded,
+};
 use crate::components::guard::Guarded;
 use crate::components::returns::ReturnTable;
 use crate::error::AppError;
 
 /// Blank rows offered per scenario (enough to add lines without JavaScript).
 const BLANK_ROWS: usize = 5;
+/// The draft is saved this long after the last change.
+#[cfg(feature = "hydrate")]
+const AUTOSAVE_AFTER_MS: u64 = 2_000;
 
 #[component]
 pub fn CanvasPage() -> impl IntoView {
@@ -40,19 +47,25 @@ fn CanvasEditor() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let case = Resource::new(id, get_case);
+    let copy = ServerAction::<CopyLines>::new();
+    let template = ServerAction::<SaveTemplate>::new();
+    let case = Resource::new(move || (id(), copy.version().get()), |(id, _)| get_case(id));
     let options = Resource::new(|| (), |_| case_options());
+    let sources = Resource::new(move || (id(), template.version().get()), |(id, _)| line_sources(id));
     view! {
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 match (case.await, options.await) {
-                    (Ok(view), Ok(options)) if view.status == Status::Draft => view! { <CanvasForm_ view options/> }.into_any(),
+                    (Ok(view), Ok(options)) if view.status == Status::Draft => {
+                        let sources = sources.await.unwrap_or_default();
+                        view! { <CanvasForm_ view options sources copy template/> }.into_any()
+                    }
                     (Ok(view), Ok(_)) => view! {
                         <h1 class="utrecht-heading-1">"Maatwerkcanvas"</h1>
                         <p class="utrecht-paragraph">{format!("Casus {} is {} en kan niet meer worden bewerkt. ", view.reference, view.status.label_nl().to_lowercase())}
                             <a class="utrecht-link" href=format!("/casussen/{}", view.id)>"Naar de casus"</a></p>
                     }.into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! { <div class="utrecht-alert utrecht-alert--error" role="alert"><p class="utrecht-paragraph">{e.to_string()}</p></div> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorAlert message=e.to_string()/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -93,6 +106,58 @@ fn line_values(line: Option<&ScenarioLine>) -> [String; 9] {
     }
 }
 
+/// One editable scenario line; `line` prefills it.
+fn line_row(
+    side: &'static str,
+    title: &'static str,
+    i: usize,
+    line: Option<&ScenarioLine>,
+    options: &CaseChoices,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView + use<> {
+    let [stream, code, description, reason, unit, quantity, price, probability, months] = line_values(line);
+    let (start, duration) = months.split_once('|').map(|(s, d)| (s.to_string(), d.to_string())).unwrap_or_default();
+    let name = move |field: &str| format!("canvas[{side}][{i}][{field}]");
+    let label = move |what: &str| format!("{title}, regel {}: {what}", i + 1);
+    let stream_options = options.streams.iter().map(|s| {
+        view! { <option value=s.code.clone() selected=s.code == stream>{format!("{} — {}", s.code, s.name)}</option> }
+    }).collect_view();
+    let unit_options = Unit::ALL.iter().map(|u| {
+        view! { <option value=u.code() selected=u.code() == unit>{u.label_nl()}</option> }
+    }).collect_view();
+    let row_error = move || {
+        error.get().and_then(|e| match &e {
+            AppError::Invalid { field: Some(f), message } if f.starts_with(&format!("{side}[{i}]")) => Some(message.clone()),
+            _ => None,
+        })
+    };
+    view! {
+        <tr class="utrecht-table__row">
+            <td class="utrecht-table__cell">
+                <select class="utrecht-select utrecht-select--html-select" name=name("stream") aria-label=label("financieringsstroom")>
+                    <option value="">"—"</option>{stream_options}
+                </select>
+            </td>
+            <td class="utrecht-table__cell">
+                <input class="utrecht-textbox utrecht-textbox--html-input" name=name("catalogue_code") value=code list="catalogus" aria-label=label("catalogusitem (code)") size="8"/>
+                <input class="utrecht-textbox utrecht-textbox--html-input" name=name("description") value=description aria-label=label("of vrije omschrijving") placeholder="vrije omschrijving"/>
+                <input class="utrecht-textbox utrecht-textbox--html-input" name=name("reason") value=reason aria-label=label("reden voor een vrije regel") placeholder="reden"/>
+            </td>
+            <td class="utrecht-table__cell">
+                <select class="utrecht-select utrecht-select--html-select" name=name("unit") aria-label=label("eenheid")>
+                    <option value="">"uit catalogus"</option>{unit_options}
+                </select>
+            </td>
+            <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("quantity") value=quantity aria-label=label("aantal") size="5"/></td>
+            <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("unit_price") value=price aria-label=label("prijs per eenheid") size="9"/></td>
+            <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("probability") value=probability aria-label=label("kans in procenten") size="4"/></td>
+            <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("start_month") value=start aria-label=label("startmaand") size="3"/></td>
+            <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("duration") value=duration aria-label=label("looptijd in maanden") size="3"/></td>
+        </tr>
+        {move || row_error().map(|m| view! { <tr><td colspan="8"><div class="utrecht-form-field-error-message" role="alert">{m}</div></td></tr> })}
+    }
+}
+
 #[component]
 fn LineRows(
     side: &'static str,
@@ -100,53 +165,20 @@ fn LineRows(
     lines: Vec<ScenarioLine>,
     options: CaseChoices,
     error: Signal<Option<AppError>>,
+    /// Whether the page runs with JavaScript: then rows can be added.
+    hydrated: Signal<bool>,
 ) -> impl IntoView {
     let count = lines.len() + BLANK_ROWS;
     let rows = (0..count)
-        .map(|i| {
-            let [stream, code, description, reason, unit, quantity, price, probability, months] = line_values(lines.get(i));
-            let (start, duration) = months.split_once('|').map(|(s, d)| (s.to_string(), d.to_string())).unwrap_or_default();
-            let name = move |field: &str| format!("canvas[{side}][{i}][{field}]");
-            let label = move |what: &str| format!("{title}, regel {}: {what}", i + 1);
-            let stream_options = options.streams.iter().map(|s| {
-                view! { <option value=s.code.clone() selected=s.code == stream>{format!("{} — {}", s.code, s.name)}</option> }
-            }).collect_view();
-            let unit_options = Unit::ALL.iter().map(|u| {
-                view! { <option value=u.code() selected=u.code() == unit>{u.label_nl()}</option> }
-            }).collect_view();
-            let row_error = move || {
-                error.get().and_then(|e| match &e {
-                    AppError::Invalid { field: Some(f), message } if f.starts_with(&format!("{side}[{i}]")) => Some(message.clone()),
-                    _ => None,
-                })
-            };
-            view! {
-                <tr class="utrecht-table__row">
-                    <td class="utrecht-table__cell">
-                        <select class="utrecht-select utrecht-select--html-select" name=name("stream") aria-label=label("financieringsstroom")>
-                            <option value="">"—"</option>{stream_options}
-                        </select>
-                    </td>
-                    <td class="utrecht-table__cell">
-                        <input class="utrecht-textbox utrecht-textbox--html-input" name=name("catalogue_code") value=code list="catalogus" aria-label=label("catalogusitem (code)") size="8"/>
-                        <input class="utrecht-textbox utrecht-textbox--html-input" name=name("description") value=description aria-label=label("of vrije omschrijving") placeholder="vrije omschrijving"/>
-                        <input class="utrecht-textbox utrecht-textbox--html-input" name=name("reason") value=reason aria-label=label("reden voor een vrije regel") placeholder="reden"/>
-                    </td>
-                    <td class="utrecht-table__cell">
-                        <select class="utrecht-select utrecht-select--html-select" name=name("unit") aria-label=label("eenheid")>
-                            <option value="">"uit catalogus"</option>{unit_options}
-                        </select>
-                    </td>
-                    <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("quantity") value=quantity aria-label=label("aantal") size="5"/></td>
-                    <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("unit_price") value=price aria-label=label("prijs per eenheid") size="9"/></td>
-                    <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("probability") value=probability aria-label=label("kans in procenten") size="4"/></td>
-                    <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("start_month") value=start aria-label=label("startmaand") size="3"/></td>
-                    <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("duration") value=duration aria-label=label("looptijd in maanden") size="3"/></td>
-                </tr>
-                {move || row_error().map(|m| view! { <tr><td colspan="8"><div class="utrecht-form-field-error-message" role="alert">{m}</div></td></tr> })}
-            }
-        })
+        .map(|i| line_row(side, title, i, lines.get(i), &options, error))
         .collect_view();
+    let extra = RwSignal::new(0usize);
+    let options = StoredValue::new(options);
+    let added = move || {
+        (count..count + extra.get())
+            .map(|i| options.with_value(|o| line_row(side, title, i, None, o, error)))
+            .collect_view()
+    };
     view! {
         <div class="utrecht-table-container utrecht-table-container--overflow-inline">
             <table class="utrecht-table utrecht-table--html-table line-table">
@@ -163,9 +195,14 @@ fn LineRows(
                         <th class="utrecht-table__header-cell" scope="col">"Maanden"</th>
                     </tr>
                 </thead>
-                <tbody class="utrecht-table__body">{rows}</tbody>
+                <tbody class="utrecht-table__body">{rows}{added}</tbody>
             </table>
         </div>
+        <Show when=move || hydrated.get()>
+            <button type="button" class="utrecht-button utrecht-button--secondary-action" data-add-row=side
+                disabled=move || count + extra.get() >= doorbraak::canvas::MAX_LINES
+                on:click=move |_| extra.update(|n| *n += 1)>{format!("Regel toevoegen aan {}", title.to_lowercase())}</button>
+        </Show>
     }
 }
 
@@ -212,9 +249,18 @@ fn Corner(
 
 #[component]
 #[allow(non_snake_case)]
-fn CanvasForm_(view: CaseView, options: CaseChoices) -> impl IntoView {
+fn CanvasForm_(
+    view: CaseView,
+    options: CaseChoices,
+    sources: Vec<LineSource>,
+    copy: ServerAction<CopyLines>,
+    template: ServerAction<SaveTemplate>,
+) -> impl IntoView {
     let save = ServerAction::<SaveCanvas>::new();
     let error = last_error(save.value());
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let hydrated = Signal::from(hydrated);
     let edits = RwSignal::new(view.canvas_edits);
     let live = RwSignal::new(view.calculation.clone());
     let live_error = RwSignal::new(None::<String>);
@@ -234,7 +280,7 @@ fn CanvasForm_(view: CaseView, options: CaseChoices) -> impl IntoView {
         }
     });
     // Recalculate in the browser from what the form holds now.
-    let recalculate = move |_| {
+    let recalculate = move || {
         #[cfg(feature = "hydrate")]
         if let Some(form) = form_ref.get_untracked() {
             use leptos::form::FromFormData;
@@ -272,6 +318,54 @@ fn CanvasForm_(view: CaseView, options: CaseChoices) -> impl IntoView {
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (&form_ref, &known, &catalogue);
+    };
+    // Save the draft once the user pauses typing.
+    let timer = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+    let schedule_save = move || {
+        #[cfg(feature = "hydrate")]
+        {
+            if let Some(pending) = timer.get_value() {
+                pending.clear();
+            }
+            let handle = set_timeout_with_handle(
+                move || {
+                    if save.pending().get_untracked() {
+                        return;
+                    }
+                    if let Some(form) = form_ref.get_untracked() {
+                        use leptos::form::FromFormData;
+                        let args = web_sys::FormData::new_with_form(&form)
+                            .ok()
+                            .and_then(|data| SaveCanvas::from_form_data(&data).ok());
+                        if let Some(args) = args {
+                            save.dispatch(args);
+                        }
+                    }
+                },
+                std::time::Duration::from_millis(AUTOSAVE_AFTER_MS),
+            )
+            .ok();
+            timer.set_value(handle);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &timer;
+    };
+    on_cleanup(move || {
+        if let Some(Some(pending)) = timer.try_get_value() {
+            pending.clear();
+        }
+    });
+    // Changed since the last save (only known with JavaScript).
+    let dirty = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            dirty.set(false);
+        }
+    });
+    let on_edit = move |_| {
+        dirty.set(true);
+        recalculate();
+        schedule_save();
     };
     let c = view.canvas.clone();
     let datalist = options.catalogue.iter().map(|item| {
@@ -315,8 +409,9 @@ fn CanvasForm_(view: CaseView, options: CaseChoices) -> impl IntoView {
         <h1 class="utrecht-heading-1">{format!("Maatwerkcanvas {}", view.reference)}</h1>
         <p class="utrecht-paragraph"><a class="utrecht-link" href=format!("/casussen/{}", view.id)>"← Naar de casus"</a></p>
         <datalist id="catalogus">{datalist}</datalist>
+        <CopyLinesForm case_id=view.id edits sources copy template dirty/>
         <ActionForm action=save node_ref=form_ref>
-            <div class="canvas-grid" on:input=recalculate on:change=recalculate>
+            <div class="canvas-grid" on:input=on_edit on:change=on_edit>
                 <FormMessage error/>
                 <input type="hidden" name="case_id" value=view.id.to_string()/>
                 <input type="hidden" name="edits" prop:value=move || edits.get().to_string()/>
@@ -335,9 +430,9 @@ fn CanvasForm_(view: CaseView, options: CaseChoices) -> impl IntoView {
                     <input class="utrecht-textbox utrecht-textbox--html-input" id="veld-horizon" name="canvas[horizon]" value=c.horizon.get().to_string() size="4"/>
                 </div>
                 <TextArea label="Dreigend scenario: wat gebeurt er als niets gebeurt?" name="canvas[threatening_summary]" field="threatening_summary" error value=t.threatening_summary.clone()/>
-                <LineRows side="threatening" title="Dreigend scenario" lines=c.threatening.clone() options=options.clone() error/>
+                <LineRows side="threatening" title="Dreigend scenario" lines=c.threatening.clone() options=options.clone() error hydrated/>
                 <TextArea label="Reëel scenario: wat gebeurt er met de doorbraak?" name="canvas[realistic_summary]" field="realistic_summary" error value=t.realistic_summary.clone()/>
-                <LineRows side="realistic" title="Reëel scenario" lines=c.realistic.clone() options=options.clone() error/>
+                <LineRows side="realistic" title="Reëel scenario" lines=c.realistic.clone() options=options.clone() error hydrated/>
                 <h2 class="utrecht-heading-2">"Waardendriehoek"</h2>
                 <Corner key="legitimacy" label="Legitimiteit" value=judgement_value(&c.triangle.legitimacy) error/>
                 <Corner key="return_" label="Rendement" value=judgement_value(&c.triangle.return_) error/>
@@ -347,11 +442,50 @@ fn CanvasForm_(view: CaseView, options: CaseChoices) -> impl IntoView {
                     {move || live.get().map(|calc| view! { <ReturnTable calc/> })}
                     {move || live_error.get().map(|m| view! { <p class="utrecht-paragraph utrecht-paragraph--small">{format!("Nog niet te berekenen: {m}")}</p> })}
                 </div>
-                <Show when=move || matches!(save.value().get(), Some(Ok(_)))>
-                    <div class="utrecht-alert utrecht-alert--ok" role="status"><p class="utrecht-paragraph">"Opgeslagen."</p></div>
-                </Show>
+                <div aria-live="polite">
+                    <Done shown=succeeded(save.value()) text="Concept opgeslagen."/>
+                </div>
                 <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || save.pending().get()>"Opslaan"</button>
             </div>
         </ActionForm>
+    }
+}
+
+/// Copy lines from a team template or an earlier canvas into the saved
+/// draft; save this canvas's lines as a template.
+#[component]
+fn CopyLinesForm(
+    case_id: i64,
+    edits: RwSignal<i64>,
+    sources: Vec<LineSource>,
+    copy: ServerAction<CopyLines>,
+    template: ServerAction<SaveTemplate>,
+    dirty: RwSignal<bool>,
+) -> impl IntoView {
+    let copy_error = last_error(copy.value());
+    let template_error = last_error(template.value());
+    let choices: Vec<(String, String)> = sources.into_iter().map(|s| (s.key, s.label)).collect();
+    let has_sources = !choices.is_empty();
+    view! {
+        <details class="copy-lines">
+            <summary>"Regels overnemen of bewaren als sjabloon"</summary>
+            {has_sources.then(|| view! {
+                <ActionForm action=copy attr:aria-label="Regels overnemen">
+                    <FormMessage error=copy_error/>
+                    <input type="hidden" name="case_id" value=case_id.to_string()/>
+                    <input type="hidden" name="edits" prop:value=move || edits.get().to_string()/>
+                    <SelectField label="Scenarioregels overnemen uit" name="source" field="source" error=copy_error options=select_options(&choices, "")/>
+                    <p class="utrecht-paragraph utrecht-paragraph--small">"De regels komen na de opgeslagen regels van dit canvas: sla uw wijzigingen eerst op."</p>
+                    <button type="submit" class="utrecht-button utrecht-button--secondary-action" disabled=move || copy.pending().get() || dirty.get()>"Regels overnemen"</button>
+                </ActionForm>
+            })}
+            <ActionForm action=template attr:aria-label="Bewaren als sjabloon">
+                <FormMessage error=template_error/>
+                <Done shown=succeeded(template.value()) text="Het sjabloon is bewaard voor uw team."/>
+                <input type="hidden" name="case_id" value=case_id.to_string()/>
+                <TextField label="Naam van het sjabloon" name="name" field="template_name" error=template_error autocomplete="off" description="Bewaart de opgeslagen scenarioregels van dit canvas voor uw team."/>
+                <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Bewaren als sjabloon"</button>
+            </ActionForm>
+        </details>
     }
 }
