@@ -41,7 +41,7 @@ LUA
 # A submitted case the manager may decide, from the first page of the queue.
 case_id=$(curl -s -b "$cookie" "$base/beoordelen" | grep -o 'href="/casussen/[0-9]*"' | head -1 | grep -o '[0-9]*')
 echo "case page: /casussen/$case_id"
-for url in "/pkg/doorbraak.css" "/beoordelen" "/casussen/$case_id"; do
+for url in "/pkg/doorbraak.js" "/pkg/doorbraak.css" "/beoordelen" "/casussen/$case_id"; do
   echo "== $url"
   curl -s -o /dev/null -w "status %{http_code}, %{size_download} bytes\n" -b "$cookie" "$base$url"
   wrk -t2 -c32 -d"${seconds}s" -s "$work/cookie.lua" "$base$url" | grep "^req/s"

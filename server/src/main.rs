@@ -4,6 +4,11 @@
 //! `doorbraak generate --cases 20000 [--seed 7]` adds generated cases (for benchmarks).
 
 use anyhow::{Context, bail};
+
+/// mimalloc: measured faster than the system allocator under load (SSR
+/// allocates many small strings).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use server::{Config, demo};
 use tracing_subscriber::EnvFilter;
 

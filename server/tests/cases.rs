@@ -754,3 +754,95 @@ async fn demo_data_resembles_the_reference_figures_and_reconciles() {
         );
     }
 }
+
+#[tokio::test]
+async fn lines_are_copied_from_a_team_template_or_an_earlier_canvas_only() {
+    let s = spawn().await;
+    let prof = s.login("professional").await;
+    let other_team = s.login("professional.zuid").await;
+    let source = new_case(&s, &prof).await;
+    let edits = s.case(&prof, source).await.canvas_edits;
+    let _: app::api::cases::SavedCanvas =
+        s.call(&prof, "save_canvas", &refs(&canvas(source, edits))).await.ok();
+    let source_view = s.case(&prof, source).await;
+    let (threatening, realistic) = (
+        source_view.canvas.threatening.len(),
+        source_view.canvas.realistic.len(),
+    );
+    assert!(threatening > 0 && realistic > 0);
+
+    // A template from the saved lines; names are unique per team, no BSN.
+    let template = |name: &str| vec![("case_id", source.to_string()), ("name", name.to_string())];
+    let id: i64 = s.call(&prof, "save_template", &template("Dreigende uitzetting")).await.ok();
+    for (name, status) in [
+        ("Dreigende uitzetting", StatusCode::UNPROCESSABLE_ENTITY),
+        (" ", StatusCode::UNPROCESSABLE_ENTITY),
+        ("Gezin 111222333", StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let reply = s.call(&prof, "save_template", &template(name)).await;
+        assert_eq!(reply.status, status, "{name}: {}", reply.body);
+        assert!(reply.error().for_field("template_name").is_some());
+    }
+    assert_eq!(
+        s.call(&other_team, "save_template", &template("Van een ander team"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(s.count("SELECT count(*) FROM canvas_templates").await, 1);
+
+    // The sources offered: the template and the earlier canvas, not to another team.
+    let target = new_case(&s, &prof).await;
+    let sources: Vec<app::api::canvas_lines::LineSource> = s
+        .call(&prof, "line_sources", &[("case_id", target.to_string())])
+        .await
+        .ok();
+    let keys: Vec<&str> = sources.iter().map(|s| s.key.as_str()).collect();
+    let (template_key, case_key) = (format!("sjabloon-{id}"), format!("casus-{source}"));
+    assert!(keys.contains(&template_key.as_str()) && keys.contains(&case_key.as_str()), "{keys:?}");
+    let theirs: Vec<app::api::canvas_lines::LineSource> = s
+        .call(&other_team, "line_sources", &[("case_id", target.to_string())])
+        .await
+        .ok();
+    assert!(theirs.iter().all(|s| s.key != template_key && s.key != case_key));
+
+    let copy = |edits: i64, key: &str| {
+        vec![
+            ("case_id", target.to_string()),
+            ("edits", edits.to_string()),
+            ("source", key.to_string()),
+        ]
+    };
+    let edits = s.case(&prof, target).await.canvas_edits;
+    let saved: app::api::cases::SavedCanvas =
+        s.call(&prof, "copy_lines", &copy(edits, &template_key)).await.ok();
+    let saved: app::api::cases::SavedCanvas =
+        s.call(&prof, "copy_lines", &copy(saved.edits, &case_key)).await.ok();
+    let view = s.case(&prof, target).await;
+    assert_eq!(view.canvas.threatening.len(), 2 * threatening);
+    assert_eq!(view.canvas.realistic.len(), 2 * realistic);
+    assert_eq!(view.canvas.threatening[0], source_view.canvas.threatening[0]);
+    // The return was recalculated and stored with the copy.
+    assert_eq!(
+        saved.calculation.total_avoided.cents(),
+        2 * source_view.calculation.as_ref().expect("calc").total_avoided.cents()
+    );
+    let stored: i64 = sqlx::query_scalar("SELECT total_avoided_cents FROM cases WHERE id = ?1")
+        .bind(target)
+        .fetch_one(&s.pool)
+        .await
+        .expect("totals");
+    assert_eq!(stored, saved.calculation.total_avoided.cents());
+
+    // A stale form, an unknown or foreign source, another team's draft: refused, nothing copied.
+    let stale = s.call(&prof, "copy_lines", &copy(edits, &template_key)).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    for key in ["sjabloon-999999", "casus-999999", "iets-1", "sjabloon-x"] {
+        let reply = s.call(&prof, "copy_lines", &copy(saved.edits, key)).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{key}: {}", reply.body);
+        assert!(reply.error().for_field("source").is_some());
+    }
+    let foreign = s.call(&other_team, "copy_lines", &copy(saved.edits, &template_key)).await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}", foreign.body);
+    assert_eq!(s.case(&prof, target).await.canvas_edits, saved.edits);
+}

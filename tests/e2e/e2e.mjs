@@ -185,6 +185,41 @@ await test('the audit trail shows what happened and filters it', async () => {
   assert(others === 0, 'the filter leaves out other actions');
 });
 
+await test('the administrator configures streams, budget years and the catalogue', async () => {
+  await goto('/');
+  await hydrated();
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Inrichting' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Inrichting' }).waitFor();
+  await hydrated();
+  await axe('/inrichting');
+  await page.getByRole('link', { name: 'PW wijzigen' }).click();
+  const stream = page.getByRole('form', { name: 'Stroom PW wijzigen' });
+  await stream.waitFor();
+  await stream.getByLabel('Kostenplaats').fill(`KP-${RUN}`);
+  await stream.getByRole('button', { name: 'Stroom opslaan' }).click();
+  await page.getByText('De stroom is opgeslagen.').waitFor();
+  await page.getByRole('cell', { name: `KP-${RUN}` }).waitFor();
+  const year = page.getByRole('form', { name: 'Nieuw begrotingsjaar' });
+  await year.getByLabel('Jaar').fill('2150');
+  await year.getByLabel('Reservering op de Wmo').fill('-5');
+  await year.getByRole('button', { name: 'Begrotingsjaar aanmaken' }).click();
+  await year.getByText('Een bedrag kan niet negatief zijn.').waitFor();
+  await axe('/inrichting (met fout)');
+  await goto('/inrichting/catalogus?zoek=JW-');
+  await hydrated();
+  await page.getByRole('heading', { level: 1, name: 'Kostencatalogus' }).waitFor();
+  await axe('/inrichting/catalogus');
+  await page.getByRole('link', { name: 'JW-05' }).click();
+  await page.getByRole('heading', { level: 2, name: 'Prijzen' }).waitFor();
+  await hydrated();
+  await axe('/inrichting/catalogus/:id');
+  const price = page.getByRole('form', { name: 'Nieuwe prijs' });
+  await price.getByLabel('Geldig vanaf').fill('2001-01-01');
+  await price.getByLabel('Prijs').fill('1,00');
+  await price.getByRole('button', { name: 'Prijs vastleggen' }).click();
+  await price.getByText(/Een nieuwe prijs gaat in na de laatste prijs/).waitFor();
+});
+
 await test('signing out ends the session', async () => {
   await goto('/');
   await hydrated();
@@ -350,6 +385,71 @@ await test('the backoffice registers two payments, settles, and the fund page sh
   }
   await page.getByText('Sluit aan').waitFor();
   await signOut();
+});
+
+await test('a draft saves itself, grows rows on demand and takes lines from an earlier canvas', async () => {
+  await signIn('professional');
+  await goto('/casussen');
+  await hydrated();
+  await page.getByRole('button', { name: 'Casus starten' }).click();
+  await page.waitForURL(/\/casussen\/\d+\/canvas$/);
+  caseState.draft = page.url().replace(BASE, '');
+  await hydrated();
+  const situation = page.getByLabel('Situatie (anoniem: geen naam, adres of BSN)');
+  await situation.fill('Alleenstaande ouder met betalingsachterstanden.');
+  // Nobody presses save: the draft is stored after a pause.
+  await page.getByText('Concept opgeslagen.').waitFor({ timeout: 10000 });
+  await goto(caseState.draft);
+  await hydrated();
+  assert((await situation.inputValue()) === 'Alleenstaande ouder met betalingsachterstanden.', 'autosaved text is back after a reload');
+  const row = (n) => page.getByLabel(`Reëel scenario, regel ${n}: aantal`);
+  assert((await row(6).count()) === 0, 'five blank rows to start with');
+  await page.getByRole('button', { name: 'Regel toevoegen aan reëel scenario' }).click();
+  await row(6).waitFor();
+  await page.getByText('Regels overnemen of bewaren als sjabloon').click();
+  const earlier = caseState.url.split('/').pop();
+  await page.getByLabel('Scenarioregels overnemen uit').selectOption(`casus-${earlier}`);
+  await page.getByRole('button', { name: 'Regels overnemen' }).click();
+  await page.waitForFunction(() => document.querySelector('input[name="canvas[threatening][0][catalogue_code]"]')?.value === 'WMO-02');
+  assert((await situation.inputValue()) === 'Alleenstaande ouder met betalingsachterstanden.', 'the own text stays');
+  await page.getByText('Regels overnemen of bewaren als sjabloon').click();
+  await page.getByLabel('Naam van het sjabloon').fill(`Uitzetting ${RUN}`);
+  await page.getByRole('button', { name: 'Bewaren als sjabloon' }).click();
+  await page.getByText('Het sjabloon is bewaard voor uw team.').waitFor();
+  await axe('/casussen/:id/canvas (regels overnemen)');
+  await goto('/');
+  await hydrated();
+  await signOut();
+});
+
+await test('without JavaScript a draft still saves, and an error comes back at its field', async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  try {
+    const nojs = await browser.newContext({ javaScriptEnabled: false, locale: 'nl-NL' });
+    const p = await nojs.newPage();
+    await p.goto(BASE + '/inloggen');
+    await p.getByLabel('Gebruikersnaam').fill('professional');
+    await p.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
+    await p.getByRole('button', { name: 'Inloggen' }).click();
+    await p.waitForLoadState('load');
+    await p.goto(BASE + caseState.draft);
+    const situation = p.getByLabel('Situatie (anoniem: geen naam, adres of BSN)');
+    await situation.fill('Gezin met BSN 111222333 in de schulden.');
+    await p.getByRole('button', { name: 'Opslaan' }).click();
+    await p.waitForURL(/__err=/);
+    await p.locator('#veld-situation-fout').getByText(/BSN/).waitFor();
+    await situation.fill('Gezin in de schulden, zonder JavaScript bewaard.');
+    await p.getByRole('button', { name: 'Opslaan' }).click();
+    await p.waitForLoadState('load');
+    await p.goto(BASE + caseState.draft);
+    assert((await situation.inputValue()) === 'Gezin in de schulden, zonder JavaScript bewaard.', 'saved without JavaScript');
+  } finally {
+    await browser.close();
+  }
 });
 
 await test('no script errors in the browser', async () => {

@@ -66,6 +66,11 @@ fn may_see(user: &CurrentUser, case: &CaseRow) -> bool {
         || user.roles.has(Role::Backoffice)
 }
 
+#[cfg(feature = "ssr")]
+fn not_found() -> AppError {
+    AppError::NotFound("Deze casus bestaat niet of u heeft er geen toegang toe.".to_string())
+}
+
 /// The case, if it exists and the user may see it. Another team's case is
 /// refused like a missing one, so ids reveal nothing.
 #[cfg(feature = "ssr")]
@@ -76,9 +81,7 @@ pub(crate) async fn load_case(
 ) -> Result<CaseRow, AppError> {
     match db::cases::get(conn, id).await? {
         Some(case) if may_see(user, &case) => Ok(case),
-        _ => Err(AppError::NotFound(
-            "Deze casus bestaat niet of u heeft er geen toegang toe.".to_string(),
-        )),
+        _ => Err(not_found()),
     }
 }
 
@@ -95,15 +98,21 @@ fn actor(user: &CurrentUser) -> Actor {
 async fn facts(conn: &mut SqliteConnection, case: &CaseRow) -> Result<CaseFacts, AppError> {
     let (requested, paid, open) =
         db::ledger::case_money(conn, case.id, case.current_version).await?;
+    Ok(case_facts(case, requested, paid, open))
+}
+
+/// What lifecycle decisions need to know of a case and its hold (cents).
+#[cfg(feature = "ssr")]
+fn case_facts(case: &CaseRow, requested: i64, paid: i64, open: i64) -> CaseFacts {
     let m = |c: i64| Money::from_cents(c).unwrap_or_default();
-    Ok(CaseFacts {
+    CaseFacts {
         status: case.status,
         author_id: case.professional_id,
         requested: m(requested),
         held: m(paid + open),
         paid: m(paid),
         waiting_for_external: case.waiting_for_external,
-    })
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -223,10 +232,12 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
                 auth::require(&[Role::Professional, Role::Approver, Role::Backoffice]).await?;
             let state = auth::state()?;
             let mut conn = state.pool.acquire().await?;
-            let case = load_case(&mut conn, &user, id).await?;
-            let (canvas, edits, frozen) = db::cases::canvas(&mut conn, id, case.current_version)
+            let full = db::cases::full(&mut conn, id)
                 .await?
-                .ok_or(AppError::Internal)?;
+                .filter(|f| may_see(&user, &f.case))
+                .ok_or_else(not_found)?;
+            let facts = case_facts(&full.case, full.requested_cents, full.paid_cents, full.open_cents);
+            let db::cases::FullCase { case, canvas, edits, frozen, history, .. } = full;
             // The streams were checked when the canvas was saved.
             let known = canvas
                 .threatening
@@ -235,8 +246,6 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
                 .map(|l| l.stream())
                 .collect();
             let calculation = doorbraak::returns::calculate_canvas(&canvas, &known).ok();
-            let facts = facts(&mut conn, &case).await?;
-            let history = db::cases::history(&mut conn, id).await?;
             let view = CaseView {
                 id,
                 reference: case.reference.clone(),

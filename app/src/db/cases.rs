@@ -374,31 +374,81 @@ pub async fn insert_payment(
     .map(|_| ())
 }
 
-/// A case's history for its page, in one query: canvas versions (number,
-/// frozen, saved at), the timeline of events and the payments.
-pub async fn history(
-    conn: &mut SqliteConnection,
-    case_id: i64,
-) -> Result<CaseHistory, sqlx::Error> {
-    let (versions, events, payments): (String, String, String) = sqlx::query_as(
-        "SELECT
-           (SELECT json_group_array(json_array(version, frozen, saved_at) ORDER BY version)
-            FROM canvases WHERE case_id = ?1),
-           (SELECT json_group_array(json_array(e.at, u.display_name, e.action, e.from_status, e.to_status, e.reason)
-                                    ORDER BY e.id)
-            FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = ?1),
-           (SELECT json_group_array(json_array(amount_cents, paid_on, supplier, reference) ORDER BY paid_on, id)
-            FROM payments WHERE case_id = ?1)",
+/// Everything the case page shows of a case, in one query: the case row, its
+/// current canvas, the money on its hold, and its history.
+pub async fn full(conn: &mut SqliteConnection, id: i64) -> Result<Option<FullCase>, sqlx::Error> {
+    use sqlx::Row;
+    let row = sqlx::query(
+        "SELECT c.id, c.reference, c.team_id, c.professional_id, c.status, c.current_version, c.waiting_for_external,
+                c.waiting_note, c.budget_year, c.version,
+                cv.body, cv.edits, cv.frozen, cv.investment_cents,
+                (SELECT paid_cents FROM holds WHERE case_id = c.id),
+                (SELECT balance_cents FROM account_balances WHERE account = ?2),
+                (SELECT json_group_array(json_array(version, frozen, saved_at) ORDER BY version)
+                 FROM canvases WHERE case_id = c.id),
+                (SELECT json_group_array(json_array(e.at, u.display_name, e.action, e.from_status, e.to_status, e.reason)
+                                         ORDER BY e.id)
+                 FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = c.id),
+                (SELECT json_group_array(json_array(amount_cents, paid_on, supplier, reference) ORDER BY paid_on, id)
+                 FROM payments WHERE case_id = c.id)
+         FROM cases c JOIN canvases cv ON cv.case_id = c.id AND cv.version = c.current_version
+         WHERE c.id = ?1",
     )
-    .bind(case_id)
-    .fetch_one(&mut *conn)
+    .bind(id)
+    .bind(super::ledger::hold_account(id))
+    .fetch_optional(&mut *conn)
     .await?;
+    let Some(r) = row else {
+        return Ok(None);
+    };
     let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
-    let versions: Vec<(i64, i64, String)> = serde_json::from_str(&versions).map_err(decode)?;
+    let canvas: Canvas = serde_json::from_str(r.try_get::<&str, _>(10)?).map_err(decode)?;
+    let status: String = r.try_get(4)?;
+    Ok(Some(FullCase {
+        case: CaseRow {
+            id: r.try_get(0)?,
+            reference: r.try_get(1)?,
+            team_id: r.try_get(2)?,
+            professional_id: r.try_get(3)?,
+            status: Status::from_code(&status).unwrap_or(Status::Draft),
+            current_version: r.try_get(5)?,
+            waiting_for_external: r.try_get(6)?,
+            waiting_note: r.try_get(7)?,
+            budget_year: r.try_get(8)?,
+            version: r.try_get(9)?,
+        },
+        canvas,
+        edits: r.try_get(11)?,
+        frozen: r.try_get(12)?,
+        requested_cents: r.try_get(13)?,
+        paid_cents: r.try_get::<Option<i64>, _>(14)?.unwrap_or(0),
+        open_cents: r.try_get::<Option<i64>, _>(15)?.unwrap_or(0),
+        history: decode_history(r.try_get(16)?, r.try_get(17)?, r.try_get(18)?)?,
+    }))
+}
+
+/// What [`full`] returns.
+pub struct FullCase {
+    pub case: CaseRow,
+    pub canvas: Canvas,
+    pub edits: i64,
+    pub frozen: bool,
+    pub requested_cents: i64,
+    pub paid_cents: i64,
+    /// Still open on the hold.
+    pub open_cents: i64,
+    pub history: CaseHistory,
+}
+
+/// Canvas versions (number, frozen, saved at), events and payments from the
+/// JSON arrays [`full`] selects.
+fn decode_history(versions: &str, events: &str, payments: &str) -> Result<CaseHistory, sqlx::Error> {
+    let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+    let versions: Vec<(i64, i64, String)> = serde_json::from_str(versions).map_err(decode)?;
     type Event = (String, String, String, Option<String>, String, Option<String>);
-    let events: Vec<Event> = serde_json::from_str(&events).map_err(decode)?;
+    let events: Vec<Event> = serde_json::from_str(events).map_err(decode)?;
     let payments: Vec<(i64, String, String, String)> =
-        serde_json::from_str(&payments).map_err(decode)?;
+        serde_json::from_str(payments).map_err(decode)?;
     Ok(CaseHistory {
         versions: versions
             .into_iter()
@@ -427,7 +477,7 @@ pub async fn history(
     })
 }
 
-/// What [`history`] returns.
+/// A case's canvas versions, timeline and payments.
 pub struct CaseHistory {
     pub versions: Vec<(i64, bool, String)>,
     pub events: Vec<CaseEvent>,

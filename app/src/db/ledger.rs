@@ -538,6 +538,11 @@ pub async fn position(
     })
 }
 
+/// The ledger account of a case's hold.
+pub fn hold_account(case: CaseId) -> String {
+    key(Account::Hold { case }).0
+}
+
 /// What a case's canvas version asks and what its hold holds, in one query:
 /// (requested, paid so far, still open on the hold), in cents.
 pub async fn case_money(

@@ -414,7 +414,7 @@ fn CanvasForm_(
             <div class="canvas-grid" on:input=on_edit on:change=on_edit>
                 <FormMessage error/>
                 <input type="hidden" name="case_id" value=view.id.to_string()/>
-                <input type="hidden" name="edits" prop:value=move || edits.get().to_string()/>
+                <input type="hidden" name="edits" value=edits.get_untracked().to_string() prop:value=move || edits.get().to_string()/>
                 <TextArea label="Situatie (anoniem: geen naam, adres of BSN)" name="canvas[situation]" field="situation" error value=t.situation.clone()/>
                 <TextArea label="Perspectief: waar wil het huishouden over een jaar staan?" name="canvas[goal]" field="goal" error value=t.goal.clone()/>
                 <TextArea label="Betrokken hulpverlening (hoeveel, welke wetten)" name="canvas[providers]" field="providers" error value=t.providers.clone()/>
@@ -473,7 +473,7 @@ fn CopyLinesForm(
                 <ActionForm action=copy attr:aria-label="Regels overnemen">
                     <FormMessage error=copy_error/>
                     <input type="hidden" name="case_id" value=case_id.to_string()/>
-                    <input type="hidden" name="edits" prop:value=move || edits.get().to_string()/>
+                    <input type="hidden" name="edits" value=edits.get_untracked().to_string() prop:value=move || edits.get().to_string()/>
                     <SelectField label="Scenarioregels overnemen uit" name="source" field="source" error=copy_error options=select_options(&choices, "")/>
                     <p class="utrecht-paragraph utrecht-paragraph--small">"De regels komen na de opgeslagen regels van dit canvas: sla uw wijzigingen eerst op."</p>
                     <button type="submit" class="utrecht-button utrecht-button--secondary-action" disabled=move || copy.pending().get() || dirty.get()>"Regels overnemen"</button>
