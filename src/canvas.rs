@@ -533,7 +533,9 @@ mod tests {
     #[test]
     fn copied_lines_come_after_the_own_ones_up_to_the_maximum() {
         let mut canvas = Canvas::new_draft(Horizon::DEFAULT);
-        canvas.threatening.push(line(StreamCode::WMO, Unit::PerMonth, 100, 1, 12));
+        canvas
+            .threatening
+            .push(line(StreamCode::WMO, Unit::PerMonth, 100, 1, 12));
         let source = vec![line(StreamCode::JEUGDWET, Unit::OneOff, 500, 2, 1); 2];
         canvas
             .append_lines(&source, &source[..1])
@@ -542,7 +544,10 @@ mod tests {
         assert_eq!(canvas.threatening[0].stream(), StreamCode::WMO);
         assert_eq!(canvas.realistic.len(), 1);
         let many = vec![line(StreamCode::WMO, Unit::OneOff, 1, 1, 1); MAX_LINES - 2];
-        assert_eq!(canvas.append_lines(&many, &[]), Err(CanvasError::TooManyLines));
+        assert_eq!(
+            canvas.append_lines(&many, &[]),
+            Err(CanvasError::TooManyLines)
+        );
         assert_eq!(canvas.threatening.len(), 3, "a refused copy adds nothing");
         canvas.threatening.extend(many);
         assert_eq!(canvas.check_size(), Err(CanvasError::TooManyLines));

@@ -22,7 +22,10 @@ pub enum CatalogueError {
 
 /// A new year's price: `price` raised by `percent` (e.g. 3,2), rounded once to
 /// cents. Indexations outside -20 % to 50 % are refused as typos.
-pub fn indexed_price(price: Money, percent: rust_decimal::Decimal) -> Result<Money, CatalogueError> {
+pub fn indexed_price(
+    price: Money,
+    percent: rust_decimal::Decimal,
+) -> Result<Money, CatalogueError> {
     use rust_decimal::Decimal;
     if percent < Decimal::from(-20) || percent > Decimal::from(50) {
         return Err(CatalogueError::IndexOutOfRange);
@@ -229,12 +232,27 @@ mod tests {
         use rust_decimal_macros::dec;
         let price = Money::parse("1.234,56").expect("amount");
         // 1234.56 × 1.032 = 1274.06592 → 1274.07
-        assert_eq!(indexed_price(price, dec!(3.2)), Ok(Money::parse("1.274,07").expect("amount")));
+        assert_eq!(
+            indexed_price(price, dec!(3.2)),
+            Ok(Money::parse("1.274,07").expect("amount"))
+        );
         assert_eq!(indexed_price(price, dec!(0)), Ok(price));
-        assert_eq!(indexed_price(Money::parse("0,05").expect("amount"), dec!(10)), Ok(Money::parse("0,06").expect("amount")));
-        assert_eq!(indexed_price(price, dec!(-20)), Ok(Money::parse("987,65").expect("amount")));
-        assert_eq!(indexed_price(price, dec!(50.01)), Err(CatalogueError::IndexOutOfRange));
-        assert_eq!(indexed_price(price, dec!(-20.5)), Err(CatalogueError::IndexOutOfRange));
+        assert_eq!(
+            indexed_price(Money::parse("0,05").expect("amount"), dec!(10)),
+            Ok(Money::parse("0,06").expect("amount"))
+        );
+        assert_eq!(
+            indexed_price(price, dec!(-20)),
+            Ok(Money::parse("987,65").expect("amount"))
+        );
+        assert_eq!(
+            indexed_price(price, dec!(50.01)),
+            Err(CatalogueError::IndexOutOfRange)
+        );
+        assert_eq!(
+            indexed_price(price, dec!(-20.5)),
+            Err(CatalogueError::IndexOutOfRange)
+        );
     }
 
     #[test]

@@ -365,19 +365,19 @@ impl RequestUser {
     }
 
     fn store(user: &Option<CurrentUser>) {
-        if let Some(cache) = use_context::<RequestUser>() {
-            if let Ok(mut slot) = cache.0.lock() {
-                *slot = Some(user.clone());
-            }
+        if let Some(cache) = use_context::<RequestUser>()
+            && let Ok(mut slot) = cache.0.lock()
+        {
+            *slot = Some(user.clone());
         }
     }
 
     /// After signing in or out the request's user changes.
     pub fn forget() {
-        if let Some(cache) = use_context::<RequestUser>() {
-            if let Ok(mut slot) = cache.0.lock() {
-                *slot = None;
-            }
+        if let Some(cache) = use_context::<RequestUser>()
+            && let Ok(mut slot) = cache.0.lock()
+        {
+            *slot = None;
         }
     }
 }

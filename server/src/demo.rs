@@ -118,9 +118,17 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
             chrono::NaiveDate::from_ymd_opt(year, 1, 2).ok_or_else(|| anyhow::anyhow!("date"))?;
         let amount = doorbraak::Money::from_euros(RESERVATION_EUROS)?;
         db::budget::create_year(&mut tx, year, false, &now).await?;
-        db::budget::fund(&mut tx, year, amount, &format!("fund-{year}"), date, &now, None)
-            .await
-            .map_err(|e| anyhow::anyhow!("funding {year}: {e:?}"))?;
+        db::budget::fund(
+            &mut tx,
+            year,
+            amount,
+            &format!("fund-{year}"),
+            date,
+            &now,
+            None,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("funding {year}: {e:?}"))?;
     }
     db::audit::record(
         &mut *tx,

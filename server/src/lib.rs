@@ -42,11 +42,12 @@ pub async fn connect(path: &std::path::Path) -> anyhow::Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5))
-        // Read pages through a memory map instead of a read call per page.
-        .pragma("mmap_size", "1073741824");
+        .busy_timeout(Duration::from_secs(5));
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // A ping per acquire costs a round trip to the connection's thread;
+        // a broken SQLite file connection is not something a ping would find.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .with_context(|| {

@@ -232,7 +232,11 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
         let lead = &lead;
         async move {
             let list: app::api::model::CaseList = s
-                .call(lead, "approval_queue", &[("decidable", decidable.to_string()), ("page", "0".into())])
+                .call(
+                    lead,
+                    "approval_queue",
+                    &[("decidable", decidable.to_string()), ("page", "0".into())],
+                )
                 .await
                 .ok();
             list.cases.iter().map(|c| c.id).collect::<Vec<_>>()
@@ -242,6 +246,12 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
     assert!(!queue(false).await.contains(&id));
 
     let view = s.case(&lead, id).await;
+    // The approver sees this year's available fund with the canvas; others do not.
+    let (year, available) = view.fund_available.expect("the fund comes with the case");
+    assert_eq!(year, chrono::Datelike::year(&chrono::Utc::now()));
+    let position: app::api::cases::FundYear = s.call(&lead, "fund_status", &[]).await.ok();
+    assert_eq!(available, position.position.available);
+    assert_eq!(s.case(&prof, id).await.fund_available, None);
     let decide = |reason: &str, version: i64| {
         vec![
             ("case_id", id.to_string()),
@@ -563,7 +573,11 @@ async fn nobody_decides_outside_their_mandate_scope_or_on_another_teams_case() {
         let lead = &lead;
         async move {
             let list: app::api::model::CaseList = s
-                .call(lead, "approval_queue", &[("decidable", decidable.to_string()), ("page", "0".into())])
+                .call(
+                    lead,
+                    "approval_queue",
+                    &[("decidable", decidable.to_string()), ("page", "0".into())],
+                )
                 .await
                 .ok();
             list.cases.iter().map(|c| c.id).collect::<Vec<_>>()
@@ -762,8 +776,10 @@ async fn lines_are_copied_from_a_team_template_or_an_earlier_canvas_only() {
     let other_team = s.login("professional.zuid").await;
     let source = new_case(&s, &prof).await;
     let edits = s.case(&prof, source).await.canvas_edits;
-    let _: app::api::cases::SavedCanvas =
-        s.call(&prof, "save_canvas", &refs(&canvas(source, edits))).await.ok();
+    let _: app::api::cases::SavedCanvas = s
+        .call(&prof, "save_canvas", &refs(&canvas(source, edits)))
+        .await
+        .ok();
     let source_view = s.case(&prof, source).await;
     let (threatening, realistic) = (
         source_view.canvas.threatening.len(),
@@ -773,7 +789,10 @@ async fn lines_are_copied_from_a_team_template_or_an_earlier_canvas_only() {
 
     // A template from the saved lines; names are unique per team, no BSN.
     let template = |name: &str| vec![("case_id", source.to_string()), ("name", name.to_string())];
-    let id: i64 = s.call(&prof, "save_template", &template("Dreigende uitzetting")).await.ok();
+    let id: i64 = s
+        .call(&prof, "save_template", &template("Dreigende uitzetting"))
+        .await
+        .ok();
     for (name, status) in [
         ("Dreigende uitzetting", StatusCode::UNPROCESSABLE_ENTITY),
         (" ", StatusCode::UNPROCESSABLE_ENTITY),
@@ -784,9 +803,13 @@ async fn lines_are_copied_from_a_team_template_or_an_earlier_canvas_only() {
         assert!(reply.error().for_field("template_name").is_some());
     }
     assert_eq!(
-        s.call(&other_team, "save_template", &template("Van een ander team"))
-            .await
-            .status,
+        s.call(
+            &other_team,
+            "save_template",
+            &template("Van een ander team")
+        )
+        .await
+        .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(s.count("SELECT count(*) FROM canvas_templates").await, 1);
@@ -799,12 +822,23 @@ async fn lines_are_copied_from_a_team_template_or_an_earlier_canvas_only() {
         .ok();
     let keys: Vec<&str> = sources.iter().map(|s| s.key.as_str()).collect();
     let (template_key, case_key) = (format!("sjabloon-{id}"), format!("casus-{source}"));
-    assert!(keys.contains(&template_key.as_str()) && keys.contains(&case_key.as_str()), "{keys:?}");
+    assert!(
+        keys.contains(&template_key.as_str()) && keys.contains(&case_key.as_str()),
+        "{keys:?}"
+    );
     let theirs: Vec<app::api::canvas_lines::LineSource> = s
-        .call(&other_team, "line_sources", &[("case_id", target.to_string())])
+        .call(
+            &other_team,
+            "line_sources",
+            &[("case_id", target.to_string())],
+        )
         .await
         .ok();
-    assert!(theirs.iter().all(|s| s.key != template_key && s.key != case_key));
+    assert!(
+        theirs
+            .iter()
+            .all(|s| s.key != template_key && s.key != case_key)
+    );
 
     let copy = |edits: i64, key: &str| {
         vec![
@@ -814,18 +848,30 @@ async fn lines_are_copied_from_a_team_template_or_an_earlier_canvas_only() {
         ]
     };
     let edits = s.case(&prof, target).await.canvas_edits;
-    let saved: app::api::cases::SavedCanvas =
-        s.call(&prof, "copy_lines", &copy(edits, &template_key)).await.ok();
-    let saved: app::api::cases::SavedCanvas =
-        s.call(&prof, "copy_lines", &copy(saved.edits, &case_key)).await.ok();
+    let saved: app::api::cases::SavedCanvas = s
+        .call(&prof, "copy_lines", &copy(edits, &template_key))
+        .await
+        .ok();
+    let saved: app::api::cases::SavedCanvas = s
+        .call(&prof, "copy_lines", &copy(saved.edits, &case_key))
+        .await
+        .ok();
     let view = s.case(&prof, target).await;
     assert_eq!(view.canvas.threatening.len(), 2 * threatening);
     assert_eq!(view.canvas.realistic.len(), 2 * realistic);
-    assert_eq!(view.canvas.threatening[0], source_view.canvas.threatening[0]);
+    assert_eq!(
+        view.canvas.threatening[0],
+        source_view.canvas.threatening[0]
+    );
     // The return was recalculated and stored with the copy.
     assert_eq!(
         saved.calculation.total_avoided.cents(),
-        2 * source_view.calculation.as_ref().expect("calc").total_avoided.cents()
+        2 * source_view
+            .calculation
+            .as_ref()
+            .expect("calc")
+            .total_avoided
+            .cents()
     );
     let stored: i64 = sqlx::query_scalar("SELECT total_avoided_cents FROM cases WHERE id = ?1")
         .bind(target)
@@ -835,14 +881,23 @@ async fn lines_are_copied_from_a_team_template_or_an_earlier_canvas_only() {
     assert_eq!(stored, saved.calculation.total_avoided.cents());
 
     // A stale form, an unknown or foreign source, another team's draft: refused, nothing copied.
-    let stale = s.call(&prof, "copy_lines", &copy(edits, &template_key)).await;
+    let stale = s
+        .call(&prof, "copy_lines", &copy(edits, &template_key))
+        .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     for key in ["sjabloon-999999", "casus-999999", "iets-1", "sjabloon-x"] {
         let reply = s.call(&prof, "copy_lines", &copy(saved.edits, key)).await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{key}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{key}: {}",
+            reply.body
+        );
         assert!(reply.error().for_field("source").is_some());
     }
-    let foreign = s.call(&other_team, "copy_lines", &copy(saved.edits, &template_key)).await;
+    let foreign = s
+        .call(&other_team, "copy_lines", &copy(saved.edits, &template_key))
+        .await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}", foreign.body);
     assert_eq!(s.case(&prof, target).await.canvas_edits, saved.edits);
 }

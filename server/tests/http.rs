@@ -496,11 +496,19 @@ const ACCESS: &[Access] = &[
         Some(&[Role::Administrator]),
         &[("search", ""), ("page", "0")],
     ),
-    ("catalogue_item", Some(&[Role::Administrator]), &[("id", "999999")]),
+    (
+        "catalogue_item",
+        Some(&[Role::Administrator]),
+        &[("id", "999999")],
+    ),
     (
         "save_catalogue_item",
         Some(&[Role::Administrator]),
-        &[("input[name]", ""), ("input[unit]", ""), ("input[stream]", "")],
+        &[
+            ("input[name]", ""),
+            ("input[unit]", ""),
+            ("input[stream]", ""),
+        ],
     ),
     (
         "add_catalogue_price",

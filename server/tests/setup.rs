@@ -60,12 +60,61 @@ async fn streams_are_configured_with_their_accounting_codes() {
 
     let before = s.count("SELECT count(*) FROM streams").await;
     let bad: [(&[(&str, &str)], &str); 6] = [
-        (&[("input[code]", "G G!"), ("input[name]", "x"), ("input[kind]", "internal"), ("input[taakveld]", "6.3")], "code"),
-        (&[("input[code]", "SOC"), ("input[name]", " "), ("input[kind]", "internal"), ("input[taakveld]", "6.3")], "name"),
-        (&[("input[code]", "SOC"), ("input[name]", "Sociaal"), ("input[kind]", "internal"), ("input[taakveld]", "")], "taakveld"),
-        (&[("input[code]", "SOC"), ("input[name]", "Sociaal"), ("input[kind]", "internal"), ("input[taakveld]", "9.99")], "taakveld"),
-        (&[("input[code]", "SOC"), ("input[name]", "Sociaal"), ("input[kind]", "internal"), ("input[taakveld]", "6.3"), ("input[has_agreement]", "on")], "has_agreement"),
-        (&[("input[code]", "SOC"), ("input[name]", "Dossier 111222333"), ("input[kind]", "internal"), ("input[taakveld]", "6.3")], "name"),
+        (
+            &[
+                ("input[code]", "G G!"),
+                ("input[name]", "x"),
+                ("input[kind]", "internal"),
+                ("input[taakveld]", "6.3"),
+            ],
+            "code",
+        ),
+        (
+            &[
+                ("input[code]", "SOC"),
+                ("input[name]", " "),
+                ("input[kind]", "internal"),
+                ("input[taakveld]", "6.3"),
+            ],
+            "name",
+        ),
+        (
+            &[
+                ("input[code]", "SOC"),
+                ("input[name]", "Sociaal"),
+                ("input[kind]", "internal"),
+                ("input[taakveld]", ""),
+            ],
+            "taakveld",
+        ),
+        (
+            &[
+                ("input[code]", "SOC"),
+                ("input[name]", "Sociaal"),
+                ("input[kind]", "internal"),
+                ("input[taakveld]", "9.99"),
+            ],
+            "taakveld",
+        ),
+        (
+            &[
+                ("input[code]", "SOC"),
+                ("input[name]", "Sociaal"),
+                ("input[kind]", "internal"),
+                ("input[taakveld]", "6.3"),
+                ("input[has_agreement]", "on"),
+            ],
+            "has_agreement",
+        ),
+        (
+            &[
+                ("input[code]", "SOC"),
+                ("input[name]", "Dossier 111222333"),
+                ("input[kind]", "internal"),
+                ("input[taakveld]", "6.3"),
+            ],
+            "name",
+        ),
     ];
     for (pairs, field) in bad {
         let reply = s.submit(&admin, "save_stream", &stream(pairs)).await;
@@ -100,7 +149,11 @@ async fn streams_are_configured_with_their_accounting_codes() {
         .find(|s| s.code == "PW")
         .expect("PW");
     assert_eq!(
-        (pw.name.as_str(), pw.cost_centre.as_str(), pw.ledger_account.as_str()),
+        (
+            pw.name.as_str(),
+            pw.cost_centre.as_str(),
+            pw.ledger_account.as_str()
+        ),
         ("Participatiewet (BUIG)", "KP-6300", "4410")
     );
 
@@ -144,11 +197,19 @@ async fn mandate_levels_stay_a_valid_ladder() {
         form(&[("code", code), ("name", name), ("limit", limit)])
     };
     let raise = s
-        .submit(&admin, "save_mandate_level", &level("teamleider", "Teamleider", "3.000,00"))
+        .submit(
+            &admin,
+            "save_mandate_level",
+            &level("teamleider", "Teamleider", "3.000,00"),
+        )
         .await;
     assert_eq!(raise.status, StatusCode::OK, "{}", raise.body);
     let added = s
-        .submit(&admin, "save_mandate_level", &level("coordinator", "Coördinator", "5.000"))
+        .submit(
+            &admin,
+            "save_mandate_level",
+            &level("coordinator", "Coördinator", "5.000"),
+        )
         .await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
     let levels = setup(&s, &admin).await.mandates;
@@ -181,7 +242,10 @@ async fn mandate_levels_stay_a_valid_ladder() {
     assert_eq!(setup(&s, &admin).await.mandates, before);
     // The new level can be given to a user; an unknown one cannot.
     let users: Vec<app::api::model::UserRecord> = s.call(&admin, "users", &[]).await.ok();
-    let lead = users.iter().find(|u| u.username == "teamleider").expect("lead");
+    let lead = users
+        .iter()
+        .find(|u| u.username == "teamleider")
+        .expect("lead");
     let save = |mandate: &str| {
         let mut f = form(&[
             ("input[id]", &lead.id.to_string()),
@@ -211,11 +275,19 @@ async fn budget_years_are_funded_once_per_form() {
         form(&[("year", year), ("reservation", amount), ("token", token)])
     };
     let ok = s
-        .submit(&admin, "create_budget_year", &create("2031", "100.000,00", &token))
+        .submit(
+            &admin,
+            "create_budget_year",
+            &create("2031", "100.000,00", &token),
+        )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     let exists = s
-        .submit(&admin, "create_budget_year", &create("2031", "1,00", &token))
+        .submit(
+            &admin,
+            "create_budget_year",
+            &create("2031", "1,00", &token),
+        )
         .await;
     refused_at(&exists, StatusCode::UNPROCESSABLE_ENTITY, "year");
     for (year, amount, field) in [
@@ -229,28 +301,50 @@ async fn budget_years_are_funded_once_per_form() {
             .await;
         refused_at(&reply, StatusCode::UNPROCESSABLE_ENTITY, field);
     }
-    assert_eq!(s.count("SELECT count(*) FROM budget_years WHERE year = 2032").await, 0);
+    assert_eq!(
+        s.count("SELECT count(*) FROM budget_years WHERE year = 2032")
+            .await,
+        0
+    );
 
     // Raising twice with the same form books once; a new form books again.
-    let raise = |amount: &str, token: &str| form(&[("year", "2031"), ("amount", amount), ("token", token)]);
+    let raise =
+        |amount: &str, token: &str| form(&[("year", "2031"), ("amount", amount), ("token", token)]);
     let second = "a-second-form-token-0123456789";
     for _ in 0..2 {
-        let reply = s.submit(&admin, "raise_reservation", &raise("50.000", second)).await;
+        let reply = s
+            .submit(&admin, "raise_reservation", &raise("50.000", second))
+            .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     }
-    let year = |view: SetupView| view.years.into_iter().find(|y| y.year == 2031).expect("2031");
+    let year = |view: SetupView| {
+        view.years
+            .into_iter()
+            .find(|y| y.year == 2031)
+            .expect("2031")
+    };
     let y = year(setup(&s, &admin).await);
     assert_eq!(y.reservation, m("150.000"));
     assert_eq!(y.position.funded, m("150.000"));
     assert_eq!(y.position.available, m("150.000"));
     assert!(y.position.reconciles());
-    for (amount, token, field) in [("0", "a-third-form-token-0123456789", "amount"), ("-5", "a-third-form-token-0123456789", "amount"), ("5", "short", "token")] {
-        let reply = s.submit(&admin, "raise_reservation", &raise(amount, token)).await;
+    for (amount, token, field) in [
+        ("0", "a-third-form-token-0123456789", "amount"),
+        ("-5", "a-third-form-token-0123456789", "amount"),
+        ("5", "short", "token"),
+    ] {
+        let reply = s
+            .submit(&admin, "raise_reservation", &raise(amount, token))
+            .await;
         refused_at(&reply, StatusCode::UNPROCESSABLE_ENTITY, field);
     }
     assert_eq!(year(setup(&s, &admin).await).reservation, m("150.000"));
     let missing = s
-        .submit(&admin, "raise_reservation", &form(&[("year", "2040"), ("amount", "5"), ("token", second)]))
+        .submit(
+            &admin,
+            "raise_reservation",
+            &form(&[("year", "2040"), ("amount", "5"), ("token", second)]),
+        )
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.body);
     // The ledger stays balanced.
@@ -266,16 +360,23 @@ async fn the_default_horizon_applies_to_new_canvases() {
     let s = spawn().await;
     let admin = s.login("beheer").await;
     for bad in ["0", "121", "twaalf", "-3", ""] {
-        let reply = s.submit(&admin, "set_default_horizon", &form(&[("months", bad)])).await;
+        let reply = s
+            .submit(&admin, "set_default_horizon", &form(&[("months", bad)]))
+            .await;
         refused_at(&reply, StatusCode::UNPROCESSABLE_ENTITY, "months");
     }
-    let ok = s.submit(&admin, "set_default_horizon", &form(&[("months", "24")])).await;
+    let ok = s
+        .submit(&admin, "set_default_horizon", &form(&[("months", "24")]))
+        .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     assert_eq!(setup(&s, &admin).await.horizon_months, 24);
     let prof = s.login("professional").await;
     let choices: app::api::cases::CaseChoices = s.call(&prof, "case_options", &[]).await.ok();
     let team = choices.teams[0].id.to_string();
-    let id: i64 = s.submit(&prof, "create_case", &form(&[("team_id", &team)])).await.ok();
+    let id: i64 = s
+        .submit(&prof, "create_case", &form(&[("team_id", &team)]))
+        .await
+        .ok();
     assert_eq!(s.case(&prof, id).await.canvas.horizon.get(), 24);
 }
 
@@ -284,15 +385,25 @@ async fn the_catalogue_is_edited_and_gets_a_new_years_prices() {
     let s = spawn().await;
     let admin = s.login("beheer").await;
     let page: CataloguePage = s
-        .submit(&admin, "catalogue_items", &form(&[("search", "JW-"), ("page", "0")]))
+        .submit(
+            &admin,
+            "catalogue_items",
+            &form(&[("search", "JW-"), ("page", "0")]),
+        )
         .await
         .ok();
     assert!(page.total > 0 && page.items.iter().all(|i| i.code.contains("JW-")));
     let all: CataloguePage = s
-        .submit(&admin, "catalogue_items", &form(&[("search", ""), ("page", "0")]))
+        .submit(
+            &admin,
+            "catalogue_items",
+            &form(&[("search", ""), ("page", "0")]),
+        )
         .await
         .ok();
-    let inactive_before = s.count("SELECT count(*) FROM catalogue_items WHERE active = 0").await;
+    let inactive_before = s
+        .count("SELECT count(*) FROM catalogue_items WHERE active = 0")
+        .await;
 
     // A new item without a price stays inactive until it gets one.
     let new = form(&[
@@ -302,8 +413,14 @@ async fn the_catalogue_is_edited_and_gets_a_new_years_prices() {
         ("input[stream]", "WGS"),
     ]);
     let id: i64 = s.submit(&admin, "save_catalogue_item", &new).await.ok();
-    let item: CatalogueItemView = s.submit(&admin, "catalogue_item", &form(&[("id", &id.to_string())])).await.ok();
-    assert_eq!((item.code.as_str(), item.active, item.price), ("EIG-01", false, None));
+    let item: CatalogueItemView = s
+        .submit(&admin, "catalogue_item", &form(&[("id", &id.to_string())]))
+        .await
+        .ok();
+    assert_eq!(
+        (item.code.as_str(), item.active, item.price),
+        ("EIG-01", false, None)
+    );
     let edit = |item: &CatalogueItemView, active: bool| {
         let mut f = form(&[
             ("input[id]", &item.id.to_string()),
@@ -317,17 +434,44 @@ async fn the_catalogue_is_edited_and_gets_a_new_years_prices() {
         }
         f
     };
-    let unpriced = s.submit(&admin, "save_catalogue_item", &edit(&item, true)).await;
+    let unpriced = s
+        .submit(&admin, "save_catalogue_item", &edit(&item, true))
+        .await;
     refused_at(&unpriced, StatusCode::UNPROCESSABLE_ENTITY, "active");
     let price = |from: &str, amount: &str| {
-        form(&[("item_id", &id.to_string()), ("valid_from", from), ("price", amount)])
+        form(&[
+            ("item_id", &id.to_string()),
+            ("valid_from", from),
+            ("price", amount),
+        ])
     };
-    let priced = s.submit(&admin, "add_catalogue_price", &price("2026-01-01", "1.250,00")).await;
+    let priced = s
+        .submit(
+            &admin,
+            "add_catalogue_price",
+            &price("2026-01-01", "1.250,00"),
+        )
+        .await;
     assert_eq!(priced.status, StatusCode::OK, "{}", priced.body);
-    let item: CatalogueItemView = s.submit(&admin, "catalogue_item", &form(&[("id", &id.to_string())])).await.ok();
+    let item: CatalogueItemView = s
+        .submit(&admin, "catalogue_item", &form(&[("id", &id.to_string())]))
+        .await
+        .ok();
     assert_eq!((item.active, item.price), (true, Some(m("1.250"))));
     // The old version of the form is stale now.
-    let stale = s.submit(&admin, "save_catalogue_item", &edit(&CatalogueItemView { version: item.version - 1, ..item.clone() }, true)).await;
+    let stale = s
+        .submit(
+            &admin,
+            "save_catalogue_item",
+            &edit(
+                &CatalogueItemView {
+                    version: item.version - 1,
+                    ..item.clone()
+                },
+                true,
+            ),
+        )
+        .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     for (from, amount, field) in [
         ("2025-06-01", "1,00", "valid_from"), // before the latest price
@@ -336,20 +480,67 @@ async fn the_catalogue_is_edited_and_gets_a_new_years_prices() {
         ("2027-01-01", "-1,00", "price"),
         ("2027-01-01", "1,234", "price"),
     ] {
-        let reply = s.submit(&admin, "add_catalogue_price", &price(from, amount)).await;
+        let reply = s
+            .submit(&admin, "add_catalogue_price", &price(from, amount))
+            .await;
         refused_at(&reply, StatusCode::UNPROCESSABLE_ENTITY, field);
     }
     for (pairs, field) in [
-        (vec![("input[code]", "X 1"), ("input[name]", "x"), ("input[unit]", "day"), ("input[stream]", "WMO")], "code"),
-        (vec![("input[code]", "X-1"), ("input[name]", "x"), ("input[unit]", "fortnight"), ("input[stream]", "WMO")], "unit"),
-        (vec![("input[code]", "X-1"), ("input[name]", "x"), ("input[unit]", "day"), ("input[stream]", "NOPE")], "stream"),
-        (vec![("input[code]", "EIG-01"), ("input[name]", "x"), ("input[unit]", "day"), ("input[stream]", "WMO")], "code"),
-        (vec![("input[code]", "X-1"), ("input[name]", "x"), ("input[unit]", "day"), ("input[stream]", "WMO"), ("input[price]", "-3")], "price"),
+        (
+            vec![
+                ("input[code]", "X 1"),
+                ("input[name]", "x"),
+                ("input[unit]", "day"),
+                ("input[stream]", "WMO"),
+            ],
+            "code",
+        ),
+        (
+            vec![
+                ("input[code]", "X-1"),
+                ("input[name]", "x"),
+                ("input[unit]", "fortnight"),
+                ("input[stream]", "WMO"),
+            ],
+            "unit",
+        ),
+        (
+            vec![
+                ("input[code]", "X-1"),
+                ("input[name]", "x"),
+                ("input[unit]", "day"),
+                ("input[stream]", "NOPE"),
+            ],
+            "stream",
+        ),
+        (
+            vec![
+                ("input[code]", "EIG-01"),
+                ("input[name]", "x"),
+                ("input[unit]", "day"),
+                ("input[stream]", "WMO"),
+            ],
+            "code",
+        ),
+        (
+            vec![
+                ("input[code]", "X-1"),
+                ("input[name]", "x"),
+                ("input[unit]", "day"),
+                ("input[stream]", "WMO"),
+                ("input[price]", "-3"),
+            ],
+            "price",
+        ),
     ] {
         let reply = s.submit(&admin, "save_catalogue_item", &form(&pairs)).await;
         refused_at(&reply, StatusCode::UNPROCESSABLE_ENTITY, field);
     }
-    assert_eq!(s.count("SELECT count(*) FROM catalogue_items WHERE code = 'X-1'").await, 0);
+    assert_eq!(
+        s.count("SELECT count(*) FROM catalogue_items WHERE code = 'X-1'")
+            .await,
+        0
+    );
 
     // A new year's prices: every active priced item, once.
     let index = |pct: &str| form(&[("year", "2027"), ("percentage", pct)]);
@@ -360,11 +551,20 @@ async fn the_catalogue_is_edited_and_gets_a_new_years_prices() {
     let active_priced = s
         .count("SELECT count(*) FROM catalogue_items i WHERE i.active = 1 AND EXISTS (SELECT 1 FROM catalogue_prices p WHERE p.item_id = i.id)")
         .await;
-    let n: i64 = s.submit(&admin, "index_catalogue", &index("3,2")).await.ok();
+    let n: i64 = s
+        .submit(&admin, "index_catalogue", &index("3,2"))
+        .await
+        .ok();
     assert_eq!(n, active_priced);
-    let again: i64 = s.submit(&admin, "index_catalogue", &index("3,2")).await.ok();
+    let again: i64 = s
+        .submit(&admin, "index_catalogue", &index("3,2"))
+        .await
+        .ok();
     assert_eq!(again, 0, "items priced for 2027 keep their price");
-    let item: CatalogueItemView = s.submit(&admin, "catalogue_item", &form(&[("id", &id.to_string())])).await.ok();
+    let item: CatalogueItemView = s
+        .submit(&admin, "catalogue_item", &form(&[("id", &id.to_string())]))
+        .await
+        .ok();
     let periods: Vec<(&str, Option<&str>, Money)> = item
         .prices
         .iter()
@@ -378,12 +578,15 @@ async fn the_catalogue_is_edited_and_gets_a_new_years_prices() {
         ]
     );
     assert_eq!(
-        s.count("SELECT count(*) FROM catalogue_items WHERE active = 0").await,
+        s.count("SELECT count(*) FROM catalogue_items WHERE active = 0")
+            .await,
         inactive_before,
         "indexing activates nothing"
     );
     assert!(all.total >= page.total);
-    let unknown = s.submit(&admin, "catalogue_item", &form(&[("id", "999999")])).await;
+    let unknown = s
+        .submit(&admin, "catalogue_item", &form(&[("id", "999999")]))
+        .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     let _: AppError = unknown.error();
 }

@@ -40,7 +40,12 @@ pub async fn copy_lines(case_id: i64, edits: i64, source: String) -> Result<Save
     auth::respond(
         async move {
             let user = auth::require(&[Role::Professional]).await?;
-            let unknown = || AppError::invalid("source", "Kies een sjabloon of een eerdere casus van uw team.");
+            let unknown = || {
+                AppError::invalid(
+                    "source",
+                    "Kies een sjabloon of een eerdere casus van uw team.",
+                )
+            };
             let (kind, id) = source.split_once('-').ok_or_else(unknown)?;
             let id: i64 = id.parse().map_err(|_| unknown())?;
             let mut tx = auth::state()?.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -54,7 +59,10 @@ pub async fn copy_lines(case_id: i64, edits: i64, source: String) -> Result<Save
                     }
                     db::cases::canvas(&mut tx, id, source.current_version)
                         .await?
-                        .map(|(c, _, _)| db::templates::Lines { threatening: c.threatening, realistic: c.realistic })
+                        .map(|(c, _, _)| db::templates::Lines {
+                            threatening: c.threatening,
+                            realistic: c.realistic,
+                        })
                 }
                 _ => None,
             }
@@ -91,25 +99,42 @@ pub async fn save_template(case_id: i64, name: String) -> Result<i64, AppError> 
             let user = auth::require(&[Role::Professional]).await?;
             let name = name.trim();
             if name.is_empty() || name.chars().count() > 100 {
-                return Err(AppError::invalid("template_name", "Geef het sjabloon een naam van hoogstens 100 tekens."));
+                return Err(AppError::invalid(
+                    "template_name",
+                    "Geef het sjabloon een naam van hoogstens 100 tekens.",
+                ));
             }
-            doorbraak::bsn::ensure_no_bsn(name).map_err(|e| AppError::invalid("template_name", e.to_string()))?;
+            doorbraak::bsn::ensure_no_bsn(name)
+                .map_err(|e| AppError::invalid("template_name", e.to_string()))?;
             let mut tx = auth::state()?.pool.begin_with("BEGIN IMMEDIATE").await?;
             let case = load_case(&mut tx, &user, case_id).await?;
             if !user.team_ids.contains(&case.team_id) {
-                return Err(AppError::NotFound("Deze casus bestaat niet of u heeft er geen toegang toe.".to_string()));
+                return Err(AppError::NotFound(
+                    "Deze casus bestaat niet of u heeft er geen toegang toe.".to_string(),
+                ));
             }
             let (canvas, _, _) = db::cases::canvas(&mut tx, case_id, case.current_version)
                 .await?
                 .ok_or(AppError::Internal)?;
             if canvas.threatening.is_empty() && canvas.realistic.is_empty() {
-                return Err(AppError::invalid("template_name", "Dit canvas heeft nog geen opgeslagen scenarioregels."));
+                return Err(AppError::invalid(
+                    "template_name",
+                    "Dit canvas heeft nog geen opgeslagen scenarioregels.",
+                ));
             }
-            let lines = db::templates::Lines { threatening: canvas.threatening, realistic: canvas.realistic };
+            let lines = db::templates::Lines {
+                threatening: canvas.threatening,
+                realistic: canvas.realistic,
+            };
             let now = db::timestamp(auth::now());
             let id = db::templates::insert(&mut tx, case.team_id, name, &lines, user.id, &now)
                 .await?
-                .ok_or_else(|| AppError::invalid("template_name", "Uw team heeft al een sjabloon met deze naam."))?;
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "template_name",
+                        "Uw team heeft al een sjabloon met deze naam.",
+                    )
+                })?;
             auth::audit(
                 &mut *tx,
                 Some(&user),

@@ -232,12 +232,33 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
                 auth::require(&[Role::Professional, Role::Approver, Role::Backoffice]).await?;
             let state = auth::state()?;
             let mut conn = state.pool.acquire().await?;
-            let full = db::cases::full(&mut conn, id)
+            let year = chrono::Datelike::year(&today());
+            let full = db::cases::full(&mut conn, id, year)
                 .await?
                 .filter(|f| may_see(&user, &f.case))
                 .ok_or_else(not_found)?;
-            let facts = case_facts(&full.case, full.requested_cents, full.paid_cents, full.open_cents);
-            let db::cases::FullCase { case, canvas, edits, frozen, history, .. } = full;
+            let facts = case_facts(
+                &full.case,
+                full.requested_cents,
+                full.paid_cents,
+                full.open_cents,
+            );
+            let fund_available = (user.roles.has(Role::Approver)
+                && full.case.status == Status::Submitted)
+                .then(|| {
+                    (
+                        year,
+                        Money::from_cents(full.fund_available_cents).unwrap_or_default(),
+                    )
+                });
+            let db::cases::FullCase {
+                case,
+                canvas,
+                edits,
+                frozen,
+                history,
+                ..
+            } = full;
             // The streams were checked when the canvas was saved.
             let known = canvas
                 .threatening
@@ -266,6 +287,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
                 waiting_for_external: case.waiting_for_external,
                 waiting_note: case.waiting_note.clone(),
                 budget_year: case.budget_year,
+                fund_available,
                 today: today().format("%Y-%m-%d").to_string(),
             };
             auth::audit(
@@ -728,7 +750,7 @@ pub async fn set_waiting(
 }
 
 /// Rows per page of a case list.
-pub const PER_PAGE: i64 = 50;
+pub const PER_PAGE: i64 = 25;
 
 /// The professional's cases: those of their teams, a page at a time.
 #[server(endpoint = "my_cases")]
@@ -756,18 +778,13 @@ pub async fn approval_queue(decidable: bool, page: i64) -> Result<CaseList, AppE
         async move {
             let user = auth::require(&[Role::Approver]).await?;
             let mut conn = auth::state()?.pool.acquire().await?;
-            let mandates = db::config::mandates(&mut conn).await?;
-            let limit_cents = match user.mandate_level.as_deref().map(|l| mandates.level(l)) {
-                Some(Ok(level)) => level.limit.map(|l| l.cents()),
-                _ => Some(0),
-            };
             let filter = db::cases::CaseFilter {
                 statuses: &[Status::Submitted],
                 teams: (!user.team_ids.is_empty()).then_some(user.team_ids.as_slice()),
                 decidable: Some((
                     db::cases::Decider {
                         user_id: user.id,
-                        limit_cents,
+                        mandate_level: user.mandate_level.as_deref(),
                     },
                     decidable,
                 )),

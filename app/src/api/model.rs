@@ -142,6 +142,8 @@ pub struct CaseView {
     pub waiting_for_external: bool,
     pub waiting_note: Option<String>,
     pub budget_year: Option<i32>,
+    /// This year's available fund, for an approver deciding a submitted canvas.
+    pub fund_available: Option<(i32, doorbraak::Money)>,
     /// Today on the server (`YYYY-MM-DD`), the default payment date.
     pub today: String,
 }

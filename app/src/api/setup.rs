@@ -161,7 +161,10 @@ fn parse_date(field: &str, value: &str) -> Result<chrono::NaiveDate, AppError> {
 fn parse_amount(field: &str, value: &str) -> Result<Money, AppError> {
     let amount = Money::parse(value).map_err(|e| AppError::invalid(field, e.to_string()))?;
     if amount.cents() < 0 {
-        return Err(AppError::invalid(field, "Een bedrag kan niet negatief zijn."));
+        return Err(AppError::invalid(
+            field,
+            "Een bedrag kan niet negatief zijn.",
+        ));
     }
     Ok(amount)
 }
@@ -193,7 +196,10 @@ fn year_in_range(year: i32) -> Result<(), AppError> {
     if (2000..=2200).contains(&year) {
         Ok(())
     } else {
-        Err(AppError::invalid("year", "Kies een jaar tussen 2000 en 2200."))
+        Err(AppError::invalid(
+            "year",
+            "Kies een jaar tussen 2000 en 2200.",
+        ))
     }
 }
 
@@ -345,7 +351,10 @@ pub async fn save_mandate_level(code: String, name: String, limit: String) -> Re
 #[cfg(feature = "ssr")]
 fn check_reservation(field: &str, amount: Money) -> Result<(), AppError> {
     if amount.cents() > 100_000_000 * 100 {
-        return Err(AppError::invalid(field, "Een reservering is hoogstens € 100.000.000,00."));
+        return Err(AppError::invalid(
+            field,
+            "Een reservering is hoogstens € 100.000.000,00.",
+        ));
     }
     Ok(())
 }
@@ -361,19 +370,30 @@ async fn book_funding(
     token: &str,
 ) -> Result<(), AppError> {
     if !(16..=128).contains(&token.len()) {
-        return Err(AppError::invalid("token", "Het formulier is verlopen. Laad de pagina opnieuw."));
+        return Err(AppError::invalid(
+            "token",
+            "Het formulier is verlopen. Laad de pagina opnieuw.",
+        ));
     }
     if amount.cents() == 0 {
         return Ok(());
     }
     let now = db::timestamp(auth::now());
     let date = today().max(chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default());
-    db::budget::fund(conn, year, amount, &format!("fund-{year}-{token}"), date, &now, Some(admin.id))
-        .await
-        .map_err(|e| match e {
-            db::ledger::BookError::Rule(rule) => AppError::Conflict(rule.to_string()),
-            db::ledger::BookError::Db(db) => db.into(),
-        })?;
+    db::budget::fund(
+        conn,
+        year,
+        amount,
+        &format!("fund-{year}-{token}"),
+        date,
+        &now,
+        Some(admin.id),
+    )
+    .await
+    .map_err(|e| match e {
+        db::ledger::BookError::Rule(rule) => AppError::Conflict(rule.to_string()),
+        db::ledger::BookError::Db(db) => db.into(),
+    })?;
     auth::audit(
         &mut *conn,
         Some(admin),
@@ -388,7 +408,12 @@ async fn book_funding(
 
 /// A new budget year, in cash or accrual mode, with its first reservation.
 #[server(endpoint = "create_budget_year")]
-pub async fn create_budget_year(year: i32, reservation: String, accrual: Option<String>, token: String) -> Result<(), AppError> {
+pub async fn create_budget_year(
+    year: i32,
+    reservation: String,
+    accrual: Option<String>,
+    token: String,
+) -> Result<(), AppError> {
     auth::respond(
         async move {
             let admin = auth::require(ADMIN).await?;
@@ -398,7 +423,10 @@ pub async fn create_budget_year(year: i32, reservation: String, accrual: Option<
             let mut tx = auth::state()?.pool.begin_with("BEGIN IMMEDIATE").await?;
             let now = db::timestamp(auth::now());
             if !db::budget::create_year(&mut tx, year, accrual.is_some(), &now).await? {
-                return Err(AppError::invalid("year", format!("Het begrotingsjaar {year} bestaat al.")));
+                return Err(AppError::invalid(
+                    "year",
+                    format!("Het begrotingsjaar {year} bestaat al."),
+                ));
             }
             auth::audit(
                 &mut *tx,
@@ -426,12 +454,17 @@ pub async fn raise_reservation(year: i32, amount: String, token: String) -> Resu
             let admin = auth::require(ADMIN).await?;
             let amount = parse_amount("amount", &amount)?;
             if amount.cents() == 0 {
-                return Err(AppError::invalid("amount", "Vul een bedrag boven € 0,00 in."));
+                return Err(AppError::invalid(
+                    "amount",
+                    "Vul een bedrag boven € 0,00 in.",
+                ));
             }
             check_reservation("amount", amount)?;
             let mut tx = auth::state()?.pool.begin_with("BEGIN IMMEDIATE").await?;
             if !db::config::budget_year_exists(&mut tx, year).await? {
-                return Err(AppError::NotFound(format!("Het begrotingsjaar {year} bestaat niet.")));
+                return Err(AppError::NotFound(format!(
+                    "Het begrotingsjaar {year} bestaat niet."
+                )));
             }
             book_funding(&mut tx, &admin, year, amount, &token).await?;
             tx.commit().await?;
@@ -452,10 +485,17 @@ pub async fn set_default_horizon(months: String) -> Result<(), AppError> {
                 .parse::<u16>()
                 .ok()
                 .and_then(|m| doorbraak::canvas::Horizon::months(m).ok())
-                .ok_or_else(|| AppError::invalid("months", "Kies een horizon van 1 tot 120 maanden."))?;
+                .ok_or_else(|| {
+                    AppError::invalid("months", "Kies een horizon van 1 tot 120 maanden.")
+                })?;
             let mut tx = auth::state()?.pool.begin().await?;
             let before = db::config::default_horizon(&mut tx).await?.get();
-            db::config::set_setting(&mut tx, "default_horizon_months", &horizon.get().to_string()).await?;
+            db::config::set_setting(
+                &mut tx,
+                "default_horizon_months",
+                &horizon.get().to_string(),
+            )
+            .await?;
             auth::audit(
                 &mut *tx,
                 Some(&admin),
@@ -484,9 +524,20 @@ pub async fn catalogue_items(search: String, page: i64) -> Result<CataloguePage,
             auth::require(ADMIN).await?;
             let search = search.trim().chars().take(100).collect::<String>();
             let mut conn = auth::state()?.pool.acquire().await?;
-            let (items, total) =
-                db::catalogue::search(&mut conn, &search, &iso(today()), page.max(0), CATALOGUE_PER_PAGE).await?;
-            Ok(CataloguePage { items, total, page: page.max(0), per_page: CATALOGUE_PER_PAGE })
+            let (items, total) = db::catalogue::search(
+                &mut conn,
+                &search,
+                &iso(today()),
+                page.max(0),
+                CATALOGUE_PER_PAGE,
+            )
+            .await?;
+            Ok(CataloguePage {
+                items,
+                total,
+                page: page.max(0),
+                per_page: CATALOGUE_PER_PAGE,
+            })
         }
         .await,
     )
@@ -607,7 +658,11 @@ pub async fn save_catalogue_item(input: CatalogueItemForm) -> Result<i64, AppErr
 /// A new price for an item from a date on; the price before it ends the day
 /// before. Entering a price makes the item active.
 #[server(endpoint = "add_catalogue_price")]
-pub async fn add_catalogue_price(item_id: i64, valid_from: String, price: String) -> Result<(), AppError> {
+pub async fn add_catalogue_price(
+    item_id: i64,
+    valid_from: String,
+    price: String,
+) -> Result<(), AppError> {
     auth::respond(
         async move {
             let admin = auth::require(ADMIN).await?;
@@ -667,7 +722,9 @@ pub async fn index_catalogue(year: i32, percentage: String) -> Result<i64, AppEr
             let admin = auth::require(ADMIN).await?;
             year_in_range(year)?;
             let percent = doorbraak::money::parse_plain_decimal(percentage.trim_end_matches('%'))
-                .ok_or_else(|| AppError::invalid("percentage", "Vul een percentage in, bijvoorbeeld 3,2."))?;
+                .ok_or_else(|| {
+                AppError::invalid("percentage", "Vul een percentage in, bijvoorbeeld 3,2.")
+            })?;
             let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1).ok_or(AppError::Internal)?;
             let before = from.pred_opt().ok_or(AppError::Internal)?;
             let mut tx = auth::state()?.pool.begin_with("BEGIN IMMEDIATE").await?;

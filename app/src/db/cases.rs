@@ -376,7 +376,12 @@ pub async fn insert_payment(
 
 /// Everything the case page shows of a case, in one query: the case row, its
 /// current canvas, the money on its hold, and its history.
-pub async fn full(conn: &mut SqliteConnection, id: i64) -> Result<Option<FullCase>, sqlx::Error> {
+/// `fund_year`: the year whose available fund comes along.
+pub async fn full(
+    conn: &mut SqliteConnection,
+    id: i64,
+    fund_year: i32,
+) -> Result<Option<FullCase>, sqlx::Error> {
     use sqlx::Row;
     let row = sqlx::query(
         "SELECT c.id, c.reference, c.team_id, c.professional_id, c.status, c.current_version, c.waiting_for_external,
@@ -390,12 +395,14 @@ pub async fn full(conn: &mut SqliteConnection, id: i64) -> Result<Option<FullCas
                                          ORDER BY e.id)
                  FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = c.id),
                 (SELECT json_group_array(json_array(amount_cents, paid_on, supplier, reference) ORDER BY paid_on, id)
-                 FROM payments WHERE case_id = c.id)
+                 FROM payments WHERE case_id = c.id),
+                (SELECT balance_cents FROM account_balances WHERE account = ?3)
          FROM cases c JOIN canvases cv ON cv.case_id = c.id AND cv.version = c.current_version
          WHERE c.id = ?1",
     )
     .bind(id)
     .bind(super::ledger::hold_account(id))
+    .bind(super::ledger::fund_account(fund_year))
     .fetch_optional(&mut *conn)
     .await?;
     let Some(r) = row else {
@@ -424,6 +431,7 @@ pub async fn full(conn: &mut SqliteConnection, id: i64) -> Result<Option<FullCas
         paid_cents: r.try_get::<Option<i64>, _>(14)?.unwrap_or(0),
         open_cents: r.try_get::<Option<i64>, _>(15)?.unwrap_or(0),
         history: decode_history(r.try_get(16)?, r.try_get(17)?, r.try_get(18)?)?,
+        fund_available_cents: r.try_get::<Option<i64>, _>(19)?.unwrap_or(0),
     }))
 }
 
@@ -438,14 +446,27 @@ pub struct FullCase {
     /// Still open on the hold.
     pub open_cents: i64,
     pub history: CaseHistory,
+    /// Available in the fund of the year asked for.
+    pub fund_available_cents: i64,
 }
 
 /// Canvas versions (number, frozen, saved at), events and payments from the
 /// JSON arrays [`full`] selects.
-fn decode_history(versions: &str, events: &str, payments: &str) -> Result<CaseHistory, sqlx::Error> {
+fn decode_history(
+    versions: &str,
+    events: &str,
+    payments: &str,
+) -> Result<CaseHistory, sqlx::Error> {
     let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
     let versions: Vec<(i64, i64, String)> = serde_json::from_str(versions).map_err(decode)?;
-    type Event = (String, String, String, Option<String>, String, Option<String>);
+    type Event = (
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+    );
     let events: Vec<Event> = serde_json::from_str(events).map_err(decode)?;
     let payments: Vec<(i64, String, String, String)> =
         serde_json::from_str(payments).map_err(decode)?;
@@ -484,9 +505,10 @@ pub struct CaseHistory {
     pub payments: Vec<PaymentRow>,
 }
 
-/// id, reference, team, professional id and name, status, investment, avoided,
-/// waiting, updated.
+/// total, id, reference, team, professional id and name, status, investment,
+/// avoided, waiting, updated.
 type SummaryRow = (
+    i64,
     i64,
     String,
     String,
@@ -506,19 +528,19 @@ pub struct CaseFilter<'a> {
     /// Only these teams; `None` is every team.
     pub teams: Option<&'a [i64]>,
     /// Only the cases this approver may (`true`) or may not (`false`) decide.
-    pub decidable: Option<(Decider, bool)>,
+    pub decidable: Option<(Decider<'a>, bool)>,
 }
 
-/// An approver as far as lists care: not their own canvas, and within this
-/// limit (`None` is unlimited; no mandate at all is a limit of zero).
+/// An approver as far as lists care: not their own canvas, and within the
+/// limit of their mandate level (none, or an unknown one, decides nothing).
 #[derive(Debug, Clone, Copy)]
-pub struct Decider {
+pub struct Decider<'a> {
     pub user_id: i64,
-    pub limit_cents: Option<i64>,
+    pub mandate_level: Option<&'a str>,
 }
 
 /// Adds the filter's conditions (after a `WHERE`).
-fn push_filter<'q>(q: &mut sqlx::QueryBuilder<'q, sqlx::Sqlite>, filter: &CaseFilter<'_>) {
+fn push_filter<'q>(q: &mut sqlx::QueryBuilder<'q, sqlx::Sqlite>, filter: &CaseFilter<'q>) {
     q.push("c.status IN (");
     let mut statuses = q.separated(", ");
     for status in filter.statuses {
@@ -539,9 +561,12 @@ fn push_filter<'q>(q: &mut sqlx::QueryBuilder<'q, sqlx::Sqlite>, filter: &CaseFi
     if let Some((decider, inside)) = filter.decidable {
         q.push(" AND ((c.professional_id <> ")
             .push_bind(decider.user_id)
-            .push(" AND c.investment_cents <= ")
-            .push_bind(decider.limit_cents.unwrap_or(i64::MAX))
-            .push(") = ")
+            .push(
+                " AND c.investment_cents <= coalesce((SELECT coalesce(limit_cents, 9223372036854775807)
+                  FROM mandate_levels WHERE code = ",
+            )
+            .push_bind(decider.mandate_level)
+            .push("), 0)) = ")
             .push_bind(inside)
             .push(")");
     }
@@ -555,11 +580,11 @@ pub async fn list(
     per_page: i64,
 ) -> Result<CaseList, sqlx::Error> {
     let page = page.max(0);
-    let mut count = sqlx::QueryBuilder::new("SELECT count(*) FROM cases c WHERE ");
-    push_filter(&mut count, filter);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-    let mut q = sqlx::QueryBuilder::new(
-        "SELECT c.id, c.reference, t.name, c.professional_id, u.display_name, c.status, c.investment_cents,
+    // The count rides along as a column: one round trip per list.
+    let mut q = sqlx::QueryBuilder::new("SELECT (SELECT count(*) FROM cases c WHERE ");
+    push_filter(&mut q, filter);
+    q.push(
+        "), c.id, c.reference, t.name, c.professional_id, u.display_name, c.status, c.investment_cents,
                 c.total_avoided_cents, c.waiting_for_external, c.updated_at
          FROM cases c
          JOIN teams t ON t.id = c.team_id
@@ -572,10 +597,20 @@ pub async fn list(
         .push(" OFFSET ")
         .push_bind(page.saturating_mul(per_page));
     let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+    let total = match rows.first() {
+        Some(first) => first.0,
+        // Past the last page: count on its own.
+        None => {
+            let mut count = sqlx::QueryBuilder::new("SELECT count(*) FROM cases c WHERE ");
+            push_filter(&mut count, filter);
+            count.build_query_scalar().fetch_one(&mut *conn).await?
+        }
+    };
     let cases = rows
         .into_iter()
         .map(
             |(
+                _,
                 id,
                 reference,
                 team,

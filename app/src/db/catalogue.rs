@@ -77,7 +77,18 @@ pub async fn name_of(
         .await
 }
 
-type ItemRow = (i64, String, String, String, String, String, String, bool, i64, Option<i64>);
+type ItemRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    i64,
+    Option<i64>,
+);
 
 const SELECT_ITEM: &str = "SELECT i.id, i.code, i.name, i.unit, i.unit_label, i.stream_code, i.source, i.active, i.version,
         (SELECT p.price_cents FROM catalogue_prices p
@@ -111,7 +122,13 @@ pub async fn search(
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<CatalogueItemView>, i64), sqlx::Error> {
-    let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let pattern = format!(
+        "%{}%",
+        search
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
     let total: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM catalogue_items i WHERE i.code LIKE ?1 ESCAPE '\\' OR i.name LIKE ?1 ESCAPE '\\'",
     )
@@ -224,12 +241,14 @@ pub async fn add_price(
     .bind(valid_from)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("INSERT INTO catalogue_prices (item_id, valid_from, price_cents) VALUES (?1, ?2, ?3)")
-        .bind(id)
-        .bind(valid_from)
-        .bind(cents)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO catalogue_prices (item_id, valid_from, price_cents) VALUES (?1, ?2, ?3)",
+    )
+    .bind(id)
+    .bind(valid_from)
+    .bind(cents)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("UPDATE catalogue_items SET active = 1, version = version + 1 WHERE id = ?1")
         .bind(id)
         .execute(&mut *conn)

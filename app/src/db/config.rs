@@ -110,4 +110,3 @@ pub async fn budget_year_exists(
         .fetch_one(&mut *conn)
         .await
 }
-

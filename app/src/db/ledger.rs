@@ -517,7 +517,15 @@ pub async fn position(
 ) -> Result<FundPosition, sqlx::Error> {
     let (paid, ..) = key(Account::Paid { year });
     let (fund, ..) = key(Account::Fund { year });
-    let row: (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
+    /// funded, recovered, held, paid, available (cents).
+    type PositionRow = (
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let row: PositionRow = sqlx::query_as(
         "SELECT y.funded_cents, y.recovered_cents, y.held_cents,
                 (SELECT balance_cents FROM account_balances WHERE account = ?2),
                 (SELECT balance_cents FROM account_balances WHERE account = ?3)
@@ -536,6 +544,11 @@ pub async fn position(
         paid: m(row.3),
         available: m(row.4),
     })
+}
+
+/// The ledger account of a year's fund.
+pub fn fund_account(year: Year) -> String {
+    key(Account::Fund { year }).0
 }
 
 /// The ledger account of a case's hold.

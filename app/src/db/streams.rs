@@ -151,11 +151,10 @@ pub async fn insert_taakveld(
 
 /// The taakvelden a stream may be booked on (not the deprecated ones).
 pub async fn taakvelden(conn: &mut SqliteConnection) -> Result<Vec<Taakveld>, sqlx::Error> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT code, label FROM iv3_taakvelden WHERE deprecated = 0 ORDER BY code",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT code, label FROM iv3_taakvelden WHERE deprecated = 0 ORDER BY code")
+            .fetch_all(&mut *conn)
+            .await?;
     Ok(rows
         .into_iter()
         .map(|(code, label)| Taakveld { code, label })

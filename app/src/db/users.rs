@@ -43,7 +43,6 @@ const SELECT_USER_COLUMNS: &str =
         (SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id),
         (SELECT group_concat(team_id, ',') FROM user_teams t WHERE t.user_id = u.id)";
 
-
 fn to_record(
     (id, username, display_name, active, mandate_level, version, roles, teams): UserRow,
 ) -> UserRecord {
@@ -74,10 +73,12 @@ pub async fn get<'e, E: sqlx::SqliteExecutor<'e>>(
     db: E,
     id: i64,
 ) -> Result<Option<UserRecord>, sqlx::Error> {
-    let row: Option<UserRow> = sqlx::query_as(&format!("{SELECT_USER_COLUMNS} FROM users u WHERE u.id = ?1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
+    let row: Option<UserRow> = sqlx::query_as(&format!(
+        "{SELECT_USER_COLUMNS} FROM users u WHERE u.id = ?1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(to_record))
 }
 
@@ -89,7 +90,19 @@ pub async fn by_session<'e, E: sqlx::SqliteExecutor<'e>>(
     idle_since: &str,
     created_since: &str,
 ) -> Result<Option<(UserRecord, String)>, sqlx::Error> {
-    let row: Option<(i64, String, String, bool, Option<String>, i64, Option<String>, Option<String>, String)> =
+    /// A user row and the session's last-seen time.
+    type SessionRow = (
+        i64,
+        String,
+        String,
+        bool,
+        Option<String>,
+        i64,
+        Option<String>,
+        Option<String>,
+        String,
+    );
+    let row: Option<SessionRow> =
         sqlx::query_as(&format!(
             "{SELECT_USER_COLUMNS}, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = ?1 AND s.last_seen_at >= ?2 AND s.created_at >= ?3 AND u.active = 1"
@@ -99,9 +112,14 @@ pub async fn by_session<'e, E: sqlx::SqliteExecutor<'e>>(
         .bind(created_since)
         .fetch_optional(db)
         .await?;
-    Ok(row.map(|(id, username, name, active, mandate, version, roles, teams, seen)| {
-        (to_record((id, username, name, active, mandate, version, roles, teams)), seen)
-    }))
+    Ok(row.map(
+        |(id, username, name, active, mandate, version, roles, teams, seen)| {
+            (
+                to_record((id, username, name, active, mandate, version, roles, teams)),
+                seen,
+            )
+        },
+    ))
 }
 
 pub async fn count<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<i64, sqlx::Error> {
@@ -111,9 +129,11 @@ pub async fn count<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<i64, sqlx::
 }
 
 pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<Vec<UserRecord>, sqlx::Error> {
-    let rows: Vec<UserRow> = sqlx::query_as(&format!("{SELECT_USER_COLUMNS} FROM users u ORDER BY u.username"))
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<UserRow> = sqlx::query_as(&format!(
+        "{SELECT_USER_COLUMNS} FROM users u ORDER BY u.username"
+    ))
+    .fetch_all(db)
+    .await?;
     Ok(rows.into_iter().map(to_record).collect())
 }
 

@@ -7,8 +7,8 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::audit::audit_events;
-use crate::components::format::{dutch_time, urlencode};
 use crate::components::form::html_escape;
+use crate::components::format::{dutch_time, urlencode};
 use crate::components::guard::Guarded;
 
 #[component]
@@ -124,4 +124,3 @@ fn AuditTrail() -> impl IntoView {
         </Transition>
     }
 }
-

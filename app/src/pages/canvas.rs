@@ -51,7 +51,10 @@ fn CanvasEditor() -> impl IntoView {
     let template = ServerAction::<SaveTemplate>::new();
     let case = Resource::new(move || (id(), copy.version().get()), |(id, _)| get_case(id));
     let options = Resource::new(|| (), |_| case_options());
-    let sources = Resource::new(move || (id(), template.version().get()), |(id, _)| line_sources(id));
+    let sources = Resource::new(
+        move || (id(), template.version().get()),
+        |(id, _)| line_sources(id),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
@@ -115,19 +118,38 @@ fn line_row(
     options: &CaseChoices,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView + use<> {
-    let [stream, code, description, reason, unit, quantity, price, probability, months] = line_values(line);
-    let (start, duration) = months.split_once('|').map(|(s, d)| (s.to_string(), d.to_string())).unwrap_or_default();
+    let [
+        stream,
+        code,
+        description,
+        reason,
+        unit,
+        quantity,
+        price,
+        probability,
+        months,
+    ] = line_values(line);
+    let (start, duration) = months
+        .split_once('|')
+        .map(|(s, d)| (s.to_string(), d.to_string()))
+        .unwrap_or_default();
     let name = move |field: &str| format!("canvas[{side}][{i}][{field}]");
     let label = move |what: &str| format!("{title}, regel {}: {what}", i + 1);
     let stream_options = options.streams.iter().map(|s| {
         view! { <option value=s.code.clone() selected=s.code == stream>{format!("{} — {}", s.code, s.name)}</option> }
     }).collect_view();
-    let unit_options = Unit::ALL.iter().map(|u| {
-        view! { <option value=u.code() selected=u.code() == unit>{u.label_nl()}</option> }
-    }).collect_view();
+    let unit_options = Unit::ALL
+        .iter()
+        .map(|u| {
+            view! { <option value=u.code() selected=u.code() == unit>{u.label_nl()}</option> }
+        })
+        .collect_view();
     let row_error = move || {
         error.get().and_then(|e| match &e {
-            AppError::Invalid { field: Some(f), message } if f.starts_with(&format!("{side}[{i}]")) => Some(message.clone()),
+            AppError::Invalid {
+                field: Some(f),
+                message,
+            } if f.starts_with(&format!("{side}[{i}]")) => Some(message.clone()),
             _ => None,
         })
     };
@@ -200,7 +222,7 @@ fn LineRows(
         </div>
         <Show when=move || hydrated.get()>
             <button type="button" class="utrecht-button utrecht-button--secondary-action" data-add-row=side
-                disabled=move || count + extra.get() >= doorbraak::canvas::MAX_LINES
+                disabled=move || { count + extra.get() >= doorbraak::canvas::MAX_LINES }
                 on:click=move |_| extra.update(|n| *n += 1)>{format!("Regel toevoegen aan {}", title.to_lowercase())}</button>
         </Show>
     }

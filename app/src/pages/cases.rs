@@ -12,7 +12,7 @@ use crate::api::cases::{
     approval_queue, case_options, fund_status, get_case, my_cases, payment_queue, payment_token,
 };
 use crate::api::model::{CaseList, CaseView};
-use crate::components::form::{FormMessage, TextArea, TextField, last_error};
+use crate::components::form::{ErrorAlert, FormMessage, TextArea, TextField, last_error};
 use crate::components::format::{dutch_date, dutch_time};
 use crate::components::guard::{Guarded, signed_in_user};
 use crate::components::returns::ReturnTable;
@@ -56,7 +56,11 @@ fn Pager(list: CaseList, base: String) -> impl IntoView {
 }
 
 #[component]
-fn CaseTable(list: CaseList, caption: &'static str, #[prop(optional, into)] base: String) -> impl IntoView {
+fn CaseTable(
+    list: CaseList,
+    caption: &'static str,
+    #[prop(optional, into)] base: String,
+) -> impl IntoView {
     if list.cases.is_empty() {
         return view! { <p class="utrecht-paragraph">"Er zijn geen casussen."</p> }.into_any();
     }
@@ -293,10 +297,7 @@ fn Case() -> impl IntoView {
     let case = Resource::new(move || (id(), versions()), |(id, _)| get_case(id));
     // Only fetch what the role may have: a refused call would set the page's HTTP status.
     let user = signed_in_user();
-    let (is_back, is_approver) = (
-        user.roles.has(Role::Backoffice),
-        user.roles.has(Role::Approver),
-    );
+    let is_back = user.roles.has(Role::Backoffice);
     let token = Resource::new(
         move || pay.version().get(),
         move |_| async move {
@@ -307,16 +308,6 @@ fn Case() -> impl IntoView {
             }
         },
     );
-    let fund = Resource::new(
-        move || decide.version().get(),
-        move |_| async move {
-            if is_approver {
-                fund_status(None).await.ok()
-            } else {
-                None
-            }
-        },
-    );
     view! {
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || {
@@ -324,11 +315,10 @@ fn Case() -> impl IntoView {
                 Suspend::new(async move {
                     let view = match case.await {
                         Ok(view) => view,
-                        Err(e) => return view! { <h1 class="utrecht-heading-1">"Casus"</h1><div class="utrecht-alert utrecht-alert--error" role="alert"><p class="utrecht-paragraph">{e.to_string()}</p></div> }.into_any(),
+                        Err(e) => return view! { <h1 class="utrecht-heading-1">"Casus"</h1><ErrorAlert message=e.to_string()/> }.into_any(),
                     };
                     let token = if user.roles.has(Role::Backoffice) { token.await } else { String::new() };
-                    let fund = fund.await.filter(|_| user.roles.has(Role::Approver) && view.status == Status::Submitted);
-                    view! { <CaseDetails view user token fund submit decide revise pay settle waiting/> }.into_any()
+                    view! { <CaseDetails view user token submit decide revise pay settle waiting/> }.into_any()
                 })
             }}
         </Suspense>
@@ -341,7 +331,6 @@ fn CaseDetails(
     view: CaseView,
     user: crate::api::model::CurrentUser,
     token: String,
-    fund: Option<crate::api::cases::FundYear>,
     submit: ServerAction<SubmitCase>,
     decide: ServerAction<DecideCase>,
     revise: ServerAction<ReviseCase>,
@@ -426,7 +415,7 @@ fn CaseDetails(
         {view.calculation.clone().map(|calc| view! { <ReturnTable calc/> })}
         {(is_approver && view.status == Status::Submitted).then(|| view! {
             <h2 class="utrecht-heading-2" id="besluit">"Besluit"</h2>
-            {fund.map(|f| view! { <p class="utrecht-paragraph">{format!("Beschikbaar in het doorbraakbudget {}: {}", f.year, f.position.available)}</p> })}
+            {view.fund_available.map(|(year, available)| view! { <p class="utrecht-paragraph">{format!("Beschikbaar in het doorbraakbudget {year}: {available}")}</p> })}
             <ActionForm action=decide attr:aria-labelledby="besluit">
                 <FormMessage error=decide_error/>
                 <input type="hidden" name="case_id" value=id.to_string()/>

@@ -64,8 +64,10 @@ fn Setup() -> impl IntoView {
             <a class="utrecht-link" href="/inrichting/catalogus">"een eigen pagina"</a>"."
         </p>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
-            {move || Suspend::new(async move {
-                let (edit_stream, edit_mandate) = query.with_untracked(|q| (q.get("stroom").unwrap_or_default(), q.get("mandaat").unwrap_or_default()));
+            {move || {
+                // Tracked: choosing another stream or level to edit re-renders the forms.
+                let (edit_stream, edit_mandate) = query.with(|q| (q.get("stroom").unwrap_or_default(), q.get("mandaat").unwrap_or_default()));
+                Suspend::new(async move {
                 match setup.await {
                     Err(e) => view! { <ErrorAlert message=e.to_string()/> }.into_any(),
                     Ok(view) => view! {
@@ -75,7 +77,8 @@ fn Setup() -> impl IntoView {
                         <DefaultHorizon months=view.horizon_months action=horizon/>
                     }.into_any(),
                 }
-            })}
+                })
+            }}
         </Suspense>
     }
 }
@@ -121,9 +124,26 @@ fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> i
         version: 0,
     });
     let mut taakvelden = vec![(String::new(), "— geen —".to_string())];
-    taakvelden.extend(view.taakvelden.iter().map(|t| (t.code.clone(), format!("{} {}", t.code, t.label))));
-    let kinds = vec![("internal".to_string(), "Intern (gemeentelijk domein)".to_string()), ("external".to_string(), "Extern (andere financier)".to_string())];
-    let heading = if is_new { "Nieuwe financieringsstroom".to_string() } else { format!("Stroom {} wijzigen", s.code) };
+    taakvelden.extend(
+        view.taakvelden
+            .iter()
+            .map(|t| (t.code.clone(), format!("{} {}", t.code, t.label))),
+    );
+    let kinds = vec![
+        (
+            "internal".to_string(),
+            "Intern (gemeentelijk domein)".to_string(),
+        ),
+        (
+            "external".to_string(),
+            "Extern (andere financier)".to_string(),
+        ),
+    ];
+    let heading = if is_new {
+        "Nieuwe financieringsstroom".to_string()
+    } else {
+        format!("Stroom {} wijzigen", s.code)
+    };
     view! {
         <h2 class="utrecht-heading-2">"Financieringsstromen"</h2>
         <div class="utrecht-table-container utrecht-table-container--overflow-inline">
@@ -171,7 +191,11 @@ fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> i
 }
 
 #[component]
-fn Mandates(view: SetupView, edit: String, action: ServerAction<SaveMandateLevel>) -> impl IntoView {
+fn Mandates(
+    view: SetupView,
+    edit: String,
+    action: ServerAction<SaveMandateLevel>,
+) -> impl IntoView {
     let error = last_error(action.value());
     let rows = view
         .mandates
@@ -186,7 +210,10 @@ fn Mandates(view: SetupView, edit: String, action: ServerAction<SaveMandateLevel
         })
         .collect_view();
     let current = view.mandates.iter().find(|m| m.code == edit).cloned();
-    let heading = current.as_ref().map_or_else(|| "Nieuw mandaatniveau".to_string(), |m| format!("Mandaat {} wijzigen", m.name));
+    let heading = current.as_ref().map_or_else(
+        || "Nieuw mandaatniveau".to_string(),
+        |m| format!("Mandaat {} wijzigen", m.name),
+    );
     view! {
         <h2 class="utrecht-heading-2">"Mandaten"</h2>
         <table class="utrecht-table utrecht-table--html-table">
@@ -236,7 +263,11 @@ fn BudgetYears(
             </tr>
         })
         .collect_view();
-    let years: Vec<(String, String)> = view.years.iter().map(|y| (y.year.to_string(), y.year.to_string())).collect();
+    let years: Vec<(String, String)> = view
+        .years
+        .iter()
+        .map(|y| (y.year.to_string(), y.year.to_string()))
+        .collect();
     let (token, raise_token) = (view.token.clone(), view.token.clone());
     view! {
         <h2 class="utrecht-heading-2">"Begrotingsjaren en reservering"</h2>
@@ -316,7 +347,9 @@ fn Catalogue() -> impl IntoView {
         let q = query.read();
         (
             q.get("zoek").unwrap_or_default(),
-            q.get("pagina").and_then(|p| p.parse::<i64>().ok()).map_or(0, |p| (p - 1).max(0)),
+            q.get("pagina")
+                .and_then(|p| p.parse::<i64>().ok())
+                .map_or(0, |p| (p - 1).max(0)),
         )
     };
     let create = ServerAction::<SaveCatalogueItem>::new();
@@ -425,7 +458,13 @@ pub fn CatalogueItemPage() -> impl IntoView {
 #[component]
 fn CatalogueItem() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let save = ServerAction::<SaveCatalogueItem>::new();
     let price = ServerAction::<AddCataloguePrice>::new();
     let item = Resource::new(
@@ -501,4 +540,3 @@ fn CatalogueItemForm(
         </ActionForm>
     }
 }
-

@@ -78,7 +78,12 @@ impl S {
         self.post(session, endpoint, form).await
     }
 
-    async fn post<F: serde::Serialize + ?Sized>(&self, session: &str, endpoint: &str, form: &F) -> Reply {
+    async fn post<F: serde::Serialize + ?Sized>(
+        &self,
+        session: &str,
+        endpoint: &str,
+        form: &F,
+    ) -> Reply {
         let r = self
             .http
             .post(format!("{}/api/{endpoint}", self.base))
@@ -106,4 +111,3 @@ impl S {
             .expect("count")
     }
 }
-
