@@ -8,6 +8,7 @@ use leptos_router::components::Redirect;
 
 use crate::SessionResource;
 use crate::api::model::CurrentUser;
+use crate::error::AppError;
 
 #[component]
 pub fn Guarded(
@@ -52,4 +53,39 @@ fn NoAccess(roles: &'static [Role]) -> impl IntoView {
 /// The signed-in user inside a [`Guarded`] page.
 pub fn signed_in_user() -> CurrentUser {
     expect_context::<CurrentUser>()
+}
+
+/// A page's data, created outside its [`Guarded`] part so that part can be
+/// rebuilt without fetching again, and fetched only for the roles the page
+/// is for (a refused call would set the page's HTTP status). `None` for
+/// anyone else.
+pub fn role_resource<S, T, Fut>(
+    roles: &'static [Role],
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> Resource<Option<Result<T, AppError>>>
+where
+    S: PartialEq + Clone + Send + Sync + 'static,
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let session = expect_context::<SessionResource>();
+    let fetcher = std::sync::Arc::new(fetcher);
+    Resource::new(source, move |s| {
+        let fetcher = fetcher.clone();
+        async move {
+            let user = session.await.ok().and_then(|v| v.user);
+            let allowed = user.is_some_and(|u| roles.is_empty() || u.roles.has_any(roles));
+            if allowed {
+                Some(fetcher(s).await)
+            } else {
+                None
+            }
+        }
+    })
+}
+
+/// What a [`role_resource`] loaded; inside [`Guarded`] it is always there.
+pub fn loaded<T>(value: Option<Result<T, AppError>>) -> Result<T, AppError> {
+    value.unwrap_or(Err(AppError::Forbidden))
 }

@@ -17,7 +17,7 @@ use crate::components::form::{
     Done, ErrorAlert, FormMessage, SelectField, TextArea, TextField, last_error, select_options,
     succeeded,
 };
-use crate::components::guard::Guarded;
+use crate::components::guard::{Guarded, loaded, role_resource};
 use crate::components::returns::ReturnTable;
 use crate::error::AppError;
 
@@ -29,16 +29,7 @@ const AUTOSAVE_AFTER_MS: u64 = 2_000;
 
 #[component]
 pub fn CanvasPage() -> impl IntoView {
-    view! {
-        <Title text="Maatwerkcanvas"/>
-        <Guarded roles=&[Role::Professional]>
-            <CanvasEditor/>
-        </Guarded>
-    }
-}
-
-#[component]
-fn CanvasEditor() -> impl IntoView {
+    const ROLES: &[Role] = &[Role::Professional];
     let params = use_params_map();
     let id = move || {
         params
@@ -49,18 +40,39 @@ fn CanvasEditor() -> impl IntoView {
     };
     let copy = ServerAction::<CopyLines>::new();
     let template = ServerAction::<SaveTemplate>::new();
-    let case = Resource::new(move || (id(), copy.version().get()), |(id, _)| get_case(id));
-    let options = Resource::new(|| (), |_| case_options());
-    let sources = Resource::new(
+    let case = role_resource(
+        ROLES,
+        move || (id(), copy.version().get()),
+        |(id, _)| get_case(id),
+    );
+    let options = role_resource(ROLES, || (), |_| case_options());
+    let sources = role_resource(
+        ROLES,
         move || (id(), template.version().get()),
         |(id, _)| line_sources(id),
     );
     view! {
+        <Title text="Maatwerkcanvas"/>
+        <Guarded roles=ROLES>
+            <CanvasEditor case options sources copy template/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn CanvasEditor(
+    case: Resource<Option<Result<CaseView, AppError>>>,
+    options: Resource<Option<Result<CaseChoices, AppError>>>,
+    sources: Resource<Option<Result<Vec<LineSource>, AppError>>>,
+    copy: ServerAction<CopyLines>,
+    template: ServerAction<SaveTemplate>,
+) -> impl IntoView {
+    view! {
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                match (case.await, options.await) {
+                match (loaded(case.await), loaded(options.await)) {
                     (Ok(view), Ok(options)) if view.status == Status::Draft => {
-                        let sources = sources.await.unwrap_or_default();
+                        let sources = sources.await.and_then(Result::ok).unwrap_or_default();
                         view! { <CanvasForm_ view options sources copy template/> }.into_any()
                     }
                     (Ok(view), Ok(_)) => view! {

@@ -8,14 +8,16 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::cases::{
-    CreateCase, DecideCase, RegisterPayment, ReviseCase, SetWaiting, SettleCase, SubmitCase,
-    approval_queue, case_options, fund_status, get_case, my_cases, payment_queue, payment_token,
+    CaseChoices, CreateCase, DecideCase, RegisterPayment, ReviseCase, SetWaiting, SettleCase,
+    SubmitCase, approval_queue, case_options, fund_status, get_case, my_cases, payment_queue,
+    payment_token,
 };
 use crate::api::model::{CaseList, CaseView};
 use crate::components::form::{ErrorAlert, FormMessage, TextArea, TextField, last_error};
 use crate::components::format::{dutch_date, dutch_time};
-use crate::components::guard::{Guarded, signed_in_user};
+use crate::components::guard::{Guarded, loaded, role_resource, signed_in_user};
 use crate::components::returns::ReturnTable;
+use crate::error::AppError;
 
 fn status_badge(status: Status) -> impl IntoView {
     let tone = match status {
@@ -108,20 +110,23 @@ fn CaseTable(
 
 #[component]
 pub fn CasesPage() -> impl IntoView {
+    const ROLES: &[Role] = &[Role::Professional];
+    let cases = role_resource(ROLES, page_param(), my_cases);
+    let options = role_resource(ROLES, || (), |_| case_options());
     view! {
         <Title text="Casussen"/>
-        <Guarded roles=&[Role::Professional]>
-            <Cases/>
+        <Guarded roles=ROLES>
+            <Cases cases options/>
         </Guarded>
     }
 }
 
 #[component]
-fn Cases() -> impl IntoView {
+fn Cases(
+    cases: Resource<Option<Result<CaseList, AppError>>>,
+    options: Resource<Option<Result<CaseChoices, AppError>>>,
+) -> impl IntoView {
     let create = ServerAction::<CreateCase>::new();
-    let page = page_param();
-    let cases = Resource::new(page, my_cases);
-    let options = Resource::new(|| (), |_| case_options());
     let error = last_error(create.value());
     Effect::new(move |_| {
         if let Some(Ok(id)) = create.value().get() {
@@ -133,7 +138,7 @@ fn Cases() -> impl IntoView {
         <h1 class="utrecht-heading-1">"Casussen van uw team"</h1>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                let teams = options.await.map(|o| o.teams).unwrap_or_default();
+                let teams = loaded(options.await).map(|o| o.teams).unwrap_or_default();
                 let team_options = teams.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name.clone()}</option> }).collect_view();
                 view! {
                     <h2 class="utrecht-heading-2" id="nieuwe-casus">"Nieuwe casus"</h2>
@@ -149,7 +154,7 @@ fn Cases() -> impl IntoView {
                         <p class="utrecht-paragraph utrecht-paragraph--small">"Het huishouden krijgt een pseudoniem kenmerk; vul nergens een naam, adres of BSN in."</p>
                         <button type="submit" class="utrecht-button utrecht-button--primary-action">"Casus starten"</button>
                     </ActionForm>
-                    {cases.await.map(|list| view! { <CaseTable list caption="Alle casussen van uw teams"/> })}
+                    {loaded(cases.await).map(|list| view! { <CaseTable list caption="Alle casussen van uw teams"/> })}
                 }
             })}
         </Suspense>
@@ -158,20 +163,27 @@ fn Cases() -> impl IntoView {
 
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
+    const ROLES: &[Role] = &[Role::Approver];
+    let query = leptos_router::hooks::use_query_map();
+    let decidable = move || query.read().get("lijst").as_deref() != Some("overig");
+    let page = page_param();
+    let queue = role_resource(
+        ROLES,
+        move || (decidable(), page()),
+        |(d, p)| approval_queue(d, p),
+    );
     view! {
         <Title text="Te beoordelen"/>
-        <Guarded roles=&[Role::Approver]>
-            <Approvals/>
+        <Guarded roles=ROLES>
+            <Approvals queue/>
         </Guarded>
     }
 }
 
 #[component]
-fn Approvals() -> impl IntoView {
+fn Approvals(queue: Resource<Option<Result<CaseList, AppError>>>) -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let decidable = move || query.read().get("lijst").as_deref() != Some("overig");
-    let page = page_param();
-    let queue = Resource::new(move || (decidable(), page()), |(d, p)| approval_queue(d, p));
     view! {
         <h1 class="utrecht-heading-1">"Te beoordelen canvassen"</h1>
         <nav class="tabs" aria-label="Lijsten">
@@ -181,7 +193,7 @@ fn Approvals() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 let inside = query.with_untracked(|_| decidable());
-                queue.await.map(|list| if inside {
+                loaded(queue.await).map(|list| if inside {
                     view! { <CaseTable list caption="Binnen uw mandaat" base="lijst=mandaat&"/> }
                 } else {
                     view! { <CaseTable list caption="Ter informatie: buiten uw mandaat of uw eigen canvas" base="lijst=overig&"/> }
@@ -193,23 +205,23 @@ fn Approvals() -> impl IntoView {
 
 #[component]
 pub fn PaymentsPage() -> impl IntoView {
+    const ROLES: &[Role] = &[Role::Backoffice];
+    let queue = role_resource(ROLES, page_param(), payment_queue);
     view! {
         <Title text="Betalen en afrekenen"/>
-        <Guarded roles=&[Role::Backoffice]>
-            <Payments/>
+        <Guarded roles=ROLES>
+            <Payments queue/>
         </Guarded>
     }
 }
 
 #[component]
-fn Payments() -> impl IntoView {
-    let page = page_param();
-    let queue = Resource::new(page, payment_queue);
+fn Payments(queue: Resource<Option<Result<CaseList, AppError>>>) -> impl IntoView {
     view! {
         <h1 class="utrecht-heading-1">"Betalen en afrekenen"</h1>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                queue.await.map(|list| view! { <CaseTable list caption="Goedgekeurde casussen en casussen in uitvoering"/> })
+                loaded(queue.await).map(|list| view! { <CaseTable list caption="Goedgekeurde casussen en casussen in uitvoering"/> })
             })}
         </Suspense>
     }
@@ -217,24 +229,27 @@ fn Payments() -> impl IntoView {
 
 #[component]
 pub fn FundPage() -> impl IntoView {
+    const ROLES: &[Role] = &[Role::Backoffice];
+    let query = leptos_router::hooks::use_query_map();
+    let year = move || query.read().get("jaar").and_then(|y| y.parse::<i32>().ok());
+    let position = role_resource(ROLES, year, fund_status);
     view! {
         <Title text="Doorbraakbudget"/>
-        <Guarded roles=&[Role::Backoffice]>
-            <Fund/>
+        <Guarded roles=ROLES>
+            <Fund position/>
         </Guarded>
     }
 }
 
 #[component]
-fn Fund() -> impl IntoView {
-    let query = leptos_router::hooks::use_query_map();
-    let year = move || query.read().get("jaar").and_then(|y| y.parse::<i32>().ok());
-    let position = Resource::new(year, fund_status);
+fn Fund(
+    position: Resource<Option<Result<crate::api::cases::FundYear, AppError>>>,
+) -> impl IntoView {
     view! {
         <h1 class="utrecht-heading-1">"Doorbraakbudget"</h1>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                position.await.map(|fund| { let (y, p) = (fund.year, fund.position); view! {
+                loaded(position.await).map(|fund| { let (y, p) = (fund.year, fund.position); view! {
                     <nav class="pagination" aria-label="Begrotingsjaar">
                         <a class="utrecht-link" href=format!("?jaar={}", y - 1)>{format!("← {}", y - 1)}</a>
                         <a class="utrecht-link" href=format!("?jaar={}", y + 1)>{format!("{} →", y + 1)}</a>
@@ -260,16 +275,7 @@ fn Fund() -> impl IntoView {
 
 #[component]
 pub fn CasePage() -> impl IntoView {
-    view! {
-        <Title text="Casus"/>
-        <Guarded roles=&[Role::Professional, Role::Approver, Role::Backoffice]>
-            <Case/>
-        </Guarded>
-    }
-}
-
-#[component]
-fn Case() -> impl IntoView {
+    const ROLES: &[Role] = &[Role::Professional, Role::Approver, Role::Backoffice];
     let params = use_params_map();
     let id = move || {
         params
@@ -278,47 +284,79 @@ fn Case() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let submit = ServerAction::<SubmitCase>::new();
-    let decide = ServerAction::<DecideCase>::new();
-    let revise = ServerAction::<ReviseCase>::new();
-    let pay = ServerAction::<RegisterPayment>::new();
-    let settle = ServerAction::<SettleCase>::new();
-    let waiting = ServerAction::<SetWaiting>::new();
-    let versions = move || {
-        (
-            submit.version().get(),
-            decide.version().get(),
-            revise.version().get(),
-            pay.version().get(),
-            settle.version().get(),
-            waiting.version().get(),
-        )
-    };
-    let case = Resource::new(move || (id(), versions()), |(id, _)| get_case(id));
-    // Only fetch what the role may have: a refused call would set the page's HTTP status.
-    let user = signed_in_user();
-    let is_back = user.roles.has(Role::Backoffice);
-    let token = Resource::new(
-        move || pay.version().get(),
-        move |_| async move {
-            if is_back {
-                payment_token().await.unwrap_or_default()
-            } else {
-                String::new()
-            }
-        },
+    let actions = CaseActions::new();
+    let case = role_resource(
+        ROLES,
+        move || (id(), actions.versions()),
+        |(id, _)| get_case(id),
     );
+    let token = role_resource(
+        &[Role::Backoffice],
+        move || actions.pay.version().get(),
+        |_| payment_token(),
+    );
+    view! {
+        <Title text="Casus"/>
+        <Guarded roles=ROLES>
+            <Case case token actions/>
+        </Guarded>
+    }
+}
+
+/// Everything that can be done on the case page.
+#[derive(Clone, Copy)]
+struct CaseActions {
+    submit: ServerAction<SubmitCase>,
+    decide: ServerAction<DecideCase>,
+    revise: ServerAction<ReviseCase>,
+    pay: ServerAction<RegisterPayment>,
+    settle: ServerAction<SettleCase>,
+    waiting: ServerAction<SetWaiting>,
+}
+
+impl CaseActions {
+    fn new() -> Self {
+        CaseActions {
+            submit: ServerAction::new(),
+            decide: ServerAction::new(),
+            revise: ServerAction::new(),
+            pay: ServerAction::new(),
+            settle: ServerAction::new(),
+            waiting: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever one of them has run: the case is loaded again.
+    fn versions(self) -> [usize; 6] {
+        [
+            self.submit.version().get(),
+            self.decide.version().get(),
+            self.revise.version().get(),
+            self.pay.version().get(),
+            self.settle.version().get(),
+            self.waiting.version().get(),
+        ]
+    }
+}
+
+#[component]
+fn Case(
+    case: Resource<Option<Result<CaseView, AppError>>>,
+    token: Resource<Option<Result<String, AppError>>>,
+    actions: CaseActions,
+) -> impl IntoView {
+    let user = signed_in_user();
     view! {
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || {
                 let user = user.clone();
                 Suspend::new(async move {
-                    let view = match case.await {
+                    let view = match loaded(case.await) {
                         Ok(view) => view,
                         Err(e) => return view! { <h1 class="utrecht-heading-1">"Casus"</h1><ErrorAlert message=e.to_string()/> }.into_any(),
                     };
-                    let token = if user.roles.has(Role::Backoffice) { token.await } else { String::new() };
-                    view! { <CaseDetails view user token submit decide revise pay settle waiting/> }.into_any()
+                    let token = token.await.and_then(Result::ok).unwrap_or_default();
+                    view! { <CaseDetails view user token actions/> }.into_any()
                 })
             }}
         </Suspense>
@@ -326,18 +364,20 @@ fn Case() -> impl IntoView {
 }
 
 #[component]
-#[allow(clippy::too_many_arguments)]
 fn CaseDetails(
     view: CaseView,
     user: crate::api::model::CurrentUser,
     token: String,
-    submit: ServerAction<SubmitCase>,
-    decide: ServerAction<DecideCase>,
-    revise: ServerAction<ReviseCase>,
-    pay: ServerAction<RegisterPayment>,
-    settle: ServerAction<SettleCase>,
-    waiting: ServerAction<SetWaiting>,
+    actions: CaseActions,
 ) -> impl IntoView {
+    let CaseActions {
+        submit,
+        decide,
+        revise,
+        pay,
+        settle,
+        waiting,
+    } = actions;
     let is_prof = user.roles.has(Role::Professional) && user.team_ids.contains(&view.team_id);
     let is_approver = user.roles.has(Role::Approver) && view.professional_id != user.id;
     let is_back = user.roles.has(Role::Backoffice);
