@@ -424,10 +424,26 @@ pub async fn require(roles: &[Role]) -> Result<CurrentUser, AppError> {
 
 /// Sets the HTTP status that belongs to an error; every server function ends with it.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let (Err(err), Some(options)) = (&result, use_context::<ResponseOptions>()) {
+    if let (Err(err), Some(options)) = (&result, use_context::<ResponseOptions>())
+        && !is_plain_form_post()
+    {
         options.set_status(err.status());
     }
     result
+}
+
+/// A form posted to a server function without JavaScript: the answer is a
+/// redirect back to the form with the error in its address, and a status
+/// other than 302 would keep the browser from following it.
+fn is_plain_form_post() -> bool {
+    parts().is_some_and(|p| {
+        p.uri.path().starts_with("/api/")
+            && p
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|a| a.to_str().ok())
+                .is_some_and(|a| a.contains("text/html"))
+    })
 }
 
 /// Records an audit event.

@@ -44,7 +44,7 @@ pub async fn connect(path: &std::path::Path) -> anyhow::Result<SqlitePool> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(4)
         // A ping per acquire costs a round trip to the connection's thread;
         // a broken SQLite file connection is not something a ping would find.
         .test_before_acquire(false)

@@ -412,7 +412,8 @@ await test('a draft saves itself, grows rows on demand and takes lines from an e
   await page.getByRole('button', { name: 'Regels overnemen' }).click();
   await page.waitForFunction(() => document.querySelector('input[name="canvas[threatening][0][catalogue_code]"]')?.value === 'WMO-02');
   assert((await situation.inputValue()) === 'Alleenstaande ouder met betalingsachterstanden.', 'the own text stays');
-  await page.getByText('Regels overnemen of bewaren als sjabloon').click();
+  // The editor was rebuilt with the copied lines: open the section again.
+  await page.locator('details.copy-lines').evaluate((d) => { d.open = true; });
   await page.getByLabel('Naam van het sjabloon').fill(`Uitzetting ${RUN}`);
   await page.getByRole('button', { name: 'Bewaren als sjabloon' }).click();
   await page.getByText('Het sjabloon is bewaard voor uw team.').waitFor();
