@@ -62,6 +62,8 @@ impl AuthConfig {
 pub struct AppState {
     pub pool: Pool,
     pub auth: AuthConfig,
+    /// Sessions the database confirmed a moment ago.
+    pub sessions: SessionCache,
     /// The municipality's name, read once at start.
     pub municipality: String,
 }
@@ -382,6 +384,52 @@ impl RequestUser {
     }
 }
 
+/// Sessions the database confirmed within the last [`SessionCache::TRUST`]:
+/// most requests of a page and its server functions need no session query.
+/// Signing out, deactivating, changing a user or resetting a password
+/// forget at once; anything else (expiry) is seen within that time.
+#[derive(Clone, Debug, Default)]
+pub struct SessionCache(
+    std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<String, (CurrentUser, std::time::Instant)>>,
+    >,
+);
+
+impl SessionCache {
+    pub const TRUST: std::time::Duration = std::time::Duration::from_secs(2);
+
+    fn get(&self, hash: &str) -> Option<CurrentUser> {
+        let entries = self.0.lock().ok()?;
+        entries
+            .get(hash)
+            .filter(|(_, at)| at.elapsed() < Self::TRUST)
+            .map(|(user, _)| user.clone())
+    }
+
+    fn put(&self, hash: String, user: CurrentUser) {
+        if let Ok(mut entries) = self.0.lock() {
+            if entries.len() > 10_000 {
+                entries.retain(|_, (_, at)| at.elapsed() < Self::TRUST);
+            }
+            entries.insert(hash, (user, std::time::Instant::now()));
+        }
+    }
+
+    /// Forgets one session (signed out).
+    pub fn forget(&self, hash: &str) {
+        if let Ok(mut entries) = self.0.lock() {
+            entries.remove(hash);
+        }
+    }
+
+    /// Forgets every session (a user was changed, deactivated or reset).
+    pub fn clear(&self) {
+        if let Ok(mut entries) = self.0.lock() {
+            entries.clear();
+        }
+    }
+}
+
 /// How stale `last_seen_at` may get before a request refreshes it: saves a
 /// write per request, at the cost of idle expiry being up to this much early.
 const TOUCH_AFTER_SECONDS: i64 = 60;
@@ -395,6 +443,11 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let Some(hash) = request_token_hash(&state.auth) else {
         return Ok(None);
     };
+    if let Some(user) = state.sessions.get(&hash) {
+        let user = Some(user);
+        RequestUser::store(&user);
+        return Ok(user);
+    }
     let now = now();
     let idle_since = db::timestamp(now - state.auth.idle_timeout);
     let created_since = db::timestamp(now - state.auth.absolute_timeout);
@@ -407,7 +460,9 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     if last_seen < db::timestamp(now - chrono::Duration::seconds(TOUCH_AFTER_SECONDS)) {
         db::sessions::touch(&state.pool, &hash, &db::timestamp(now)).await?;
     }
-    let user = Some(CurrentUser::from(user));
+    let user = CurrentUser::from(user);
+    state.sessions.put(hash, user.clone());
+    let user = Some(user);
     RequestUser::store(&user);
     Ok(user)
 }
@@ -438,8 +493,7 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 fn is_plain_form_post() -> bool {
     parts().is_some_and(|p| {
         p.uri.path().starts_with("/api/")
-            && p
-                .headers
+            && p.headers
                 .get(axum::http::header::ACCEPT)
                 .and_then(|a| a.to_str().ok())
                 .is_some_and(|a| a.contains("text/html"))

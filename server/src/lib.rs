@@ -44,7 +44,7 @@ pub async fn connect(path: &std::path::Path) -> anyhow::Result<SqlitePool> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     let pool = SqlitePoolOptions::new()
-        .max_connections(4)
+        .max_connections(8)
         // A ping per acquire costs a round trip to the connection's thread;
         // a broken SQLite file connection is not something a ping would find.
         .test_before_acquire(false)
@@ -182,6 +182,7 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
         .await?
         .unwrap_or_else(|| "Gemeente".to_string());
     let state = AppState {
+        sessions: Default::default(),
         municipality,
         pool: pool.clone(),
         auth: auth_config(config)?,

@@ -739,6 +739,10 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
         .login("nieuw", "lang-genoeg-wachtwoord")
         .await
         .expect("signs in");
+    assert!(
+        s.signed_in_as(&session).await.is_some(),
+        "in use, so the server remembers the session"
+    );
     assert_eq!(
         s.call(
             "set_user_active",

@@ -196,6 +196,7 @@ pub async fn save_user(input: UserForm) -> Result<i64, AppError> {
             let action = if before.is_some() { "user_updated" } else { "user_created" };
             auth::audit(&mut *tx, Some(&admin), action, "user", Some(id.to_string()), before, after).await?;
             tx.commit().await?;
+            state.sessions.clear();
             Ok(id)
         }
         .await,
@@ -239,6 +240,7 @@ pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
             )
             .await?;
             tx.commit().await?;
+            state.sessions.clear();
             Ok(())
         }
         .await,
@@ -273,6 +275,7 @@ pub async fn reset_password(id: i64) -> Result<String, AppError> {
             )
             .await?;
             tx.commit().await?;
+            state.sessions.clear();
             Ok(password)
         }
         .await,

@@ -127,6 +127,7 @@ pub async fn logout() -> Result<(), AppError> {
             if let Some(hash) = auth::request_token_hash(&state.auth) {
                 let mut tx = state.pool.begin().await?;
                 db::sessions::delete(&mut *tx, &hash).await?;
+                state.sessions.forget(&hash);
                 auth::audit(&mut *tx, Some(&user), "logout", "session", None, None, None).await?;
                 tx.commit().await?;
             }
