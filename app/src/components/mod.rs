@@ -3,3 +3,4 @@ pub mod format;
 pub mod guard;
 pub mod layout;
 pub mod returns;
+pub mod table;

@@ -10,6 +10,7 @@ use crate::api::audit::audit_events;
 use crate::components::form::html_escape;
 use crate::components::format::{dutch_time, urlencode};
 use crate::components::guard::Guarded;
+use crate::components::table::DataTable;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -95,23 +96,7 @@ fn AuditTrail() -> impl IntoView {
                         }).collect_view();
                         let (prev, next) = (page.page > 0, page.has_more);
                         view! {
-                            <div class="utrecht-table-container utrecht-table-container--overflow-inline">
-                                <table class="utrecht-table utrecht-table--html-table">
-                                    <caption class="utrecht-table__caption">{format!("Gebeurtenissen, pagina {}", page.page + 1)}</caption>
-                                    <thead class="utrecht-table__header">
-                                        <tr class="utrecht-table__row">
-                                            <th class="utrecht-table__header-cell" scope="col">"Tijdstip"</th>
-                                            <th class="utrecht-table__header-cell" scope="col">"Gebruiker"</th>
-                                            <th class="utrecht-table__header-cell" scope="col">"Handeling"</th>
-                                            <th class="utrecht-table__header-cell" scope="col">"Object"</th>
-                                            <th class="utrecht-table__header-cell" scope="col">"Voor"</th>
-                                            <th class="utrecht-table__header-cell" scope="col">"Na"</th>
-                                            <th class="utrecht-table__header-cell" scope="col">"Adres"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody class="utrecht-table__body">{rows}</tbody>
-                                </table>
-                            </div>
+                            <DataTable caption={format!("Gebeurtenissen, pagina {}", page.page + 1)} headers=&["Tijdstip", "Gebruiker", "Handeling", "Object", "Voor", "Na", "Adres"]>{rows}</DataTable>
                             <nav class="pagination" aria-label="Paginering">
                                 {prev.then(|| view! { <a class="utrecht-link" href=link(page.page - 1)>"Vorige pagina"</a> })}
                                 {next.then(|| view! { <a class="utrecht-link" href=link(page.page + 1)>"Volgende pagina"</a> })}

@@ -17,6 +17,7 @@ use crate::components::form::{ErrorAlert, FormMessage, TextArea, TextField, last
 use crate::components::format::{dutch_date, dutch_time};
 use crate::components::guard::{Guarded, loaded, role_resource, signed_in_user};
 use crate::components::returns::ReturnTable;
+use crate::components::table::DataTable;
 use crate::error::AppError;
 
 fn status_badge(status: Status) -> impl IntoView {
@@ -86,23 +87,7 @@ fn CaseTable(
         })
         .collect_view();
     view! {
-        <div class="utrecht-table-container utrecht-table-container--overflow-inline">
-            <table class="utrecht-table utrecht-table--html-table">
-                <caption class="utrecht-table__caption">{caption}</caption>
-                <thead class="utrecht-table__header">
-                    <tr class="utrecht-table__row">
-                        <th class="utrecht-table__header-cell" scope="col">"Casus"</th>
-                        <th class="utrecht-table__header-cell" scope="col">"Team"</th>
-                        <th class="utrecht-table__header-cell" scope="col">"Professional"</th>
-                        <th class="utrecht-table__header-cell" scope="col">"Status"</th>
-                        <th class="utrecht-table__header-cell" scope="col">"Investering"</th>
-                        <th class="utrecht-table__header-cell" scope="col">"Vermeden kosten"</th>
-                        <th class="utrecht-table__header-cell" scope="col">"Gewijzigd"</th>
-                    </tr>
-                </thead>
-                <tbody class="utrecht-table__body">{rows}</tbody>
-            </table>
-        </div>
+        <DataTable caption={caption} headers=&["Casus", "Team", "Professional", "Status", "Investering", "Vermeden kosten", "Gewijzigd"]>{rows}</DataTable>
         {pager}
     }
     .into_any()
@@ -517,16 +502,7 @@ fn CaseDetails(
             view! { <p class="utrecht-paragraph">"Nog geen betalingen."</p> }.into_any()
         } else {
             view! {
-                <table class="utrecht-table utrecht-table--html-table">
-                    <caption class="utrecht-table__caption">"Betalingen"</caption>
-                    <thead class="utrecht-table__header"><tr class="utrecht-table__row">
-                        <th class="utrecht-table__header-cell" scope="col">"Datum"</th>
-                        <th class="utrecht-table__header-cell" scope="col">"Ontvanger"</th>
-                        <th class="utrecht-table__header-cell" scope="col">"Kenmerk"</th>
-                        <th class="utrecht-table__header-cell" scope="col">"Bedrag"</th>
-                    </tr></thead>
-                    <tbody class="utrecht-table__body">{payments}</tbody>
-                </table>
+                <DataTable caption="Betalingen" headers=&["Datum", "Ontvanger", "Kenmerk", "Bedrag"]>{payments}</DataTable>
             }.into_any()
         }}
         <h2 class="utrecht-heading-2">"Tijdlijn"</h2>

@@ -20,6 +20,7 @@ use crate::components::form::{
 };
 use crate::components::format::urlencode;
 use crate::components::guard::Guarded;
+use crate::components::table::DataTable;
 
 const LOADING: &str = "Laden…";
 
@@ -146,23 +147,7 @@ fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> i
     };
     view! {
         <h2 class="utrecht-heading-2">"Financieringsstromen"</h2>
-        <div class="utrecht-table-container utrecht-table-container--overflow-inline">
-            <table class="utrecht-table utrecht-table--html-table">
-                <caption class="utrecht-table__caption">"Stromen met hun boekingsgegevens"</caption>
-                <thead class="utrecht-table__header"><tr class="utrecht-table__row">
-                    <th class="utrecht-table__header-cell" scope="col">"Code"</th>
-                    <th class="utrecht-table__header-cell" scope="col">"Naam"</th>
-                    <th class="utrecht-table__header-cell" scope="col">"Soort"</th>
-                    <th class="utrecht-table__header-cell" scope="col">"Iv3-taakveld"</th>
-                    <th class="utrecht-table__header-cell" scope="col">"Kostenplaats"</th>
-                    <th class="utrecht-table__header-cell" scope="col">"Grootboekrekening"</th>
-                    <th class="utrecht-table__header-cell" scope="col">"Convenant"</th>
-                    <th class="utrecht-table__header-cell" scope="col">"Status"</th>
-                    <th class="utrecht-table__header-cell" scope="col">"Actie"</th>
-                </tr></thead>
-                <tbody class="utrecht-table__body">{rows}</tbody>
-            </table>
-        </div>
+        <DataTable caption="Stromen met hun boekingsgegevens" headers=&["Code", "Naam", "Soort", "Iv3-taakveld", "Kostenplaats", "Grootboekrekening", "Convenant", "Status", "Actie"]>{rows}</DataTable>
         <h3 class="utrecht-heading-3" id="stroom-bewerken">{heading}</h3>
         {(!is_new).then(|| view! { <p class="utrecht-paragraph"><a class="utrecht-link" href="?#stroom-bewerken">"Nieuwe stroom toevoegen"</a></p> })}
         <ActionForm action attr:aria-labelledby="stroom-bewerken">
@@ -216,16 +201,7 @@ fn Mandates(
     );
     view! {
         <h2 class="utrecht-heading-2">"Mandaten"</h2>
-        <table class="utrecht-table utrecht-table--html-table">
-            <caption class="utrecht-table__caption">"Wie mag tot welk bedrag goedkeuren"</caption>
-            <thead class="utrecht-table__header"><tr class="utrecht-table__row">
-                <th class="utrecht-table__header-cell" scope="col">"Code"</th>
-                <th class="utrecht-table__header-cell" scope="col">"Naam"</th>
-                <th class="utrecht-table__header-cell" scope="col">"Tot en met"</th>
-                <th class="utrecht-table__header-cell" scope="col">"Actie"</th>
-            </tr></thead>
-            <tbody class="utrecht-table__body">{rows}</tbody>
-        </table>
+        <DataTable caption="Wie mag tot welk bedrag goedkeuren" headers=&["Code", "Naam", "Tot en met", "Actie"]>{rows}</DataTable>
         <h3 class="utrecht-heading-3" id="mandaat-bewerken">{heading}</h3>
         <ActionForm action attr:aria-labelledby="mandaat-bewerken">
             <FormMessage error/>
@@ -271,20 +247,7 @@ fn BudgetYears(
     let (token, raise_token) = (view.token.clone(), view.token.clone());
     view! {
         <h2 class="utrecht-heading-2">"Begrotingsjaren en reservering"</h2>
-        <div class="utrecht-table-container utrecht-table-container--overflow-inline">
-            <table class="utrecht-table utrecht-table--html-table">
-                <caption class="utrecht-table__caption">"Het doorbraakbudget per jaar: een reservering op de Wmo"</caption>
-                <thead class="utrecht-table__header"><tr class="utrecht-table__row">
-                    <th class="utrecht-table__header-cell" scope="col">"Jaar"</th>
-                    <th class="utrecht-table__header-cell" scope="col">"Stelsel"</th>
-                    <th class="utrecht-table__header-cell" scope="col">"Gereserveerd"</th>
-                    <th class="utrecht-table__header-cell" scope="col">"Vastgelegd"</th>
-                    <th class="utrecht-table__header-cell" scope="col">"Betaald"</th>
-                    <th class="utrecht-table__header-cell" scope="col">"Beschikbaar"</th>
-                </tr></thead>
-                <tbody class="utrecht-table__body">{rows}</tbody>
-            </table>
-        </div>
+        <DataTable caption="Het doorbraakbudget per jaar: een reservering op de Wmo" headers=&["Jaar", "Stelsel", "Gereserveerd", "Vastgelegd", "Betaald", "Beschikbaar"]>{rows}</DataTable>
         <h3 class="utrecht-heading-3" id="nieuw-jaar">"Nieuw begrotingsjaar"</h3>
         <ActionForm action=create attr:aria-labelledby="nieuw-jaar">
             <FormMessage error=create_error/>
@@ -394,20 +357,7 @@ fn Catalogue() -> impl IntoView {
                             <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Zoeken"</button>
                         </div>
                     </Form>
-                    <div class="utrecht-table-container utrecht-table-container--overflow-inline">
-                        <table class="utrecht-table utrecht-table--html-table">
-                            <caption class="utrecht-table__caption">{format!("Catalogusitems ({} gevonden)", list.total)}</caption>
-                            <thead class="utrecht-table__header"><tr class="utrecht-table__row">
-                                <th class="utrecht-table__header-cell" scope="col">"Code"</th>
-                                <th class="utrecht-table__header-cell" scope="col">"Naam"</th>
-                                <th class="utrecht-table__header-cell" scope="col">"Eenheid"</th>
-                                <th class="utrecht-table__header-cell" scope="col">"Stroom"</th>
-                                <th class="utrecht-table__header-cell" scope="col">"Prijs vandaag"</th>
-                                <th class="utrecht-table__header-cell" scope="col">"Status"</th>
-                            </tr></thead>
-                            <tbody class="utrecht-table__body">{rows}</tbody>
-                        </table>
-                    </div>
+                    <DataTable caption={format!("Catalogusitems ({} gevonden)", list.total)} headers=&["Code", "Naam", "Eenheid", "Stroom", "Prijs vandaag", "Status"]>{rows}</DataTable>
                     {(pages > 1).then(|| view! {
                         <nav class="pagination" aria-label="Paginering">
                             {(list.page > 0).then(|| view! { <a class="utrecht-link" href=link(list.page - 1)>"Vorige pagina"</a> })}
@@ -520,15 +470,7 @@ fn CatalogueItemForm(
             <button type="submit" class="utrecht-button utrecht-button--primary-action">"Item opslaan"</button>
         </ActionForm>
         <h2 class="utrecht-heading-2">"Prijzen"</h2>
-        <table class="utrecht-table utrecht-table--html-table">
-            <caption class="utrecht-table__caption">"Prijs per periode"</caption>
-            <thead class="utrecht-table__header"><tr class="utrecht-table__row">
-                <th class="utrecht-table__header-cell" scope="col">"Vanaf"</th>
-                <th class="utrecht-table__header-cell" scope="col">"Tot en met"</th>
-                <th class="utrecht-table__header-cell" scope="col">"Prijs"</th>
-            </tr></thead>
-            <tbody class="utrecht-table__body">{prices}</tbody>
-        </table>
+        <DataTable caption="Prijs per periode" headers=&["Vanaf", "Tot en met", "Prijs"]>{prices}</DataTable>
         <h3 class="utrecht-heading-3" id="nieuwe-prijs">"Nieuwe prijs"</h3>
         <ActionForm action=price attr:aria-labelledby="nieuwe-prijs">
             <FormMessage error=price_error/>

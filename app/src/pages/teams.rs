@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use crate::api::admin::{CreateTeam, SetTeamActive, list_teams};
 use crate::components::form::{FormMessage, TextField, last_error};
 use crate::components::guard::Guarded;
+use crate::components::table::DataTable;
 
 #[component]
 pub fn TeamsPage() -> impl IntoView {
@@ -50,17 +51,7 @@ fn TeamsAdmin() -> impl IntoView {
                         </tr>
                     }).collect_view();
                     view! {
-                        <table class="utrecht-table utrecht-table--html-table">
-                            <caption class="utrecht-table__caption">"Alle teams"</caption>
-                            <thead class="utrecht-table__header">
-                                <tr class="utrecht-table__row">
-                                    <th class="utrecht-table__header-cell" scope="col">"Naam"</th>
-                                    <th class="utrecht-table__header-cell" scope="col">"Status"</th>
-                                    <th class="utrecht-table__header-cell" scope="col">"Actie"</th>
-                                </tr>
-                            </thead>
-                            <tbody class="utrecht-table__body">{rows}</tbody>
-                        </table>
+                        <DataTable caption="Alle teams" headers=&["Naam", "Status", "Actie"]>{rows}</DataTable>
                     }
                 })
             })}

@@ -10,6 +10,7 @@ use crate::api::admin::{ResetPassword, SaveUser, SetUserActive, get_user, list_t
 use crate::api::model::{Team, UserRecord};
 use crate::components::form::{FormMessage, TextField, last_error};
 use crate::components::guard::Guarded;
+use crate::components::table::DataTable;
 use crate::error::AppError;
 
 const ADMIN: &[Role] = &[Role::Administrator];
@@ -94,21 +95,7 @@ fn UserTable(users: Vec<UserRecord>, teams: Vec<Team>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="utrecht-table-container utrecht-table-container--overflow-inline">
-            <table class="utrecht-table utrecht-table--html-table">
-                <caption class="utrecht-table__caption">"Alle gebruikers"</caption>
-                <thead class="utrecht-table__header">
-                    <tr class="utrecht-table__row">
-                        <th class="utrecht-table__header-cell" scope="col">"Gebruikersnaam"</th>
-                        <th class="utrecht-table__header-cell" scope="col">"Naam"</th>
-                        <th class="utrecht-table__header-cell" scope="col">"Rollen"</th>
-                        <th class="utrecht-table__header-cell" scope="col">"Teams"</th>
-                        <th class="utrecht-table__header-cell" scope="col">"Status"</th>
-                    </tr>
-                </thead>
-                <tbody class="utrecht-table__body">{rows}</tbody>
-            </table>
-        </div>
+        <DataTable caption="Alle gebruikers" headers=&["Gebruikersnaam", "Naam", "Rollen", "Teams", "Status"]>{rows}</DataTable>
     }
 }
 
