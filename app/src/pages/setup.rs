@@ -10,19 +10,21 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::setup::{
-    AddCataloguePrice, CatalogueItemView, CreateBudgetYear, IndexCatalogue, RaiseReservation,
-    SaveCatalogueItem, SaveMandateLevel, SaveStream, SetDefaultHorizon, SetupView, StreamConfig,
-    catalogue_item, catalogue_items, setup_overview,
+    AddCataloguePrice, CatalogueItemView, CataloguePage as CatalogueResults, CreateBudgetYear,
+    IndexCatalogue, RaiseReservation, SaveCatalogueItem, SaveMandateLevel, SaveStream,
+    SetDefaultHorizon, SetupView, StreamConfig, catalogue_item, catalogue_items, setup_overview,
 };
 use crate::components::form::{
     CheckboxField, Done, ErrorAlert, FormMessage, SelectField, TextField, last_error,
     select_options, succeeded,
 };
 use crate::components::format::urlencode;
-use crate::components::guard::Guarded;
+use crate::components::guard::{Guarded, loaded, role_resource};
 use crate::components::table::DataTable;
+use crate::error::AppError;
 
 const LOADING: &str = "Laden…";
+const ADMIN: &[Role] = &[Role::Administrator];
 
 fn money(m: Option<doorbraak::Money>) -> String {
     m.map_or_else(|| "—".to_string(), |m| m.to_string())
@@ -30,22 +32,22 @@ fn money(m: Option<doorbraak::Money>) -> String {
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
-    view! {
-        <Title text="Inrichting"/>
-        <Guarded roles=&[Role::Administrator]>
-            <Setup/>
-        </Guarded>
-    }
-}
-
-#[component]
-fn Setup() -> impl IntoView {
-    let stream = ServerAction::<SaveStream>::new();
-    let mandate = ServerAction::<SaveMandateLevel>::new();
-    let year = ServerAction::<CreateBudgetYear>::new();
-    let raise = ServerAction::<RaiseReservation>::new();
-    let horizon = ServerAction::<SetDefaultHorizon>::new();
-    let setup = Resource::new(
+    let actions = SetupActions {
+        stream: ServerAction::new(),
+        mandate: ServerAction::new(),
+        year: ServerAction::new(),
+        raise: ServerAction::new(),
+        horizon: ServerAction::new(),
+    };
+    let SetupActions {
+        stream,
+        mandate,
+        year,
+        raise,
+        horizon,
+    } = actions;
+    let setup = role_resource(
+        ADMIN,
         move || {
             (
                 stream.version().get(),
@@ -57,6 +59,36 @@ fn Setup() -> impl IntoView {
         },
         |_| setup_overview(),
     );
+    view! {
+        <Title text="Inrichting"/>
+        <Guarded roles=ADMIN>
+            <Setup setup actions/>
+        </Guarded>
+    }
+}
+
+/// What the configuration page can do; the page reloads after each.
+#[derive(Clone, Copy)]
+struct SetupActions {
+    stream: ServerAction<SaveStream>,
+    mandate: ServerAction<SaveMandateLevel>,
+    year: ServerAction<CreateBudgetYear>,
+    raise: ServerAction<RaiseReservation>,
+    horizon: ServerAction<SetDefaultHorizon>,
+}
+
+#[component]
+fn Setup(
+    setup: Resource<Option<Result<SetupView, AppError>>>,
+    actions: SetupActions,
+) -> impl IntoView {
+    let SetupActions {
+        stream,
+        mandate,
+        year,
+        raise,
+        horizon,
+    } = actions;
     let query = use_query_map();
     view! {
         <h1 class="utrecht-heading-1">"Inrichting"</h1>
@@ -69,7 +101,7 @@ fn Setup() -> impl IntoView {
                 // Tracked: choosing another stream or level to edit re-renders the forms.
                 let (edit_stream, edit_mandate) = query.with(|q| (q.get("stroom").unwrap_or_default(), q.get("mandaat").unwrap_or_default()));
                 Suspend::new(async move {
-                match setup.await {
+                match loaded(setup.await) {
                     Err(e) => view! { <ErrorAlert message=e.to_string()/> }.into_any(),
                     Ok(view) => view! {
                         <Streams view=view.clone() edit=edit_stream action=stream/>
@@ -295,16 +327,6 @@ fn unit_options() -> Vec<(String, String)> {
 
 #[component]
 pub fn CataloguePage() -> impl IntoView {
-    view! {
-        <Title text="Kostencatalogus"/>
-        <Guarded roles=&[Role::Administrator]>
-            <Catalogue/>
-        </Guarded>
-    }
-}
-
-#[component]
-fn Catalogue() -> impl IntoView {
     let query = use_query_map();
     let filter = move || {
         let q = query.read();
@@ -317,11 +339,29 @@ fn Catalogue() -> impl IntoView {
     };
     let create = ServerAction::<SaveCatalogueItem>::new();
     let index = ServerAction::<IndexCatalogue>::new();
-    let items = Resource::new(
+    let items = role_resource(
+        ADMIN,
         move || (filter(), create.version().get(), index.version().get()),
         |((search, page), _, _)| catalogue_items(search, page),
     );
-    let options = Resource::new(|| (), |_| setup_overview());
+    let options = role_resource(ADMIN, || (), |_| setup_overview());
+    view! {
+        <Title text="Kostencatalogus"/>
+        <Guarded roles=ADMIN>
+            <Catalogue items options create index/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Catalogue(
+    items: Resource<Option<Result<CatalogueResults, AppError>>>,
+    options: Resource<Option<Result<SetupView, AppError>>>,
+    create: ServerAction<SaveCatalogueItem>,
+    index: ServerAction<IndexCatalogue>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let search = move || query.read().get("zoek").unwrap_or_default();
     let create_error = last_error(create.value());
     let index_error = last_error(index.value());
     view! {
@@ -329,12 +369,12 @@ fn Catalogue() -> impl IntoView {
         <p class="utrecht-paragraph"><a class="utrecht-link" href="/inrichting">"Terug naar inrichting"</a></p>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
             {move || Suspend::new(async move {
-                let (search, _) = query.with_untracked(|_| filter());
-                let list = match items.await {
+                let search = query.with_untracked(|_| search());
+                let list = match loaded(items.await) {
                     Err(e) => return view! { <ErrorAlert message=e.to_string()/> }.into_any(),
                     Ok(list) => list,
                 };
-                let streams: Vec<(String, String)> = options.await.map(|o| o.streams.into_iter().filter(|s| s.active).map(|s| (s.code, s.name)).collect()).unwrap_or_default();
+                let streams: Vec<(String, String)> = loaded(options.await).map(|o| o.streams.into_iter().filter(|s| s.active).map(|s| (s.code, s.name)).collect()).unwrap_or_default();
                 let pages = ((list.total + list.per_page - 1) / list.per_page).max(1);
                 let link = { let q = urlencode(&search); move |p: i64| format!("?zoek={q}&pagina={}", p + 1) };
                 let rows = list.items.iter().map(|i| view! {
@@ -397,16 +437,6 @@ fn Catalogue() -> impl IntoView {
 
 #[component]
 pub fn CatalogueItemPage() -> impl IntoView {
-    view! {
-        <Title text="Catalogusitem"/>
-        <Guarded roles=&[Role::Administrator]>
-            <CatalogueItem/>
-        </Guarded>
-    }
-}
-
-#[component]
-fn CatalogueItem() -> impl IntoView {
     let params = use_params_map();
     let id = move || {
         params
@@ -417,19 +447,35 @@ fn CatalogueItem() -> impl IntoView {
     };
     let save = ServerAction::<SaveCatalogueItem>::new();
     let price = ServerAction::<AddCataloguePrice>::new();
-    let item = Resource::new(
+    let item = role_resource(
+        ADMIN,
         move || (id(), save.version().get(), price.version().get()),
         |(id, _, _)| catalogue_item(id),
     );
-    let options = Resource::new(|| (), |_| setup_overview());
+    let options = role_resource(ADMIN, || (), |_| setup_overview());
+    view! {
+        <Title text="Catalogusitem"/>
+        <Guarded roles=ADMIN>
+            <CatalogueItem item options save price/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn CatalogueItem(
+    item: Resource<Option<Result<CatalogueItemView, AppError>>>,
+    options: Resource<Option<Result<SetupView, AppError>>>,
+    save: ServerAction<SaveCatalogueItem>,
+    price: ServerAction<AddCataloguePrice>,
+) -> impl IntoView {
     view! {
         <p class="utrecht-paragraph"><a class="utrecht-link" href="/inrichting/catalogus">"Terug naar de catalogus"</a></p>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
             {move || Suspend::new(async move {
-                match item.await {
+                match loaded(item.await) {
                     Err(e) => view! { <h1 class="utrecht-heading-1">"Catalogusitem"</h1><ErrorAlert message=e.to_string()/> }.into_any(),
                     Ok(item) => {
-                        let streams: Vec<(String, String)> = options.await.map(|o| o.streams.into_iter().filter(|s| s.active).map(|s| (s.code, s.name)).collect()).unwrap_or_default();
+                        let streams: Vec<(String, String)> = loaded(options.await).map(|o| o.streams.into_iter().filter(|s| s.active).map(|s| (s.code, s.name)).collect()).unwrap_or_default();
                         view! { <CatalogueItemForm item streams save price/> }.into_any()
                     }
                 }
