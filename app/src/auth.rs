@@ -73,6 +73,11 @@ pub fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
+/// Today's date (UTC), from the one clock.
+pub fn today() -> chrono::NaiveDate {
+    now().date_naive()
+}
+
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from context");

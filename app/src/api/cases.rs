@@ -51,14 +51,6 @@ fn rule(e: doorbraak::lifecycle::LifecycleError) -> AppError {
 }
 
 #[cfg(feature = "ssr")]
-fn book_error(e: db::ledger::BookError) -> AppError {
-    match e {
-        db::ledger::BookError::Rule(rule) => AppError::Conflict(rule.to_string()),
-        db::ledger::BookError::Db(db) => db.into(),
-    }
-}
-
-#[cfg(feature = "ssr")]
 fn may_see(user: &CurrentUser, case: &CaseRow) -> bool {
     let in_team = user.team_ids.contains(&case.team_id);
     (user.roles.has(Role::Professional) && in_team)
@@ -113,11 +105,6 @@ fn case_facts(case: &CaseRow, requested: i64, paid: i64, open: i64) -> CaseFacts
         paid: m(paid),
         waiting_for_external: case.waiting_for_external,
     }
-}
-
-#[cfg(feature = "ssr")]
-fn today() -> chrono::NaiveDate {
-    auth::now().date_naive()
 }
 
 /// Applies a lifecycle action: checks the version, decides in the core,
@@ -185,7 +172,7 @@ pub async fn create_case(team_id: i64) -> Result<i64, AppError> {
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             let now = db::timestamp(auth::now());
             let reference =
-                db::cases::next_reference(&mut tx, chrono::Datelike::year(&today())).await?;
+                db::cases::next_reference(&mut tx, chrono::Datelike::year(&auth::today())).await?;
             let id = db::cases::create(&mut tx, &reference, team_id, user.id, &now).await?;
             let canvas =
                 doorbraak::canvas::Canvas::new_draft(db::config::default_horizon(&mut tx).await?);
@@ -232,7 +219,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
                 auth::require(&[Role::Professional, Role::Approver, Role::Backoffice]).await?;
             let state = auth::state()?;
             let mut conn = state.pool.acquire().await?;
-            let year = chrono::Datelike::year(&today());
+            let year = chrono::Datelike::year(&auth::today());
             let full = db::cases::full(&mut conn, id, year)
                 .await?
                 .filter(|f| may_see(&user, &f.case))
@@ -288,7 +275,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
                 waiting_note: case.waiting_note.clone(),
                 budget_year: case.budget_year,
                 fund_available,
-                today: today().format("%Y-%m-%d").to_string(),
+                today: auth::today().format("%Y-%m-%d").to_string(),
             };
             auth::audit(
                 &mut *conn,
@@ -484,14 +471,14 @@ pub async fn decide_case(
             let requested = facts(&mut tx, &case).await?.requested;
             let next = transition(&mut tx, &user, &case, version, action, Some(&reason), Some("decided_at")).await?;
             if next == Status::Approved {
-                let date = today();
+                let date = auth::today();
                 let year = chrono::Datelike::year(&date);
                 if !db::config::budget_year_exists(&mut tx, year).await? {
                     return Err(AppError::Conflict(format!("Er is geen doorbraakbudget voor {year}: functioneel beheer moet het begrotingsjaar aanmaken.")));
                 }
                 let hold = doorbraak::ledger::Operation::Hold { case: case_id, year, amount: requested, date };
                 let key = format!("approve-{case_id}-v{}", case.current_version);
-                db::ledger::execute(&mut tx, &key, hold, &db::timestamp(auth::now()), Some(user.id)).await.map_err(book_error)?;
+                db::ledger::execute(&mut tx, &key, hold, &db::timestamp(auth::now()), Some(user.id)).await?;
                 db::cases::set_budget_year(&mut tx, case_id, year).await?;
                 db::cases::freeze_canvas(&mut tx, case_id, case.current_version).await?;
             }
@@ -602,9 +589,7 @@ pub async fn register_payment(
                 date,
             };
             let now = db::timestamp(auth::now());
-            let receipt = db::ledger::execute(&mut tx, &key, pay, &now, Some(user.id))
-                .await
-                .map_err(book_error)?;
+            let receipt = db::ledger::execute(&mut tx, &key, pay, &now, Some(user.id)).await?;
             let tx_id = receipt
                 .tx
                 .and_then(|t| i64::try_from(t.0).ok())
@@ -651,7 +636,7 @@ pub async fn settle_case(case_id: i64, version: i64) -> Result<(), AppError> {
             .await?;
             let release = doorbraak::ledger::Operation::Release {
                 case: case_id,
-                date: today(),
+                date: auth::today(),
             };
             let now = db::timestamp(auth::now());
             db::ledger::execute(
@@ -661,8 +646,7 @@ pub async fn settle_case(case_id: i64, version: i64) -> Result<(), AppError> {
                 &now,
                 Some(user.id),
             )
-            .await
-            .map_err(book_error)?;
+            .await?;
             tx.commit().await?;
             Ok(())
         }
@@ -826,7 +810,7 @@ pub async fn fund_status(year: Option<i32>) -> Result<FundYear, AppError> {
     auth::respond(
         async move {
             auth::require(&[Role::Backoffice, Role::Approver]).await?;
-            let year = year.unwrap_or_else(|| chrono::Datelike::year(&today()));
+            let year = year.unwrap_or_else(|| chrono::Datelike::year(&auth::today()));
             if !(2000..=2200).contains(&year) {
                 return Err(AppError::invalid(
                     "year",
@@ -902,7 +886,7 @@ pub async fn case_options() -> Result<CaseChoices, AppError> {
                     external: s.kind == doorbraak::stream::StreamKind::External,
                 })
                 .collect();
-            let today = today().format("%Y-%m-%d").to_string();
+            let today = auth::today().format("%Y-%m-%d").to_string();
             let catalogue = db::catalogue::priced_on(&mut conn, &today)
                 .await?
                 .into_iter()
@@ -933,7 +917,7 @@ async fn fill_from_catalogue(
     conn: &mut SqliteConnection,
     form: &mut CanvasForm,
 ) -> Result<(), AppError> {
-    let today = today().format("%Y-%m-%d").to_string();
+    let today = auth::today().format("%Y-%m-%d").to_string();
     let catalogue = db::catalogue::priced_on(conn, &today).await?;
     form.fill_from_catalogue(|code| {
         catalogue

@@ -140,11 +140,6 @@ pub struct CatalogueItemForm {
 const ADMIN: &[Role] = &[Role::Administrator];
 
 #[cfg(feature = "ssr")]
-fn today() -> chrono::NaiveDate {
-    auth::now().date_naive()
-}
-
-#[cfg(feature = "ssr")]
 fn iso(date: chrono::NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }
@@ -379,7 +374,7 @@ async fn book_funding(
         return Ok(());
     }
     let now = db::timestamp(auth::now());
-    let date = today().max(chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default());
+    let date = auth::today().max(chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default());
     db::budget::fund(
         conn,
         year,
@@ -389,11 +384,7 @@ async fn book_funding(
         &now,
         Some(admin.id),
     )
-    .await
-    .map_err(|e| match e {
-        db::ledger::BookError::Rule(rule) => AppError::Conflict(rule.to_string()),
-        db::ledger::BookError::Db(db) => db.into(),
-    })?;
+    .await?;
     auth::audit(
         &mut *conn,
         Some(admin),
@@ -527,7 +518,7 @@ pub async fn catalogue_items(search: String, page: i64) -> Result<CataloguePage,
             let (items, total) = db::catalogue::search(
                 &mut conn,
                 &search,
-                &iso(today()),
+                &iso(auth::today()),
                 page.max(0),
                 CATALOGUE_PER_PAGE,
             )
@@ -550,7 +541,7 @@ pub async fn catalogue_item(id: i64) -> Result<CatalogueItemView, AppError> {
         async move {
             auth::require(ADMIN).await?;
             let mut conn = auth::state()?.pool.acquire().await?;
-            db::catalogue::get(&mut conn, id, &iso(today()))
+            db::catalogue::get(&mut conn, id, &iso(auth::today()))
                 .await?
                 .ok_or_else(|| AppError::NotFound("Dit catalogusitem bestaat niet.".to_string()))
         }
@@ -580,7 +571,7 @@ pub async fn save_catalogue_item(input: CatalogueItemForm) -> Result<i64, AppErr
                 .filter(|s| streams.contains(*s))
                 .ok_or_else(|| AppError::invalid("stream", "Kies een bestaande, actieve financieringsstroom."))?
                 .to_string();
-            let date = iso(today());
+            let date = iso(auth::today());
             let id = match (input.id, input.version) {
                 (Some(id), Some(version)) => {
                     let before = db::catalogue::get(&mut tx, id, &date)
@@ -617,7 +608,7 @@ pub async fn save_catalogue_item(input: CatalogueItemForm) -> Result<i64, AppErr
                         "" => None,
                         p => {
                             let from = match input.valid_from.trim() {
-                                "" => today(),
+                                "" => auth::today(),
                                 d => parse_date("valid_from", d)?,
                             };
                             Some((parse_amount("price", p)?, iso(from)))

@@ -318,6 +318,19 @@ fn DefaultHorizon(months: u16, action: ServerAction<SetDefaultHorizon>) -> impl 
     }
 }
 
+/// The active streams to choose from, as (code, name).
+fn active_streams(setup: Option<Result<SetupView, AppError>>) -> Vec<(String, String)> {
+    loaded(setup)
+        .map(|o| {
+            o.streams
+                .into_iter()
+                .filter(|s| s.active)
+                .map(|s| (s.code, s.name))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn unit_options() -> Vec<(String, String)> {
     Unit::ALL
         .iter()
@@ -374,7 +387,7 @@ fn Catalogue(
                     Err(e) => return view! { <ErrorAlert message=e.to_string()/> }.into_any(),
                     Ok(list) => list,
                 };
-                let streams: Vec<(String, String)> = loaded(options.await).map(|o| o.streams.into_iter().filter(|s| s.active).map(|s| (s.code, s.name)).collect()).unwrap_or_default();
+                let streams: Vec<(String, String)> = active_streams(options.await);
                 let pages = ((list.total + list.per_page - 1) / list.per_page).max(1);
                 let link = { let q = urlencode(&search); move |p: i64| format!("?zoek={q}&pagina={}", p + 1) };
                 let rows = list.items.iter().map(|i| view! {
@@ -475,7 +488,7 @@ fn CatalogueItem(
                 match loaded(item.await) {
                     Err(e) => view! { <h1 class="utrecht-heading-1">"Catalogusitem"</h1><ErrorAlert message=e.to_string()/> }.into_any(),
                     Ok(item) => {
-                        let streams: Vec<(String, String)> = loaded(options.await).map(|o| o.streams.into_iter().filter(|s| s.active).map(|s| (s.code, s.name)).collect()).unwrap_or_default();
+                        let streams: Vec<(String, String)> = active_streams(options.await);
                         view! { <CatalogueItemForm item streams save price/> }.into_any()
                     }
                 }
