@@ -66,6 +66,8 @@ pub struct AppState {
     pub sessions: SessionCache,
     /// The municipality's name, read once at start.
     pub municipality: String,
+    /// Who opened which case, committed in groups.
+    pub access: crate::access_log::AccessLog,
 }
 
 /// The one place that reads the clock.

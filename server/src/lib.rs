@@ -184,6 +184,7 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
     let state = AppState {
         sessions: Default::default(),
         municipality,
+        access: app::access_log::AccessLog::start(pool.clone()),
         pool: pool.clone(),
         auth: auth_config(config)?,
     };

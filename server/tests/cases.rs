@@ -901,3 +901,48 @@ async fn lines_are_copied_from_a_team_template_or_an_earlier_canvas_only() {
     assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}", foreign.body);
     assert_eq!(s.case(&prof, target).await.canvas_edits, saved.edits);
 }
+
+#[tokio::test]
+async fn every_opening_of_a_case_is_in_the_audit_trail_before_the_page_returns() {
+    let s = spawn().await;
+    let prof = s.login("professional").await;
+    let id = new_case(&s, &prof).await;
+    let opened = |id: i64| {
+        format!(
+            "SELECT count(*) FROM audit_events WHERE action = 'case_opened' AND object_type = 'case' AND object_id = '{id}' AND actor_name = 'professional'"
+        )
+    };
+    // Concurrent views share write transactions (group commit); each one is
+    // committed before its answer, so counting right after them sees all.
+    let mut views = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let (http, url, cookie) = (s.http.clone(), format!("{}/api/case", s.base), prof.clone());
+        views.spawn(async move {
+            let r = http
+                .post(url)
+                .header(reqwest::header::COOKIE, cookie)
+                .form(&[("id", id.to_string())])
+                .send()
+                .await
+                .expect("view");
+            r.status()
+        });
+    }
+    while let Some(status) = views.join_next().await {
+        assert_eq!(status.expect("task"), reqwest::StatusCode::OK);
+    }
+    assert_eq!(s.count(&opened(id)).await, 40);
+    s.case(&prof, id).await;
+    assert_eq!(s.count(&opened(id)).await, 41);
+    // A refused view (another team's case) is not an opening.
+    let other = s.login("professional.zuid").await;
+    let r = s.call(&other, "case", &[("id", id.to_string())]).await;
+    assert_ne!(r.status, reqwest::StatusCode::OK);
+    assert_eq!(
+        s.count(&format!(
+            "SELECT count(*) FROM audit_events WHERE action = 'case_opened' AND object_id = '{id}'"
+        ))
+        .await,
+        41
+    );
+}

@@ -277,16 +277,19 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
                 fund_available,
                 today: auth::today().format("%Y-%m-%d").to_string(),
             };
-            auth::audit(
-                &mut *conn,
-                Some(&user),
-                "case_opened",
-                "case",
-                Some(id.to_string()),
-                None,
-                None,
-            )
-            .await?;
+            drop(conn);
+            state
+                .access
+                .record(crate::access_log::Access {
+                    at: db::timestamp(auth::now()),
+                    actor_id: user.id,
+                    actor_name: user.username.clone(),
+                    action: "case_opened",
+                    object_type: "case",
+                    object_id: id.to_string(),
+                    address: auth::client_address(),
+                })
+                .await?;
             Ok(view)
         }
         .await,

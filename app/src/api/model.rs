@@ -107,15 +107,10 @@ pub struct CaseSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseList {
     pub cases: Vec<CaseSummary>,
-    pub total: i64,
+    /// Whether a next page exists. There is no exact total: counting every
+    /// match costs more than the page itself on a large queue.
+    pub has_more: bool,
     pub page: i64,
-    pub per_page: i64,
-}
-
-impl CaseList {
-    pub fn pages(&self) -> i64 {
-        ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
-    }
 }
 
 /// Everything the case page shows.

@@ -51,6 +51,31 @@ pub async fn record<'e, E: sqlx::SqliteExecutor<'e>>(
     .map(|_| ())
 }
 
+/// Several events in one statement (the access log's group commit).
+pub async fn record_all<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    events: &[NewEvent<'_>],
+) -> Result<(), sqlx::Error> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut q = sqlx::QueryBuilder::new(
+        "INSERT INTO audit_events (at, actor_id, actor_name, action, object_type, object_id, before_json, after_json, address) ",
+    );
+    q.push_values(events, |mut row, e| {
+        row.push_bind(e.at.clone())
+            .push_bind(e.actor_id)
+            .push_bind(e.actor_name)
+            .push_bind(e.action)
+            .push_bind(e.object_type)
+            .push_bind(e.object_id.clone())
+            .push_bind(e.before.as_ref().map(|v| v.to_string()))
+            .push_bind(e.after.as_ref().map(|v| v.to_string()))
+            .push_bind(e.address);
+    });
+    q.build().execute(db).await.map(|_| ())
+}
+
 /// Filter for the audit page; every part optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {

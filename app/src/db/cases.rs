@@ -509,7 +509,6 @@ pub struct CaseHistory {
 /// avoided, waiting, updated.
 type SummaryRow = (
     i64,
-    i64,
     String,
     String,
     i64,
@@ -580,11 +579,8 @@ pub async fn list(
     per_page: i64,
 ) -> Result<CaseList, sqlx::Error> {
     let page = page.max(0);
-    // The count rides along as a column: one round trip per list.
-    let mut q = sqlx::QueryBuilder::new("SELECT (SELECT count(*) FROM cases c WHERE ");
-    push_filter(&mut q, filter);
-    q.push(
-        "), c.id, c.reference, t.name, c.professional_id, u.display_name, c.status, c.investment_cents,
+    let mut q = sqlx::QueryBuilder::new(
+        "SELECT c.id, c.reference, t.name, c.professional_id, u.display_name, c.status, c.investment_cents,
                 c.total_avoided_cents, c.waiting_for_external, c.updated_at
          FROM cases c
          JOIN teams t ON t.id = c.team_id
@@ -592,25 +588,18 @@ pub async fn list(
          WHERE ",
     );
     push_filter(&mut q, filter);
+    // One row more than the page tells whether there is a next one.
     q.push(" ORDER BY c.updated_at DESC, c.id DESC LIMIT ")
-        .push_bind(per_page)
+        .push_bind(per_page.saturating_add(1))
         .push(" OFFSET ")
         .push_bind(page.saturating_mul(per_page));
-    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
-    let total = match rows.first() {
-        Some(first) => first.0,
-        // Past the last page: count on its own.
-        None => {
-            let mut count = sqlx::QueryBuilder::new("SELECT count(*) FROM cases c WHERE ");
-            push_filter(&mut count, filter);
-            count.build_query_scalar().fetch_one(&mut *conn).await?
-        }
-    };
+    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+    let has_more = rows.len() as i64 > per_page;
+    rows.truncate(per_page.max(0) as usize);
     let cases = rows
         .into_iter()
         .map(
             |(
-                _,
                 id,
                 reference,
                 team,
@@ -637,8 +626,7 @@ pub async fn list(
         .collect();
     Ok(CaseList {
         cases,
-        total,
+        has_more,
         page,
-        per_page,
     })
 }

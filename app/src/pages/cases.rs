@@ -47,13 +47,12 @@ fn page_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
 /// Previous/next links; `base` is the address's query without the page.
 #[component]
 fn Pager(list: CaseList, base: String) -> impl IntoView {
-    let pages = list.pages();
     let link = move |p: i64| format!("?{base}pagina={}", p + 1);
-    (pages > 1).then(|| view! {
+    (list.page > 0 || list.has_more).then(|| view! {
         <nav class="pagination" aria-label="Paginering">
             {(list.page > 0).then(|| view! { <a class="utrecht-link" href=link(list.page - 1)>"Vorige pagina"</a> })}
-            <span class="utrecht-paragraph">{format!("Pagina {} van {}", list.page + 1, pages)}</span>
-            {(list.page + 1 < pages).then(|| view! { <a class="utrecht-link" href=link(list.page + 1)>"Volgende pagina"</a> })}
+            <span class="utrecht-paragraph">{format!("Pagina {}", list.page + 1)}</span>
+            {list.has_more.then(|| view! { <a class="utrecht-link" href=link(list.page + 1)>"Volgende pagina"</a> })}
         </nav>
     })
 }
@@ -67,7 +66,17 @@ fn CaseTable(
     if list.cases.is_empty() {
         return view! { <p class="utrecht-paragraph">"Er zijn geen casussen."</p> }.into_any();
     }
-    let caption = format!("{caption} ({} in totaal)", list.total);
+    let shown = list.page * crate::api::cases::PER_PAGE;
+    let caption = format!(
+        "{caption} ({} tot en met {}{})",
+        shown + 1,
+        shown + list.cases.len() as i64,
+        if list.has_more {
+            ", er zijn er meer"
+        } else {
+            ""
+        }
+    );
     let pager = view! { <Pager list=list.clone() base/> };
     let rows = list
         .cases
