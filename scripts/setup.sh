@@ -27,6 +27,13 @@ for dir in style tests/e2e; do
   fi
 done
 
+if [ "${1:-}" = "--browser" ] && ! command -v soffice >/dev/null; then
+  step "apt-get install libreoffice-calc-nogui (reads the Excel exports back in the tests)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+fi
+
 if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
   step "apt-get install chromium (headless browser for the end-to-end tests)"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

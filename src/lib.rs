@@ -10,12 +10,14 @@ pub mod bsn;
 pub mod canvas;
 pub mod catalogue;
 pub mod chargeback;
+pub mod journal;
 pub mod ledger;
 pub mod lifecycle;
 pub mod mandate;
 pub mod money;
 pub mod returns;
 pub mod roles;
+pub mod run;
 pub mod stream;
 
 pub use money::{Money, Percentage};

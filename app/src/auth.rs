@@ -447,13 +447,26 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
         return Ok(user);
     }
     let state = state()?;
-    let Some(hash) = request_token_hash(&state.auth) else {
-        return Ok(None);
+    let user = match request_token_hash(&state.auth) {
+        Some(hash) => session_user(&state, hash).await?,
+        None => None,
     };
+    RequestUser::store(&user);
+    Ok(user)
+}
+
+/// The user of a request outside a server function (a download), by its cookie.
+pub async fn user_of(state: &AppState, parts: &Parts) -> Result<Option<CurrentUser>, AppError> {
+    match cookie_token(parts) {
+        Some(token) => session_user(state, token_hash(&state.auth.session_secret, &token)).await,
+        None => Ok(None),
+    }
+}
+
+/// The user of a live session with this token hash.
+async fn session_user(state: &AppState, hash: String) -> Result<Option<CurrentUser>, AppError> {
     if let Some(user) = state.sessions.get(&hash) {
-        let user = Some(user);
-        RequestUser::store(&user);
-        return Ok(user);
+        return Ok(Some(user));
     }
     let now = now();
     let idle_since = db::timestamp(now - state.auth.idle_timeout);
@@ -461,7 +474,6 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let Some((user, last_seen)) =
         db::users::by_session(&state.pool, &hash, &idle_since, &created_since).await?
     else {
-        RequestUser::store(&None);
         return Ok(None);
     };
     if last_seen < db::timestamp(now - chrono::Duration::seconds(TOUCH_AFTER_SECONDS)) {
@@ -469,9 +481,7 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     }
     let user = CurrentUser::from(user);
     state.sessions.put(hash, user.clone());
-    let user = Some(user);
-    RequestUser::store(&user);
-    Ok(user)
+    Ok(Some(user))
 }
 
 /// The signed-in user holding one of `roles` (any signed-in user when empty).

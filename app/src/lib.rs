@@ -13,6 +13,8 @@ pub mod access_log;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod exports;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -24,7 +26,9 @@ use crate::components::layout::Header;
 use crate::error::AppError;
 use crate::pages::canvas::CanvasPage;
 use crate::pages::cases::{ApprovalsPage, CasePage, CasesPage, FundPage, PaymentsPage};
+use crate::pages::runs::{ClaimsPage, RunPage, RunsPage};
 use crate::pages::setup::{CatalogueItemPage, CataloguePage, SetupPage};
+use crate::pages::tokens::TokensPage;
 use crate::pages::{
     audit::AuditPage,
     home::HomePage,
@@ -87,6 +91,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/beoordelen") view=ApprovalsPage ssr=SsrMode::Async/>
                         <Route path=path!("/betalen") view=PaymentsPage ssr=SsrMode::Async/>
                         <Route path=path!("/fonds") view=FundPage ssr=SsrMode::Async/>
+                        <Route path=path!("/terugboeken") view=RunsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/terugboeken/:id") view=RunPage ssr=SsrMode::Async/>
+                        <Route path=path!("/vorderingen") view=ClaimsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/beheer/tokens") view=TokensPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <footer class="utrecht-page-footer page-footer">

@@ -87,6 +87,15 @@ pub const USERS: &[DemoUser] = &[
     ),
 ];
 
+/// Stream, taakveld, cost centre, ledger account, agreement.
+const DEMO_CODES: &[(&str, &str, &str, &str, bool)] = &[
+    ("WMO", "6.71d", "67100", "4300100", false),
+    ("PW", "6.3", "63000", "4300200", false),
+    ("JW", "6.72d", "67200", "4300300", false),
+    ("WGS", "6.3", "63100", "4300400", false),
+    ("ZVW", "6.71d", "67100", "1390100", true),
+];
+
 /// Loads the demo set when the database has no users yet. Returns whether it did.
 pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
     if db::users::count(pool).await? > 0 {
@@ -112,6 +121,29 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
         db::users::set_roles(&mut tx, id, roles.iter().copied().collect()).await?;
         let teams: Vec<i64> = team.map(|t| vec![team_ids[t]]).unwrap_or_default();
         db::users::set_teams(&mut tx, id, &teams).await?;
+    }
+    // The demo municipality's accounting codes, and an agreement with the
+    // health insurer: claims on the Zvw book on the Wmo's taakveld.
+    for stream in db::streams::list(&mut tx).await? {
+        let Some((taakveld, cost_centre, ledger_account, agreement)) = DEMO_CODES
+            .iter()
+            .find(|(code, ..)| *code == stream.code)
+            .map(|(_, t, c, l, a)| (*t, *c, *l, *a))
+        else {
+            continue;
+        };
+        let update = db::streams::NewStream {
+            code: &stream.code,
+            name: &stream.name,
+            kind: &stream.kind,
+            taakveld: Some(taakveld),
+            cost_centre,
+            ledger_account,
+            holds_reservation: stream.holds_reservation,
+            has_agreement: agreement,
+            active: stream.active,
+        };
+        db::streams::update(&mut tx, &update, stream.version).await?;
     }
     for year in demo_years() {
         let date =

@@ -250,6 +250,7 @@ pub async fn generate(pool: &SqlitePool, count: usize, seed: u64) -> anyhow::Res
         .map(|s| s.code)
         .collect();
     let years = db::budget::year_numbers(&mut tx).await?;
+    let today = app::auth::today();
     let current = years
         .last()
         .copied()
@@ -291,16 +292,19 @@ pub async fn generate(pool: &SqlitePool, count: usize, seed: u64) -> anyhow::Res
                 roll < acc
             })
             .map_or(Status::Settled, |(s, _)| *s);
-        let last_day = if year == current { 300 } else { 330 };
+        // Nothing happens after today: this year's cases end by today.
+        let last_day = if year == today.year() {
+            300.min(u64::from(today.ordinal()).saturating_sub(1)).max(1)
+        } else {
+            330
+        };
         let created =
             NaiveDate::from_yo_opt(year, 1 + rng.below(last_day) as u32).context("date")?;
+        let end = NaiveDate::from_ymd_opt(year, 12, 31)
+            .context("date")?
+            .min(today);
         let at = |days: u64| -> anyhow::Result<NaiveDate> {
-            let d = created + chrono::Duration::days(days as i64);
-            Ok(if d.year() != year {
-                NaiveDate::from_ymd_opt(year, 12, 31).context("date")?
-            } else {
-                d
-            })
+            Ok((created + chrono::Duration::days(days as i64)).min(end))
         };
         let canvas = canvas(&mut rng, &catalogue)?;
         let calc = doorbraak::returns::calculate_canvas(&canvas, &known)?;

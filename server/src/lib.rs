@@ -125,12 +125,34 @@ pub fn router(state: AppState, site_root: &std::path::Path, addr: SocketAddr) ->
         .site_addr(addr)
         .build();
     let routes = generate_route_list(App);
+    let (exports, api) = (state.clone(), state.clone());
     let context = move || {
         provide_context(state.clone());
         provide_context(app::auth::RequestUser::default());
     };
     let fallback = leptos_axum::file_and_error_handler_with_context(context.clone(), shell);
     Router::new()
+        .route(
+            "/export/terugboekrun/{id}/{file}",
+            axum::routing::get(
+                move |axum::extract::Path((id, file)): axum::extract::Path<(i64, String)>,
+                      request: Request| {
+                    let state = exports.clone();
+                    async move {
+                        app::exports::download(state, request.into_parts().0, id, file).await
+                    }
+                },
+            ),
+        )
+        .route(
+            "/api/v1/runs/{id}/journal",
+            axum::routing::get(
+                move |axum::extract::Path(id): axum::extract::Path<i64>, request: Request| {
+                    let state = api.clone();
+                    async move { app::exports::api_journal(state, request.into_parts().0, id).await }
+                },
+            ),
+        )
         .leptos_routes_with_context(&options, routes, context, {
             let options = options.clone();
             move || shell(options.clone())

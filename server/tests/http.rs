@@ -525,6 +525,71 @@ const ACCESS: &[Access] = &[
         Some(&[Role::Professional, Role::Approver, Role::Backoffice]),
         &[],
     ),
+    ("chargeback_runs", Some(&[Role::Backoffice]), &[]),
+    (
+        "create_run",
+        Some(&[Role::Backoffice]),
+        &[("period_from", ""), ("period_to", "")],
+    ),
+    (
+        "chargeback_run",
+        Some(&[Role::Backoffice]),
+        &[("id", "999999"), ("page", "0")],
+    ),
+    (
+        "set_run_case",
+        Some(&[Role::Backoffice]),
+        &[
+            ("run_id", "999999"),
+            ("version", "1"),
+            ("case_id", "999999"),
+            ("choice", ""),
+            ("responsibility", ""),
+            ("reason", ""),
+        ],
+    ),
+    (
+        "post_run",
+        Some(&[Role::Backoffice]),
+        &[("run_id", "999999"), ("version", "1"), ("booking_date", "")],
+    ),
+    (
+        "discard_run",
+        Some(&[Role::Backoffice]),
+        &[("run_id", "999999"), ("version", "1")],
+    ),
+    (
+        "reverse_run",
+        Some(&[Role::Backoffice]),
+        &[
+            ("run_id", "999999"),
+            ("case_id", ""),
+            ("reason", ""),
+            ("booking_date", ""),
+        ],
+    ),
+    ("claims", Some(&[Role::Backoffice]), &[("status", "")]),
+    (
+        "invoice_claim",
+        Some(&[Role::Backoffice]),
+        &[("claim", ""), ("invoice_number", ""), ("invoice_date", "")],
+    ),
+    (
+        "close_claim",
+        Some(&[Role::Backoffice]),
+        &[("claim", ""), ("outcome", ""), ("date", ""), ("reason", "")],
+    ),
+    ("api_tokens", Some(&[Role::Administrator]), &[]),
+    (
+        "issue_token",
+        Some(&[Role::Administrator]),
+        &[("name", ""), ("valid_days", "")],
+    ),
+    (
+        "revoke_token",
+        Some(&[Role::Administrator]),
+        &[("id", "999999")],
+    ),
     ("logout", Some(&[]), &[]),
 ];
 

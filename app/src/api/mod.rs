@@ -7,5 +7,7 @@ pub mod canvas_form;
 pub mod canvas_lines;
 pub mod cases;
 pub mod model;
+pub mod runs;
 pub mod session;
 pub mod setup;
+pub mod tokens;

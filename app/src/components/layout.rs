@@ -40,6 +40,16 @@ const NAV: &[NavItem] = &[
         roles: &[Role::Backoffice],
     },
     NavItem {
+        href: "/terugboeken",
+        label: "Terugboeken",
+        roles: &[Role::Backoffice],
+    },
+    NavItem {
+        href: "/vorderingen",
+        label: "Vorderingen",
+        roles: &[Role::Backoffice],
+    },
+    NavItem {
         href: "/beheer/gebruikers",
         label: "Gebruikers",
         roles: &[Role::Administrator],
@@ -52,6 +62,11 @@ const NAV: &[NavItem] = &[
     NavItem {
         href: "/inrichting",
         label: "Inrichting",
+        roles: &[Role::Administrator],
+    },
+    NavItem {
+        href: "/beheer/tokens",
+        label: "API-tokens",
         roles: &[Role::Administrator],
     },
     NavItem {

@@ -1,16 +1,19 @@
-//! The revolving fund in SQLite. Every operation is decided by the core's
-//! `ledger::plan` against a snapshot of exactly the rows it touches, then
-//! written — transaction, postings, balances, holds, yearly totals — inside
-//! the caller's `BEGIN IMMEDIATE` transaction. The idempotency key is unique:
-//! a retry returns the first result and books nothing.
+//! The revolving fund in SQLite. Operations are decided by the core's
+//! `ledger::plan` against the rows they touch (loaded in a few queries, each
+//! operation seeing the ones before it), then written — transactions,
+//! postings, balances, holds, yearly totals — inside the caller's
+//! `BEGIN IMMEDIATE` transaction. The idempotency key is unique: a retry
+//! returns the first result and books nothing.
 
 use chrono::NaiveDate;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
 use doorbraak::ledger::{
     Account, Booked, CaseId, Change, FundPosition, HoldState, LedgerError, LedgerView, Operation,
-    Posting, Receipt, Transaction, TxId, Year, plan,
+    Plan, Posting, Receipt, Transaction, TxId, Year, plan,
 };
 use doorbraak::{Money, StreamCode};
-use sqlx::SqliteConnection;
+use sqlx::{QueryBuilder, SqliteConnection};
 
 /// What can go wrong when booking: a rule of the fund, or the database.
 #[derive(Debug)]
@@ -81,7 +84,7 @@ fn key(
     }
 }
 
-fn account_from(
+pub fn account_from(
     kind: &str,
     stream: Option<String>,
     year: Option<i64>,
@@ -151,32 +154,92 @@ fn date_of(op: &Operation) -> NaiveDate {
     }
 }
 
-/// The rows an operation is decided against.
-struct Snapshot {
-    reservation: StreamCode,
-    balances: Vec<(Account, Money)>,
-    holds: Vec<(CaseId, HoldState)>,
-    booked: Option<(TxId, Booked)>,
+/// The state a batch of operations is decided against: the rows they touch,
+/// loaded in a few queries, with every planned transaction applied in turn so
+/// each operation sees the ones before it.
+#[derive(Default)]
+struct BatchView {
+    reservation: Option<StreamCode>,
+    /// Balances as loaded (accounts the rules check) ...
+    loaded: HashMap<Account, i64>,
+    /// ... and what the batch changed, per account.
+    delta: HashMap<Account, i64>,
+    /// Holds as loaded (None: no hold) and as they are now.
+    holds_before: HashMap<CaseId, Option<HoldState>>,
+    holds: HashMap<CaseId, HoldState>,
+    booked: HashMap<TxId, Booked>,
+    /// funded, recovered, held: changes per year.
+    years: BTreeMap<Year, [i64; 3]>,
 }
 
-impl LedgerView for Snapshot {
+impl LedgerView for BatchView {
     fn reservation(&self) -> StreamCode {
-        self.reservation
+        self.reservation.unwrap_or(StreamCode::WMO)
     }
     fn balance(&self, account: Account) -> Money {
-        self.balances
-            .iter()
-            .find(|(a, _)| *a == account)
-            .map_or(Money::ZERO, |(_, m)| *m)
+        let cents = self.loaded.get(&account).copied().unwrap_or(0)
+            + self.delta.get(&account).copied().unwrap_or(0);
+        Money::from_cents(cents).unwrap_or(Money::ZERO)
     }
     fn hold(&self, case: CaseId) -> Option<HoldState> {
-        self.holds.iter().find(|(c, _)| *c == case).map(|(_, h)| *h)
+        self.holds.get(&case).copied()
     }
     fn booked(&self, tx: TxId) -> Option<Booked> {
-        self.booked
-            .as_ref()
-            .filter(|(id, _)| *id == tx)
-            .map(|(_, b)| b.clone())
+        self.booked.get(&tx).cloned()
+    }
+}
+
+impl BatchView {
+    fn apply(&mut self, planned: &Plan) {
+        if let Some(tx) = &planned.transaction {
+            for p in tx.postings() {
+                *self.delta.entry(p.account).or_default() += p.amount.cents();
+            }
+        }
+        for change in &planned.changes {
+            match *change {
+                Change::HoldPlaced { case, year, date } => {
+                    self.holds.insert(
+                        case,
+                        HoldState {
+                            year,
+                            date,
+                            open: true,
+                            paid: 0,
+                            recovered: 0,
+                        },
+                    );
+                }
+                Change::HoldRemoved { case } => {
+                    self.holds.remove(&case);
+                }
+                Change::HoldOpen { case, open } => {
+                    if let Some(h) = self.holds.get_mut(&case) {
+                        h.open = open;
+                    }
+                }
+                Change::HoldPaid { case, cents } => {
+                    if let Some(h) = self.holds.get_mut(&case) {
+                        h.paid += cents;
+                    }
+                }
+                Change::HoldRecovered { case, cents } => {
+                    if let Some(h) = self.holds.get_mut(&case) {
+                        h.recovered += cents;
+                    }
+                }
+                Change::Funded { year, cents } => self.years.entry(year).or_default()[0] += cents,
+                Change::Recovered { year, cents } => {
+                    self.years.entry(year).or_default()[1] += cents
+                }
+                Change::Held { year, cents } => self.years.entry(year).or_default()[2] += cents,
+                Change::Reversed { original } => {
+                    if let Some(b) = self.booked.get_mut(&original) {
+                        b.reversed = true;
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -214,131 +277,201 @@ pub async fn hold(
     conn: &mut SqliteConnection,
     case: CaseId,
 ) -> Result<Option<HoldState>, sqlx::Error> {
-    let row: Option<(i64, String, bool, i64, i64)> = sqlx::query_as(
-        "SELECT year, hold_date, open, paid_cents, recovered_cents FROM holds WHERE case_id = ?1",
-    )
-    .bind(case)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.and_then(|(year, date, open, paid, recovered)| {
-        Some(HoldState {
-            year: Year::try_from(year).ok()?,
-            date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()?,
-            open,
-            paid,
-            recovered,
-        })
-    }))
+    Ok(holds(conn, &[case]).await?.remove(&case))
+}
+
+/// Rows per multi-row statement (SQLite allows 32,766 bound values).
+pub(crate) const CHUNK: usize = 2_000;
+
+fn hold_from(year: i64, date: &str, open: bool, paid: i64, recovered: i64) -> Option<HoldState> {
+    Some(HoldState {
+        year: Year::try_from(year).ok()?,
+        date: NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
+        open,
+        paid,
+        recovered,
+    })
+}
+
+async fn holds(
+    conn: &mut SqliteConnection,
+    cases: &[CaseId],
+) -> Result<HashMap<CaseId, HoldState>, sqlx::Error> {
+    let mut out = HashMap::with_capacity(cases.len());
+    for chunk in cases.chunks(CHUNK) {
+        let mut q = QueryBuilder::new(
+            "SELECT case_id, year, hold_date, open, paid_cents, recovered_cents FROM holds WHERE case_id IN (",
+        );
+        let mut ids = q.separated(", ");
+        for case in chunk {
+            ids.push_bind(*case);
+        }
+        q.push(")");
+        let rows: Vec<(i64, i64, String, bool, i64, i64)> =
+            q.build_query_as().fetch_all(&mut *conn).await?;
+        for (case, year, date, open, paid, recovered) in rows {
+            if let Some(h) = hold_from(year, &date, open, paid, recovered) {
+                out.insert(case, h);
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn balances(
+    conn: &mut SqliteConnection,
+    accounts: &[Account],
+) -> Result<HashMap<Account, i64>, sqlx::Error> {
+    let mut out = HashMap::with_capacity(accounts.len());
+    for chunk in accounts.chunks(CHUNK) {
+        let keys: HashMap<String, Account> = chunk.iter().map(|a| (key(*a).0, *a)).collect();
+        let mut q = QueryBuilder::new(
+            "SELECT account, balance_cents FROM account_balances WHERE account IN (",
+        );
+        let mut list = q.separated(", ");
+        for k in keys.keys() {
+            list.push_bind(k.clone());
+        }
+        q.push(")");
+        let rows: Vec<(String, i64)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        for (k, cents) in rows {
+            if let Some(a) = keys.get(&k) {
+                out.insert(*a, cents);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// kind, stream, year, case, amount in cents.
-type PostingRow = (String, Option<String>, Option<i64>, Option<i64>, i64);
+type PostingRow = (i64, String, Option<String>, Option<i64>, Option<i64>, i64);
 
-async fn booked(conn: &mut SqliteConnection, id: TxId) -> Result<Option<Booked>, sqlx::Error> {
-    let Ok(row_id) = i64::try_from(id.0) else {
-        return Ok(None);
-    };
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT operation, tx_date FROM ledger_transactions WHERE id = ?1")
-            .bind(row_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some((operation, date)) = row else {
-        return Ok(None);
-    };
-    let Ok(op) = serde_json::from_str::<Operation>(&operation) else {
-        return Ok(None);
-    };
-    let Ok(date) = NaiveDate::parse_from_str(&date, "%Y-%m-%d") else {
-        return Ok(None);
-    };
-    let rows: Vec<PostingRow> = sqlx::query_as(
-        "SELECT kind, stream_code, year, case_id, amount_cents FROM ledger_postings WHERE tx_id = ?1 ORDER BY id",
-    )
-    .bind(row_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let postings: Option<Vec<Posting>> = rows
-        .into_iter()
-        .map(|(kind, stream, year, case, cents)| {
-            Some(Posting {
-                account: account_from(&kind, stream, year, case)?,
-                amount: Money::from_cents(cents).ok()?,
-            })
-        })
-        .collect();
-    let reversed: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM ledger_transactions WHERE reverses = ?1)")
-            .bind(row_id)
-            .fetch_one(&mut *conn)
-            .await?;
-    // A release of a fully paid hold is recorded without postings.
-    let tx = match postings.filter(|p| !p.is_empty()) {
-        Some(postings) => match Transaction::new(date, postings) {
-            Ok(tx) => tx,
-            Err(_) => return Ok(None),
-        },
-        None => return Ok(None),
-    };
-    Ok(Some(Booked { op, tx, reversed }))
+/// Booked transactions with their postings and whether they were reversed.
+async fn booked(
+    conn: &mut SqliteConnection,
+    ids: &[TxId],
+) -> Result<HashMap<TxId, Booked>, sqlx::Error> {
+    let mut out = HashMap::new();
+    let ids: Vec<i64> = ids.iter().filter_map(|t| i64::try_from(t.0).ok()).collect();
+    for chunk in ids.chunks(CHUNK) {
+        let push_ids = |q: &mut QueryBuilder<'_, sqlx::Sqlite>| {
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(")");
+        };
+        let mut q = QueryBuilder::new(
+            "SELECT t.id, t.operation, t.tx_date,
+                    EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)
+             FROM ledger_transactions t WHERE t.id IN (",
+        );
+        push_ids(&mut q);
+        let txs: Vec<(i64, String, String, bool)> =
+            q.build_query_as().fetch_all(&mut *conn).await?;
+        let mut q = QueryBuilder::new(
+            "SELECT tx_id, kind, stream_code, year, case_id, amount_cents FROM ledger_postings WHERE tx_id IN (",
+        );
+        push_ids(&mut q);
+        q.push(" ORDER BY id");
+        let rows: Vec<PostingRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+        let mut postings: HashMap<i64, Vec<Posting>> = HashMap::new();
+        for (tx, kind, stream, year, case, cents) in rows {
+            if let (Some(account), Ok(amount)) = (
+                account_from(&kind, stream, year, case),
+                Money::from_cents(cents),
+            ) {
+                postings
+                    .entry(tx)
+                    .or_default()
+                    .push(Posting { account, amount });
+            }
+        }
+        for (id, operation, date, reversed) in txs {
+            let (Ok(op), Ok(date)) = (
+                serde_json::from_str::<Operation>(&operation),
+                NaiveDate::parse_from_str(&date, "%Y-%m-%d"),
+            ) else {
+                continue;
+            };
+            // A release of a fully paid hold is recorded without postings.
+            let Some(tx) = postings
+                .remove(&id)
+                .and_then(|p| Transaction::new(date, p).ok())
+            else {
+                continue;
+            };
+            if let Ok(tx_id) = u64::try_from(id) {
+                out.insert(TxId(tx_id), Booked { op, tx, reversed });
+            }
+        }
+    }
+    Ok(out)
 }
 
-async fn snapshot(conn: &mut SqliteConnection, op: &Operation) -> Result<Snapshot, sqlx::Error> {
-    let reservation = reservation_stream(conn).await?;
-    let mut holds = Vec::new();
-    let mut accounts: Vec<Account> = Vec::new();
-    let mut booked_tx = None;
-    if let Operation::Reverse { tx, .. } = op
-        && let Some(b) = booked(conn, *tx).await?
-    {
+/// Loads what the operations are decided against: the holds of every case
+/// they name, the transactions they reverse, and each account the rules check.
+async fn load_view(
+    conn: &mut SqliteConnection,
+    ops: &[&Operation],
+) -> Result<BatchView, sqlx::Error> {
+    let mut view = BatchView {
+        reservation: Some(reservation_stream(conn).await?),
+        ..BatchView::default()
+    };
+    let reversed: Vec<TxId> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Operation::Reverse { tx, .. } => Some(*tx),
+            _ => None,
+        })
+        .collect();
+    view.booked = booked(conn, &reversed).await?;
+    let mut cases: HashSet<CaseId> = ops.iter().filter_map(|op| case_of(op)).collect();
+    for b in view.booked.values() {
+        cases.extend(case_of(&b.op));
+        for p in b.tx.postings() {
+            if let Account::Hold { case } | Account::Receivable { case, .. } = p.account {
+                cases.insert(case);
+            }
+        }
+    }
+    let cases: Vec<CaseId> = cases.into_iter().collect();
+    view.holds = holds(conn, &cases).await?;
+    view.holds_before = cases
+        .iter()
+        .map(|c| (*c, view.holds.get(c).copied()))
+        .collect();
+    let mut accounts: HashSet<Account> = HashSet::new();
+    for b in view.booked.values() {
         accounts.extend(b.tx.postings().iter().map(|p| p.account));
-        if let Some(case) = case_of(&b.op) {
-            holds.extend(hold(conn, case).await?.map(|h| (case, h)));
-        }
-        booked_tx = Some((*tx, b));
     }
-    if let Some(case) = case_of(op) {
-        let h = hold(conn, case).await?;
-        accounts.push(Account::Hold { case });
-        if let Some(h) = h {
-            accounts.push(Account::Fund { year: h.year });
-            accounts.push(Account::Paid { year: h.year });
-            holds.push((case, h));
+    for op in ops {
+        if let Some(case) = case_of(op) {
+            accounts.insert(Account::Hold { case });
+            if let Some(h) = view.holds.get(&case) {
+                accounts.insert(Account::Fund { year: h.year });
+                accounts.insert(Account::Paid { year: h.year });
+            }
         }
-        if let Operation::Receive { stream, .. } | Operation::Refuse { stream, .. } = *op {
-            accounts.push(Account::Receivable { stream, case });
-        }
-    }
-    match *op {
-        Operation::Fund { year, .. }
-        | Operation::Hold { year, .. }
-        | Operation::Prebook { year, .. }
-        | Operation::TrueUp { year, .. } => {
-            accounts.push(Account::Fund { year });
-        }
-        _ => {}
-    }
-    // Reversals touch the holds of every case their postings name.
-    for account in accounts.clone() {
-        if let Account::Hold { case } | Account::Receivable { case, .. } = account
-            && !holds.iter().any(|(c, _)| *c == case)
-        {
-            holds.extend(hold(conn, case).await?.map(|h| (case, h)));
+        match **op {
+            Operation::Receive { stream, case, .. }
+            | Operation::Refuse { stream, case, .. }
+            | Operation::Claim { stream, case, .. } => {
+                accounts.insert(Account::Receivable { stream, case });
+            }
+            Operation::Fund { year, .. }
+            | Operation::Hold { year, .. }
+            | Operation::Prebook { year, .. }
+            | Operation::TrueUp { year, .. } => {
+                accounts.insert(Account::Fund { year });
+            }
+            _ => {}
         }
     }
-    let mut balances = Vec::with_capacity(accounts.len());
-    for account in accounts {
-        if !balances.iter().any(|(a, _)| *a == account) {
-            let b = balance(conn, account).await?;
-            balances.push((account, b));
-        }
-    }
-    Ok(Snapshot {
-        reservation,
-        balances,
-        holds,
-        booked: booked_tx,
-    })
+    let accounts: Vec<Account> = accounts.into_iter().collect();
+    view.loaded = balances(conn, &accounts).await?;
+    Ok(view)
 }
 
 /// Books an operation once per idempotency key, inside the caller's
@@ -350,161 +483,279 @@ pub async fn execute(
     now: &str,
     actor: Option<i64>,
 ) -> Result<Receipt, BookError> {
-    if key_text.trim().is_empty() {
-        return Err(LedgerError::MissingIdempotencyKey.into());
-    }
-    let existing: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, operation FROM ledger_transactions WHERE idempotency_key = ?1")
-            .bind(key_text)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some((id, operation)) = existing {
-        let first: Option<Operation> = serde_json::from_str(&operation).ok();
-        return if first == Some(op) {
-            Ok(Receipt {
-                tx: u64::try_from(id).ok().map(TxId),
-                replayed: true,
-            })
-        } else {
-            Err(LedgerError::IdempotencyConflict(key_text.to_string()).into())
-        };
-    }
-    let view = snapshot(conn, &op).await?;
-    let planned = plan(op, &view)?;
-    let case = case_of(&op).or_else(|| view.booked.as_ref().and_then(|(_, b)| case_of(&b.op)));
-    let year = match op {
-        Operation::Fund { year, .. }
-        | Operation::Hold { year, .. }
-        | Operation::Prebook { year, .. }
-        | Operation::TrueUp { year, .. } => Some(year),
-        _ => case.and_then(|c| view.hold(c)).map(|h| h.year),
-    };
-    let reverses = match op {
-        Operation::Reverse { tx, .. } => i64::try_from(tx.0).ok(),
-        _ => None,
-    };
-    let operation = serde_json::to_string(&op)
-        .map_err(|e| BookError::Db(sqlx::Error::Protocol(e.to_string())))?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO ledger_transactions (idempotency_key, kind, operation, tx_date, year, case_id, reverses, created_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
-    )
-    .bind(key_text)
-    .bind(kind_of(&op))
-    .bind(operation)
-    .bind(date_of(&op).format("%Y-%m-%d").to_string())
-    .bind(year)
-    .bind(case)
-    .bind(reverses)
-    .bind(now)
-    .bind(actor)
-    .fetch_one(&mut *conn)
-    .await?;
-    if let Some(tx) = &planned.transaction {
-        for p in tx.postings() {
-            let (account, kind, stream, year, case) = key(p.account);
-            sqlx::query(
-                "INSERT INTO ledger_postings (tx_id, account, kind, stream_code, year, case_id, amount_cents)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .bind(id)
-            .bind(&account)
-            .bind(kind)
-            .bind(stream)
-            .bind(year)
-            .bind(case)
-            .bind(p.amount.cents())
-            .execute(&mut *conn)
-            .await?;
-            // Update first: SQLite checks an upsert's CHECK on the proposed row,
-            // which for a debit would be the negative amount itself.
-            let updated = sqlx::query(
-                "UPDATE account_balances SET balance_cents = balance_cents + ?2 WHERE account = ?1",
-            )
-            .bind(&account)
-            .bind(p.amount.cents())
-            .execute(&mut *conn)
-            .await?;
-            if updated.rows_affected() == 0 {
-                sqlx::query("INSERT INTO account_balances (account, kind, balance_cents) VALUES (?1, ?2, ?3)")
-                    .bind(&account)
-                    .bind(kind)
-                    .bind(p.amount.cents())
-                    .execute(&mut *conn)
-                    .await?;
-            }
-        }
-    }
-    for change in planned.changes {
-        apply_change(conn, change).await?;
-    }
-    Ok(Receipt {
-        tx: u64::try_from(id).ok().map(TxId),
-        replayed: false,
-    })
+    let mut receipts = execute_all(conn, &[(key_text.to_string(), op)], now, actor).await?;
+    receipts
+        .pop()
+        .ok_or(BookError::Rule(LedgerError::NotPositive))
 }
 
-async fn apply_change(conn: &mut SqliteConnection, change: Change) -> Result<(), sqlx::Error> {
-    let year_row = |year: Year| {
+/// Books operations in order, each once per idempotency key, inside the
+/// caller's `BEGIN IMMEDIATE` transaction: all of them or — on the first
+/// refusal — none (the caller rolls back). A key booked before with the same
+/// operation is replayed; with another operation it is refused. The rows are
+/// read and written in a few multi-row statements, so a run over ten
+/// thousand cases books in well under a second.
+pub async fn execute_all(
+    conn: &mut SqliteConnection,
+    ops: &[(String, Operation)],
+    now: &str,
+    actor: Option<i64>,
+) -> Result<Vec<Receipt>, BookError> {
+    if ops.iter().any(|(k, _)| k.trim().is_empty()) {
+        return Err(LedgerError::MissingIdempotencyKey.into());
+    }
+    // Keys booked before: replay or conflict.
+    let mut existing: HashMap<String, (i64, String)> = HashMap::new();
+    for chunk in ops.chunks(CHUNK) {
+        let mut q = QueryBuilder::new(
+            "SELECT idempotency_key, id, operation FROM ledger_transactions WHERE idempotency_key IN (",
+        );
+        let mut list = q.separated(", ");
+        for (k, _) in chunk {
+            list.push_bind(k.as_str());
+        }
+        q.push(")");
+        let rows: Vec<(String, i64, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        existing.extend(rows.into_iter().map(|(k, id, op)| (k, (id, op))));
+    }
+    let fresh: Vec<&Operation> = ops
+        .iter()
+        .filter(|(k, _)| !existing.contains_key(k))
+        .map(|(_, op)| op)
+        .collect();
+    let mut view = load_view(conn, &fresh).await?;
+    let next_id: i64 =
+        sqlx::query_scalar("SELECT coalesce(max(id), 0) + 1 FROM ledger_transactions")
+            .fetch_one(&mut *conn)
+            .await?;
+    let mut receipts = Vec::with_capacity(ops.len());
+    let mut rows: Vec<TxRow> = Vec::with_capacity(fresh.len());
+    let mut seen: HashSet<&str> = HashSet::with_capacity(ops.len());
+    for (key_text, op) in ops {
+        if let Some((id, operation)) = existing.get(key_text) {
+            let first: Option<Operation> = serde_json::from_str(operation).ok();
+            if first != Some(*op) {
+                return Err(LedgerError::IdempotencyConflict(key_text.clone()).into());
+            }
+            receipts.push(Receipt {
+                tx: u64::try_from(*id).ok().map(TxId),
+                replayed: true,
+            });
+            continue;
+        }
+        if !seen.insert(key_text) {
+            return Err(LedgerError::IdempotencyConflict(key_text.clone()).into());
+        }
+        let planned = plan(*op, &view)?;
+        let id = next_id + rows.len() as i64;
+        let case = case_of(op).or_else(|| match op {
+            Operation::Reverse { tx, .. } => view.booked.get(tx).and_then(|b| case_of(&b.op)),
+            _ => None,
+        });
+        let year = match *op {
+            Operation::Fund { year, .. }
+            | Operation::Hold { year, .. }
+            | Operation::Prebook { year, .. }
+            | Operation::TrueUp { year, .. } => Some(year),
+            _ => case.and_then(|c| view.hold(c)).map(|h| h.year),
+        };
+        view.apply(&planned);
+        rows.push(TxRow {
+            id,
+            key: key_text,
+            op: *op,
+            year,
+            case,
+            postings: planned
+                .transaction
+                .map(|t| t.postings().to_vec())
+                .unwrap_or_default(),
+        });
+        receipts.push(Receipt {
+            tx: u64::try_from(id).ok().map(TxId),
+            replayed: false,
+        });
+    }
+    write(conn, &rows, &view, now, actor).await?;
+    Ok(receipts)
+}
+
+/// A transaction to insert.
+struct TxRow<'a> {
+    id: i64,
+    key: &'a str,
+    op: Operation,
+    year: Option<Year>,
+    case: Option<CaseId>,
+    postings: Vec<Posting>,
+}
+
+async fn write(
+    conn: &mut SqliteConnection,
+    rows: &[TxRow<'_>],
+    view: &BatchView,
+    now: &str,
+    actor: Option<i64>,
+) -> Result<(), BookError> {
+    let json = |op: &Operation| {
+        serde_json::to_string(op).map_err(|e| BookError::Db(sqlx::Error::Protocol(e.to_string())))
+    };
+    for chunk in rows.chunks(CHUNK) {
+        let ops = chunk
+            .iter()
+            .map(|r| json(&r.op))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut q = QueryBuilder::new(
+            "INSERT INTO ledger_transactions (id, idempotency_key, kind, operation, tx_date, year, case_id, reverses, created_at, created_by) ",
+        );
+        q.push_values(chunk.iter().zip(ops), |mut b, (r, op)| {
+            let reverses = match r.op {
+                Operation::Reverse { tx, .. } => i64::try_from(tx.0).ok(),
+                _ => None,
+            };
+            b.push_bind(r.id)
+                .push_bind(r.key)
+                .push_bind(kind_of(&r.op))
+                .push_bind(op)
+                .push_bind(date_of(&r.op).format("%Y-%m-%d").to_string())
+                .push_bind(r.year)
+                .push_bind(r.case)
+                .push_bind(reverses)
+                .push_bind(now)
+                .push_bind(actor);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    let postings: Vec<(i64, &Posting)> = rows
+        .iter()
+        .flat_map(|r| r.postings.iter().map(move |p| (r.id, p)))
+        .collect();
+    for chunk in postings.chunks(CHUNK) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO ledger_postings (tx_id, account, kind, stream_code, year, case_id, amount_cents) ",
+        );
+        q.push_values(chunk, |mut b, (tx, p)| {
+            let (account, kind, stream, year, case) = key(p.account);
+            b.push_bind(*tx)
+                .push_bind(account)
+                .push_bind(kind)
+                .push_bind(stream)
+                .push_bind(year)
+                .push_bind(case)
+                .push_bind(p.amount.cents());
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    write_balances(conn, view).await?;
+    write_holds(conn, view).await?;
+    for (year, [funded, recovered, held]) in &view.years {
         sqlx::query("INSERT INTO fund_years (year) VALUES (?1) ON CONFLICT (year) DO NOTHING")
             .bind(year)
-    };
-    match change {
-        Change::HoldPlaced { case, year, date } => {
-            sqlx::query("INSERT INTO holds (case_id, year, hold_date, open, paid_cents, recovered_cents) VALUES (?1, ?2, ?3, 1, 0, 0)")
-                .bind(case)
-                .bind(year)
-                .bind(date.format("%Y-%m-%d").to_string())
-                .execute(&mut *conn)
-                .await?;
-        }
-        Change::HoldRemoved { case } => {
-            sqlx::query("DELETE FROM holds WHERE case_id = ?1")
-                .bind(case)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Change::HoldOpen { case, open } => {
-            sqlx::query("UPDATE holds SET open = ?2 WHERE case_id = ?1")
-                .bind(case)
-                .bind(open)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Change::HoldPaid { case, cents } => {
-            sqlx::query("UPDATE holds SET paid_cents = paid_cents + ?2 WHERE case_id = ?1")
-                .bind(case)
-                .bind(cents)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Change::HoldRecovered { case, cents } => {
-            sqlx::query(
-                "UPDATE holds SET recovered_cents = recovered_cents + ?2 WHERE case_id = ?1",
-            )
-            .bind(case)
-            .bind(cents)
             .execute(&mut *conn)
             .await?;
+        sqlx::query(
+            "UPDATE fund_years SET funded_cents = funded_cents + ?2, recovered_cents = recovered_cents + ?3,
+                    held_cents = held_cents + ?4 WHERE year = ?1",
+        )
+        .bind(year)
+        .bind(funded)
+        .bind(recovered)
+        .bind(held)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Adds the batch's changes to the stored balances: existing accounts by
+/// update (its CHECK sees the final balance), new ones by insert.
+async fn write_balances(conn: &mut SqliteConnection, view: &BatchView) -> Result<(), sqlx::Error> {
+    let changed: Vec<(Account, i64)> = view
+        .delta
+        .iter()
+        .filter(|(_, d)| **d != 0)
+        .map(|(a, d)| (*a, *d))
+        .collect();
+    let mut stored: HashSet<String> = HashSet::new();
+    for chunk in changed.chunks(CHUNK) {
+        let mut q = QueryBuilder::new("SELECT account FROM account_balances WHERE account IN (");
+        let mut list = q.separated(", ");
+        for (a, _) in chunk {
+            list.push_bind(key(*a).0);
         }
-        Change::Funded { year, cents }
-        | Change::Recovered { year, cents }
-        | Change::Held { year, cents } => {
-            year_row(year).execute(&mut *conn).await?;
-            let column = match change {
-                Change::Funded { .. } => "funded_cents",
-                Change::Recovered { .. } => "recovered_cents",
-                _ => "held_cents",
-            };
-            sqlx::query(&format!(
-                "UPDATE fund_years SET {column} = {column} + ?2 WHERE year = ?1"
-            ))
-            .bind(year)
-            .bind(cents)
-            .execute(&mut *conn)
-            .await?;
+        q.push(")");
+        let rows: Vec<String> = q.build_query_scalar().fetch_all(&mut *conn).await?;
+        stored.extend(rows);
+    }
+    let (update, insert): (Vec<_>, Vec<_>) = changed
+        .into_iter()
+        .map(|(a, d)| (key(a), d))
+        .partition(|((k, ..), _)| stored.contains(k));
+    for chunk in update.chunks(CHUNK) {
+        let mut q = QueryBuilder::new(
+            "UPDATE account_balances SET balance_cents = balance_cents + v.delta
+             FROM (SELECT column1 AS account, column2 AS delta FROM (",
+        );
+        q.push_values(chunk, |mut b, ((k, ..), d)| {
+            b.push_bind(k.clone()).push_bind(*d);
+        });
+        q.push(")) AS v WHERE account_balances.account = v.account");
+        q.build().execute(&mut *conn).await?;
+    }
+    for chunk in insert.chunks(CHUNK) {
+        let mut q =
+            QueryBuilder::new("INSERT INTO account_balances (account, kind, balance_cents) ");
+        q.push_values(chunk, |mut b, ((k, kind, ..), d)| {
+            b.push_bind(k.clone()).push_bind(*kind).push_bind(*d);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Writes the holds the batch changed: placed, removed or updated.
+async fn write_holds(conn: &mut SqliteConnection, view: &BatchView) -> Result<(), sqlx::Error> {
+    let mut removed = Vec::new();
+    let mut upserts = Vec::new();
+    for (case, before) in &view.holds_before {
+        match (before, view.holds.get(case)) {
+            (Some(_), None) => removed.push(*case),
+            (b, Some(now)) if b.as_ref() != Some(now) => upserts.push((*case, *now)),
+            _ => {}
         }
-        Change::Reversed { .. } => {}
+    }
+    // Holds placed by this batch for cases not loaded before.
+    for (case, now) in &view.holds {
+        if !view.holds_before.contains_key(case) {
+            upserts.push((*case, *now));
+        }
+    }
+    for chunk in removed.chunks(CHUNK) {
+        let mut q = QueryBuilder::new("DELETE FROM holds WHERE case_id IN (");
+        let mut list = q.separated(", ");
+        for case in chunk {
+            list.push_bind(*case);
+        }
+        q.push(")");
+        q.build().execute(&mut *conn).await?;
+    }
+    for chunk in upserts.chunks(CHUNK) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO holds (case_id, year, hold_date, open, paid_cents, recovered_cents) ",
+        );
+        q.push_values(chunk, |mut b, (case, h)| {
+            b.push_bind(*case)
+                .push_bind(h.year)
+                .push_bind(h.date.format("%Y-%m-%d").to_string())
+                .push_bind(h.open)
+                .push_bind(h.paid)
+                .push_bind(h.recovered);
+        });
+        q.push(
+            " ON CONFLICT (case_id) DO UPDATE SET year = excluded.year, hold_date = excluded.hold_date,
+               open = excluded.open, paid_cents = excluded.paid_cents, recovered_cents = excluded.recovered_cents",
+        );
+        q.build().execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -6,13 +6,16 @@ pub mod audit;
 pub mod budget;
 pub mod cases;
 pub mod catalogue;
+pub mod claims;
 pub mod config;
 pub mod ledger;
+pub mod runs;
 pub mod sessions;
 pub mod streams;
 pub mod teams;
 pub mod templates;
 pub mod throttle;
+pub mod tokens;
 pub mod users;
 
 use chrono::{DateTime, Utc};

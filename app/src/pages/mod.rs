@@ -4,6 +4,8 @@ pub mod cases;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod runs;
 pub mod setup;
 pub mod teams;
+pub mod tokens;
 pub mod users;

@@ -1,0 +1,259 @@
+//! A posted run's journal (*memoriaal*) leaving the application: as CSV and
+//! Excel downloads for the backoffice, and as JSON for the municipality's
+//! financial system, which signs in with an API token.
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header, request::Parts};
+use axum::response::{IntoResponse, Response};
+use doorbraak::journal::{self, JournalLine, Totals};
+use doorbraak::ledger::Posting;
+use doorbraak::stream::AccountingCodes;
+use doorbraak::{Money, Role, StreamCode};
+use serde::Serialize;
+use sqlx::SqliteConnection;
+
+use crate::api::model::RunRow;
+use crate::auth::{self, AppState};
+use crate::db;
+use crate::error::AppError;
+
+/// The journal of a posted run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Journal {
+    pub run: RunRow,
+    pub lines: Vec<JournalLine>,
+    pub totals: Totals,
+}
+
+pub async fn journal(conn: &mut SqliteConnection, run_id: i64) -> Result<Journal, AppError> {
+    let run = db::runs::get(conn, run_id)
+        .await?
+        .filter(|r| r.status == "posted")
+        .ok_or_else(|| {
+            AppError::NotFound("Deze run bestaat niet of is nog niet geboekt.".into())
+        })?;
+    let codes: std::collections::HashMap<String, AccountingCodes> = db::streams::list(conn)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let codes = AccountingCodes {
+                taakveld: s.taakveld.unwrap_or_default(),
+                cost_centre: s.cost_centre,
+                ledger_account: s.ledger_account,
+            };
+            (s.code, codes)
+        })
+        .collect();
+    let reservation = db::ledger::reservation_stream(conn).await?;
+    let mut lines = Vec::new();
+    for p in db::runs::journal_postings(conn, run_id).await? {
+        let (Some(account), Ok(amount), Ok(date)) = (
+            db::ledger::account_from(&p.kind, p.stream, p.year, p.case_id),
+            Money::from_cents(p.amount_cents),
+            chrono::NaiveDate::parse_from_str(&p.tx_date, "%Y-%m-%d"),
+        ) else {
+            return Err(AppError::Internal);
+        };
+        lines.push(journal::line(
+            &Posting { account, amount },
+            date,
+            run_id,
+            &p.reference,
+            reservation,
+            |s: StreamCode| codes.get(s.as_str()).cloned().unwrap_or_default(),
+        ));
+    }
+    let totals = journal::totals(&lines).map_err(|_| AppError::Internal)?;
+    Ok(Journal { run, lines, totals })
+}
+
+/// The journal as an Excel workbook: real dates and numbers with formats,
+/// a sheet of lines and one of totals per stream and per taakveld.
+pub fn xlsx(j: &Journal) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("dd-mm-yyyy");
+    let amount = Format::new().set_num_format("#,##0.00");
+    let bold_amount = Format::new().set_bold().set_num_format("#,##0.00");
+    // A spreadsheet holds binary floating point: each cent amount becomes
+    // the nearest double, which reads back as the same two decimals.
+    let number = |m: Money| m.cents() as f64 / 100.0;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Memoriaal")?;
+    for (col, title) in journal::HEADERS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *title, &bold)?;
+    }
+    for (i, l) in j.lines.iter().enumerate() {
+        let row = i as u32 + 1;
+        let day = ExcelDateTime::from_ymd(
+            chrono::Datelike::year(&l.date) as u16,
+            chrono::Datelike::month(&l.date) as u8,
+            chrono::Datelike::day(&l.date) as u8,
+        )?;
+        sheet.write_datetime_with_format(row, 0, &day, &date)?;
+        sheet.write_number(row, 1, l.run as f64)?;
+        sheet.write_string(row, 2, &l.case_reference)?;
+        sheet.write_string(row, 3, l.stream.as_str())?;
+        sheet.write_string(row, 4, &l.codes.taakveld)?;
+        sheet.write_string(row, 5, &l.codes.cost_centre)?;
+        sheet.write_string(row, 6, &l.codes.ledger_account)?;
+        sheet.write_number_with_format(row, 7, number(l.debit), &amount)?;
+        sheet.write_number_with_format(row, 8, number(l.credit), &amount)?;
+        sheet.write_string(row, 9, &l.description)?;
+    }
+    let last = j.lines.len() as u32 + 1;
+    sheet.write_string_with_format(last, 6, "Totaal", &bold)?;
+    sheet.write_number_with_format(last, 7, number(j.totals.all.debit), &bold_amount)?;
+    sheet.write_number_with_format(last, 8, number(j.totals.all.credit), &bold_amount)?;
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofit();
+    let totals = book.add_worksheet();
+    totals.set_name("Totalen")?;
+    for (col, title) in ["Soort", "Code", "Debet", "Credit"].iter().enumerate() {
+        totals.write_string_with_format(0, col as u16, *title, &bold)?;
+    }
+    let by_stream = j
+        .totals
+        .by_stream
+        .iter()
+        .map(|(s, t)| ("Stroom", s.to_string(), t));
+    let by_taakveld = j
+        .totals
+        .by_taakveld
+        .iter()
+        .map(|(s, t)| ("Iv3-taakveld", s.clone(), t));
+    for (row, (kind, code, t)) in (1..).zip(by_stream.chain(by_taakveld)) {
+        totals.write_string(row, 0, kind)?;
+        totals.write_string(row, 1, &code)?;
+        totals.write_number_with_format(row, 2, number(t.debit), &amount)?;
+        totals.write_number_with_format(row, 3, number(t.credit), &amount)?;
+    }
+    totals.autofit();
+    book.save_to_buffer()
+}
+
+fn plain(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message.to_string(),
+    )
+        .into_response()
+}
+
+/// `GET /export/terugboekrun/{id}/{file}`: `journaal.csv` or `journaal.xlsx`,
+/// for the backoffice, by its session.
+pub async fn download(state: AppState, parts: Parts, run_id: i64, file: String) -> Response {
+    let user = match auth::user_of(&state, &parts).await {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            return (StatusCode::SEE_OTHER, [(header::LOCATION, "/inloggen")], "").into_response();
+        }
+        Err(_) => return plain(StatusCode::INTERNAL_SERVER_ERROR, "Er ging iets mis."),
+    };
+    if !user.roles.has(Role::Backoffice) {
+        return plain(StatusCode::FORBIDDEN, &AppError::Forbidden.to_string());
+    }
+    let (content_type, csv) = match file.as_str() {
+        "journaal.csv" => ("text/csv; charset=utf-8", true),
+        "journaal.xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            false,
+        ),
+        _ => return plain(StatusCode::NOT_FOUND, "Onbekend bestand."),
+    };
+    let result = async {
+        let mut conn = state.pool.acquire().await?;
+        let j = journal(&mut conn, run_id).await?;
+        let body = if csv {
+            // The byte order mark lets a Dutch spreadsheet read UTF-8.
+            let mut bytes = "\u{feff}".as_bytes().to_vec();
+            bytes.extend(journal::to_csv(&j.lines).into_bytes());
+            bytes
+        } else {
+            xlsx(&j).map_err(|e| {
+                tracing::error!(error = %e, "writing the workbook failed");
+                AppError::Internal
+            })?
+        };
+        db::audit::record(
+            &mut *conn,
+            db::audit::NewEvent {
+                at: db::timestamp(auth::now()),
+                actor_id: Some(user.id),
+                actor_name: &user.username,
+                action: "journal_exported",
+                object_type: "chargeback_run",
+                object_id: Some(run_id.to_string()),
+                before: None,
+                after: Some(serde_json::json!({ "file": file })),
+                address: None,
+            },
+        )
+        .await?;
+        Ok::<_, AppError>(body)
+    }
+    .await;
+    match result {
+        Ok(body) => {
+            let disposition = format!("attachment; filename=\"terugboekrun-{run_id}-{file}\"");
+            let mut response = Response::new(Body::from(body));
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            if let Ok(v) = HeaderValue::from_str(&disposition) {
+                headers.insert(header::CONTENT_DISPOSITION, v);
+            }
+            response
+        }
+        Err(e) => plain(e.status(), &e.to_string()),
+    }
+}
+
+/// The JSON answer of the financial system's endpoint when it is refused.
+fn refused(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+/// Tokens look like `dbk_` followed by 64 hex characters.
+pub fn well_formed(token: &str) -> bool {
+    token
+        .strip_prefix("dbk_")
+        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `GET /api/v1/runs/{id}/journal` with `Authorization: Bearer dbk_…`.
+pub async fn api_journal(state: AppState, parts: Parts, run_id: i64) -> Response {
+    let token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let Some(token) = token.filter(|t| well_formed(t)) else {
+        return refused(
+            StatusCode::UNAUTHORIZED,
+            "Geen geldig API-token: stuur 'Authorization: Bearer dbk_…'.",
+        );
+    };
+    let result = async {
+        let mut conn = state.pool.acquire().await?;
+        let hash = auth::token_hash(&state.auth.session_secret, token);
+        let today = auth::today().format("%Y-%m-%d").to_string();
+        match db::tokens::find(&mut conn, &hash).await? {
+            None => return Ok(Err("Onbekend API-token.")),
+            Some((_, _, true)) => return Ok(Err("Dit API-token is ingetrokken.")),
+            Some((_, expires, false)) if expires < today => {
+                return Ok(Err("Dit API-token is verlopen."));
+            }
+            Some((id, ..)) => db::tokens::touch(&mut conn, id, &db::timestamp(auth::now())).await?,
+        }
+        journal(&mut conn, run_id).await.map(Ok)
+    }
+    .await;
+    match result {
+        Ok(Ok(j)) => axum::Json(j).into_response(),
+        Ok(Err(why)) => refused(StatusCode::UNAUTHORIZED, why),
+        Err(e) => refused(e.status(), &e.to_string()),
+    }
+}

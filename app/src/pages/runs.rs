@@ -1,0 +1,458 @@
+//! The backoffice's chargeback: runs (preview, keys, posting, exports,
+//! correction) and the claims on external payers.
+
+use doorbraak::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::model::ClaimRow;
+use crate::api::runs::{
+    CASES_PER_PAGE, CloseClaim, CreateRun, DiscardRun, InvoiceClaim, PostRun, ReverseRun, RunView,
+    RunsOverview, SetRunCase, chargeback_run, chargeback_runs, claim_status_nl, claims,
+};
+use crate::components::form::{
+    FormMessage, SelectField, TextArea, TextField, last_error, select_options,
+};
+use crate::components::format::dutch_date;
+use crate::components::guard::{Guarded, loaded, role_resource};
+use crate::components::table::DataTable;
+use crate::error::AppError;
+
+const ROLES: &[Role] = &[Role::Backoffice];
+
+fn run_status_nl(kind: &str, status: &str) -> &'static str {
+    match (kind, status) {
+        ("reversal", _) => "Correctie (geboekt)",
+        (_, "draft") => "Voorstel",
+        (_, "posted") => "Geboekt",
+        (_, "discarded") => "Vervallen",
+        _ => "Onbekend",
+    }
+}
+
+fn money(cents: i64) -> String {
+    doorbraak::Money::from_cents(cents)
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[component]
+pub fn RunsPage() -> impl IntoView {
+    let create = ServerAction::<CreateRun>::new();
+    let overview = role_resource(ROLES, move || create.version().get(), |_| chargeback_runs());
+    view! {
+        <Title text="Terugboeken"/>
+        <Guarded roles=ROLES>
+            <Runs overview create/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Runs(
+    overview: Resource<Option<Result<RunsOverview, AppError>>>,
+    create: ServerAction<CreateRun>,
+) -> impl IntoView {
+    let error = last_error(create.value());
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = create.value().get() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(&format!("/terugboeken/{id}"), Default::default());
+        }
+    });
+    view! {
+        <h1 class="utrecht-heading-1">"Terugboeken"</h1>
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                loaded(overview.await).map(|o| {
+                    let first = format!("{}-01-01", &o.today[..4].parse::<i32>().unwrap_or(2026) - 4);
+                    let rows = o.runs.iter().map(|r| view! {
+                        <tr class="utrecht-table__row">
+                            <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("/terugboeken/{}", r.id)>{format!("Run {}", r.id)}</a></td>
+                            <td class="utrecht-table__cell">{run_status_nl(&r.kind, &r.status)}{r.reverses.map(|x| format!(" van run {x}"))}</td>
+                            <td class="utrecht-table__cell">{format!("{} t/m {}", dutch_date(&r.period_from), dutch_date(&r.period_to))}</td>
+                            <td class="utrecht-table__cell utrecht-table__cell--numeric">{r.cases}</td>
+                            <td class="utrecht-table__cell">{r.created_by.clone()}</td>
+                            <td class="utrecht-table__cell">{r.booking_date.as_deref().map(dutch_date).unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view();
+                    view! {
+                        <p class="utrecht-paragraph">{format!("{} afgerekende casussen wachten op terugboeken.", o.waiting)}</p>
+                        <h2 class="utrecht-heading-2" id="nieuwe-run">"Nieuwe terugboekrun"</h2>
+                        <ActionForm action=create attr:aria-labelledby="nieuwe-run">
+                            <FormMessage error/>
+                            <TextField label="Afgerekend vanaf" name="period_from" field="period_from" error input_type="date" value=first/>
+                            <TextField label="Afgerekend tot en met" name="period_to" field="period_to" error input_type="date" value=o.today.clone()/>
+                            <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || create.pending().get()>"Voorstel maken"</button>
+                        </ActionForm>
+                        <DataTable caption="Runs, nieuwste eerst".to_string() headers=&["Run", "Status", "Periode", "Casussen", "Gemaakt door", "Boekdatum"]>{rows}</DataTable>
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// Everything that can be done on a run's page.
+#[derive(Clone, Copy)]
+struct RunActions {
+    key: ServerAction<SetRunCase>,
+    post: ServerAction<PostRun>,
+    discard: ServerAction<DiscardRun>,
+    reverse: ServerAction<ReverseRun>,
+}
+
+impl RunActions {
+    fn versions(self) -> [usize; 4] {
+        [
+            self.key.version().get(),
+            self.post.version().get(),
+            self.discard.version().get(),
+            self.reverse.version().get(),
+        ]
+    }
+}
+
+#[component]
+pub fn RunPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let page = move || {
+        query
+            .read()
+            .get("pagina")
+            .and_then(|p| p.parse::<usize>().ok())
+            .map_or(0, |p| p.saturating_sub(1))
+    };
+    let actions = RunActions {
+        key: ServerAction::new(),
+        post: ServerAction::new(),
+        discard: ServerAction::new(),
+        reverse: ServerAction::new(),
+    };
+    let run = role_resource(
+        ROLES,
+        move || (id(), page(), actions.versions()),
+        |(id, page, _)| chargeback_run(id, page),
+    );
+    view! {
+        <Title text="Terugboekrun"/>
+        <Guarded roles=ROLES>
+            <Run run actions/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Run(run: Resource<Option<Result<RunView, AppError>>>, actions: RunActions) -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = actions.reverse.value().get() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(&format!("/terugboeken/{id}"), Default::default());
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                loaded(run.await).map(|v| view! { <RunBody v actions/> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
+    let r = v.run.clone();
+    let draft = r.status == "draft";
+    let posted_chargeback = r.status == "posted" && r.kind == "chargeback";
+    let totals = v
+        .totals
+        .iter()
+        .map(|t| view! {
+            <tr class="utrecht-table__row">
+                <td class="utrecht-table__cell">{format!("{} ({})", t.name, t.stream)}</td>
+                <td class="utrecht-table__cell">{if t.claim { "Vordering (extern)" } else { "Intern" }}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{t.cases}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{t.amount.to_string()}</td>
+            </tr>
+        })
+        .collect_view();
+    let cases = v
+        .cases
+        .iter()
+        .map(|c| {
+            let split = if c.excluded {
+                format!("Uitgesloten: {}", c.reason.clone().unwrap_or_default())
+            } else if let Some(why) = &c.refused {
+                format!("Niet toe te passen: {why}")
+            } else {
+                c.charges
+                    .iter()
+                    .map(|(s, m, claim)| format!("{s} {m}{}", if *claim { " (vordering)" } else { "" }))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            };
+            let key = match c.key.as_str() {
+                "responsibility" => format!("Verantwoordelijkheid: {}", c.responsibility),
+                _ if c.excluded => "—".to_string(),
+                _ => "Baathebber".to_string(),
+            };
+            let evidence = c
+                .evidence
+                .iter()
+                .map(|(s, m)| format!("{s} {m}"))
+                .collect::<Vec<_>>()
+                .join(" · ");
+            view! {
+                <tr class="utrecht-table__row">
+                    <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("/casussen/{}", c.case_id)>{c.reference.clone()}</a></td>
+                    <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.settled.to_string()}</td>
+                    <td class="utrecht-table__cell">{key}</td>
+                    <td class="utrecht-table__cell">{split}</td>
+                    <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.residual.to_string()}</td>
+                    <td class="utrecht-table__cell">{evidence}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let pages = v.case_count.div_ceil(CASES_PER_PAGE).max(1);
+    let pager = (pages > 1).then(|| view! {
+        <nav class="pagination" aria-label="Paginering">
+            {(v.page > 0).then(|| view! { <a class="utrecht-link" href=format!("?pagina={}", v.page)>"Vorige pagina"</a> })}
+            <span class="utrecht-paragraph">{format!("Pagina {} van {}", v.page + 1, pages)}</span>
+            {(v.page + 1 < pages).then(|| view! { <a class="utrecht-link" href=format!("?pagina={}", v.page + 2)>"Volgende pagina"</a> })}
+        </nav>
+    });
+    let case_options: Vec<(String, String)> = v
+        .cases
+        .iter()
+        .map(|c| (c.case_id.to_string(), c.reference.clone()))
+        .collect();
+    let claims = (!v.claims.is_empty()).then(
+        || view! { <ClaimTable claims=v.claims.clone() caption="Vorderingen van deze run"/> },
+    );
+    view! {
+        <h1 class="utrecht-heading-1">{format!("Terugboekrun {}", r.id)}</h1>
+        <dl class="facts">
+            <dt>"Status"</dt><dd>{run_status_nl(&r.kind, &r.status)}</dd>
+            <dt>"Periode (afrekendatum)"</dt><dd>{format!("{} t/m {}", dutch_date(&r.period_from), dutch_date(&r.period_to))}</dd>
+            {r.booking_date.clone().map(|d| view! { <dt>"Boekdatum"</dt><dd>{dutch_date(&d)}</dd> })}
+            {r.reverses.map(|x| view! { <dt>"Corrigeert"</dt><dd><a class="utrecht-link" href=format!("/terugboeken/{x}")>{format!("Run {x}")}</a></dd> })}
+            {r.reason.clone().map(|why| view! { <dt>"Reden"</dt><dd>{why}</dd> })}
+            {(!r.reversed_by.is_empty()).then(|| view! { <dt>"Gecorrigeerd in"</dt><dd>{r.reversed_by.iter().map(|x| format!("run {x}")).collect::<Vec<_>>().join(", ")}</dd> })}
+        </dl>
+        {(!v.blocked.is_empty()).then(|| view! {
+            <div class="utrecht-alert utrecht-alert--warning" role="status">
+                <p class="utrecht-paragraph">"Zo kan de run nog niet worden geboekt:"</p>
+                <ul class="utrecht-unordered-list">{v.blocked.iter().map(|b| view! { <li class="utrecht-unordered-list__item">{b.clone()}</li> }).collect_view()}</ul>
+            </div>
+        })}
+        {(r.kind == "chargeback").then(|| view! {
+            <h2 class="utrecht-heading-2">"Totalen per stroom"</h2>
+            <dl class="facts">
+                <dt>"Afgerekende kosten"</dt><dd>{v.settled.to_string()}</dd>
+                <dt>"Intern teruggeboekt (naar het doorbraakbudget)"</dt><dd>{v.internal.to_string()}</dd>
+                <dt>"Vorderingen op externe betalers"</dt><dd>{v.claims_total.to_string()}</dd>
+                <dt>"Blijft op de Wmo"</dt><dd>{v.residual.to_string()}</dd>
+            </dl>
+            <DataTable caption="Per financieringsstroom".to_string() headers=&["Stroom", "Soort", "Casussen", "Bedrag"]>{totals}</DataTable>
+            <h2 class="utrecht-heading-2">"Casussen"</h2>
+            <DataTable caption=format!("{} casussen met onderbouwing (vermeden kosten uit het vastgestelde canvas)", v.case_count) headers=&["Casus", "Afgerekend", "Sleutel", "Verdeling", "Blijft op de Wmo", "Vermeden kosten per stroom"]>{cases}</DataTable>
+            {pager}
+        })}
+        {draft.then(|| view! { <DraftForms run=r.clone() case_options today=v.today.clone() actions/> })}
+        {posted_chargeback.then(|| view! { <PostedForms run=r.clone() case_options=v.cases.iter().map(|c| (c.case_id.to_string(), c.reference.clone())).collect() today=v.today.clone() actions/> })}
+        {claims}
+    }
+}
+
+#[component]
+fn DraftForms(
+    run: crate::api::model::RunRow,
+    case_options: Vec<(String, String)>,
+    today: String,
+    actions: RunActions,
+) -> impl IntoView {
+    let key_error = last_error(actions.key.value());
+    let post_error = last_error(actions.post.value());
+    let discard_error = last_error(actions.discard.value());
+    let choices = select_options(
+        &[
+            ("beneficiary".into(), "Baathebbersleutel (standaard)".into()),
+            (
+                "responsibility".into(),
+                "Verantwoordelijkheidssleutel".into(),
+            ),
+            ("exclude".into(), "Uitsluiten van deze run".into()),
+        ],
+        "beneficiary",
+    );
+    view! {
+        <h2 class="utrecht-heading-2" id="sleutel">"Verdeelsleutel van een casus"</h2>
+        <ActionForm action=actions.key attr:aria-labelledby="sleutel">
+            <FormMessage error=key_error/>
+            <input type="hidden" name="run_id" value=run.id.to_string()/>
+            <input type="hidden" name="version" value=run.version.to_string()/>
+            <SelectField label="Casus (van deze pagina)" name="case_id" field="case_id" error=key_error options=select_options(&case_options, "")/>
+            <SelectField label="Sleutel" name="choice" field="choice" error=key_error options=choices/>
+            <TextField label="Verantwoordelijke stromen met percentage" name="responsibility" field="responsibility" error=key_error description="Alleen bij de verantwoordelijkheidssleutel, bijvoorbeeld: JW 60, PW 40"/>
+            <TextArea label="Reden" name="reason" field="reason" error=key_error description="Verplicht bij een andere sleutel of uitsluiten."/>
+            <button type="submit" class="utrecht-button utrecht-button--secondary-action" disabled=move || actions.key.pending().get()>"Sleutel vastleggen"</button>
+        </ActionForm>
+        <h2 class="utrecht-heading-2" id="boeken">"Boeken"</h2>
+        <ActionForm action=actions.post attr:aria-labelledby="boeken">
+            <FormMessage error=post_error/>
+            <input type="hidden" name="run_id" value=run.id.to_string()/>
+            <input type="hidden" name="version" value=run.version.to_string()/>
+            <TextField label="Boekdatum" name="booking_date" field="booking_date" error=post_error input_type="date" value=today/>
+            <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || actions.post.pending().get()>"Run boeken"</button>
+        </ActionForm>
+        <ActionForm action=actions.discard>
+            <FormMessage error=discard_error/>
+            <input type="hidden" name="run_id" value=run.id.to_string()/>
+            <input type="hidden" name="version" value=run.version.to_string()/>
+            <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Voorstel laten vervallen"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn PostedForms(
+    run: crate::api::model::RunRow,
+    case_options: Vec<(String, String)>,
+    today: String,
+    actions: RunActions,
+) -> impl IntoView {
+    let error = last_error(actions.reverse.value());
+    let mut options = vec![(
+        String::new(),
+        "De hele run (wat nog niet is gecorrigeerd)".to_string(),
+    )];
+    options.extend(case_options);
+    view! {
+        <h2 class="utrecht-heading-2">"Journaal"</h2>
+        <p class="utrecht-paragraph">
+            <a class="utrecht-link" href=format!("/export/terugboekrun/{}/journaal.xlsx", run.id) download="">"Memoriaal als Excel-bestand"</a>
+            " · "
+            <a class="utrecht-link" href=format!("/export/terugboekrun/{}/journaal.csv", run.id) download="">"Memoriaal als CSV"</a>
+        </p>
+        <h2 class="utrecht-heading-2" id="corrigeren">"Corrigeren"</h2>
+        <p class="utrecht-paragraph">"Een geboekte run verandert nooit. Een correctie boekt alles terug (de hele run of één casus); de casus kan daarna opnieuw worden teruggeboekt."</p>
+        <ActionForm action=actions.reverse attr:aria-labelledby="corrigeren">
+            <FormMessage error/>
+            <input type="hidden" name="run_id" value=run.id.to_string()/>
+            <SelectField label="Wat corrigeren" name="case_id" field="case_id" error options=select_options(&options, "")/>
+            <TextArea label="Reden" name="reason" field="reason" error/>
+            <TextField label="Boekdatum" name="booking_date" field="booking_date" error input_type="date" value=today/>
+            <button type="submit" class="utrecht-button utrecht-button--secondary-action" disabled=move || actions.reverse.pending().get()>"Correctie boeken"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn ClaimTable(claims: Vec<ClaimRow>, caption: &'static str) -> impl IntoView {
+    let rows = claims
+        .iter()
+        .map(|k| view! {
+            <tr class="utrecht-table__row">
+                <td class="utrecht-table__cell">{format!("V{}", k.id)}</td>
+                <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("/casussen/{}", k.case_id)>{k.reference.clone()}</a></td>
+                <td class="utrecht-table__cell">{k.stream.clone()}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{money(k.amount_cents)}</td>
+                <td class="utrecht-table__cell">{claim_status_nl(&k.status)}</td>
+                <td class="utrecht-table__cell">{k.invoice_number.clone().map(|n| format!("{n} ({})", k.invoice_date.as_deref().map(dutch_date).unwrap_or_default())).unwrap_or_default()}</td>
+                <td class="utrecht-table__cell">{k.reason.clone().unwrap_or_default()}</td>
+            </tr>
+        })
+        .collect_view();
+    view! {
+        <DataTable caption=caption.to_string() headers=&["Vordering", "Casus", "Stroom", "Bedrag", "Status", "Factuur", "Reden"]>{rows}</DataTable>
+    }
+}
+
+#[component]
+pub fn ClaimsPage() -> impl IntoView {
+    let query = use_query_map();
+    let status = move || query.read().get("status").unwrap_or_default();
+    let invoice = ServerAction::<InvoiceClaim>::new();
+    let close = ServerAction::<CloseClaim>::new();
+    let list = role_resource(
+        ROLES,
+        move || (status(), invoice.version().get(), close.version().get()),
+        |(s, _, _)| claims(s),
+    );
+    view! {
+        <Title text="Vorderingen"/>
+        <Guarded roles=ROLES>
+            <Claims list invoice close/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Claims(
+    list: Resource<Option<Result<crate::api::runs::ClaimsView, AppError>>>,
+    invoice: ServerAction<InvoiceClaim>,
+    close: ServerAction<CloseClaim>,
+) -> impl IntoView {
+    let invoice_error = last_error(invoice.value());
+    let close_error = last_error(close.value());
+    view! {
+        <h1 class="utrecht-heading-1">"Vorderingen op externe betalers"</h1>
+        <nav class="tabs" aria-label="Vorderingen">
+            <a class="utrecht-link" href="?">"Lopend"</a>
+            <a class="utrecht-link" href="?status=paid">"Betaald"</a>
+            <a class="utrecht-link" href="?status=refused">"Geweigerd"</a>
+            <a class="utrecht-link" href="?status=alle">"Alle"</a>
+        </nav>
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                loaded(list.await).map(|view| {
+                    let (claims, today) = (view.claims, view.today);
+                    let today2 = today.clone();
+                    let open: Vec<(String, String)> = claims.iter().filter(|k| k.status == "open")
+                        .map(|k| (format!("{}:{}", k.id, k.version), format!("V{} · {} · {} · {}", k.id, k.reference, k.stream, money(k.amount_cents)))).collect();
+                    let invoiced: Vec<(String, String)> = claims.iter().filter(|k| k.status == "invoiced")
+                        .map(|k| (format!("{}:{}", k.id, k.version), format!("V{} · {} · {} · factuur {}", k.id, k.reference, k.stream, k.invoice_number.clone().unwrap_or_default()))).collect();
+                    let outcomes = select_options(&[("paid".into(), "Betaald: het doorbraakbudget wordt aangevuld".into()), ("refused".into(), "Geweigerd: het bedrag blijft op de Wmo".into())], "paid");
+                    view! {
+                        {(!open.is_empty()).then(|| view! {
+                            <h2 class="utrecht-heading-2" id="factureren">"Factureren"</h2>
+                            <ActionForm action=invoice attr:aria-labelledby="factureren">
+                                <FormMessage error=invoice_error/>
+                                <SelectField label="Vordering" name="claim" field="claim_id" error=invoice_error options=select_options(&open, "")/>
+                                <TextField label="Factuurnummer" name="invoice_number" field="invoice_number" error=invoice_error/>
+                                <TextField label="Factuurdatum" name="invoice_date" field="invoice_date" error=invoice_error input_type="date" value=today.clone()/>
+                                <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || invoice.pending().get()>"Gefactureerd"</button>
+                            </ActionForm>
+                        })}
+                        {(!invoiced.is_empty()).then(|| view! {
+                            <h2 class="utrecht-heading-2" id="afhandelen">"Betaling of weigering"</h2>
+                            <ActionForm action=close attr:aria-labelledby="afhandelen">
+                                <FormMessage error=close_error/>
+                                <SelectField label="Vordering" name="claim" field="claim_id" error=close_error options=select_options(&invoiced, "")/>
+                                <SelectField label="Uitkomst" name="outcome" field="outcome" error=close_error options=outcomes/>
+                                <TextField label="Datum" name="date" field="date" error=close_error input_type="date" value=today2.clone()/>
+                                <TextArea label="Reden (bij weigering)" name="reason" field="reason" error=close_error/>
+                                <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || close.pending().get()>"Vastleggen"</button>
+                            </ActionForm>
+                        })}
+                        {if claims.is_empty() {
+                            view! { <p class="utrecht-paragraph">"Er zijn geen vorderingen in deze lijst."</p> }.into_any()
+                        } else {
+                            view! { <ClaimTable claims=claims.clone() caption="Vorderingen, nieuwste eerst"/> }.into_any()
+                        }}
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,756 @@
+//! Chargeback runs over HTTP against the real server and the demo data:
+//! preview equals what is posted, posting books once, the fund revolves,
+//! reversal and re-charging, the claim lifecycle, exports and API tokens.
+
+mod common;
+
+use app::api::runs::{ClaimsView, RunView, RunsOverview};
+use common::{S, spawn};
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, COOKIE};
+
+fn today() -> String {
+    chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+async fn run(s: &S, back: &str, id: i64) -> RunView {
+    s.call(
+        back,
+        "chargeback_run",
+        &[("id", id.to_string()), ("page", "0".into())],
+    )
+    .await
+    .ok()
+}
+
+async fn new_run(s: &S, back: &str) -> i64 {
+    s.call(
+        back,
+        "create_run",
+        &[("period_from", "2000-01-01".into()), ("period_to", today())],
+    )
+    .await
+    .ok()
+}
+
+async fn post(s: &S, back: &str, id: i64, version: i64) -> common::Reply {
+    s.call(
+        back,
+        "post_run",
+        &[
+            ("run_id", id.to_string()),
+            ("version", version.to_string()),
+            ("booking_date", today()),
+        ],
+    )
+    .await
+}
+
+/// Σ of every fund's available amount (all years), in cents.
+async fn fund_cents(s: &S) -> i64 {
+    s.count("SELECT coalesce(sum(balance_cents), 0) FROM account_balances WHERE kind = 'fund'")
+        .await
+}
+
+async fn ledger_is_consistent(s: &S) {
+    let mut conn = s.pool.acquire().await.expect("conn");
+    assert!(
+        app::db::ledger::unbalanced_transactions(&mut conn)
+            .await
+            .expect("q")
+            .is_empty()
+    );
+    assert!(
+        app::db::ledger::drifted_balances(&mut conn)
+            .await
+            .expect("q")
+            .is_empty()
+    );
+}
+
+/// Parses a Dutch CSV amount (`1234,56`) into cents.
+fn cents(field: &str) -> i64 {
+    let (euros, cents) = field.split_once(',').expect("decimal comma");
+    euros.parse::<i64>().expect("euros") * 100 + cents.parse::<i64>().expect("cents")
+}
+
+#[tokio::test]
+async fn a_run_posts_exactly_its_preview_once_and_the_fund_revolves() {
+    let s = spawn().await;
+    let back = s.login("backoffice").await;
+    let settled = s
+        .count("SELECT count(*) FROM cases WHERE status = 'settled'")
+        .await;
+    assert!(settled >= 10, "the demo data has settled cases ({settled})");
+    let overview: RunsOverview = s.call(&back, "chargeback_runs", &[]).await.ok();
+    assert_eq!(overview.waiting, settled);
+
+    let id = new_run(&s, &back).await;
+    let preview = run(&s, &back, id).await;
+    assert_eq!(preview.case_count as i64, settled);
+    assert!(preview.blocked.is_empty(), "{:?}", preview.blocked);
+    let sum = |v: &RunView| v.internal.cents() + v.claims_total.cents() + v.residual.cents();
+    assert_eq!(
+        sum(&preview),
+        preview.settled.cents(),
+        "the split adds up to the cent"
+    );
+    assert!(preview.internal.is_positive() && preview.claims_total.is_positive());
+
+    let fund_before = fund_cents(&s).await;
+    let txs_before = s.count("SELECT count(*) FROM ledger_transactions").await;
+    post(&s, &back, id, preview.run.version).await.ok::<()>();
+    // The same form again (double click, retry, second tab): nothing more.
+    post(&s, &back, id, preview.run.version).await.ok::<()>();
+    let txs = s.count("SELECT count(*) FROM ledger_transactions").await;
+    assert_eq!(
+        txs - txs_before,
+        s.count(&format!(
+            "SELECT count(*) FROM run_charges WHERE run_id = {id} AND tx_id IS NOT NULL"
+        ))
+        .await
+    );
+    // An older version of the page is refused.
+    let stale = post(&s, &back, id, preview.run.version - 1).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert_eq!(
+        s.count("SELECT count(*) FROM ledger_transactions").await,
+        txs
+    );
+
+    // The fund's available amount rose by exactly the internal total.
+    assert_eq!(fund_cents(&s).await - fund_before, preview.internal.cents());
+    let posted = run(&s, &back, id).await;
+    assert_eq!(posted.run.status, "posted");
+    assert_eq!(
+        (posted.internal, posted.claims_total, posted.residual),
+        (preview.internal, preview.claims_total, preview.residual)
+    );
+    assert_eq!(
+        s.count(&format!("SELECT coalesce(sum(amount_cents), 0) FROM run_charges WHERE run_id = {id} AND kind = 'internal'")).await,
+        preview.internal.cents()
+    );
+    assert_eq!(
+        s.count(&format!("SELECT coalesce(sum(amount_cents), 0) FROM claims WHERE run_id = {id} AND status = 'open'")).await,
+        preview.claims_total.cents()
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM cases WHERE status = 'settled'")
+            .await,
+        0
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM case_events WHERE action = 'charged_back'")
+            .await,
+        settled
+    );
+    ledger_is_consistent(&s).await;
+
+    // The journal: CSV totals per stream equal the ledger's charges.
+    let csv = s
+        .http
+        .get(format!("{}/export/terugboekrun/{id}/journaal.csv", s.base))
+        .header(COOKIE, &back)
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .expect("h")
+            .contains("attachment")
+    );
+    let text = csv.text().await.expect("text");
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next(),
+        Some(doorbraak::journal::HEADERS.join(";").as_str())
+    );
+    let (mut debit, mut credit) = (0, 0);
+    let mut debit_by_stream = std::collections::BTreeMap::<String, i64>::new();
+    for line in lines {
+        let f: Vec<&str> = line.split(';').collect();
+        assert_eq!(f.len(), 10, "{line}");
+        debit += cents(f[7]);
+        credit += cents(f[8]);
+        *debit_by_stream.entry(f[3].to_string()).or_default() += cents(f[7]);
+    }
+    assert_eq!(debit, credit);
+    assert_eq!(
+        debit,
+        preview.internal.cents() + preview.claims_total.cents()
+    );
+    for t in &preview.totals {
+        assert_eq!(debit_by_stream[&t.stream], t.amount.cents(), "{}", t.stream);
+    }
+
+    // Other roles and the anonymous get nothing.
+    let prof = s.login("professional").await;
+    let refused = s
+        .http
+        .get(format!("{}/export/terugboekrun/{id}/journaal.csv", s.base))
+        .header(COOKIE, &prof)
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(format!("{}/export/terugboekrun/{id}/journaal.xlsx", s.base))
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+
+    // A period without settled cases gets a message at the field.
+    let empty = s
+        .call(
+            &back,
+            "create_run",
+            &[("period_from", "2000-01-01".into()), ("period_to", today())],
+        )
+        .await;
+    assert_eq!(
+        empty.error().for_field("period_from").as_deref(),
+        Some("In deze periode zijn geen afgerekende casussen die nog niet zijn teruggeboekt.")
+    );
+}
+
+#[tokio::test]
+async fn the_excel_journal_holds_real_numbers_that_a_spreadsheet_engine_reads_back() {
+    let s = spawn().await;
+    let back = s.login("backoffice").await;
+    let id = new_run(&s, &back).await;
+    let preview = run(&s, &back, id).await;
+    post(&s, &back, id, preview.run.version).await.ok::<()>();
+    let xlsx = s
+        .http
+        .get(format!("{}/export/terugboekrun/{id}/journaal.xlsx", s.base))
+        .header(COOKIE, &back)
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let bytes = xlsx.bytes().await.expect("bytes");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("journaal.xlsx");
+    std::fs::write(&file, &bytes).expect("write");
+    // LibreOffice reads the workbook: as CSV (the first sheet, amounts as
+    // shown with their format) to compare the numbers, and as flat XML to
+    // see that dates and amounts are date and number cells, not text.
+    let convert = |to: &str| {
+        let out = std::process::Command::new("soffice")
+            .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
+            .arg(dir.path())
+            .arg(&file)
+            .env("HOME", dir.path())
+            .output()
+            .expect("LibreOffice (soffice) is installed by scripts/setup.sh");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    convert("csv");
+    convert("fods");
+    let csv = std::fs::read_to_string(dir.path().join("journaal.csv")).expect("converted");
+    let mut rows = csv.lines();
+    assert!(
+        rows.next()
+            .expect("header")
+            .starts_with("Datum,Run,Casus,Stroom")
+    );
+    let (mut debit, mut credit, mut lines) = (0i64, 0i64, 0i64);
+    for row in rows {
+        let f = split_csv(row);
+        if f[6] == "Totaal" {
+            assert_eq!(
+                (to_cents(&f[7]), to_cents(&f[8])),
+                (debit, credit),
+                "the total row"
+            );
+            continue;
+        }
+        lines += 1;
+        assert_eq!(f[1], id.to_string());
+        debit += to_cents(&f[7]);
+        credit += to_cents(&f[8]);
+    }
+    assert!(lines > 0);
+    assert_eq!(debit, credit);
+    assert_eq!(
+        debit,
+        preview.internal.cents() + preview.claims_total.cents()
+    );
+    let xml = std::fs::read_to_string(dir.path().join("journaal.fods")).expect("fods");
+    let memoriaal = &xml[..xml.find("table:name=\"Totalen\"").expect("totals sheet")];
+    let dates = memoriaal.matches("office:value-type=\"date\"").count() as i64;
+    let numbers = memoriaal.matches("office:value-type=\"float\"").count() as i64;
+    assert_eq!(dates, lines, "one date cell per line");
+    // Run, debit and credit per line, and the totals: equal, so written as
+    // one cell repeated over two columns.
+    assert_eq!(numbers, 3 * lines + 1, "amounts are number cells");
+}
+
+/// A CSV row as LibreOffice writes it: `,` between fields, `"` around text
+/// that holds a comma.
+fn split_csv(row: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    for c in row.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// `1,234.50` (an amount as an English spreadsheet shows it) in cents.
+fn to_cents(value: &str) -> i64 {
+    let d: rust_decimal::Decimal = value.replace(',', "").parse().expect("number");
+    (d * rust_decimal::Decimal::ONE_HUNDRED)
+        .round()
+        .try_into()
+        .expect("cents")
+}
+
+#[tokio::test]
+async fn a_posted_run_is_corrected_by_reversal_and_charged_back_again() {
+    let s = spawn().await;
+    let back = s.login("backoffice").await;
+    let id = new_run(&s, &back).await;
+    let preview = run(&s, &back, id).await;
+    post(&s, &back, id, preview.run.version).await.ok::<()>();
+    // One case with an internal charge.
+    let case: i64 = s
+        .count(&format!(
+            "SELECT min(case_id) FROM run_charges WHERE run_id = {id} AND kind = 'internal'"
+        ))
+        .await;
+    let internal = s
+        .count(&format!("SELECT sum(amount_cents) FROM run_charges WHERE run_id = {id} AND case_id = {case} AND kind = 'internal'"))
+        .await;
+    let fund = fund_cents(&s).await;
+    let reverse = |case: String, reason: &str| {
+        vec![
+            ("run_id", id.to_string()),
+            ("case_id", case),
+            ("reason", reason.to_string()),
+            ("booking_date", today()),
+        ]
+    };
+    let no_reason = s
+        .call(&back, "reverse_run", &reverse(case.to_string(), " "))
+        .await;
+    assert!(no_reason.error().for_field("reason").is_some());
+    let bsn = s
+        .call(
+            &back,
+            "reverse_run",
+            &reverse(case.to_string(), "Zie 111222333"),
+        )
+        .await;
+    assert!(
+        bsn.error()
+            .for_field("reason")
+            .is_some_and(|m| m.contains("BSN"))
+    );
+    assert_eq!(fund_cents(&s).await, fund, "nothing booked");
+
+    let reversal: i64 = s
+        .call(
+            &back,
+            "reverse_run",
+            &reverse(case.to_string(), "Verkeerde sleutel"),
+        )
+        .await
+        .ok();
+    assert_eq!(fund_cents(&s).await, fund - internal);
+    assert_eq!(
+        s.count(&format!(
+            "SELECT count(*) FROM cases WHERE id = {case} AND status = 'settled'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        s.count(&format!("SELECT count(*) FROM claims WHERE run_id = {id} AND case_id = {case} AND status <> 'withdrawn'")).await,
+        0,
+        "its open claims are withdrawn"
+    );
+    let again = s
+        .call(&back, "reverse_run", &reverse(case.to_string(), "Nog eens"))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let of_reversal = s
+        .call(
+            &back,
+            "reverse_run",
+            &[
+                ("run_id", reversal.to_string()),
+                ("case_id", String::new()),
+                ("reason", "Terug".into()),
+                ("booking_date", today()),
+            ],
+        )
+        .await;
+    assert_eq!(of_reversal.status, StatusCode::CONFLICT);
+    assert!(of_reversal.error().to_string().contains("correctierun"));
+    ledger_is_consistent(&s).await;
+
+    // The case is charged back again, with the responsibility key this time.
+    let rerun = new_run(&s, &back).await;
+    let view = run(&s, &back, rerun).await;
+    assert_eq!(view.case_count, 1);
+    let key = |text: &str, reason: &str, version: i64| {
+        vec![
+            ("run_id", rerun.to_string()),
+            ("version", version.to_string()),
+            ("case_id", case.to_string()),
+            ("choice", "responsibility".to_string()),
+            ("responsibility", text.to_string()),
+            ("reason", reason.to_string()),
+        ]
+    };
+    let bad = s
+        .call(
+            &back,
+            "set_run_case",
+            &key("JW 60, PW 30", "Jeugd", view.run.version),
+        )
+        .await;
+    assert!(
+        bad.error()
+            .for_field("responsibility")
+            .is_some_and(|m| m.contains("90")),
+        "{}",
+        bad.body
+    );
+    let wmo = s
+        .call(
+            &back,
+            "set_run_case",
+            &key("WMO 100", "x", view.run.version),
+        )
+        .await;
+    assert!(wmo.error().for_field("responsibility").is_some());
+    let unknown = s
+        .call(&back, "set_run_case", &key("XX 100", "x", view.run.version))
+        .await;
+    assert!(unknown.error().for_field("responsibility").is_some());
+    s.call(
+        &back,
+        "set_run_case",
+        &key(
+            "JW 60, PW 40",
+            "Jeugdwet had moeten betalen",
+            view.run.version,
+        ),
+    )
+    .await
+    .ok::<()>();
+    let stale = s
+        .call(&back, "set_run_case", &key("JW 100", "x", view.run.version))
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let keyed = run(&s, &back, rerun).await;
+    let settled = keyed.settled.cents();
+    assert_eq!(
+        keyed.internal.cents(),
+        settled,
+        "JW and PW are internal: all of it"
+    );
+    let jw = keyed
+        .totals
+        .iter()
+        .find(|t| t.stream == "JW")
+        .expect("JW")
+        .amount
+        .cents();
+    assert_eq!(jw, (settled * 60 + 50) / 100);
+    post(&s, &back, rerun, keyed.run.version).await.ok::<()>();
+    assert_eq!(fund_cents(&s).await, fund - internal + settled);
+
+    // The whole first run: everything not reversed yet.
+    s.call(&back, "reverse_run", &reverse(String::new(), "Run over"))
+        .await
+        .ok::<i64>();
+    let left = s
+        .count(&format!(
+            "SELECT count(*) FROM claims WHERE run_id = {id} AND status = 'open'"
+        ))
+        .await;
+    assert_eq!(left, 0);
+    assert_eq!(
+        fund_cents(&s).await,
+        fund - preview.internal.cents() + settled,
+        "all of the first run is undone, the re-run stays"
+    );
+    ledger_is_consistent(&s).await;
+}
+
+#[tokio::test]
+async fn claims_are_invoiced_then_paid_into_the_fund_or_refused() {
+    let s = spawn().await;
+    let back = s.login("backoffice").await;
+    let id = new_run(&s, &back).await;
+    let preview = run(&s, &back, id).await;
+    post(&s, &back, id, preview.run.version).await.ok::<()>();
+    let open: ClaimsView = s
+        .call(&back, "claims", &[("status", String::new())])
+        .await
+        .ok();
+    assert!(
+        open.claims.len() >= 2,
+        "the demo data has claims on the Zvw"
+    );
+    let (a, b) = (&open.claims[0], &open.claims[1]);
+    let invoice = |k: &app::api::model::ClaimRow, version: i64, number: &str| {
+        vec![
+            ("claim", format!("{}:{version}", k.id)),
+            ("invoice_number", number.to_string()),
+            ("invoice_date", today()),
+        ]
+    };
+    s.call(&back, "invoice_claim", &invoice(a, a.version, "F-2026-001"))
+        .await
+        .ok::<()>();
+    // A double submit is fine; the number on another claim is not.
+    s.call(&back, "invoice_claim", &invoice(a, a.version, "F-2026-001"))
+        .await
+        .ok::<()>();
+    let reused = s
+        .call(&back, "invoice_claim", &invoice(b, b.version, "F-2026-001"))
+        .await;
+    assert!(
+        reused
+            .error()
+            .for_field("invoice_number")
+            .is_some_and(|m| m.contains("al gebruikt"))
+    );
+    let stale = s
+        .call(&back, "invoice_claim", &invoice(a, a.version, "F-2026-009"))
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    s.call(&back, "invoice_claim", &invoice(b, b.version, "F-2026-002"))
+        .await
+        .ok::<()>();
+
+    // Reversing a case whose claim is invoiced is refused, nothing booked.
+    let txs = s.count("SELECT count(*) FROM ledger_transactions").await;
+    let blocked = s
+        .call(
+            &back,
+            "reverse_run",
+            &[
+                ("run_id", id.to_string()),
+                ("case_id", a.case_id.to_string()),
+                ("reason", "Fout".into()),
+                ("booking_date", today()),
+            ],
+        )
+        .await;
+    assert_eq!(blocked.status, StatusCode::CONFLICT);
+    assert!(blocked.error().to_string().contains("gefactureerd"));
+    assert_eq!(
+        s.count("SELECT count(*) FROM ledger_transactions").await,
+        txs
+    );
+
+    let fund = fund_cents(&s).await;
+    let close = |k: &app::api::model::ClaimRow, outcome: &str, reason: &str| {
+        vec![
+            ("claim", format!("{}:{}", k.id, k.version + 1)),
+            ("outcome", outcome.to_string()),
+            ("date", today()),
+            ("reason", reason.to_string()),
+        ]
+    };
+    s.call(&back, "close_claim", &close(a, "paid", ""))
+        .await
+        .ok::<()>();
+    assert_eq!(
+        fund_cents(&s).await,
+        fund + a.amount_cents,
+        "paid: the fund is credited"
+    );
+    s.call(&back, "close_claim", &close(a, "paid", ""))
+        .await
+        .ok::<()>();
+    assert_eq!(fund_cents(&s).await, fund + a.amount_cents, "once");
+    let no_reason = s.call(&back, "close_claim", &close(b, "refused", "")).await;
+    assert!(no_reason.error().for_field("reason").is_some());
+    s.call(
+        &back,
+        "close_claim",
+        &close(b, "refused", "Geen convenant voor dit jaar"),
+    )
+    .await
+    .ok::<()>();
+    assert_eq!(
+        fund_cents(&s).await,
+        fund + a.amount_cents,
+        "refused: stays on the Wmo"
+    );
+    let refused = s
+        .count(&format!(
+            "SELECT balance_cents FROM account_balances WHERE account = 'receivable:{}:{}'",
+            b.stream, b.case_id
+        ))
+        .await;
+    assert_eq!(refused, 0, "nothing left to receive");
+    ledger_is_consistent(&s).await;
+}
+
+#[tokio::test]
+async fn a_stream_without_accounting_codes_blocks_posting_and_books_nothing() {
+    let s = spawn().await;
+    let back = s.login("backoffice").await;
+    let id = new_run(&s, &back).await;
+    let preview = run(&s, &back, id).await;
+    let stream = preview.totals[0].stream.clone();
+    sqlx::query("UPDATE streams SET ledger_account = '' WHERE code = ?1")
+        .bind(&stream)
+        .execute(&s.pool)
+        .await
+        .expect("clear");
+    let blocked = run(&s, &back, id).await;
+    assert!(
+        blocked
+            .blocked
+            .iter()
+            .any(|b| b.contains(&stream) && b.contains("boekingscodes"))
+    );
+    let txs = s.count("SELECT count(*) FROM ledger_transactions").await;
+    let refused = post(&s, &back, id, blocked.run.version).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.error().to_string().contains("boekingscodes"));
+    assert_eq!(
+        s.count("SELECT count(*) FROM ledger_transactions").await,
+        txs
+    );
+    assert_eq!(s.count("SELECT count(*) FROM run_charges").await, 0);
+    assert_eq!(run(&s, &back, id).await.run.status, "draft");
+}
+
+#[tokio::test]
+async fn the_financial_system_reads_a_journal_with_a_token_until_it_is_revoked() {
+    let s = spawn().await;
+    let back = s.login("backoffice").await;
+    let admin = s.login("beheer").await;
+    let id = new_run(&s, &back).await;
+    let preview = run(&s, &back, id).await;
+    post(&s, &back, id, preview.run.version).await.ok::<()>();
+    let bad_name = s
+        .call(
+            &admin,
+            "issue_token",
+            &[("name", " ".into()), ("valid_days", "30".into())],
+        )
+        .await;
+    assert!(bad_name.error().for_field("name").is_some());
+    let bad_days = s
+        .call(
+            &admin,
+            "issue_token",
+            &[("name", "Financieel".into()), ("valid_days", "5000".into())],
+        )
+        .await;
+    assert!(bad_days.error().for_field("valid_days").is_some());
+    let issued: app::api::tokens::IssuedToken = s
+        .call(
+            &admin,
+            "issue_token",
+            &[
+                ("name", "Financieel systeem".into()),
+                ("valid_days", "30".into()),
+            ],
+        )
+        .await
+        .ok();
+    assert!(app::exports::well_formed(&issued.token));
+    assert_eq!(
+        s.count(&format!(
+            "SELECT count(*) FROM api_tokens WHERE secret_hash LIKE '%{}%'",
+            &issued.token[4..]
+        ))
+        .await,
+        0,
+        "only a hash is stored"
+    );
+    let get = |token: Option<String>| {
+        let mut r = s.http.get(format!("{}/api/v1/runs/{id}/journal", s.base));
+        if let Some(t) = token {
+            r = r.header(AUTHORIZATION, t);
+        }
+        r.send()
+    };
+    let ok = get(Some(format!("Bearer {}", issued.token)))
+        .await
+        .expect("get");
+    assert_eq!(ok.status(), StatusCode::OK);
+    let journal: serde_json::Value = ok.json().await.expect("json");
+    let lines = journal["lines"].as_array().expect("lines");
+    let debit: i64 = lines
+        .iter()
+        .map(|l| {
+            let d: rust_decimal::Decimal =
+                l["debit"].as_str().expect("decimal").parse().expect("d");
+            i64::try_from(d * rust_decimal::Decimal::ONE_HUNDRED).expect("cents")
+        })
+        .sum();
+    assert_eq!(
+        debit,
+        preview.internal.cents() + preview.claims_total.cents()
+    );
+    for (header, why) in [
+        (None, "Geen geldig"),
+        (Some("Bearer nonsense".to_string()), "Geen geldig"),
+        (Some(format!("Bearer dbk_{}", "0".repeat(64))), "Onbekend"),
+    ] {
+        let r = get(header).await.expect("get");
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert!(r.text().await.expect("t").contains(why));
+    }
+    let unknown_run = s
+        .http
+        .get(format!("{}/api/v1/runs/999999/journal", s.base))
+        .header(AUTHORIZATION, format!("Bearer {}", issued.token))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(unknown_run.status(), StatusCode::NOT_FOUND);
+    sqlx::query("UPDATE api_tokens SET expires_on = '2000-01-01' WHERE id = ?1")
+        .bind(issued.id)
+        .execute(&s.pool)
+        .await
+        .expect("expire");
+    let expired = get(Some(format!("Bearer {}", issued.token)))
+        .await
+        .expect("get");
+    assert_eq!(expired.status(), StatusCode::UNAUTHORIZED);
+    assert!(expired.text().await.expect("t").contains("verlopen"));
+    s.call(&admin, "revoke_token", &[("id", issued.id.to_string())])
+        .await
+        .ok::<()>();
+    let twice = s
+        .call(&admin, "revoke_token", &[("id", issued.id.to_string())])
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    let revoked = get(Some(format!("Bearer {}", issued.token)))
+        .await
+        .expect("get");
+    assert_eq!(revoked.status(), StatusCode::UNAUTHORIZED);
+    assert!(revoked.text().await.expect("t").contains("ingetrokken"));
+    let listed: Vec<app::api::model::TokenRow> = s.call(&admin, "api_tokens", &[]).await.ok();
+    assert!(listed[0].revoked_at.is_some() && listed[0].last_used_at.is_some());
+}

@@ -1,0 +1,252 @@
+//! The journal (*memoriaal*) of a posted run: every ledger posting of the run
+//! as a line carrying the accounting codes of the stream it is booked on.
+//!
+//! A posting that lowers a balance is a **debit**: the stream bears the cost
+//! (its budget for an internal charge, the external payer for a claim). A
+//! posting that raises one is a **credit**: the fund, which is a reservation
+//! on the Wmo, gets the money back (at once, or as an open claim). So each
+//! ledger transaction gives a debit and a credit line of the same amount, and
+//! the journal's totals are the ledger's.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::{Account, Posting};
+use crate::money::{Money, MoneyError};
+use crate::stream::{AccountingCodes, StreamCode};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalLine {
+    pub date: NaiveDate,
+    pub run: i64,
+    pub case_reference: String,
+    pub stream: StreamCode,
+    pub codes: AccountingCodes,
+    pub debit: Money,
+    pub credit: Money,
+    pub description: String,
+}
+
+/// The stream whose accounting codes a ledger account is booked on: the fund
+/// and everything it holds sit on the reservation stream (the Wmo).
+pub fn booked_on(account: Account, reservation: StreamCode) -> StreamCode {
+    match account {
+        Account::Budget { stream, .. } | Account::Payer { stream } => stream,
+        Account::Fund { .. }
+        | Account::Hold { .. }
+        | Account::Paid { .. }
+        | Account::Receivable { .. } => reservation,
+    }
+}
+
+/// What a posting means, in Dutch, for the description column.
+pub fn describe(account: Account) -> String {
+    match account {
+        Account::Budget { stream, year } => format!("Terugboeking ten laste van {stream} {year}"),
+        Account::Payer { stream } => format!("Vordering op {stream}"),
+        Account::Fund { year } => format!("Terug naar doorbraakbudget {year}"),
+        Account::Receivable { stream, .. } => format!("Openstaande vordering {stream}"),
+        Account::Hold { .. } => "Verplichting".to_string(),
+        Account::Paid { year } => format!("Uitgaven {year}"),
+    }
+}
+
+/// The journal line of one posting.
+pub fn line(
+    posting: &Posting,
+    date: NaiveDate,
+    run: i64,
+    case_reference: &str,
+    reservation: StreamCode,
+    codes: impl Fn(StreamCode) -> AccountingCodes,
+) -> JournalLine {
+    let stream = booked_on(posting.account, reservation);
+    let (debit, credit) = if posting.amount.is_negative() {
+        (posting.amount.abs(), Money::ZERO)
+    } else {
+        (Money::ZERO, posting.amount)
+    };
+    JournalLine {
+        date,
+        run,
+        case_reference: case_reference.to_string(),
+        stream,
+        codes: codes(stream),
+        debit,
+        credit,
+        description: describe(posting.account),
+    }
+}
+
+/// Debit and credit totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Sides {
+    pub debit: Money,
+    pub credit: Money,
+}
+
+impl Sides {
+    fn add(&mut self, line: &JournalLine) -> Result<(), MoneyError> {
+        self.debit = self.debit.checked_add(line.debit)?;
+        self.credit = self.credit.checked_add(line.credit)?;
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Totals {
+    pub by_stream: BTreeMap<StreamCode, Sides>,
+    pub by_taakveld: BTreeMap<String, Sides>,
+    pub all: Sides,
+}
+
+pub fn totals(lines: &[JournalLine]) -> Result<Totals, MoneyError> {
+    let mut t = Totals::default();
+    for l in lines {
+        t.by_stream.entry(l.stream).or_default().add(l)?;
+        t.by_taakveld
+            .entry(l.codes.taakveld.clone())
+            .or_default()
+            .add(l)?;
+        t.all.add(l)?;
+    }
+    Ok(t)
+}
+
+/// The column headers of the exports.
+pub const HEADERS: [&str; 10] = [
+    "Datum",
+    "Run",
+    "Casus",
+    "Stroom",
+    "Iv3-taakveld",
+    "Kostenplaats",
+    "Grootboekrekening",
+    "Debet",
+    "Credit",
+    "Omschrijving",
+];
+
+/// The journal as CSV for a Dutch spreadsheet or financial system: `;`
+/// between fields, a decimal comma without thousands separators, ISO dates,
+/// CRLF line ends. Text that a spreadsheet would run as a formula is
+/// prefixed with `'`.
+pub fn to_csv(lines: &[JournalLine]) -> String {
+    let mut out = String::with_capacity(64 + lines.len() * 120);
+    push_row(&mut out, HEADERS.iter().map(|h| h.to_string()));
+    for l in lines {
+        push_row(
+            &mut out,
+            [
+                l.date.format("%Y-%m-%d").to_string(),
+                l.run.to_string(),
+                l.case_reference.clone(),
+                l.stream.to_string(),
+                l.codes.taakveld.clone(),
+                l.codes.cost_centre.clone(),
+                l.codes.ledger_account.clone(),
+                l.debit.to_input_string(),
+                l.credit.to_input_string(),
+                l.description.clone(),
+            ]
+            .into_iter(),
+        );
+    }
+    out
+}
+
+fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(&csv_field(&field));
+    }
+    out.push_str("\r\n");
+}
+
+fn csv_field(field: &str) -> String {
+    let guarded = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{field}")
+    } else {
+        field.to_string()
+    };
+    if guarded.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(stream: StreamCode) -> AccountingCodes {
+        AccountingCodes {
+            taakveld: if stream == StreamCode::WMO {
+                "6.71"
+            } else {
+                "6.3"
+            }
+            .into(),
+            cost_centre: format!("KP-{stream}"),
+            ledger_account: "4711".into(),
+        }
+    }
+
+    fn lines() -> Vec<JournalLine> {
+        let date = NaiveDate::from_ymd_opt(2026, 12, 31).expect("date");
+        let amount = Money::from_cents(123_456).expect("m");
+        let budget = Posting {
+            account: Account::Budget {
+                stream: StreamCode::PARTICIPATIEWET,
+                year: 2026,
+            },
+            amount: Money::ZERO.checked_sub(amount).expect("m"),
+        };
+        let fund = Posting {
+            account: Account::Fund { year: 2026 },
+            amount,
+        };
+        [budget, fund]
+            .iter()
+            .map(|p| line(p, date, 7, "DB-2026-0001", StreamCode::WMO, codes))
+            .collect()
+    }
+
+    #[test]
+    fn a_chargeback_is_a_debit_on_the_stream_and_a_credit_on_the_wmo() {
+        let l = lines();
+        assert_eq!(
+            (l[0].stream, l[0].debit.cents(), l[0].credit.cents()),
+            (StreamCode::PARTICIPATIEWET, 123_456, 0)
+        );
+        assert_eq!(
+            (l[1].stream, l[1].debit.cents(), l[1].credit.cents()),
+            (StreamCode::WMO, 0, 123_456)
+        );
+        let t = totals(&l).expect("totals");
+        assert_eq!(t.all.debit, t.all.credit);
+        assert_eq!(t.by_taakveld["6.3"].debit.cents(), 123_456);
+        assert_eq!(t.by_stream[&StreamCode::WMO].credit.cents(), 123_456);
+    }
+
+    #[test]
+    fn csv_uses_semicolons_decimal_commas_and_guards_formulas() {
+        let mut l = lines();
+        l[0].description = "=HYPERLINK(\"x\";\"y\")".into();
+        let csv = to_csv(&l);
+        let rows: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(rows[0], HEADERS.join(";"));
+        assert!(rows[1].starts_with("2026-12-31;7;DB-2026-0001;PW;6.3;KP-PW;4711;1234,56;0,00;"));
+        assert!(
+            rows[1].ends_with(";\"'=HYPERLINK(\"\"x\"\";\"\"y\"\")\""),
+            "{}",
+            rows[1]
+        );
+        assert_eq!(rows.len(), 4, "header, two lines, and the final line end");
+    }
+}

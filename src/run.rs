@@ -1,0 +1,326 @@
+//! A chargeback run (*terugboekrun*): the settled cases of a period split over
+//! the streams that benefited, shown as a preview, then booked as one.
+//!
+//! The preview is a pure function of the cases, so what is posted is exactly
+//! what was shown. Each case is allocated by its key (the beneficiary key by
+//! default, or the responsibility key the backoffice chose); an excluded case
+//! is listed but books nothing. Internal charges become ledger chargebacks
+//! (the fund is credited at once), external ones claims. In a budget year run
+//! in accrual mode the internal charges are recorded as realised savings but
+//! not booked: the stream paid in advance, and the year-end true-up settles
+//! the difference.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::chargeback::{
+    Allocation, ChargeKind, ResponsibleStream, StreamAvoided, beneficiary_key, responsibility_key,
+};
+use crate::ledger::{CaseId, Operation};
+use crate::money::Money;
+use crate::stream::StreamCode;
+
+/// How a case's settled cost is split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseKey {
+    /// Pro rata over the positive avoided costs (the default).
+    Beneficiary,
+    /// The streams that should have paid, with percentages.
+    Responsibility(Vec<ResponsibleStream>),
+}
+
+/// One settled case offered to a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunCase {
+    pub case: CaseId,
+    /// The sum of the case's payments.
+    pub settled: Money,
+    /// Per stream, from the frozen canvas (the evidence).
+    pub avoided: Vec<StreamAvoided>,
+    pub key: CaseKey,
+    pub excluded: bool,
+    /// The case's fund year runs in accrual mode.
+    pub accrual: bool,
+}
+
+/// What the run does with one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    Allocated(Allocation),
+    Excluded,
+    /// The key cannot be applied (e.g. percentages that do not make 100 %):
+    /// the reason, in Dutch.
+    Refused(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CasePreview {
+    pub case: CaseId,
+    pub outcome: Outcome,
+}
+
+/// A stream's part of the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamTotal {
+    pub stream: StreamCode,
+    pub kind: ChargeKind,
+    pub amount: Money,
+    /// How many cases charge it.
+    pub cases: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    pub cases: Vec<CasePreview>,
+    /// In stream-code order.
+    pub totals: Vec<StreamTotal>,
+    /// The settled cost of the allocated cases.
+    pub settled: Money,
+    /// What stays on the Wmo.
+    pub residual: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RunError {
+    #[error("Er zijn geen afgerekende casussen om terug te boeken.")]
+    Empty,
+    #[error("De bedragen van de run vallen buiten het toegestane bereik.")]
+    Overflow,
+}
+
+impl Preview {
+    pub fn total(&self, kind: ChargeKind) -> Money {
+        // Charges never exceed the settled total, which `preview` checked.
+        Money::sum(
+            self.totals
+                .iter()
+                .filter(|t| t.kind == kind)
+                .map(|t| t.amount),
+        )
+        .unwrap_or(Money::ZERO)
+    }
+
+    /// Cases whose key could not be applied; a run with any cannot be posted.
+    pub fn refused(&self) -> impl Iterator<Item = (CaseId, &str)> {
+        self.cases.iter().filter_map(|c| match &c.outcome {
+            Outcome::Refused(e) => Some((c.case, e.as_str())),
+            _ => None,
+        })
+    }
+
+    pub fn allocated(&self) -> impl Iterator<Item = (CaseId, &Allocation)> {
+        self.cases.iter().filter_map(|c| match &c.outcome {
+            Outcome::Allocated(a) => Some((c.case, a)),
+            _ => None,
+        })
+    }
+}
+
+/// Allocates every case; the totals add up to the cent (settled = charges + residual).
+pub fn preview(reservation: StreamCode, cases: &[RunCase]) -> Result<Preview, RunError> {
+    if cases.is_empty() {
+        return Err(RunError::Empty);
+    }
+    let mut totals: Vec<StreamTotal> = Vec::new();
+    let (mut settled, mut residual) = (0i64, 0i64);
+    let mut previews = Vec::with_capacity(cases.len());
+    for c in cases {
+        let outcome = if c.excluded {
+            Outcome::Excluded
+        } else {
+            let allocated = match &c.key {
+                CaseKey::Beneficiary => beneficiary_key(c.settled, reservation, &c.avoided),
+                CaseKey::Responsibility(streams) => {
+                    responsibility_key(c.settled, reservation, streams)
+                }
+            };
+            match allocated {
+                Ok(a) => {
+                    settled = settled
+                        .checked_add(a.settled().cents())
+                        .ok_or(RunError::Overflow)?;
+                    residual = residual
+                        .checked_add(a.residual().cents())
+                        .ok_or(RunError::Overflow)?;
+                    for charge in a.charges() {
+                        add(&mut totals, charge.stream, charge.kind, charge.amount)?;
+                    }
+                    Outcome::Allocated(a)
+                }
+                Err(e) => Outcome::Refused(e.to_string()),
+            }
+        };
+        previews.push(CasePreview {
+            case: c.case,
+            outcome,
+        });
+    }
+    totals.sort_by_key(|t| t.stream);
+    let money = |cents| Money::from_cents(cents).map_err(|_| RunError::Overflow);
+    Ok(Preview {
+        cases: previews,
+        totals,
+        settled: money(settled)?,
+        residual: money(residual)?,
+    })
+}
+
+fn add(
+    totals: &mut Vec<StreamTotal>,
+    stream: StreamCode,
+    kind: ChargeKind,
+    amount: Money,
+) -> Result<(), RunError> {
+    match totals.iter_mut().find(|t| t.stream == stream) {
+        Some(t) => {
+            t.amount = t
+                .amount
+                .checked_add(amount)
+                .map_err(|_| RunError::Overflow)?;
+            t.cases += 1;
+        }
+        None => totals.push(StreamTotal {
+            stream,
+            kind,
+            amount,
+            cases: 1,
+        }),
+    }
+    Ok(())
+}
+
+/// One operation the posting books.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Booking {
+    pub case: CaseId,
+    pub stream: StreamCode,
+    pub op: Operation,
+}
+
+/// The ledger operations of a previewed run, dated `date`: a chargeback per
+/// internal charge (none in accrual years), a claim per external one.
+pub fn bookings(preview: &Preview, cases: &[RunCase], date: NaiveDate) -> Vec<Booking> {
+    let accrual = |case: CaseId| cases.iter().any(|c| c.case == case && c.accrual);
+    let mut out = Vec::new();
+    for (case, allocation) in preview.allocated() {
+        let in_accrual = accrual(case);
+        for charge in allocation.charges() {
+            let op = match charge.kind {
+                ChargeKind::Internal if in_accrual => continue,
+                ChargeKind::Internal => Operation::ChargeBack {
+                    case,
+                    stream: charge.stream,
+                    amount: charge.amount,
+                    date,
+                },
+                ChargeKind::Claim => Operation::Claim {
+                    case,
+                    stream: charge.stream,
+                    amount: charge.amount,
+                    date,
+                },
+            };
+            out.push(Booking {
+                case,
+                stream: charge.stream,
+                op,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chargeback::AgreementTerms;
+    use crate::money::Percentage;
+    use crate::stream::StreamKind;
+
+    fn eur(cents: i64) -> Money {
+        Money::from_cents(cents).expect("money")
+    }
+
+    fn avoided(stream: StreamCode, kind: StreamKind, cents: i64, agreement: bool) -> StreamAvoided {
+        StreamAvoided {
+            stream,
+            kind,
+            avoided: eur(cents),
+            agreement: agreement.then_some(AgreementTerms {
+                payer_share: Percentage::HUNDRED,
+                cap_remaining: None,
+            }),
+        }
+    }
+
+    fn case(id: CaseId, settled: i64) -> RunCase {
+        RunCase {
+            case: id,
+            settled: eur(settled),
+            avoided: vec![
+                avoided(StreamCode::WMO, StreamKind::Internal, 100_000, false),
+                avoided(
+                    StreamCode::PARTICIPATIEWET,
+                    StreamKind::Internal,
+                    200_000,
+                    false,
+                ),
+                avoided(StreamCode::ZVW, StreamKind::External, 100_000, true),
+            ],
+            key: CaseKey::Beneficiary,
+            excluded: false,
+            accrual: false,
+        }
+    }
+
+    #[test]
+    fn totals_add_up_to_the_cent_over_cases() {
+        // 1,000.01 over weights 1:2:1 → WMO 250.00 (residual), PW 500.01, ZVW 250.00.
+        let cases = vec![case(1, 100_001), case(2, 100_001)];
+        let p = preview(StreamCode::WMO, &cases).expect("preview");
+        assert_eq!(p.settled, eur(200_002));
+        assert_eq!(p.total(ChargeKind::Internal), eur(100_002));
+        assert_eq!(p.total(ChargeKind::Claim), eur(50_000));
+        assert_eq!(p.residual, eur(50_000));
+        let charged: i64 = p.totals.iter().map(|t| t.amount.cents()).sum();
+        assert_eq!(charged + p.residual.cents(), p.settled.cents());
+        assert_eq!(p.totals[0].cases, 2);
+    }
+
+    #[test]
+    fn excluded_and_refused_cases_book_nothing() {
+        let mut excluded = case(1, 50_000);
+        excluded.excluded = true;
+        let mut refused = case(2, 50_000);
+        refused.key = CaseKey::Responsibility(vec![ResponsibleStream {
+            stream: StreamCode::JEUGDWET,
+            kind: StreamKind::Internal,
+            percentage: Percentage::new(rust_decimal::Decimal::from(90)).expect("pct"),
+            agreement: None,
+        }]);
+        let cases = vec![excluded, refused, case(3, 40_000)];
+        let p = preview(StreamCode::WMO, &cases).expect("preview");
+        assert_eq!(p.refused().map(|(c, _)| c).collect::<Vec<_>>(), vec![2]);
+        assert_eq!(p.settled, eur(40_000));
+        let ops = bookings(&p, &cases, NaiveDate::from_ymd_opt(2026, 12, 1).expect("d"));
+        assert!(ops.iter().all(|b| b.case == 3));
+        assert_eq!(ops.len(), 2, "PW chargeback and ZVW claim");
+    }
+
+    #[test]
+    fn accrual_cases_record_internal_charges_without_booking_them() {
+        let mut accrual = case(1, 40_000);
+        accrual.accrual = true;
+        let cases = vec![accrual];
+        let p = preview(StreamCode::WMO, &cases).expect("preview");
+        assert_eq!(p.total(ChargeKind::Internal), eur(20_000));
+        let ops = bookings(&p, &cases, NaiveDate::from_ymd_opt(2026, 12, 1).expect("d"));
+        assert_eq!(ops.len(), 1);
+        assert!(matches!(ops[0].op, Operation::Claim { .. }));
+    }
+
+    #[test]
+    fn an_empty_run_is_refused() {
+        assert_eq!(preview(StreamCode::WMO, &[]), Err(RunError::Empty));
+    }
+}
