@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::chargeback::ChargeKind;
 use crate::ledger::{Account, Posting};
 use crate::money::{Money, MoneyError};
 use crate::stream::{AccountingCodes, StreamCode};
@@ -27,6 +28,9 @@ pub struct JournalLine {
     pub debit: Money,
     pub credit: Money,
     pub description: String,
+    /// On a stream's side of a charge: how it was charged (its budget, or a
+    /// claim on the payer); `None` on the fund's side.
+    pub charged: Option<ChargeKind>,
 }
 
 /// The stream whose accounting codes a ledger account is booked on: the fund
@@ -77,6 +81,11 @@ pub fn line(
         debit,
         credit,
         description: describe(posting.account),
+        charged: match posting.account {
+            Account::Budget { .. } => Some(ChargeKind::Internal),
+            Account::Payer { .. } => Some(ChargeKind::Claim),
+            _ => None,
+        },
     }
 }
 

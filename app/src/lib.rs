@@ -24,8 +24,11 @@ use leptos_router::{SsrMode, path};
 use crate::api::model::SessionView;
 use crate::components::layout::Header;
 use crate::error::AppError;
+use crate::pages::accrual::AccrualPage;
 use crate::pages::canvas::CanvasPage;
 use crate::pages::cases::{ApprovalsPage, CasePage, CasesPage, FundPage, PaymentsPage};
+use crate::pages::reconcile::ReconcilePage;
+use crate::pages::reviews::{DisputesPage, OwnerPage, StreamOwnersPage};
 use crate::pages::runs::{ClaimsPage, RunPage, RunsPage};
 use crate::pages::setup::{CatalogueItemPage, CataloguePage, SetupPage};
 use crate::pages::tokens::TokensPage;
@@ -95,6 +98,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/terugboeken/:id") view=RunPage ssr=SsrMode::Async/>
                         <Route path=path!("/vorderingen") view=ClaimsPage ssr=SsrMode::Async/>
                         <Route path=path!("/beheer/tokens") view=TokensPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bezwaren") view=DisputesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/jaarafrekening") view=AccrualPage ssr=SsrMode::Async/>
+                        <Route path=path!("/aansluiting") view=ReconcilePage ssr=SsrMode::Async/>
+                        <Route path=path!("/mijn-stromen") view=OwnerPage ssr=SsrMode::Async/>
+                        <Route path=path!("/inrichting/budgethouders") view=StreamOwnersPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <footer class="utrecht-page-footer page-footer">

@@ -121,6 +121,9 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
         db::users::set_roles(&mut tx, id, roles.iter().copied().collect()).await?;
         let teams: Vec<i64> = team.map(|t| vec![team_ids[t]]).unwrap_or_default();
         db::users::set_teams(&mut tx, id, &teams).await?;
+        if *username == "budgethouder" {
+            db::reviews::set_owned_streams(&mut tx, id, &["JW".into(), "PW".into()]).await?;
+        }
     }
     // The demo municipality's accounting codes, and an agreement with the
     // health insurer: claims on the Zvw book on the Wmo's taakveld.

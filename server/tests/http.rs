@@ -590,6 +590,42 @@ const ACCESS: &[Access] = &[
         Some(&[Role::Administrator]),
         &[("id", "999999")],
     ),
+    ("my_charges", Some(&[Role::StreamOwner]), &[]),
+    (
+        "review_charge",
+        Some(&[Role::StreamOwner]),
+        &[("charge", ""), ("verdict", ""), ("reason", "")],
+    ),
+    ("disputes", Some(&[Role::Backoffice]), &[]),
+    (
+        "resolve_dispute",
+        Some(&[Role::Backoffice]),
+        &[
+            ("dispute", ""),
+            ("resolution", ""),
+            ("responsibility", ""),
+            ("reason", ""),
+            ("booking_date", ""),
+        ],
+    ),
+    ("stream_owners", Some(&[Role::Administrator]), &[]),
+    (
+        "set_stream_owner",
+        Some(&[Role::Administrator]),
+        &[("user_id", "999999"), ("streams", "")],
+    ),
+    ("accrual_year", Some(&[Role::Backoffice]), &[]),
+    (
+        "prebook_year",
+        Some(&[Role::Backoffice]),
+        &[("year", "1999"), ("amounts", ""), ("date", "")],
+    ),
+    (
+        "true_up_year",
+        Some(&[Role::Backoffice]),
+        &[("year", "1999"), ("date", "")],
+    ),
+    ("reconciliation", Some(&[Role::Backoffice]), &[]),
     ("logout", Some(&[]), &[]),
 ];
 

@@ -496,6 +496,7 @@ async fn a_posted_run_is_corrected_by_reversal_and_charged_back_again() {
         "all of the first run is undone, the re-run stays"
     );
     ledger_is_consistent(&s).await;
+    reconciled(&s, &back).await;
 }
 
 #[tokio::test]
@@ -609,6 +610,7 @@ async fn claims_are_invoiced_then_paid_into_the_fund_or_refused() {
         .await;
     assert_eq!(refused, 0, "nothing left to receive");
     ledger_is_consistent(&s).await;
+    reconciled(&s, &back).await;
 }
 
 #[tokio::test]
@@ -753,4 +755,312 @@ async fn the_financial_system_reads_a_journal_with_a_token_until_it_is_revoked()
     assert!(revoked.text().await.expect("t").contains("ingetrokken"));
     let listed: Vec<app::api::model::TokenRow> = s.call(&admin, "api_tokens", &[]).await.ok();
     assert!(listed[0].revoked_at.is_some() && listed[0].last_used_at.is_some());
+}
+
+async fn reconciled(s: &S, back: &str) {
+    let r: app::api::reconcile::ReconcileView = s.call(back, "reconciliation", &[]).await.ok();
+    assert!(!r.lines.is_empty());
+    assert_eq!(
+        r.differences(),
+        0,
+        "{:#?}",
+        r.lines.iter().filter(|l| !l.agrees()).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn a_disputed_charge_is_held_out_until_the_backoffice_resolves_it() {
+    let s = spawn().await;
+    let back = s.login("backoffice").await;
+    let owner = s.login("budgethouder").await;
+    let id = new_run(&s, &back).await;
+    let preview = run(&s, &back, id).await;
+    post(&s, &back, id, preview.run.version).await.ok::<()>();
+    let mine: app::api::reviews::OwnerView = s.call(&owner, "my_charges", &[]).await.ok();
+    assert_eq!(mine.streams, vec!["JW".to_string(), "PW".to_string()]);
+    assert!(mine.charges.len() >= 2);
+    assert!(
+        mine.charges
+            .iter()
+            .all(|c| c.stream == "JW" || c.stream == "PW")
+    );
+    assert!(
+        mine.charges
+            .iter()
+            .all(|c| c.avoided_cents >= c.amount_cents),
+        "never more than avoided"
+    );
+    let (a, b) = (&mine.charges[0], &mine.charges[1]);
+    let verdict = |c: &app::api::model::OwnerCharge, verdict: &str, reason: &str| {
+        vec![
+            ("charge", format!("{}:{}:{}", c.run_id, c.case_id, c.stream)),
+            ("verdict", verdict.to_string()),
+            ("reason", reason.to_string()),
+        ]
+    };
+    let no_reason = s
+        .call(&owner, "review_charge", &verdict(a, "dispute", ""))
+        .await;
+    assert!(no_reason.error().for_field("reason").is_some());
+    // Another stream's charge is not the owner's to judge.
+    let other: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT run_id, case_id, stream_code FROM run_charges WHERE stream_code NOT IN ('JW', 'PW') LIMIT 1",
+    )
+    .fetch_all(&s.pool)
+    .await
+    .expect("q");
+    if let Some((r, c, st)) = other.first() {
+        let foreign = s
+            .call(
+                &owner,
+                "review_charge",
+                &[
+                    ("charge", format!("{r}:{c}:{st}")),
+                    ("verdict", "accept".into()),
+                    ("reason", String::new()),
+                ],
+            )
+            .await;
+        assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    }
+    s.call(&owner, "review_charge", &verdict(b, "accept", ""))
+        .await
+        .ok::<()>();
+    s.call(
+        &owner,
+        "review_charge",
+        &verdict(a, "dispute", "Geen jeugdhulp in dit huishouden"),
+    )
+    .await
+    .ok::<()>();
+    let twice = s
+        .call(&owner, "review_charge", &verdict(a, "dispute", "Nog eens"))
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+
+    // The backoffice sees the dispute and resolves it with another key: the
+    // case is reversed and, until resolved, no run would take it.
+    let open: app::api::reviews::DisputesView = s.call(&back, "disputes", &[]).await.ok();
+    assert_eq!(open.disputes.len(), 1);
+    let d = &open.disputes[0];
+    let resolve = |resolution: &str, key: &str, reason: &str, version: i64| {
+        vec![
+            ("dispute", format!("{}:{version}", d.review_id.expect("id"))),
+            ("resolution", resolution.to_string()),
+            ("responsibility", key.to_string()),
+            ("reason", reason.to_string()),
+            ("booking_date", today()),
+        ]
+    };
+    let version = d.review_version.expect("version");
+    let bad = s
+        .call(
+            &back,
+            "resolve_dispute",
+            &resolve("key", "JW 50", "Anders verdelen", version),
+        )
+        .await;
+    assert!(bad.error().for_field("responsibility").is_some());
+    s.call(
+        &back,
+        "resolve_dispute",
+        &resolve("key", "PW 100", "Participatiewet draagt het", version),
+    )
+    .await
+    .ok::<()>();
+    let stale = s
+        .call(
+            &back,
+            "resolve_dispute",
+            &resolve("override", "", "x", version),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(
+        s.count(&format!(
+            "SELECT count(*) FROM cases WHERE id = {} AND status = 'settled'",
+            a.case_id
+        ))
+        .await,
+        1,
+        "reversed"
+    );
+    let rerun = new_run(&s, &back).await;
+    let view = run(&s, &back, rerun).await;
+    assert_eq!(view.case_count, 1);
+    assert_eq!(view.cases[0].key, "responsibility");
+    assert_eq!(view.cases[0].charges.len(), 1);
+    assert_eq!(view.cases[0].charges[0].0, "PW");
+    assert_eq!(view.cases[0].charges[0].1, view.cases[0].settled);
+    post(&s, &back, rerun, view.run.version).await.ok::<()>();
+    assert!(
+        s.count("SELECT count(*) FROM audit_events WHERE action IN ('charge_disputed', 'charge_accepted', 'dispute_resolved')").await >= 3
+    );
+    reconciled(&s, &back).await;
+}
+
+#[tokio::test]
+async fn an_accrual_year_is_prebooked_and_trued_up_to_the_cent() {
+    let s = spawn().await;
+    let back = s.login("backoffice").await;
+    // The oldest demo year runs in accrual mode (set before anything was charged back).
+    let year: i64 = s.count("SELECT min(year) FROM budget_years").await;
+    sqlx::query("UPDATE budget_years SET mode = 'accrual' WHERE year = ?1")
+        .bind(year)
+        .execute(&s.pool)
+        .await
+        .expect("accrual");
+    let prebook = |amounts: &str, date: String| {
+        vec![
+            ("year", year.to_string()),
+            ("amounts", amounts.to_string()),
+            ("date", date),
+        ]
+    };
+    let jan = format!("{year}-01-02");
+    let wmo = s
+        .call(&back, "prebook_year", &prebook("WMO 1.000", jan.clone()))
+        .await;
+    assert!(wmo.error().for_field("amounts").is_some());
+    let zvw = s
+        .call(&back, "prebook_year", &prebook("ZVW 1.000", jan.clone()))
+        .await;
+    assert!(
+        zvw.error().for_field("amounts").is_some(),
+        "an external stream is not pre-booked"
+    );
+    let late = s
+        .call(
+            &back,
+            "prebook_year",
+            &prebook("PW 1.000", format!("{}-01-02", year + 1)),
+        )
+        .await;
+    assert!(late.error().for_field("date").is_some());
+    let fund = || async {
+        s.count(&format!(
+            "SELECT coalesce(balance_cents, 0) FROM account_balances WHERE account = 'fund:{year}'"
+        ))
+        .await
+    };
+    let before = fund().await;
+    s.call(
+        &back,
+        "prebook_year",
+        &prebook("PW 10.000; JW 2.500,50", jan.clone()),
+    )
+    .await
+    .ok::<()>();
+    assert_eq!(fund().await - before, 1_250_050, "pre-booked into the fund");
+    let again = s
+        .call(&back, "prebook_year", &prebook("PW 1,00", jan.clone()))
+        .await;
+    assert!(
+        again
+            .error()
+            .for_field("amounts")
+            .is_some_and(|m| m.contains("al vooraf"))
+    );
+
+    // The run records the year's internal charges without booking them.
+    let id = new_run(&s, &back).await;
+    let preview = run(&s, &back, id).await;
+    let after_prebook = fund().await;
+    post(&s, &back, id, preview.run.version).await.ok::<()>();
+    let realised: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT stream_code, sum(amount_cents) FROM run_charges WHERE kind = 'internal' AND year = {year} GROUP BY 1 ORDER BY 1"
+    ))
+    .fetch_all(&s.pool)
+    .await
+    .expect("realised");
+    assert!(!realised.is_empty());
+    assert_eq!(
+        s.count(&format!("SELECT count(*) FROM run_charges WHERE kind = 'internal' AND year = {year} AND tx_id IS NOT NULL")).await,
+        0
+    );
+    // Claims are credited only when paid: nothing reached the fund.
+    assert_eq!(
+        fund().await,
+        after_prebook,
+        "nothing internal booked in the accrual year"
+    );
+    let report: app::api::accrual::AccrualView = s
+        .call(&back, "accrual_year", &[("year", year.to_string())])
+        .await
+        .ok();
+    let line = |code: &str| {
+        report
+            .lines
+            .iter()
+            .find(|l| l.stream == code)
+            .expect("line")
+            .clone()
+    };
+    let real = |code: &str| {
+        realised
+            .iter()
+            .find(|(s, _)| s == code)
+            .map_or(0, |(_, c)| *c)
+    };
+    assert_eq!(line("PW").prebooked.cents(), 1_000_000);
+    assert_eq!(line("JW").prebooked.cents(), 250_050);
+    assert_eq!(line("PW").realised.cents(), real("PW"));
+    assert_eq!(line("PW").open.cents(), real("PW") - 1_000_000);
+    assert_eq!(line("JW").open.cents(), real("JW") - 250_050);
+
+    // The true-up books realised − pre-booked per stream, either way: after
+    // it the fund holds exactly what the year realised.
+    s.call(
+        &back,
+        "true_up_year",
+        &[
+            ("year", year.to_string()),
+            ("date", format!("{year}-12-31")),
+        ],
+    )
+    .await
+    .ok::<()>();
+    let total_realised: i64 = realised.iter().map(|(_, c)| c).sum();
+    assert_eq!(fund().await, after_prebook - 1_250_050 + total_realised);
+    let done: app::api::accrual::AccrualView = s
+        .call(&back, "accrual_year", &[("year", year.to_string())])
+        .await
+        .ok();
+    assert!(done.trued_up && done.lines.iter().all(|l| l.open.is_zero()));
+    for l in &done.lines {
+        assert_eq!(
+            l.trued_up.cents(),
+            l.realised.cents() - l.prebooked.cents(),
+            "{}",
+            l.stream
+        );
+    }
+    let twice = s
+        .call(
+            &back,
+            "true_up_year",
+            &[
+                ("year", year.to_string()),
+                ("date", format!("{year}-12-31")),
+            ],
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    let cash = s
+        .call(
+            &back,
+            "true_up_year",
+            &[
+                ("year", (year + 1).to_string()),
+                ("date", format!("{}-12-31", year + 1)),
+            ],
+        )
+        .await;
+    assert!(
+        cash.error()
+            .for_field("year")
+            .is_some_and(|m| m.contains("kasbasis"))
+    );
+    ledger_is_consistent(&s).await;
+    reconciled(&s, &back).await;
 }

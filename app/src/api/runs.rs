@@ -99,13 +99,17 @@ fn no_run() -> AppError {
 }
 
 #[cfg(feature = "ssr")]
-fn parse_date(field: &str, value: &str, what: &str) -> Result<chrono::NaiveDate, AppError> {
+pub(crate) fn parse_date(
+    field: &str,
+    value: &str,
+    what: &str,
+) -> Result<chrono::NaiveDate, AppError> {
     chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::invalid(field, format!("Vul een geldige {what} in.")))
 }
 
 #[cfg(feature = "ssr")]
-fn check_reason(field: &str, reason: &str) -> Result<String, AppError> {
+pub(crate) fn check_reason(field: &str, reason: &str) -> Result<String, AppError> {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(AppError::invalid(
@@ -119,10 +123,10 @@ fn check_reason(field: &str, reason: &str) -> Result<String, AppError> {
 
 /// The configured streams, by code.
 #[cfg(feature = "ssr")]
-type Streams = std::collections::BTreeMap<String, crate::api::setup::StreamConfig>;
+pub(crate) type Streams = std::collections::BTreeMap<String, crate::api::setup::StreamConfig>;
 
 #[cfg(feature = "ssr")]
-async fn streams(conn: &mut SqliteConnection) -> Result<Streams, AppError> {
+pub(crate) async fn stream_configs(conn: &mut SqliteConnection) -> Result<Streams, AppError> {
     Ok(db::streams::list(conn)
         .await?
         .into_iter()
@@ -148,7 +152,7 @@ fn kind_of(s: &crate::api::setup::StreamConfig) -> (StreamKind, Option<Agreement
 /// A stored responsibility key: `[{"stream": "JW", "percentage": "60"}]`.
 #[cfg(feature = "ssr")]
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Responsible {
+pub(crate) struct Responsible {
     stream: String,
     percentage: rust_decimal::Decimal,
 }
@@ -211,7 +215,7 @@ struct Computed {
 
 #[cfg(feature = "ssr")]
 async fn compute(conn: &mut SqliteConnection, run: &RunRow) -> Result<Computed, AppError> {
-    let streams = streams(conn).await?;
+    let streams = stream_configs(conn).await?;
     let rows = db::runs::cases(conn, run.id).await?;
     let cases: Vec<RunCase> = rows.iter().map(|r| run_case(r, &streams)).collect();
     let reservation = db::ledger::reservation_stream(conn).await?;
@@ -458,7 +462,7 @@ pub async fn set_run_case(
             let user = auth::require(&[Role::Backoffice]).await?;
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-            let streams = streams(&mut tx).await?;
+            let streams = stream_configs(&mut tx).await?;
             let (key, excluded, reason) = match choice.as_str() {
                 "beneficiary" => (None, false, None),
                 "responsibility" => (
@@ -506,7 +510,10 @@ pub async fn set_run_case(
 
 /// `JW 60, PW 40` (or `JW=60; PW=40`) → the key; percentages make 100.
 #[cfg(feature = "ssr")]
-fn parse_responsibility(text: &str, streams: &Streams) -> Result<Vec<Responsible>, AppError> {
+pub(crate) fn parse_responsibility(
+    text: &str,
+    streams: &Streams,
+) -> Result<Vec<Responsible>, AppError> {
     let bad = |m: String| AppError::invalid("responsibility", m);
     let mut out: Vec<Responsible> = Vec::new();
     for part in text
@@ -734,120 +741,155 @@ pub async fn reverse_run(
             // Empty: the whole run.
             let case_id: Option<i64> = match case_id.trim() {
                 "" => None,
-                id => Some(id.parse().map_err(|_| AppError::invalid("case_id", "Onbekende casus."))?),
+                id => Some(
+                    id.parse()
+                        .map_err(|_| AppError::invalid("case_id", "Onbekende casus."))?,
+                ),
             };
             let reason = check_reason("reason", &reason)?;
             let date = parse_date("booking_date", &booking_date, "boekdatum")?;
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-            let run = db::runs::get(&mut tx, run_id).await?.ok_or_else(no_run)?;
-            if run.kind == "reversal" {
-                return Err(AppError::Conflict(
-                    "Een correctierun kan zelf niet worden gecorrigeerd. Boek de casus opnieuw terug in een nieuwe run.".into(),
-                ));
-            }
-            if run.status != "posted" {
-                return Err(AppError::Conflict(
-                    "Alleen een geboekte run kan worden gecorrigeerd.".into(),
-                ));
-            }
-            let done = db::runs::reversed_cases(&mut tx, run_id).await?;
-            let charges: Vec<db::runs::ChargeRow> = db::runs::charges(&mut tx, run_id, case_id)
-                .await?
-                .into_iter()
-                .filter(|c| !done.contains(&c.case_id))
-                .collect();
-            if charges.is_empty() {
-                return Err(AppError::Conflict(match case_id {
-                    Some(_) => "Deze casus hoort niet bij de run of is al gecorrigeerd.".into(),
-                    None => "Alles van deze run is al gecorrigeerd.".into(),
-                }));
-            }
-            let cases: Vec<i64> = {
-                let mut v: Vec<i64> = charges.iter().map(|c| c.case_id).collect();
-                v.dedup();
-                v
-            };
-            let claims: Vec<db::claims::ClaimRow> = db::claims::of_run(&mut tx, run_id, case_id)
-                .await?
-                .into_iter()
-                .filter(|k| cases.contains(&k.case_id))
-                .collect();
-            if let Some(k) = claims.iter().find(|k| k.status != "open") {
-                return Err(AppError::Conflict(format!(
-                    "De vordering op {} voor {} is al {}; corrigeer die eerst met de betaler.",
-                    k.stream,
-                    k.reference,
-                    claim_status_nl(&k.status)
-                )));
-            }
-            let now = db::timestamp(auth::now());
-            let reversal =
-                db::runs::insert_reversal(&mut tx, &run, case_id, &reason, &date.to_string(), &now, user.id)
-                    .await?;
-            let ops: Vec<(String, doorbraak::ledger::Operation)> = charges
-                .iter()
-                .filter_map(|c| {
-                    let original = u64::try_from(c.tx_id?).ok()?;
-                    Some((
-                        format!("reverse-{original}"),
-                        doorbraak::ledger::Operation::Reverse {
-                            tx: doorbraak::ledger::TxId(original),
-                            date,
-                        },
-                    ))
-                })
-                .collect();
-            let receipts = db::ledger::execute_all(&mut tx, &ops, &now, Some(user.id)).await?;
-            let mut receipt = receipts.iter();
-            let undone: Vec<db::runs::ChargeRow> = charges
-                .iter()
-                .map(|c| db::runs::ChargeRow {
-                    amount_cents: -c.amount_cents,
-                    tx_id: c
-                        .tx_id
-                        .and_then(|_| receipt.next())
-                        .and_then(|r| i64::try_from(r.tx?.0).ok()),
-                    ..c.clone()
-                })
-                .collect();
-            db::runs::insert_charges(&mut tx, reversal, &undone).await?;
-            for k in &claims {
-                if !db::claims::close(&mut tx, k.id, k.version, "open", "withdrawn", &date.to_string(), Some(&reason)).await? {
-                    return Err(stale_run());
-                }
-            }
-            let moved = db::runs::move_cases(
-                &mut tx,
-                &cases,
-                "charged_back",
-                "settled",
-                "chargeback_reversed",
-                &format!("Correctierun {reversal} op run {run_id}: {reason}"),
-                &now,
-                user.id,
-            )
-            .await?;
-            if moved != cases.len() as u64 {
-                return Err(AppError::Conflict(
-                    "Een of meer casussen zijn na het terugboeken al verder gegaan (geëvalueerd of afgesloten) en kunnen niet worden gecorrigeerd.".into(),
-                ));
-            }
-            auth::audit(
-                &mut *tx,
-                Some(&user),
-                "run_reversed",
-                "chargeback_run",
-                Some(run_id.to_string()),
-                None,
-                Some(serde_json::json!({ "reversal": reversal, "case": case_id, "reason": reason, "cases": cases.len() })),
-            )
-            .await?;
+            let reversal = reverse(&mut tx, run_id, case_id, &reason, date, &user).await?;
             tx.commit().await?;
             Ok(reversal)
         }
         .await,
     )
+}
+
+/// Reverses a posted run's charges (of one case, or all not yet reversed)
+/// inside the caller's transaction; answers with the reversal run's id.
+#[cfg(feature = "ssr")]
+pub(crate) async fn reverse(
+    tx: &mut SqliteConnection,
+    run_id: i64,
+    case_id: Option<i64>,
+    reason: &str,
+    date: chrono::NaiveDate,
+    user: &crate::api::model::CurrentUser,
+) -> Result<i64, AppError> {
+    let run = db::runs::get(&mut *tx, run_id).await?.ok_or_else(no_run)?;
+    if run.kind == "reversal" {
+        return Err(AppError::Conflict(
+            "Een correctierun kan zelf niet worden gecorrigeerd. Boek de casus opnieuw terug in een nieuwe run.".into(),
+        ));
+    }
+    if run.status != "posted" {
+        return Err(AppError::Conflict(
+            "Alleen een geboekte run kan worden gecorrigeerd.".into(),
+        ));
+    }
+    let done = db::runs::reversed_cases(&mut *tx, run_id).await?;
+    let charges: Vec<db::runs::ChargeRow> = db::runs::charges(&mut *tx, run_id, case_id)
+        .await?
+        .into_iter()
+        .filter(|c| !done.contains(&c.case_id))
+        .collect();
+    if charges.is_empty() {
+        return Err(AppError::Conflict(match case_id {
+            Some(_) => "Deze casus hoort niet bij de run of is al gecorrigeerd.".into(),
+            None => "Alles van deze run is al gecorrigeerd.".into(),
+        }));
+    }
+    let cases: Vec<i64> = {
+        let mut v: Vec<i64> = charges.iter().map(|c| c.case_id).collect();
+        v.dedup();
+        v
+    };
+    let claims: Vec<db::claims::ClaimRow> = db::claims::of_run(&mut *tx, run_id, case_id)
+        .await?
+        .into_iter()
+        .filter(|k| cases.contains(&k.case_id))
+        .collect();
+    if let Some(k) = claims.iter().find(|k| k.status != "open") {
+        return Err(AppError::Conflict(format!(
+            "De vordering op {} voor {} is al {}; corrigeer die eerst met de betaler.",
+            k.stream,
+            k.reference,
+            claim_status_nl(&k.status)
+        )));
+    }
+    let now = db::timestamp(auth::now());
+    let reversal = db::runs::insert_reversal(
+        &mut *tx,
+        &run,
+        case_id,
+        reason,
+        &date.to_string(),
+        &now,
+        user.id,
+    )
+    .await?;
+    let ops: Vec<(String, doorbraak::ledger::Operation)> = charges
+        .iter()
+        .filter_map(|c| {
+            let original = u64::try_from(c.tx_id?).ok()?;
+            Some((
+                format!("reverse-{original}"),
+                doorbraak::ledger::Operation::Reverse {
+                    tx: doorbraak::ledger::TxId(original),
+                    date,
+                },
+            ))
+        })
+        .collect();
+    let receipts = db::ledger::execute_all(&mut *tx, &ops, &now, Some(user.id)).await?;
+    let mut receipt = receipts.iter();
+    let undone: Vec<db::runs::ChargeRow> = charges
+        .iter()
+        .map(|c| db::runs::ChargeRow {
+            amount_cents: -c.amount_cents,
+            tx_id: c
+                .tx_id
+                .and_then(|_| receipt.next())
+                .and_then(|r| i64::try_from(r.tx?.0).ok()),
+            ..c.clone()
+        })
+        .collect();
+    db::runs::insert_charges(&mut *tx, reversal, &undone).await?;
+    for k in &claims {
+        if !db::claims::close(
+            &mut *tx,
+            k.id,
+            k.version,
+            "open",
+            "withdrawn",
+            &date.to_string(),
+            Some(reason),
+        )
+        .await?
+        {
+            return Err(stale_run());
+        }
+    }
+    let moved = db::runs::move_cases(
+        &mut *tx,
+        &cases,
+        "charged_back",
+        "settled",
+        "chargeback_reversed",
+        &format!("Correctierun {reversal} op run {run_id}: {reason}"),
+        &now,
+        user.id,
+    )
+    .await?;
+    if moved != cases.len() as u64 {
+        return Err(AppError::Conflict(
+            "Een of meer casussen zijn na het terugboeken al verder gegaan (geëvalueerd of afgesloten) en kunnen niet worden gecorrigeerd.".into(),
+        ));
+    }
+    auth::audit(
+        &mut *tx,
+        Some(user),
+        "run_reversed",
+        "chargeback_run",
+        Some(run_id.to_string()),
+        None,
+        Some(serde_json::json!({ "reversal": reversal, "case": case_id, "reason": reason, "cases": cases.len() })),
+    )
+    .await?;
+    Ok(reversal)
 }
 
 /// A claim's status in Dutch.

@@ -50,6 +50,26 @@ const NAV: &[NavItem] = &[
         roles: &[Role::Backoffice],
     },
     NavItem {
+        href: "/jaarafrekening",
+        label: "Jaarafrekening",
+        roles: &[Role::Backoffice],
+    },
+    NavItem {
+        href: "/aansluiting",
+        label: "Aansluiting",
+        roles: &[Role::Backoffice],
+    },
+    NavItem {
+        href: "/bezwaren",
+        label: "Bezwaren",
+        roles: &[Role::Backoffice],
+    },
+    NavItem {
+        href: "/mijn-stromen",
+        label: "Mijn stromen",
+        roles: &[Role::StreamOwner],
+    },
+    NavItem {
         href: "/beheer/gebruikers",
         label: "Gebruikers",
         roles: &[Role::Administrator],

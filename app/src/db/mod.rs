@@ -2,6 +2,7 @@
 //! function owns the transaction. Amounts are stored as integer cents, dates and
 //! times as ISO text (UTC, milliseconds).
 
+pub mod accrual;
 pub mod audit;
 pub mod budget;
 pub mod cases;
@@ -9,6 +10,7 @@ pub mod catalogue;
 pub mod claims;
 pub mod config;
 pub mod ledger;
+pub mod reviews;
 pub mod runs;
 pub mod sessions;
 pub mod streams;

@@ -75,7 +75,8 @@ pub async fn list(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<RunRow>
     Ok(rows.into_iter().map(run_from).collect())
 }
 
-/// Settled cases whose settlement date lies in the period, in reference order.
+/// Settled cases whose settlement date lies in the period, in reference
+/// order; a case with an open dispute is held out until it is resolved.
 pub async fn settled_in(
     conn: &mut SqliteConnection,
     from: &str,
@@ -83,6 +84,7 @@ pub async fn settled_in(
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT id FROM cases WHERE status = 'settled' AND substr(settled_at, 1, 10) BETWEEN ?1 AND ?2
+           AND NOT EXISTS (SELECT 1 FROM charge_reviews r WHERE r.case_id = cases.id AND r.status = 'disputed')
          ORDER BY reference",
     )
     .bind(from)
@@ -98,7 +100,8 @@ pub async fn settled_waiting(conn: &mut SqliteConnection) -> Result<i64, sqlx::E
         .await
 }
 
-/// A draft run over the given cases, each with the beneficiary key.
+/// A draft run over the given cases, each with the beneficiary key unless a
+/// resolved dispute set another.
 pub async fn create_draft(
     conn: &mut SqliteConnection,
     from: &str,
@@ -117,11 +120,22 @@ pub async fn create_draft(
     .bind(user)
     .fetch_one(&mut *conn)
     .await?;
+    // A case whose dispute was resolved by another key or by exclusion takes it along.
     for chunk in cases.chunks(CHUNK) {
-        let mut q = QueryBuilder::new("INSERT INTO run_cases (run_id, case_id) ");
-        q.push_values(chunk, |mut b, case| {
-            b.push_bind(id).push_bind(*case);
-        });
+        let mut q = QueryBuilder::new(
+            "INSERT INTO run_cases (run_id, case_id, key, responsibility, excluded, reason)
+             SELECT ",
+        );
+        q.push_bind(id).push(
+            ", c.id, CASE WHEN k.responsibility IS NULL THEN 'beneficiary' ELSE 'responsibility' END,
+                    k.responsibility, coalesce(k.excluded, 0), k.reason
+             FROM cases c LEFT JOIN case_keys k ON k.case_id = c.id WHERE c.id IN (",
+        );
+        let mut ids = q.separated(", ");
+        for case in chunk {
+            ids.push_bind(*case);
+        }
+        q.push(")");
         q.build().execute(&mut *conn).await?;
     }
     Ok(id)
@@ -507,4 +521,50 @@ pub async fn journal_postings(
             },
         )
         .collect())
+}
+
+/// (year, stream, kind) → cents: the three sides of the reconciliation.
+pub type Sums = Vec<(i64, String, String, i64)>;
+
+/// What the ledger itself holds as charged back (internal) and claimed per
+/// year and stream: chargeback and claim transactions and their reversals.
+pub async fn ledger_sums(conn: &mut SqliteConnection) -> Result<Sums, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.year, p.stream_code,
+                CASE p.kind WHEN 'budget' THEN 'internal' ELSE 'claim' END,
+                -sum(p.amount_cents)
+         FROM ledger_transactions t
+         LEFT JOIN ledger_transactions o ON o.id = t.reverses
+         JOIN ledger_postings p ON p.tx_id = t.id AND p.kind IN ('budget', 'payer')
+         WHERE coalesce(o.kind, t.kind) IN ('chargeback', 'claim')
+         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// What the posted runs booked per year and stream.
+pub async fn run_sums(conn: &mut SqliteConnection) -> Result<Sums, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT year, stream_code, kind, sum(amount_cents) FROM run_charges
+         WHERE tx_id IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Posted runs, oldest first, with the fund year of each case reference they charged.
+pub async fn posted_runs(
+    conn: &mut SqliteConnection,
+) -> Result<(Vec<i64>, std::collections::HashMap<String, i64>), sqlx::Error> {
+    let runs =
+        sqlx::query_scalar("SELECT id FROM chargeback_runs WHERE status = 'posted' ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?;
+    let years: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT DISTINCT c.reference, rc.year FROM run_charges rc JOIN cases c ON c.id = rc.case_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((runs, years.into_iter().collect()))
 }

@@ -1,9 +1,12 @@
+pub mod accrual;
 pub mod audit;
 pub mod canvas;
 pub mod cases;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod reconcile;
+pub mod reviews;
 pub mod runs;
 pub mod setup;
 pub mod teams;

@@ -94,7 +94,8 @@ fn Setup(
         <h1 class="utrecht-heading-1">"Inrichting"</h1>
         <p class="utrecht-paragraph">
             "Financieringsstromen, mandaten, begrotingsjaren en de standaardhorizon. De kostencatalogus staat op "
-            <a class="utrecht-link" href="/inrichting/catalogus">"een eigen pagina"</a>"."
+            <a class="utrecht-link" href="/inrichting/catalogus">"een eigen pagina"</a>", net als "
+            <a class="utrecht-link" href="/inrichting/budgethouders">"de budgethouders per stroom"</a>"."
         </p>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
             {move || {

@@ -1,0 +1,50 @@
+//! The accrual variant in the ledger: what was pre-booked per stream in a
+//! year, what the runs realised, and what the true-up booked.
+
+use sqlx::SqliteConnection;
+
+/// Whether the budget year runs in accrual mode (None: no such year).
+pub async fn is_accrual(
+    conn: &mut SqliteConnection,
+    year: i32,
+) -> Result<Option<bool>, sqlx::Error> {
+    sqlx::query_scalar("SELECT mode = 'accrual' FROM budget_years WHERE year = ?1")
+        .bind(year)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Per stream, the amount its budget was debited by ledger transactions of
+/// `kind` (prebook or true_up) in `year`, in cents (a refund is negative).
+pub async fn booked(
+    conn: &mut SqliteConnection,
+    kind: &str,
+    year: i32,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.stream_code, -sum(p.amount_cents)
+         FROM ledger_transactions t JOIN ledger_postings p ON p.tx_id = t.id AND p.kind = 'budget'
+         WHERE t.kind = ?1 AND t.year = ?2
+         GROUP BY p.stream_code ORDER BY p.stream_code",
+    )
+    .bind(kind)
+    .bind(year)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Per stream, the internal chargebacks the runs realised for cases of
+/// `year` (reversals subtracted), in cents.
+pub async fn realised(
+    conn: &mut SqliteConnection,
+    year: i32,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT stream_code, sum(amount_cents) FROM run_charges
+         WHERE kind = 'internal' AND year = ?1
+         GROUP BY stream_code ORDER BY stream_code",
+    )
+    .bind(year)
+    .fetch_all(&mut *conn)
+    .await
+}

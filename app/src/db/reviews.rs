@@ -1,0 +1,245 @@
+//! Stream owners and their reviews of posted charges; the keys that resolved
+//! disputes hand to a case's next run.
+
+use sqlx::{QueryBuilder, SqliteConnection};
+
+pub use crate::api::model::OwnerCharge;
+
+/// The streams a user owns, in code order.
+pub async fn owned_streams(
+    conn: &mut SqliteConnection,
+    user: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT stream_code FROM user_streams WHERE user_id = ?1 ORDER BY stream_code",
+    )
+    .bind(user)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+pub async fn set_owned_streams(
+    conn: &mut SqliteConnection,
+    user: i64,
+    streams: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM user_streams WHERE user_id = ?1")
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    for code in streams {
+        sqlx::query("INSERT INTO user_streams (user_id, stream_code) VALUES (?1, ?2)")
+            .bind(user)
+            .bind(code)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct ChargeRow {
+    run_id: i64,
+    case_id: i64,
+    reference: String,
+    stream: String,
+    kind: String,
+    year: i64,
+    amount_cents: i64,
+    booking_date: Option<String>,
+    settled_cents: i64,
+    threatening_cents: i64,
+    realistic_cents: i64,
+    avoided_cents: i64,
+    case_avoided_cents: i64,
+    review_id: Option<i64>,
+    review: Option<String>,
+    reason: Option<String>,
+    review_version: Option<i64>,
+    resolution: Option<String>,
+    resolution_reason: Option<String>,
+}
+
+/// Posted charges that stand (not reversed), with their evidence and
+/// review. `streams` limits them to those streams; `disputed` to open disputes.
+pub async fn charges(
+    conn: &mut SqliteConnection,
+    streams: Option<&[String]>,
+    disputed: bool,
+    limit: i64,
+) -> Result<Vec<OwnerCharge>, sqlx::Error> {
+    let mut q = QueryBuilder::new(
+        "SELECT ch.run_id, ch.case_id, c.reference, ch.stream_code AS stream, ch.kind, ch.year, ch.amount_cents,
+                r.booking_date, coalesce(h.paid_cents, 0) AS settled_cents,
+                coalesce(ret.threatening_cents, 0) AS threatening_cents,
+                coalesce(ret.realistic_cents, 0) AS realistic_cents,
+                coalesce(ret.avoided_cents, 0) AS avoided_cents,
+                c.total_avoided_cents AS case_avoided_cents,
+                v.id AS review_id, v.status AS review, v.reason, v.version AS review_version,
+                v.resolution, v.resolution_reason
+         FROM run_charges ch
+         JOIN chargeback_runs r ON r.id = ch.run_id AND r.kind = 'chargeback'
+         JOIN cases c ON c.id = ch.case_id
+         LEFT JOIN holds h ON h.case_id = ch.case_id
+         LEFT JOIN canvas_returns ret ON ret.case_id = ch.case_id AND ret.version = c.current_version
+              AND ret.stream_code = ch.stream_code
+         LEFT JOIN charge_reviews v ON v.run_id = ch.run_id AND v.case_id = ch.case_id AND v.stream_code = ch.stream_code
+         WHERE NOT EXISTS (SELECT 1 FROM chargeback_runs x JOIN run_charges xc ON xc.run_id = x.id
+                           WHERE x.reverses = ch.run_id AND xc.case_id = ch.case_id AND xc.stream_code = ch.stream_code)",
+    );
+    if let Some(streams) = streams {
+        q.push(" AND ch.stream_code IN (");
+        let mut list = q.separated(", ");
+        for s in streams {
+            list.push_bind(s.clone());
+        }
+        q.push(")");
+        if streams.is_empty() {
+            q.push(" AND 0");
+        }
+    }
+    if disputed {
+        q.push(" AND v.status = 'disputed'");
+    }
+    q.push(" ORDER BY ch.run_id DESC, c.reference LIMIT ")
+        .push_bind(limit);
+    let rows: Vec<ChargeRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OwnerCharge {
+            run_id: r.run_id,
+            case_id: r.case_id,
+            reference: r.reference,
+            stream: r.stream,
+            kind: r.kind,
+            year: r.year,
+            amount_cents: r.amount_cents,
+            booking_date: r.booking_date.unwrap_or_default(),
+            settled_cents: r.settled_cents,
+            threatening_cents: r.threatening_cents,
+            realistic_cents: r.realistic_cents,
+            avoided_cents: r.avoided_cents,
+            case_avoided_cents: r.case_avoided_cents,
+            review_id: r.review_id,
+            review: r.review,
+            reason: r.reason,
+            review_version: r.review_version,
+            resolution: r.resolution,
+            resolution_reason: r.resolution_reason,
+        })
+        .collect())
+}
+
+/// Records a verdict on a charge: a first verdict, or a dispute after an
+/// acceptance. False when the charge already has a dispute or a resolution.
+#[allow(clippy::too_many_arguments)]
+pub async fn review(
+    conn: &mut SqliteConnection,
+    run: i64,
+    case: i64,
+    stream: &str,
+    status: &str,
+    reason: Option<&str>,
+    user: i64,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO charge_reviews (run_id, case_id, stream_code, status, reason, reviewed_by, reviewed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (run_id, case_id, stream_code) DO UPDATE
+           SET status = excluded.status, reason = excluded.reason, reviewed_by = excluded.reviewed_by,
+               reviewed_at = excluded.reviewed_at, version = version + 1
+           WHERE charge_reviews.status = 'accepted' AND excluded.status = 'disputed'",
+    )
+    .bind(run)
+    .bind(case)
+    .bind(stream)
+    .bind(status)
+    .bind(reason)
+    .bind(user)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// An open dispute: (run, case, stream, version).
+pub async fn dispute(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<(i64, i64, String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT run_id, case_id, stream_code, status, version FROM charge_reviews WHERE id = ?1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// disputed → resolved; false when it changed since `version`.
+pub async fn resolve(
+    conn: &mut SqliteConnection,
+    id: i64,
+    version: i64,
+    resolution: &str,
+    reason: &str,
+    user: i64,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE charge_reviews SET status = 'resolved', resolution = ?3, resolution_reason = ?4,
+                resolved_by = ?5, resolved_at = ?6, version = version + 1
+         WHERE id = ?1 AND version = ?2 AND status = 'disputed'",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(resolution)
+    .bind(reason)
+    .bind(user)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// The key (or exclusion) a case takes into its next run.
+pub async fn set_case_key(
+    conn: &mut SqliteConnection,
+    case: i64,
+    responsibility: Option<&str>,
+    excluded: bool,
+    reason: &str,
+    now: &str,
+    user: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO case_keys (case_id, responsibility, excluded, reason, set_at, set_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (case_id) DO UPDATE SET responsibility = excluded.responsibility,
+             excluded = excluded.excluded, reason = excluded.reason, set_at = excluded.set_at, set_by = excluded.set_by",
+    )
+    .bind(case)
+    .bind(responsibility)
+    .bind(excluded)
+    .bind(reason)
+    .bind(now)
+    .bind(user)
+    .execute(&mut *conn)
+    .await
+    .map(|_| ())
+}
+
+/// Active users with the stream-owner role: (id, display name, streams as `JW, PW`).
+pub async fn stream_owners(
+    conn: &mut SqliteConnection,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.display_name,
+                coalesce((SELECT group_concat(stream_code, ', ') FROM
+                          (SELECT stream_code FROM user_streams s WHERE s.user_id = u.id ORDER BY stream_code)), '')
+         FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'stream_owner'
+         WHERE u.active = 1 ORDER BY u.display_name",
+    )
+    .fetch_all(&mut *conn)
+    .await
+}

@@ -1,0 +1,217 @@
+//! Stream owners review the charges to their streams; the backoffice
+//! resolves disputes; the administrator says who owns which stream.
+
+use doorbraak::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::model::OwnerCharge;
+use crate::api::reviews::{
+    DisputesView, OwnerView, ResolveDispute, ReviewCharge, SetStreamOwner, StreamOwner, disputes,
+    my_charges, stream_owners,
+};
+use crate::components::form::{
+    FormMessage, SelectField, TextArea, TextField, last_error, select_options,
+};
+use crate::components::format::dutch_date;
+use crate::components::guard::{Guarded, loaded, role_resource};
+use crate::components::table::DataTable;
+use crate::error::AppError;
+
+fn money(cents: i64) -> String {
+    doorbraak::Money::from_cents(cents)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn review_nl(c: &OwnerCharge) -> String {
+    match (c.review.as_deref(), c.resolution.as_deref()) {
+        (Some("accepted"), _) => "Akkoord".into(),
+        (Some("disputed"), _) => format!("Bezwaar: {}", c.reason.clone().unwrap_or_default()),
+        (Some("resolved"), Some("override")) => format!(
+            "Bezwaar afgewezen: {}",
+            c.resolution_reason.clone().unwrap_or_default()
+        ),
+        (Some("resolved"), _) => format!(
+            "Bezwaar gehonoreerd: {}",
+            c.resolution_reason.clone().unwrap_or_default()
+        ),
+        _ => "Nog niet beoordeeld".into(),
+    }
+}
+
+/// Charges with their evidence: the canvas's figures for the stream.
+#[component]
+fn ChargeTable(charges: Vec<OwnerCharge>, caption: &'static str) -> impl IntoView {
+    let rows = charges
+        .iter()
+        .map(|c| view! {
+            <tr class="utrecht-table__row">
+                <td class="utrecht-table__cell">{format!("Run {} ({})", c.run_id, dutch_date(&c.booking_date))}</td>
+                <td class="utrecht-table__cell">{c.reference.clone()}</td>
+                <td class="utrecht-table__cell">{format!("{}{}", c.stream, if c.kind == "claim" { " (vordering)" } else { "" })}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{money(c.amount_cents)}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{money(c.settled_cents)}</td>
+                <td class="utrecht-table__cell">{format!("dreigend {} · reëel {} · vermeden {} (casus totaal {})", money(c.threatening_cents), money(c.realistic_cents), money(c.avoided_cents), money(c.case_avoided_cents))}</td>
+                <td class="utrecht-table__cell">{review_nl(c)}</td>
+            </tr>
+        })
+        .collect_view();
+    view! {
+        <DataTable caption=caption.to_string() headers=&["Run", "Casus", "Stroom", "Teruggeboekt", "Afgerekende kosten", "Onderbouwing uit het canvas", "Beoordeling"]>{rows}</DataTable>
+    }
+}
+
+#[component]
+pub fn OwnerPage() -> impl IntoView {
+    const ROLES: &[Role] = &[Role::StreamOwner];
+    let review = ServerAction::<ReviewCharge>::new();
+    let view = role_resource(ROLES, move || review.version().get(), |_| my_charges());
+    view! {
+        <Title text="Terugboekingen op uw stroom"/>
+        <Guarded roles=ROLES>
+            <Owner view review/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Owner(
+    view: Resource<Option<Result<OwnerView, AppError>>>,
+    review: ServerAction<ReviewCharge>,
+) -> impl IntoView {
+    let error = last_error(review.value());
+    view! {
+        <h1 class="utrecht-heading-1">"Terugboekingen op uw stroom"</h1>
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                loaded(view.await).map(|v| {
+                    let open: Vec<(String, String)> = v.charges.iter()
+                        .filter(|c| c.review.is_none() || c.review.as_deref() == Some("accepted"))
+                        .map(|c| (format!("{}:{}:{}", c.run_id, c.case_id, c.stream), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, money(c.amount_cents))))
+                        .collect();
+                    let verdicts = select_options(&[("accept".into(), "Akkoord".into()), ("dispute".into(), "Bezwaar".into())], "accept");
+                    view! {
+                        <p class="utrecht-paragraph">{if v.streams.is_empty() { "U bent nog voor geen stroom budgethouder; vraag functioneel beheer.".to_string() } else { format!("Uw stromen: {}.", v.streams.join(", ")) }}</p>
+                        {(!open.is_empty()).then(|| view! {
+                            <h2 class="utrecht-heading-2" id="beoordelen">"Beoordelen"</h2>
+                            <ActionForm action=review attr:aria-labelledby="beoordelen">
+                                <FormMessage error/>
+                                <SelectField label="Terugboeking" name="charge" field="charge" error options=select_options(&open, "")/>
+                                <SelectField label="Oordeel" name="verdict" field="verdict" error options=verdicts/>
+                                <TextArea label="Reden (verplicht bij bezwaar)" name="reason" field="reason" error/>
+                                <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || review.pending().get()>"Vastleggen"</button>
+                            </ActionForm>
+                        })}
+                        {if v.charges.is_empty() {
+                            view! { <p class="utrecht-paragraph">"Er is nog niets op uw stromen teruggeboekt."</p> }.into_any()
+                        } else {
+                            view! { <ChargeTable charges=v.charges.clone() caption="Terugboekingen, nieuwste run eerst"/> }.into_any()
+                        }}
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn DisputesPage() -> impl IntoView {
+    const ROLES: &[Role] = &[Role::Backoffice];
+    let resolve = ServerAction::<ResolveDispute>::new();
+    let view = role_resource(ROLES, move || resolve.version().get(), |_| disputes());
+    view! {
+        <Title text="Bezwaren van budgethouders"/>
+        <Guarded roles=ROLES>
+            <Disputes view resolve/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Disputes(
+    view: Resource<Option<Result<DisputesView, AppError>>>,
+    resolve: ServerAction<ResolveDispute>,
+) -> impl IntoView {
+    let error = last_error(resolve.value());
+    view! {
+        <h1 class="utrecht-heading-1">"Bezwaren van budgethouders"</h1>
+        <p class="utrecht-paragraph">"Een casus met een open bezwaar gaat niet mee in een nieuwe run tot het bezwaar is afgehandeld."</p>
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                loaded(view.await).map(|v| {
+                    if v.disputes.is_empty() {
+                        return view! { <p class="utrecht-paragraph">"Er zijn geen open bezwaren."</p> }.into_any();
+                    }
+                    let options: Vec<(String, String)> = v.disputes.iter()
+                        .map(|c| (format!("{}:{}", c.review_id.unwrap_or_default(), c.review_version.unwrap_or_default()), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, money(c.amount_cents))))
+                        .collect();
+                    let resolutions = select_options(&[
+                        ("override".into(), "Terugboeking blijft staan".into()),
+                        ("key".into(), "Corrigeren en opnieuw verdelen met de verantwoordelijkheidssleutel".into()),
+                        ("exclude".into(), "Corrigeren en niet terugboeken (blijft op de Wmo)".into()),
+                    ], "override");
+                    view! {
+                        <h2 class="utrecht-heading-2" id="afhandelen">"Afhandelen"</h2>
+                        <ActionForm action=resolve attr:aria-labelledby="afhandelen">
+                            <FormMessage error/>
+                            <SelectField label="Bezwaar" name="dispute" field="dispute" error options=select_options(&options, "")/>
+                            <SelectField label="Besluit" name="resolution" field="resolution" error options=resolutions/>
+                            <TextField label="Verantwoordelijke stromen met percentage" name="responsibility" field="responsibility" error description="Alleen bij opnieuw verdelen, bijvoorbeeld: JW 60, PW 40"/>
+                            <TextArea label="Reden" name="reason" field="reason" error/>
+                            <TextField label="Boekdatum van de correctie" name="booking_date" field="booking_date" error input_type="date" value=v.today.clone()/>
+                            <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || resolve.pending().get()>"Besluit vastleggen"</button>
+                        </ActionForm>
+                        <ChargeTable charges=v.disputes.clone() caption="Open bezwaren"/>
+                    }.into_any()
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn StreamOwnersPage() -> impl IntoView {
+    const ROLES: &[Role] = &[Role::Administrator];
+    let set = ServerAction::<SetStreamOwner>::new();
+    let owners = role_resource(ROLES, move || set.version().get(), |_| stream_owners());
+    view! {
+        <Title text="Budgethouders"/>
+        <Guarded roles=ROLES>
+            <Owners owners set/>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Owners(
+    owners: Resource<Option<Result<Vec<StreamOwner>, AppError>>>,
+    set: ServerAction<SetStreamOwner>,
+) -> impl IntoView {
+    let error = last_error(set.value());
+    view! {
+        <h1 class="utrecht-heading-1">"Budgethouders"</h1>
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                loaded(owners.await).map(|list| {
+                    let options: Vec<(String, String)> = list.iter().map(|o| (o.user_id.to_string(), o.name.clone())).collect();
+                    let rows = list.iter().map(|o| view! {
+                        <tr class="utrecht-table__row">
+                            <td class="utrecht-table__cell">{o.name.clone()}</td>
+                            <td class="utrecht-table__cell">{if o.streams.is_empty() { "—".to_string() } else { o.streams.clone() }}</td>
+                        </tr>
+                    }).collect_view();
+                    view! {
+                        <ActionForm action=set attr:aria-label="Stromen van een budgethouder">
+                            <FormMessage error/>
+                            <SelectField label="Budgethouder" name="user_id" field="user_id" error options=select_options(&options, "")/>
+                            <TextField label="Stromen" name="streams" field="streams" error description="Bijvoorbeeld: JW, PW (leeg: geen)"/>
+                            <button type="submit" class="utrecht-button utrecht-button--primary-action">"Opslaan"</button>
+                        </ActionForm>
+                        <DataTable caption="Gebruikers met de rol Budgethouder".to_string() headers=&["Naam", "Stromen"]>{rows}</DataTable>
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}
