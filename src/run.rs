@@ -200,10 +200,11 @@ pub struct Booking {
 /// The ledger operations of a previewed run, dated `date`: a chargeback per
 /// internal charge (none in accrual years), a claim per external one.
 pub fn bookings(preview: &Preview, cases: &[RunCase], date: NaiveDate) -> Vec<Booking> {
-    let accrual = |case: CaseId| cases.iter().any(|c| c.case == case && c.accrual);
+    let accrual: std::collections::BTreeSet<CaseId> =
+        cases.iter().filter(|c| c.accrual).map(|c| c.case).collect();
     let mut out = Vec::new();
     for (case, allocation) in preview.allocated() {
-        let in_accrual = accrual(case);
+        let in_accrual = accrual.contains(&case);
         for charge in allocation.charges() {
             let op = match charge.kind {
                 ChargeKind::Internal if in_accrual => continue,

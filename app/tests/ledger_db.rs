@@ -328,3 +328,115 @@ async fn fifty_concurrent_approvals_on_room_for_ten_place_exactly_ten_holds() {
     assert_eq!(position.held, Money::from_euros(25_000).expect("m"));
     assert!(position.reconciles());
 }
+
+/// Batches (as a chargeback run books them) agree with the model executing
+/// the same operations one by one: each operation sees the ones before it in
+/// its batch, and a refusal anywhere leaves nothing of the batch.
+#[tokio::test]
+async fn batches_book_like_single_operations_and_all_or_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let pool = fresh(&dir, CASES).await;
+    let mut model = Ledger::new(StreamCode::WMO);
+    let mut ids: Vec<(TxId, TxId)> = Vec::new();
+    let mut r = Lcg(7);
+    let (mut booked_batches, mut refused_batches, mut step) = (0, 0, 0);
+    for batch_no in 0..400 {
+        // Most random operations are refused (no hold yet, nothing to pay):
+        // small batches let enough of them through.
+        let size = 1 + r.next(3);
+        let before = model.clone();
+        let mut ops = Vec::new();
+        let mut expected = Ok(Vec::new());
+        for _ in 0..size {
+            // Reversals only of what was booked before this batch.
+            let op = match random_op(&mut r, ids.len() as u64) {
+                Operation::Reverse { tx, date } => match ids.iter().find(|(db, _)| *db == tx) {
+                    Some(_) => Operation::Reverse { tx, date },
+                    None => continue,
+                },
+                other => other,
+            };
+            let model_op = match op {
+                Operation::Reverse { tx, date } => Operation::Reverse {
+                    tx: ids
+                        .iter()
+                        .find(|(db, _)| *db == tx)
+                        .map(|(_, m)| *m)
+                        .expect("known"),
+                    date,
+                },
+                other => other,
+            };
+            step += 1;
+            let key = format!("b{step}");
+            if let Ok(receipts) = &mut expected {
+                match model.execute(&key, model_op) {
+                    Ok(receipt) => receipts.push(receipt),
+                    Err(e) => expected = Err(e),
+                }
+            }
+            ops.push((key, op));
+        }
+        if ops.is_empty() {
+            continue;
+        }
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.expect("begin");
+        let actual = db::ledger::execute_all(&mut tx, &ops, NOW, Some(1)).await;
+        match (&expected, actual) {
+            (Ok(model_receipts), Ok(db_receipts)) => {
+                tx.commit().await.expect("commit");
+                for (m, d) in model_receipts.iter().zip(db_receipts) {
+                    if let (Some(m), Some(d)) = (m.tx, d.tx) {
+                        ids.push((d, m));
+                    }
+                }
+                booked_batches += 1;
+            }
+            (Err(_), Err(db::ledger::BookError::Rule(_))) => {
+                tx.rollback().await.expect("rollback");
+                model = before;
+                refused_batches += 1;
+            }
+            (m, d) => panic!("batch {batch_no} {ops:?}: model {m:?}, database {d:?}"),
+        }
+        let mut conn = pool.acquire().await.expect("conn");
+        assert_eq!(
+            db::ledger::position(&mut conn, 2026)
+                .await
+                .expect("position"),
+            model.position(2026),
+            "batch {batch_no}"
+        );
+        for case in 1..=CASES {
+            assert_eq!(
+                db::ledger::hold(&mut conn, case).await.expect("hold"),
+                model.hold(case),
+                "hold {case} after batch {batch_no}"
+            );
+            for stream in STREAMS {
+                let account = Account::Receivable { stream, case };
+                assert_eq!(
+                    db::ledger::balance(&mut conn, account).await.expect("b"),
+                    model.balance(account)
+                );
+            }
+        }
+    }
+    let mut conn = pool.acquire().await.expect("conn");
+    assert!(
+        db::ledger::unbalanced_transactions(&mut conn)
+            .await
+            .expect("q")
+            .is_empty()
+    );
+    assert!(
+        db::ledger::drifted_balances(&mut conn)
+            .await
+            .expect("q")
+            .is_empty()
+    );
+    assert!(
+        booked_batches > 40 && refused_batches > 40,
+        "both paths: {booked_batches} booked, {refused_batches} refused"
+    );
+}

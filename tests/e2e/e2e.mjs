@@ -453,6 +453,83 @@ await test('without JavaScript a draft still saves, and an error comes back at i
   }
 });
 
+await test('the backoffice runs a chargeback over a year, posts it, downloads the journal and the fund revolves', async () => {
+  await signIn('backoffice');
+  const cents = (text) => Number(text.replace(/[€\s.]/g, '').replace(',', '').replace('-', '')) * (text.includes('-') ? -1 : 1);
+  const year = new Date().getFullYear() - 1;
+  const available = async () => {
+    await goto(`/fonds?jaar=${year}`);
+    await hydrated();
+    return cents((await page.locator('[data-fund="available"]').textContent()).trim());
+  };
+  const before = await available();
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Terugboeken' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Terugboeken' }).waitFor();
+  await hydrated();
+  await axe('/terugboeken');
+  await page.getByLabel('Afgerekend vanaf').fill(`${year}-01-01`);
+  await page.getByLabel('Afgerekend tot en met').fill(`${year}-12-31`);
+  await page.getByRole('button', { name: 'Voorstel maken' }).click();
+  await page.waitForURL(/\/terugboeken\/\d+$/);
+  await page.getByRole('heading', { level: 1, name: /Terugboekrun \d+/ }).waitFor();
+  await hydrated();
+  assert((await page.locator('[data-run="status"]').textContent()).trim() === 'Voorstel', 'a draft first');
+  await axe('/terugboeken/:id (voorstel)');
+  const internal = cents((await page.locator('[data-total="internal"]').textContent()).trim());
+  assert(internal > 0, 'the preview charges the internal streams');
+  await page.getByRole('button', { name: 'Run boeken' }).click();
+  await page.locator('[data-run="status"]', { hasText: 'Geboekt' }).waitFor();
+  await axe('/terugboeken/:id (geboekt)');
+  assert(cents((await page.locator('[data-total="internal"]').textContent()).trim()) === internal, 'posted is what was previewed');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Memoriaal als Excel-bestand' }).click(),
+  ]);
+  assert(download.suggestedFilename().endsWith('journaal.xlsx'), download.suggestedFilename());
+  const saved = join(artifacts, 'journaal.xlsx');
+  await download.saveAs(saved);
+  const bytes = readFileSync(saved);
+  assert(bytes.length > 1000 && bytes.subarray(0, 2).toString() === 'PK', 'an xlsx (zip) file');
+  const after = await available();
+  assert(after - before === internal, `available ${before} → ${after}, internal ${internal}`);
+  for (const [path, heading] of [['/vorderingen', 'Vorderingen op externe betalers'], ['/aansluiting', 'Aansluiting'],
+    ['/bezwaren', 'Bezwaren van budgethouders'], [`/jaarafrekening?jaar=${year}`, 'Vooraf boeken en afrekenen']]) {
+    await goto(path);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await hydrated();
+    await axe(path.split('?')[0]);
+  }
+  await goto('/aansluiting');
+  await page.getByText('Alles sluit aan').waitFor();
+  await signOut();
+});
+
+await test('a stream owner sees the charges to their streams with the evidence', async () => {
+  await signIn('budgethouder');
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Mijn stromen' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Terugboekingen op uw stroom' }).waitFor();
+  await hydrated();
+  await page.getByText('Uw stromen: JW, PW.').waitFor();
+  await page.getByRole('cell', { name: /dreigend € .* vermeden/ }).first().waitFor();
+  await axe('/mijn-stromen');
+  await signOut();
+  await signIn('beheer');
+  for (const [path, heading] of [['/beheer/tokens', 'API-tokens'], ['/inrichting/budgethouders', 'Budgethouders']]) {
+    await goto(path);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await hydrated();
+    await axe(path);
+  }
+  await page.goto(BASE + '/beheer/tokens');
+  await hydrated();
+  await page.getByLabel('Naam (waarvoor)').fill(`Financieel ${RUN}`);
+  await page.getByRole('button', { name: 'Token uitgeven' }).click();
+  const secret = (await page.locator('.token-secret').textContent()).trim();
+  assert(/^dbk_[0-9a-f]{64}$/.test(secret), `token ${secret}`);
+  await axe('/beheer/tokens (uitgegeven)');
+  await signOut();
+});
+
 await test('no script errors in the browser', async () => {
   assert(consoleErrors.length === 0, consoleErrors.join(' | '));
 });

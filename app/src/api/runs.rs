@@ -780,7 +780,10 @@ pub(crate) async fn reverse(
             "Alleen een geboekte run kan worden gecorrigeerd.".into(),
         ));
     }
-    let done = db::runs::reversed_cases(&mut *tx, run_id).await?;
+    let done: std::collections::HashSet<i64> = db::runs::reversed_cases(&mut *tx, run_id)
+        .await?
+        .into_iter()
+        .collect();
     let charges: Vec<db::runs::ChargeRow> = db::runs::charges(&mut *tx, run_id, case_id)
         .await?
         .into_iter()
@@ -800,7 +803,7 @@ pub(crate) async fn reverse(
     let claims: Vec<db::claims::ClaimRow> = db::claims::of_run(&mut *tx, run_id, case_id)
         .await?
         .into_iter()
-        .filter(|k| cases.contains(&k.case_id))
+        .filter(|k| cases.binary_search(&k.case_id).is_ok())
         .collect();
     if let Some(k) = claims.iter().find(|k| k.status != "open") {
         return Err(AppError::Conflict(format!(

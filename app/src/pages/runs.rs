@@ -242,7 +242,7 @@ fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
     view! {
         <h1 class="utrecht-heading-1">{format!("Terugboekrun {}", r.id)}</h1>
         <dl class="facts">
-            <dt>"Status"</dt><dd>{run_status_nl(&r.kind, &r.status)}</dd>
+            <dt>"Status"</dt><dd data-run="status">{run_status_nl(&r.kind, &r.status)}</dd>
             <dt>"Periode (afrekendatum)"</dt><dd>{format!("{} t/m {}", dutch_date(&r.period_from), dutch_date(&r.period_to))}</dd>
             {r.booking_date.clone().map(|d| view! { <dt>"Boekdatum"</dt><dd>{dutch_date(&d)}</dd> })}
             {r.reverses.map(|x| view! { <dt>"Corrigeert"</dt><dd><a class="utrecht-link" href=format!("/terugboeken/{x}")>{format!("Run {x}")}</a></dd> })}
@@ -259,7 +259,7 @@ fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
             <h2 class="utrecht-heading-2">"Totalen per stroom"</h2>
             <dl class="facts">
                 <dt>"Afgerekende kosten"</dt><dd>{v.settled.to_string()}</dd>
-                <dt>"Intern teruggeboekt (naar het doorbraakbudget)"</dt><dd>{v.internal.to_string()}</dd>
+                <dt>"Intern teruggeboekt (naar het doorbraakbudget)"</dt><dd data-total="internal">{v.internal.to_string()}</dd>
                 <dt>"Vorderingen op externe betalers"</dt><dd>{v.claims_total.to_string()}</dd>
                 <dt>"Blijft op de Wmo"</dt><dd>{v.residual.to_string()}</dd>
             </dl>
