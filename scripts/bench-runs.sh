@@ -2,17 +2,17 @@
 # Speed of a chargeback run against the release build: preview and posting
 # of one run over every settled case of a generated set (≥ 10,000), timed
 # from the client, and the fund-balance query's plan next to the ledger's size.
-# Usage: scripts/bench-runs.sh [cases=14500]
+# Usage: scripts/bench-runs.sh [cases=10000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-cases="${1:-14500}"
+cases="${1:-10000}"
 work="${BENCH_DIR:-$HOME/.cache/doorbraak/bench}"; mkdir -p "$work"
 bin="${BENCH_BIN:-$CARGO_TARGET_DIR/release/doorbraak}"
 [ -n "${BENCH_BIN:-}" ] || cargo build -p server --release
-source_db="$work/runs-$cases.db"
+source_db="$work/runs-settled-$cases.db"
 if [ ! -f "$source_db" ]; then
-  DOORBRAAK_DATABASE="$source_db" DOORBRAAK_LOG=warn "$bin" generate --cases "$cases" --seed 5
+  DOORBRAAK_DATABASE="$source_db" DOORBRAAK_LOG=warn "$bin" generate --cases "$cases" --seed 5 --settled
 fi
 db="$work/runs-scratch.db"
 rm -f "$db" "$db-wal" "$db-shm"

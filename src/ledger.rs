@@ -393,6 +393,44 @@ pub enum Change {
     },
 }
 
+impl Change {
+    /// The case whose hold this change alters, if it alters one.
+    pub fn hold_case(self) -> Option<CaseId> {
+        match self {
+            Change::HoldPlaced { case, .. }
+            | Change::HoldRemoved { case }
+            | Change::HoldOpen { case, .. }
+            | Change::HoldPaid { case, .. }
+            | Change::HoldRecovered { case, .. } => Some(case),
+            _ => None,
+        }
+    }
+
+    /// The hold after this change (`None`: there is none).
+    pub fn apply_to_hold(self, hold: Option<HoldState>) -> Option<HoldState> {
+        match self {
+            Change::HoldPlaced { year, date, .. } => Some(HoldState {
+                year,
+                date,
+                open: true,
+                paid: 0,
+                recovered: 0,
+            }),
+            Change::HoldRemoved { .. } => None,
+            Change::HoldOpen { open, .. } => hold.map(|h| HoldState { open, ..h }),
+            Change::HoldPaid { cents, .. } => hold.map(|h| HoldState {
+                paid: h.paid + cents,
+                ..h
+            }),
+            Change::HoldRecovered { cents, .. } => hold.map(|h| HoldState {
+                recovered: h.recovered + cents,
+                ..h
+            }),
+            _ => hold,
+        }
+    }
+}
+
 /// What an operation books: a transaction (none when there is nothing to move)
 /// and the changes to derived state. Applying it cannot overdraw anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -894,27 +932,14 @@ impl Ledger {
             id
         });
         for change in planned.changes {
+            if let Some(case) = change.hold_case() {
+                match change.apply_to_hold(self.holds.get(&case).copied()) {
+                    Some(h) => self.holds.insert(case, h),
+                    None => self.holds.remove(&case),
+                };
+                continue;
+            }
             match change {
-                Change::HoldPlaced { case, year, date } => {
-                    self.holds.insert(
-                        case,
-                        HoldState {
-                            year,
-                            date,
-                            open: true,
-                            paid: 0,
-                            recovered: 0,
-                        },
-                    );
-                }
-                Change::HoldRemoved { case } => {
-                    self.holds.remove(&case);
-                }
-                Change::HoldOpen { case, open } => self.update_hold(case, |h| h.open = open),
-                Change::HoldPaid { case, cents } => self.update_hold(case, |h| h.paid += cents),
-                Change::HoldRecovered { case, cents } => {
-                    self.update_hold(case, |h| h.recovered += cents)
-                }
                 Change::Funded { year, cents } => {
                     self.years.entry(year).or_default().funded += cents
                 }
@@ -930,17 +955,13 @@ impl Ledger {
                         entry.reversed_by = id;
                     }
                 }
+                // Holds were handled above.
+                _ => {}
             }
         }
         Receipt {
             tx: id,
             replayed: false,
-        }
-    }
-
-    fn update_hold(&mut self, case: CaseId, f: impl FnOnce(&mut HoldState)) {
-        if let Some(h) = self.holds.get_mut(&case) {
-            f(h);
         }
     }
 }

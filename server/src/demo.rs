@@ -181,6 +181,6 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
     )
     .await?;
     tx.commit().await?;
-    crate::demo_cases::generate(pool, DEMO_CASES, DEMO_SEED).await?;
+    crate::demo_cases::generate(pool, DEMO_CASES, DEMO_SEED, false).await?;
     Ok(true)
 }

@@ -238,8 +238,14 @@ fn iso(date: NaiveDate, hour: u32) -> String {
     format!("{}T{hour:02}:00:00.000Z", date.format("%Y-%m-%d"))
 }
 
-/// Generates `count` cases with `seed`. Returns how many were made.
-pub async fn generate(pool: &SqlitePool, count: usize, seed: u64) -> anyhow::Result<usize> {
+/// Generates `count` cases with `seed`, in every status or (`all_settled`)
+/// all settled. Returns how many were made.
+pub async fn generate(
+    pool: &SqlitePool,
+    count: usize,
+    seed: u64,
+    all_settled: bool,
+) -> anyhow::Result<usize> {
     let people = people(pool).await?;
     let mut rng = Rng(seed);
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -292,6 +298,7 @@ pub async fn generate(pool: &SqlitePool, count: usize, seed: u64) -> anyhow::Res
                 roll < acc
             })
             .map_or(Status::Settled, |(s, _)| *s);
+        let target = if all_settled { Status::Settled } else { target };
         // Nothing happens after today: this year's cases end by today.
         let last_day = if year == today.year() {
             300.min(u64::from(today.ordinal()).saturating_sub(1)).max(1)

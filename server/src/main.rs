@@ -1,7 +1,8 @@
 //! `doorbraak [serve] [--demo]` runs the server;
 //! `doorbraak create-admin --username U --name N [--municipality M]` creates the
 //! first administrator (password from DOORBRAAK_ADMIN_PASSWORD or standard input);
-//! `doorbraak generate --cases 20000 [--seed 7]` adds generated cases (for benchmarks).
+//! `doorbraak generate --cases 20000 [--seed 7] [--settled]` adds generated cases (for
+//! benchmarks; `--settled`: all of them settled, ready for a chargeback run).
 
 use anyhow::{Context, bail};
 
@@ -66,7 +67,8 @@ async fn main() -> anyhow::Result<()> {
             server::seed::load(&pool).await?;
             demo::load(&pool).await?;
             let started = std::time::Instant::now();
-            let made = server::demo_cases::generate(&pool, cases, seed).await?;
+            let all_settled = args.iter().any(|a| a == "--settled");
+            let made = server::demo_cases::generate(&pool, cases, seed, all_settled).await?;
             eprintln!(
                 "Generated {made} cases in {:.1} s.",
                 started.elapsed().as_secs_f64()

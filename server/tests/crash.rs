@@ -124,7 +124,7 @@ async fn a_run_killed_while_posting_is_booked_wholly_or_not_at_all() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("crash.db");
     let generated = Command::new(env!("CARGO_BIN_EXE_doorbraak"))
-        .args(["generate", "--cases", "14500", "--seed", "5"])
+        .args(["generate", "--cases", "10000", "--seed", "5", "--settled"])
         .env("DOORBRAAK_DATABASE", &db)
         .env("DOORBRAAK_LOG", "warn")
         .status()
@@ -172,7 +172,30 @@ async fn a_run_killed_while_posting_is_booked_wholly_or_not_at_all() {
         ("booking_date", today.clone()),
     ];
 
-    // Post, and kill the server while it works.
+    // How long a whole posting takes, timed on a copy, so the real one can
+    // be killed late in its work: while it writes.
+    let probe_db = dir.path().join("probe.db");
+    {
+        let pool = server::connect(&db).await.expect("open");
+        sqlx::query("VACUUM INTO ?1")
+            .bind(probe_db.to_string_lossy().to_string())
+            .execute(&pool)
+            .await
+            .expect("copy");
+        pool.close().await;
+    }
+    let probe_port = free_port();
+    let probe_base = format!("http://127.0.0.1:{probe_port}");
+    let mut probe = server(&probe_db, probe_port);
+    ready(&http, &probe_base).await;
+    let started = std::time::Instant::now();
+    let (code, body) = call(&http, &probe_base, &cookie, "post_run", &post).await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    let whole = started.elapsed();
+    probe.kill().expect("stop");
+    probe.wait().expect("reaped");
+
+    // Post, and kill the server at 85 % of that time.
     let posting = {
         let (http, base, cookie, post) = (http.clone(), base.clone(), cookie.clone(), post.clone());
         tokio::spawn(async move {
@@ -185,7 +208,7 @@ async fn a_run_killed_while_posting_is_booked_wholly_or_not_at_all() {
                 .map(|r| r.status())
         })
     };
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    tokio::time::sleep(whole * 85 / 100).await;
     first.kill().expect("SIGKILL");
     first.wait().expect("reaped");
     let answered = matches!(posting.await, Ok(Ok(StatusCode::OK)));
@@ -199,7 +222,7 @@ async fn a_run_killed_while_posting_is_booked_wholly_or_not_at_all() {
     );
     assert!(!answered || everything, "an answered post is booked");
     eprintln!(
-        "killed while posting: {}",
+        "a whole posting took {whole:?}; killed at 85 % of that: {}",
         if nothing {
             "nothing was booked"
         } else {

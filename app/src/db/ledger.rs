@@ -197,37 +197,14 @@ impl BatchView {
             }
         }
         for change in &planned.changes {
+            if let Some(case) = change.hold_case() {
+                match change.apply_to_hold(self.holds.get(&case).copied()) {
+                    Some(h) => self.holds.insert(case, h),
+                    None => self.holds.remove(&case),
+                };
+                continue;
+            }
             match *change {
-                Change::HoldPlaced { case, year, date } => {
-                    self.holds.insert(
-                        case,
-                        HoldState {
-                            year,
-                            date,
-                            open: true,
-                            paid: 0,
-                            recovered: 0,
-                        },
-                    );
-                }
-                Change::HoldRemoved { case } => {
-                    self.holds.remove(&case);
-                }
-                Change::HoldOpen { case, open } => {
-                    if let Some(h) = self.holds.get_mut(&case) {
-                        h.open = open;
-                    }
-                }
-                Change::HoldPaid { case, cents } => {
-                    if let Some(h) = self.holds.get_mut(&case) {
-                        h.paid += cents;
-                    }
-                }
-                Change::HoldRecovered { case, cents } => {
-                    if let Some(h) = self.holds.get_mut(&case) {
-                        h.recovered += cents;
-                    }
-                }
                 Change::Funded { year, cents } => self.years.entry(year).or_default()[0] += cents,
                 Change::Recovered { year, cents } => {
                     self.years.entry(year).or_default()[1] += cents
@@ -238,6 +215,8 @@ impl BatchView {
                         b.reversed = true;
                     }
                 }
+                // Holds were handled above.
+                _ => {}
             }
         }
     }
