@@ -83,11 +83,7 @@ pub async fn review_charge(
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             // Only a standing charge to one's own stream.
             let owned = db::reviews::owned_streams(&mut tx, user.id).await?;
-            let standing = db::reviews::charges(&mut tx, Some(&owned), false, i64::MAX)
-                .await?
-                .into_iter()
-                .any(|c| c.run_id == run && c.case_id == case && c.stream == stream);
-            if !standing {
+            if !db::reviews::stands(&mut tx, run, case, stream, &owned).await? {
                 return Err(AppError::NotFound(
                     "Deze terugboeking bestaat niet, is gecorrigeerd of hoort niet bij uw stroom."
                         .into(),

@@ -37,6 +37,11 @@ pub async fn set_owned_streams(
     Ok(())
 }
 
+/// A charge (`ch`) no reversal run has taken back.
+const NOT_REVERSED: &str =
+    "NOT EXISTS (SELECT 1 FROM chargeback_runs x JOIN run_charges xc ON xc.run_id = x.id
+    WHERE x.reverses = ch.run_id AND xc.case_id = ch.case_id AND xc.stream_code = ch.stream_code)";
+
 #[derive(sqlx::FromRow)]
 struct ChargeRow {
     run_id: i64,
@@ -68,7 +73,7 @@ pub async fn charges(
     disputed: bool,
     limit: i64,
 ) -> Result<Vec<OwnerCharge>, sqlx::Error> {
-    let mut q = QueryBuilder::new(
+    let mut q = QueryBuilder::new(format!(
         "SELECT ch.run_id, ch.case_id, c.reference, ch.stream_code AS stream, ch.kind, ch.year, ch.amount_cents,
                 r.booking_date, coalesce(h.paid_cents, 0) AS settled_cents,
                 coalesce(ret.threatening_cents, 0) AS threatening_cents,
@@ -84,9 +89,8 @@ pub async fn charges(
          LEFT JOIN canvas_returns ret ON ret.case_id = ch.case_id AND ret.version = c.current_version
               AND ret.stream_code = ch.stream_code
          LEFT JOIN charge_reviews v ON v.run_id = ch.run_id AND v.case_id = ch.case_id AND v.stream_code = ch.stream_code
-         WHERE NOT EXISTS (SELECT 1 FROM chargeback_runs x JOIN run_charges xc ON xc.run_id = x.id
-                           WHERE x.reverses = ch.run_id AND xc.case_id = ch.case_id AND xc.stream_code = ch.stream_code)",
-    );
+         WHERE {NOT_REVERSED}",
+    ));
     if let Some(streams) = streams {
         q.push(" AND ch.stream_code IN (");
         let mut list = q.separated(", ");
@@ -128,6 +132,29 @@ pub async fn charges(
             resolution_reason: r.resolution_reason,
         })
         .collect())
+}
+
+/// Whether a posted charge to one of `streams` stands (was not reversed).
+pub async fn stands(
+    conn: &mut SqliteConnection,
+    run: i64,
+    case: i64,
+    stream: &str,
+    streams: &[String],
+) -> Result<bool, sqlx::Error> {
+    if !streams.iter().any(|s| s == stream) {
+        return Ok(false);
+    }
+    sqlx::query_scalar(&format!(
+        "SELECT EXISTS (
+           SELECT 1 FROM run_charges ch JOIN chargeback_runs r ON r.id = ch.run_id AND r.kind = 'chargeback'
+           WHERE ch.run_id = ?1 AND ch.case_id = ?2 AND ch.stream_code = ?3 AND {NOT_REVERSED})"
+    ))
+    .bind(run)
+    .bind(case)
+    .bind(stream)
+    .fetch_one(&mut *conn)
+    .await
 }
 
 /// Records a verdict on a charge: a first verdict, or a dispute after an
