@@ -404,19 +404,7 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
             "afrekenen"
         ]
     );
-    let mut conn = s.pool.acquire().await.expect("conn");
-    assert!(
-        app::db::ledger::unbalanced_transactions(&mut conn)
-            .await
-            .expect("q")
-            .is_empty()
-    );
-    assert!(
-        app::db::ledger::drifted_balances(&mut conn)
-            .await
-            .expect("q")
-            .is_empty()
-    );
+    common::ledger_is_consistent(&s.pool).await;
 }
 
 #[tokio::test]
@@ -741,19 +729,8 @@ async fn demo_data_resembles_the_reference_figures_and_reconciles() {
         (3.0..=7.0).contains(&zvw_share),
         "Zvw ≈ 5 % of avoided costs, got {zvw_share}"
     );
+    common::ledger_is_consistent(&s.pool).await;
     let mut conn = s.pool.acquire().await.expect("conn");
-    assert!(
-        app::db::ledger::unbalanced_transactions(&mut conn)
-            .await
-            .expect("q")
-            .is_empty()
-    );
-    assert!(
-        app::db::ledger::drifted_balances(&mut conn)
-            .await
-            .expect("q")
-            .is_empty()
-    );
     let years: Vec<i64> = sqlx::query_scalar("SELECT year FROM budget_years")
         .fetch_all(&s.pool)
         .await

@@ -3,6 +3,8 @@
 //! run is booked wholly or not at all, and posting again completes it
 //! exactly once.
 
+mod common;
+
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -101,20 +103,7 @@ async fn state(db: &std::path::Path, run: i64) -> (String, i64, i64, i64) {
     ))
     .await;
     let moved = count("SELECT count(*) FROM cases WHERE status = 'charged_back'".into()).await;
-    let mut conn = pool.acquire().await.expect("conn");
-    assert!(
-        app::db::ledger::unbalanced_transactions(&mut conn)
-            .await
-            .expect("q")
-            .is_empty()
-    );
-    assert!(
-        app::db::ledger::drifted_balances(&mut conn)
-            .await
-            .expect("q")
-            .is_empty()
-    );
-    drop(conn);
+    common::ledger_is_consistent(&pool).await;
     pool.close().await;
     (status, charges, booked, moved)
 }

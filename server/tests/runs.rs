@@ -55,22 +55,6 @@ async fn fund_cents(s: &S) -> i64 {
         .await
 }
 
-async fn ledger_is_consistent(s: &S) {
-    let mut conn = s.pool.acquire().await.expect("conn");
-    assert!(
-        app::db::ledger::unbalanced_transactions(&mut conn)
-            .await
-            .expect("q")
-            .is_empty()
-    );
-    assert!(
-        app::db::ledger::drifted_balances(&mut conn)
-            .await
-            .expect("q")
-            .is_empty()
-    );
-}
-
 /// Parses a Dutch CSV amount (`1234,56`) into cents.
 fn cents(field: &str) -> i64 {
     let (euros, cents) = field.split_once(',').expect("decimal comma");
@@ -147,7 +131,7 @@ async fn a_run_posts_exactly_its_preview_once_and_the_fund_revolves() {
             .await,
         settled
     );
-    ledger_is_consistent(&s).await;
+    common::ledger_is_consistent(&s.pool).await;
 
     // The journal: CSV totals per stream equal the ledger's charges.
     let csv = s
@@ -405,7 +389,7 @@ async fn a_posted_run_is_corrected_by_reversal_and_charged_back_again() {
         .await;
     assert_eq!(of_reversal.status, StatusCode::CONFLICT);
     assert!(of_reversal.error().to_string().contains("correctierun"));
-    ledger_is_consistent(&s).await;
+    common::ledger_is_consistent(&s.pool).await;
 
     // The case is charged back again, with the responsibility key this time.
     let rerun = new_run(&s, &back).await;
@@ -495,7 +479,7 @@ async fn a_posted_run_is_corrected_by_reversal_and_charged_back_again() {
         fund - preview.internal.cents() + settled,
         "all of the first run is undone, the re-run stays"
     );
-    ledger_is_consistent(&s).await;
+    common::ledger_is_consistent(&s.pool).await;
     reconciled(&s, &back).await;
 }
 
@@ -609,7 +593,7 @@ async fn claims_are_invoiced_then_paid_into_the_fund_or_refused() {
         ))
         .await;
     assert_eq!(refused, 0, "nothing left to receive");
-    ledger_is_consistent(&s).await;
+    common::ledger_is_consistent(&s.pool).await;
     reconciled(&s, &back).await;
 }
 
@@ -1061,6 +1045,6 @@ async fn an_accrual_year_is_prebooked_and_trued_up_to_the_cent() {
             .for_field("year")
             .is_some_and(|m| m.contains("kasbasis"))
     );
-    ledger_is_consistent(&s).await;
+    common::ledger_is_consistent(&s.pool).await;
     reconciled(&s, &back).await;
 }

@@ -111,3 +111,19 @@ impl S {
             .expect("count")
     }
 }
+
+/// Every ledger transaction sums to zero and every stored balance equals its postings.
+pub async fn ledger_is_consistent(pool: &sqlx::SqlitePool) {
+    let mut conn = pool.acquire().await.expect("conn");
+    let unbalanced = app::db::ledger::unbalanced_transactions(&mut conn)
+        .await
+        .expect("q");
+    assert!(
+        unbalanced.is_empty(),
+        "unbalanced transactions {unbalanced:?}"
+    );
+    let drifted = app::db::ledger::drifted_balances(&mut conn)
+        .await
+        .expect("q");
+    assert!(drifted.is_empty(), "drifted balances {drifted:?}");
+}
