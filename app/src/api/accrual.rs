@@ -112,6 +112,25 @@ pub async fn accrual_year(year: Option<i32>) -> Result<AccrualView, AppError> {
     )
 }
 
+/// Pre-bookings and true-ups with their idempotency keys: one of each per stream and year.
+#[cfg(feature = "ssr")]
+fn keyed(
+    year: i32,
+    ops: Vec<doorbraak::ledger::Operation>,
+) -> Vec<(String, doorbraak::ledger::Operation)> {
+    use doorbraak::ledger::Operation;
+    ops.into_iter()
+        .map(|op| {
+            let key = match op {
+                Operation::Prebook { stream, .. } => format!("prebook-{year}-{stream}"),
+                Operation::TrueUp { stream, .. } => format!("trueup-{year}-{stream}"),
+                other => format!("accrual-{year}-{other:?}"),
+            };
+            (key, op)
+        })
+        .collect()
+}
+
 #[cfg(feature = "ssr")]
 async fn accrual_year_or_refuse(
     conn: &mut sqlx::SqliteConnection,
@@ -200,16 +219,7 @@ pub async fn prebook_year(year: i32, amounts: String, date: String) -> Result<()
                     format!("Voor {s} is in {year} al vooraf geboekt."),
                 ));
             }
-            let keyed: Vec<(String, doorbraak::ledger::Operation)> = ops
-                .into_iter()
-                .map(|op| {
-                    let stream = match op {
-                        doorbraak::ledger::Operation::Prebook { stream, .. } => stream.to_string(),
-                        _ => String::new(),
-                    };
-                    (format!("prebook-{year}-{stream}"), op)
-                })
-                .collect();
+            let keyed = keyed(year, ops);
             let now = db::timestamp(auth::now());
             db::ledger::execute_all(&mut tx, &keyed, &now, Some(user.id)).await?;
             auth::audit(
@@ -253,17 +263,7 @@ pub async fn true_up_year(year: i32, date: String) -> Result<(), AppError> {
             }
             let lines = doorbraak::accrual::true_up(&f.prebooked, &f.realised)
                 .map_err(|e| AppError::Conflict(e.to_string()))?;
-            let ops: Vec<(String, doorbraak::ledger::Operation)> =
-                doorbraak::accrual::true_up_operations(year, day, &lines)
-                    .into_iter()
-                    .map(|op| {
-                        let stream = match op {
-                            doorbraak::ledger::Operation::TrueUp { stream, .. } => stream.to_string(),
-                            _ => String::new(),
-                        };
-                        (format!("trueup-{year}-{stream}"), op)
-                    })
-                    .collect();
+            let ops = keyed(year, doorbraak::accrual::true_up_operations(year, day, &lines));
             if ops.is_empty() {
                 return Err(AppError::Conflict(format!(
                     "In {year} is er niets af te rekenen: vooraf geboekt en gerealiseerd zijn gelijk."

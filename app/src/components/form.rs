@@ -214,6 +214,20 @@ pub fn ErrorAlert(message: String) -> impl IntoView {
     view! { <div class="utrecht-alert utrecht-alert--error" role="alert"><p class="utrecht-paragraph">{message}</p></div> }
 }
 
+/// After an action succeeds, goes to the address made of its answer (the new id).
+pub fn navigate_on_success<T, S>(value: S, to: impl Fn(&T) -> String + 'static)
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(answer)) = value.get() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(&to(&answer), Default::default());
+        }
+    });
+}
+
 /// Whether the last submission of an action succeeded.
 pub fn succeeded<T, S>(value: S) -> Signal<bool>
 where

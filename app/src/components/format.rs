@@ -16,6 +16,13 @@ pub fn dutch_time(iso: &str) -> String {
     }
 }
 
+/// An amount in cents as Dutch money: `€ 1.234,56`.
+pub fn euros(cents: i64) -> String {
+    doorbraak::Money::from_cents(cents)
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Percent-encodes a query parameter value.
 pub fn urlencode(s: &str) -> String {
     s.bytes()

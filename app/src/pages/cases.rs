@@ -13,7 +13,9 @@ use crate::api::cases::{
     payment_token,
 };
 use crate::api::model::{CaseList, CaseView};
-use crate::components::form::{ErrorAlert, FormMessage, TextArea, TextField, last_error};
+use crate::components::form::{
+    ErrorAlert, FormMessage, TextArea, TextField, last_error, navigate_on_success,
+};
 use crate::components::format::{dutch_date, dutch_time};
 use crate::components::guard::{Guarded, loaded, role_resource, signed_in_user};
 use crate::components::returns::ReturnTable;
@@ -122,12 +124,7 @@ fn Cases(
 ) -> impl IntoView {
     let create = ServerAction::<CreateCase>::new();
     let error = last_error(create.value());
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = create.value().get() {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(&format!("/casussen/{id}/canvas"), Default::default());
-        }
-    });
+    navigate_on_success(create.value(), |id| format!("/casussen/{id}/canvas"));
     view! {
         <h1 class="utrecht-heading-1">"Casussen van uw team"</h1>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>

@@ -13,16 +13,10 @@ use crate::api::reviews::{
 use crate::components::form::{
     FormMessage, SelectField, TextArea, TextField, last_error, select_options,
 };
-use crate::components::format::dutch_date;
+use crate::components::format::{dutch_date, euros};
 use crate::components::guard::{Guarded, loaded, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
-
-fn money(cents: i64) -> String {
-    doorbraak::Money::from_cents(cents)
-        .unwrap_or_default()
-        .to_string()
-}
 
 fn review_nl(c: &OwnerCharge) -> String {
     match (c.review.as_deref(), c.resolution.as_deref()) {
@@ -50,9 +44,9 @@ fn ChargeTable(charges: Vec<OwnerCharge>, caption: &'static str) -> impl IntoVie
                 <td class="utrecht-table__cell">{format!("Run {} ({})", c.run_id, dutch_date(&c.booking_date))}</td>
                 <td class="utrecht-table__cell">{c.reference.clone()}</td>
                 <td class="utrecht-table__cell">{format!("{}{}", c.stream, if c.kind == "claim" { " (vordering)" } else { "" })}</td>
-                <td class="utrecht-table__cell utrecht-table__cell--numeric">{money(c.amount_cents)}</td>
-                <td class="utrecht-table__cell utrecht-table__cell--numeric">{money(c.settled_cents)}</td>
-                <td class="utrecht-table__cell">{format!("dreigend {} · reëel {} · vermeden {} (casus totaal {})", money(c.threatening_cents), money(c.realistic_cents), money(c.avoided_cents), money(c.case_avoided_cents))}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{euros(c.amount_cents)}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{euros(c.settled_cents)}</td>
+                <td class="utrecht-table__cell">{format!("dreigend {} · reëel {} · vermeden {} (casus totaal {})", euros(c.threatening_cents), euros(c.realistic_cents), euros(c.avoided_cents), euros(c.case_avoided_cents))}</td>
                 <td class="utrecht-table__cell">{review_nl(c)}</td>
             </tr>
         })
@@ -88,7 +82,7 @@ fn Owner(
                 loaded(view.await).map(|v| {
                     let open: Vec<(String, String)> = v.charges.iter()
                         .filter(|c| c.review.is_none() || c.review.as_deref() == Some("accepted"))
-                        .map(|c| (format!("{}:{}:{}", c.run_id, c.case_id, c.stream), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, money(c.amount_cents))))
+                        .map(|c| (format!("{}:{}:{}", c.run_id, c.case_id, c.stream), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, euros(c.amount_cents))))
                         .collect();
                     let verdicts = select_options(&[("accept".into(), "Akkoord".into()), ("dispute".into(), "Bezwaar".into())], "accept");
                     view! {
@@ -144,7 +138,7 @@ fn Disputes(
                         return view! { <p class="utrecht-paragraph">"Er zijn geen open bezwaren."</p> }.into_any();
                     }
                     let options: Vec<(String, String)> = v.disputes.iter()
-                        .map(|c| (format!("{}:{}", c.review_id.unwrap_or_default(), c.review_version.unwrap_or_default()), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, money(c.amount_cents))))
+                        .map(|c| (format!("{}:{}", c.review_id.unwrap_or_default(), c.review_version.unwrap_or_default()), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, euros(c.amount_cents))))
                         .collect();
                     let resolutions = select_options(&[
                         ("override".into(), "Terugboeking blijft staan".into()),

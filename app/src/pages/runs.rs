@@ -12,9 +12,9 @@ use crate::api::runs::{
     RunsOverview, SetRunCase, chargeback_run, chargeback_runs, claim_status_nl, claims,
 };
 use crate::components::form::{
-    FormMessage, SelectField, TextArea, TextField, last_error, select_options,
+    FormMessage, SelectField, TextArea, TextField, last_error, navigate_on_success, select_options,
 };
-use crate::components::format::dutch_date;
+use crate::components::format::{dutch_date, euros};
 use crate::components::guard::{Guarded, loaded, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
@@ -29,12 +29,6 @@ fn run_status_nl(kind: &str, status: &str) -> &'static str {
         (_, "discarded") => "Vervallen",
         _ => "Onbekend",
     }
-}
-
-fn money(cents: i64) -> String {
-    doorbraak::Money::from_cents(cents)
-        .unwrap_or_default()
-        .to_string()
 }
 
 #[component]
@@ -55,12 +49,7 @@ fn Runs(
     create: ServerAction<CreateRun>,
 ) -> impl IntoView {
     let error = last_error(create.value());
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = create.value().get() {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(&format!("/terugboeken/{id}"), Default::default());
-        }
-    });
+    navigate_on_success(create.value(), |id| format!("/terugboeken/{id}"));
     view! {
         <h1 class="utrecht-heading-1">"Terugboeken"</h1>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
@@ -153,12 +142,7 @@ pub fn RunPage() -> impl IntoView {
 
 #[component]
 fn Run(run: Resource<Option<Result<RunView, AppError>>>, actions: RunActions) -> impl IntoView {
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = actions.reverse.value().get() {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(&format!("/terugboeken/{id}"), Default::default());
-        }
-    });
+    navigate_on_success(actions.reverse.value(), |id| format!("/terugboeken/{id}"));
     view! {
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
@@ -366,7 +350,7 @@ fn ClaimTable(claims: Vec<ClaimRow>, caption: &'static str) -> impl IntoView {
                 <td class="utrecht-table__cell">{format!("V{}", k.id)}</td>
                 <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("/casussen/{}", k.case_id)>{k.reference.clone()}</a></td>
                 <td class="utrecht-table__cell">{k.stream.clone()}</td>
-                <td class="utrecht-table__cell utrecht-table__cell--numeric">{money(k.amount_cents)}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{euros(k.amount_cents)}</td>
                 <td class="utrecht-table__cell">{claim_status_nl(&k.status)}</td>
                 <td class="utrecht-table__cell">{k.invoice_number.clone().map(|n| format!("{n} ({})", k.invoice_date.as_deref().map(dutch_date).unwrap_or_default())).unwrap_or_default()}</td>
                 <td class="utrecht-table__cell">{k.reason.clone().unwrap_or_default()}</td>
@@ -419,7 +403,7 @@ fn Claims(
                     let (claims, today) = (view.claims, view.today);
                     let today2 = today.clone();
                     let open: Vec<(String, String)> = claims.iter().filter(|k| k.status == "open")
-                        .map(|k| (format!("{}:{}", k.id, k.version), format!("V{} · {} · {} · {}", k.id, k.reference, k.stream, money(k.amount_cents)))).collect();
+                        .map(|k| (format!("{}:{}", k.id, k.version), format!("V{} · {} · {} · {}", k.id, k.reference, k.stream, euros(k.amount_cents)))).collect();
                     let invoiced: Vec<(String, String)> = claims.iter().filter(|k| k.status == "invoiced")
                         .map(|k| (format!("{}:{}", k.id, k.version), format!("V{} · {} · {} · factuur {}", k.id, k.reference, k.stream, k.invoice_number.clone().unwrap_or_default()))).collect();
                     let outcomes = select_options(&[("paid".into(), "Betaald: het doorbraakbudget wordt aangevuld".into()), ("refused".into(), "Geweigerd: het bedrag blijft op de Wmo".into())], "paid");
