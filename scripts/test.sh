@@ -4,6 +4,7 @@
 #   db     query modules against a fresh SQLite file (app/tests/db.rs)
 #   http   the real server on 127.0.0.1:0 (server/tests/http.rs)
 #   e2e    the real server + headless Chromium + axe-core (tests/e2e/e2e.mjs)
+#   audit  cargo audit, when a copy of the RustSec advisory database is at hand
 # Ends with one line "N passed, N failed" over all tiers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,19 @@ cargo clippy -q --workspace --all-targets -- -D warnings
 
 step "core purity"
 scripts/check-core-purity.sh
+
+step "dependency audit (cargo audit against the RustSec advisory database)"
+audit_db="${DOORBRAAK_ADVISORY_DB:-../shared/advisory-db}"
+if [ -d "$audit_db" ]; then
+  if DOORBRAAK_ADVISORY_DB="$audit_db" scripts/audit.sh; then
+    echo "audit: 1 passed, 0 failed" >"$logs/audit.log"
+  else
+    echo "audit: 0 passed, 1 failed" >"$logs/audit.log"
+  fi
+else
+  echo "NOT RUN: no advisory database at $audit_db; this machine cannot fetch one (README, Security)."
+  : >"$logs/audit.log"
+fi
 
 step "cargo test --workspace (core, db, http)"
 cargo test --workspace 2>&1 | tee "$logs/cargo.log"
@@ -43,7 +57,7 @@ done
 kill $server_pid; wait $server_pid 2>/dev/null || true
 
 count() { awk -v field="$1" '/^test result:/ { for (i = 1; i <= NF; i++) if ($(i+1) ~ "^" field) n += $i }
-  /^e2e:/ { for (i = 1; i <= NF; i++) if ($(i+1) ~ "^" field) n += $i } END { print n + 0 }' "$logs/cargo.log" "$logs/e2e.log"; }
+  /^(e2e|audit):/ { for (i = 1; i <= NF; i++) if ($(i+1) ~ "^" field) n += $i } END { print n + 0 }' "$logs/cargo.log" "$logs/e2e.log" "$logs/audit.log"; }
 passed=$(count passed)
 failed=$(count failed)
 step "done"

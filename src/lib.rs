@@ -10,6 +10,7 @@ pub mod bsn;
 pub mod canvas;
 pub mod catalogue;
 pub mod chargeback;
+pub mod dates;
 pub mod journal;
 pub mod ledger;
 pub mod lifecycle;

@@ -176,6 +176,10 @@ pub enum LifecycleError {
     PaidMoreThanHeld { paid: Money, held: Money },
     #[error("De casus wacht al niet op een externe partij.")]
     NotWaiting,
+    #[error(
+        "U heeft deze casus goedgekeurd; een ander registreert de betaling (functiescheiding)."
+    )]
+    ApproverPays,
 }
 
 fn past_participle(action: Action) -> &'static str {
@@ -209,6 +213,8 @@ pub struct Actor {
 pub struct CaseFacts {
     pub status: Status,
     pub author_id: i64,
+    /// Who approved the canvas now in force, once approved.
+    pub approved_by: Option<i64>,
     /// The amount the canvas requests (the investment).
     pub requested: Money,
     /// The hold placed on approval.
@@ -276,6 +282,9 @@ pub fn decide(
         }
         (Action::Revise, Returned) => to(Draft),
         (Action::RegisterPayment { amount }, Approved | InProgress) => {
+            if case.approved_by == Some(actor.user_id) {
+                return Err(LifecycleError::ApproverPays);
+            }
             if !amount.is_positive() {
                 return Err(LifecycleError::PaymentNotPositive);
             }
@@ -334,6 +343,7 @@ mod tests {
         CaseFacts {
             status,
             author_id: 1,
+            approved_by: Some(7),
             requested: euros(2_000),
             held: euros(2_000),
             paid: Money::ZERO,
@@ -484,6 +494,19 @@ mod tests {
             go(Action::Settle, &back, &c, None),
             Err(LifecycleError::PaidMoreThanHeld { .. })
         ));
+    }
+
+    #[test]
+    fn whoever_approved_a_case_does_not_pay_it() {
+        let both = actor(7, &[Role::Approver, Role::Backoffice], Some("manager"));
+        let other = actor(8, &[Role::Backoffice], None);
+        let pay = Action::RegisterPayment { amount: euros(100) };
+        let facts = case(Status::Approved);
+        assert_eq!(
+            go(pay, &both, &facts, None),
+            Err(LifecycleError::ApproverPays)
+        );
+        assert!(go(pay, &other, &facts, None).is_ok());
     }
 
     #[test]

@@ -91,6 +91,41 @@ impl RoleSet {
     pub fn iter(self) -> impl Iterator<Item = Role> {
         Role::ALL.into_iter().filter(move |r| self.has(*r))
     }
+
+    /// Separation of duties: whoever configures users, mandates and streams
+    /// holds no role that decides on or pays out money. Returns the first
+    /// incompatible pair.
+    pub fn conflict(self) -> Option<RoleConflict> {
+        [Role::Approver, Role::Backoffice]
+            .into_iter()
+            .find(|r| self.has(Role::Administrator) && self.has(*r))
+            .map(|other| RoleConflict {
+                first: Role::Administrator,
+                second: other,
+            })
+    }
+}
+
+/// Two roles one person may not hold together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "De rollen {first} en {second} gaan niet samen: wie gebruikers en mandaten beheert, beslist niet over geld en betaalt niet uit."
+)]
+pub struct RoleConflict {
+    pub first: Role,
+    pub second: Role,
+}
+
+/// Who may see a case (the one visibility rule, for a single case and for
+/// every list). A professional sees the cases of their teams; an approver the
+/// cases of their teams, or every team when they belong to none; the
+/// backoffice every case. An unsubmitted draft is the team's own work: only
+/// members of its team see it.
+pub fn may_see_case(roles: RoleSet, in_team: bool, has_teams: bool, draft: bool) -> bool {
+    let by_role = (roles.has(Role::Professional) && in_team)
+        || (roles.has(Role::Approver) && (!has_teams || in_team))
+        || roles.has(Role::Backoffice);
+    by_role && (!draft || in_team)
 }
 
 impl FromIterator<Role> for RoleSet {
@@ -106,6 +141,45 @@ impl FromIterator<Role> for RoleSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_administrator_never_also_approves_or_pays() {
+        use Role::*;
+        assert!(RoleSet::of(&[Administrator]).conflict().is_none());
+        assert!(RoleSet::of(&[Approver, Backoffice]).conflict().is_none());
+        assert_eq!(
+            RoleSet::of(&[Administrator, Backoffice])
+                .conflict()
+                .map(|c| c.second),
+            Some(Backoffice)
+        );
+        assert_eq!(
+            RoleSet::of(&[Administrator, Approver, Alderman])
+                .conflict()
+                .map(|c| c.second),
+            Some(Approver)
+        );
+    }
+
+    #[test]
+    fn a_draft_is_seen_by_its_own_team_only() {
+        use Role::*;
+        let backoffice = RoleSet::of(&[Backoffice]);
+        let approver = RoleSet::of(&[Approver]);
+        assert!(may_see_case(backoffice, false, false, false));
+        assert!(!may_see_case(backoffice, false, false, true));
+        assert!(may_see_case(approver, false, false, false));
+        assert!(!may_see_case(approver, false, false, true));
+        assert!(!may_see_case(approver, false, true, false));
+        assert!(may_see_case(RoleSet::of(&[Professional]), true, true, true));
+        assert!(!may_see_case(
+            RoleSet::of(&[Professional]),
+            false,
+            true,
+            false
+        ));
+        assert!(!may_see_case(RoleSet::of(&[Alderman]), true, true, false));
+    }
 
     #[test]
     fn codes_round_trip_and_sets_hold_several_roles() {

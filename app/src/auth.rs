@@ -41,6 +41,8 @@ pub struct AuthConfig {
     /// Failed sign-ins per address within the window before it is throttled.
     pub max_failures_per_address: i64,
     pub failure_window: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl AuthConfig {
@@ -53,6 +55,7 @@ impl AuthConfig {
             max_failures_per_account: 5,
             max_failures_per_address: 20,
             failure_window: Duration::minutes(15),
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }
@@ -292,8 +295,11 @@ pub fn token_hash(secret: &[u8], token: &str) -> String {
 }
 
 fn cookie_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+    cookie_token_in(&parts.headers)
+}
+
+fn cookie_token_in(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -304,15 +310,98 @@ fn cookie_token(parts: &Parts) -> Option<String> {
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The client's address, as the socket saw it.
-pub fn client_address() -> String {
-    parts()
-        .and_then(|p| {
-            p.extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
+/// Addresses and networks (`10.0.0.1`, `10.0.0.0/8`, `::1`) of the reverse
+/// proxies in front of the server (`DOORBRAAK_TRUSTED_PROXIES`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<(std::net::IpAddr, u8)>);
+
+impl TrustedProxies {
+    /// Parses a comma-separated list; names the first bad entry.
+    pub fn parse(list: &str) -> Result<TrustedProxies, String> {
+        let mut nets = Vec::new();
+        for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            let (ip, prefix) = entry.split_once('/').unwrap_or((entry, ""));
+            let ip: std::net::IpAddr = ip.parse().map_err(|_| entry.to_string())?;
+            let max = if ip.is_ipv4() { 32 } else { 128 };
+            let prefix = match prefix {
+                "" => max,
+                p => p
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|p| *p <= max)
+                    .ok_or_else(|| entry.to_string())?,
+            };
+            nets.push((ip, prefix));
+        }
+        Ok(TrustedProxies(nets))
+    }
+
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        let bits = |ip: std::net::IpAddr| match ip {
+            std::net::IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32u8),
+            std::net::IpAddr::V6(v6) => (u128::from(v6), 128u8),
+        };
+        let ip = match ip {
+            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
+            v4 => v4,
+        };
+        let (addr, width) = bits(ip);
+        self.0.iter().any(|(net, prefix)| {
+            let (net, net_width) = bits(*net);
+            net_width == width && {
+                let shift = u32::from(width - prefix);
+                shift >= 128 || (addr >> shift) == (net >> shift)
+            }
         })
-        .unwrap_or_else(|| "onbekend".to_string())
+    }
+
+    /// The client behind the proxies: the socket's address, or — when that is
+    /// a trusted proxy — the right-most `X-Forwarded-For` entry that is not.
+    pub fn client(&self, socket: std::net::IpAddr, forwarded_for: &[&str]) -> std::net::IpAddr {
+        if !self.contains(socket) {
+            return socket;
+        }
+        let mut client = socket;
+        for entry in forwarded_for
+            .iter()
+            .flat_map(|h| h.split(','))
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
+            match entry.parse::<std::net::IpAddr>() {
+                Ok(ip) if self.contains(ip) => client = ip,
+                Ok(ip) => return ip,
+                Err(_) => return client,
+            }
+        }
+        client
+    }
+}
+
+/// The client's address: the socket's, or the one a trusted proxy forwarded.
+pub fn client_address() -> String {
+    let Some(parts) = parts() else {
+        return "onbekend".to_string();
+    };
+    let Some(socket) = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+    else {
+        return "onbekend".to_string();
+    };
+    let proxies = use_context::<AppState>()
+        .map(|s| s.auth.trusted_proxies)
+        .unwrap_or_default();
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    proxies.client(socket, &forwarded).to_string()
 }
 
 fn is_https(parts: Option<&Parts>, config: &AuthConfig) -> bool {
@@ -353,6 +442,47 @@ pub fn clear_session_cookie(config: &AuthConfig) {
     set_cookie(format!(
         "{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"
     ));
+}
+
+/// The hash of the session token in these request headers, if any.
+pub fn session_hash_in(headers: &axum::http::HeaderMap, config: &AuthConfig) -> Option<String> {
+    cookie_token_in(headers).map(|t| token_hash(&config.session_secret, &t))
+}
+
+/// HMAC-SHA256 (RFC 2104).
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+/// Marks an error carried in a redirect address (`__err`, from a form posted
+/// without JavaScript) as produced by this server for this browser's
+/// session, so a crafted link cannot put words in the application's mouth.
+pub fn error_signature(
+    config: &AuthConfig,
+    session: Option<&str>,
+    path: &str,
+    err: &str,
+) -> String {
+    let message = format!("{}\n{path}\n{err}", session.unwrap_or(""));
+    hmac_sha256(&config.session_secret, message.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The hash of the request's session token, if it carries a well-formed one.
@@ -573,6 +703,49 @@ mod tests {
             "$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
             "x"
         ));
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+        let proxies = TrustedProxies::parse("10.0.0.0/8, 192.168.1.5,::1").expect("list");
+        assert!(proxies.contains(ip("10.200.3.4")));
+        assert!(proxies.contains(ip("::ffff:10.1.1.1")));
+        assert!(!proxies.contains(ip("11.0.0.1")));
+        assert!(proxies.contains(ip("192.168.1.5")));
+        assert!(!proxies.contains(ip("192.168.1.6")));
+        // Not from a proxy: the header is the client's own word, ignored.
+        assert_eq!(proxies.client(ip("8.8.8.8"), &["1.2.3.4"]), ip("8.8.8.8"));
+        // From a proxy: the right-most address that is not a proxy.
+        assert_eq!(
+            proxies.client(ip("10.0.0.1"), &["6.6.6.6, 1.2.3.4", "10.0.0.2"]),
+            ip("1.2.3.4")
+        );
+        assert_eq!(proxies.client(ip("10.0.0.1"), &[]), ip("10.0.0.1"));
+        assert_eq!(proxies.client(ip("10.0.0.1"), &["garbage"]), ip("10.0.0.1"));
+        assert!(TrustedProxies::parse("10.0.0.0/33").is_err());
+        assert!(TrustedProxies::parse("proxy.local").is_err());
+        assert!(
+            TrustedProxies::parse("0.0.0.0/0")
+                .expect("all")
+                .contains(ip("1.1.1.1"))
+        );
+    }
+
+    #[test]
+    fn hmac_matches_the_rfc_4231_test_vectors() {
+        let hex = |b: [u8; 32]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        assert_eq!(
+            hex(hmac_sha256(&[0x0b; 20], b"Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+        );
+        assert_eq!(
+            hex(hmac_sha256(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
     }
 
     #[test]

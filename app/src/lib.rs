@@ -15,6 +15,8 @@ pub mod auth;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod exports;
+#[cfg(feature = "ssr")]
+pub mod input;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -40,6 +42,32 @@ use crate::pages::{
     teams::TeamsPage,
     users::{UserEditPage, UsersPage},
 };
+
+/// The Content-Security-Policy of every response that runs no script.
+#[cfg(feature = "ssr")]
+pub const CSP_WITHOUT_SCRIPTS: &str = "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+
+/// Gives a page the Content-Security-Policy that lets only its own scripts
+/// run: the front end from this origin and the hydration script that
+/// carries this response's nonce. No inline script without it, no `eval`.
+/// Called in every request's context, after leptos_axum provided the nonce.
+#[cfg(feature = "ssr")]
+pub fn set_page_csp() {
+    let (Some(nonce), Some(options)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
+        options.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
 
 /// The session as every component sees it.
 pub type SessionResource = Resource<Result<SessionView, AppError>>;
@@ -70,7 +98,11 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     view! {
         <Stylesheet id="leptos" href="/pkg/doorbraak.css"/>
-        <Title formatter=|page: String| format!("{page} — Doorbraak")/>
+        // leptos_meta writes the title unescaped into the server's HTML.
+        <Title formatter=|page: String| {
+            let page = if cfg!(feature = "ssr") { components::form::html_escape(&page) } else { page };
+            format!("{page} — Doorbraak")
+        }/>
         <Router>
             <a class="utrecht-skip-link utrecht-skip-link--visible-on-focus" href="#inhoud">"Direct naar de inhoud"</a>
             <div class="utrecht-page">

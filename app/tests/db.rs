@@ -181,31 +181,87 @@ async fn sessions_are_live_only_within_idle_and_absolute_limits() {
 #[tokio::test]
 async fn failures_are_counted_per_account_and_address_within_the_window() {
     let (pool, _dir) = fresh().await;
+    let mut conn = pool.acquire().await.expect("conn");
+    let mut attempts = Vec::new();
     for (user, address, at) in [
         ("pim", "1.1.1.1", "2026-11-22T09:50:00.000Z"),
         ("pim", "2.2.2.2", "2026-11-22T09:55:00.000Z"),
         ("zoe", "1.1.1.1", "2026-11-22T09:56:00.000Z"),
         ("pim", "1.1.1.1", "2026-11-22T09:00:00.000Z"),
+        ("", "1.1.1.1", "2026-11-22T09:57:00.000Z"),
+        ("", "3.3.3.3", "2026-11-22T09:57:00.000Z"),
     ] {
-        db::throttle::record_failure(&pool, user, address, at)
+        let id = db::throttle::reserve_attempt(&mut conn, user, address, at)
             .await
             .expect("record");
+        attempts.push(id);
     }
     let since = "2026-11-22T09:45:00.000Z";
     assert_eq!(
-        db::throttle::recent_failures(&pool, "pim", "1.1.1.1", since)
+        db::throttle::recent_failures(&mut conn, "pim", "1.1.1.1", since)
+            .await
+            .expect("q"),
+        (2, 3)
+    );
+    // Unknown usernames share no account counter.
+    assert_eq!(
+        db::throttle::recent_failures(&mut conn, "", "3.3.3.3", since)
+            .await
+            .expect("q"),
+        (0, 1)
+    );
+    // zoe's attempt succeeded: it and pim's are forgiven, zoe's only.
+    db::throttle::succeeded(&mut conn, attempts[2], "zoe")
+        .await
+        .expect("clear");
+    assert_eq!(
+        db::throttle::recent_failures(&mut conn, "pim", "1.1.1.1", since)
             .await
             .expect("q"),
         (2, 2)
     );
-    db::throttle::clear_for_user(&pool, "pim")
+    db::throttle::succeeded(&mut conn, attempts[1], "pim")
         .await
         .expect("clear");
     assert_eq!(
-        db::throttle::recent_failures(&pool, "pim", "1.1.1.1", since)
+        db::throttle::recent_failures(&mut conn, "pim", "1.1.1.1", since)
             .await
             .expect("q"),
         (0, 1)
+    );
+}
+
+#[tokio::test]
+async fn throttled_attempts_are_counted_in_bursts_and_taken_once_quiet() {
+    let (pool, _dir) = fresh().await;
+    let mut conn = pool.acquire().await.expect("conn");
+    let mut starts = 0;
+    for minute in 0..30 {
+        let at = format!("2026-11-22T10:{minute:02}:00.000Z");
+        if db::throttle::count_throttled(&mut conn, "pim", "1.1.1.1", &at)
+            .await
+            .expect("count")
+        {
+            starts += 1;
+        }
+    }
+    assert_eq!(starts, 1, "one burst, audited once");
+    let none = db::throttle::take_ended_bursts(&mut conn, "2026-11-22T10:29:00.000Z")
+        .await
+        .expect("take");
+    assert!(none.is_empty(), "still going on: {none:?}");
+    let ended = db::throttle::take_ended_bursts(&mut conn, "2026-11-22T10:45:00.000Z")
+        .await
+        .expect("take");
+    assert_eq!(ended.len(), 1);
+    assert_eq!(ended[0].attempts, 30);
+    assert_eq!(ended[0].first_at, "2026-11-22T10:00:00.000Z");
+    assert_eq!(ended[0].last_at, "2026-11-22T10:29:00.000Z");
+    assert!(
+        db::throttle::count_throttled(&mut conn, "pim", "1.1.1.1", "2026-11-22T11:00:00.000Z")
+            .await
+            .expect("count"),
+        "after the summary a new burst starts"
     );
 }
 

@@ -24,6 +24,12 @@ pub struct Config {
     /// `DOORBRAAK_SESSION_IDLE_MINUTES` (default 30) and `DOORBRAAK_SESSION_MAX_HOURS` (default 12).
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
+    /// `DOORBRAAK_TRUSTED_PROXIES`: reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: app::auth::TrustedProxies,
+    /// `DOORBRAAK_PUBLIC_URL`: the origin people use (`https://doorbraak.gemeente.nl`).
+    /// Posts from any other origin are refused. Unset: the listen address (and
+    /// `localhost` for a loopback address).
+    pub public_url: Option<String>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -47,6 +53,34 @@ fn number(name: &str, default: i64, range: std::ops::RangeInclusive<i64>) -> any
 }
 
 impl Config {
+    /// The defaults, with a database file and an address.
+    pub fn new(database: PathBuf, addr: SocketAddr) -> Config {
+        Config {
+            database,
+            addr,
+            session_secret: None,
+            log: "info".to_string(),
+            site_root: PathBuf::from("target/site"),
+            secure_cookies: false,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            trusted_proxies: Default::default(),
+            public_url: None,
+        }
+    }
+
+    /// The origins a browser may post from (`scheme://host[:port]`, lower case).
+    pub fn allowed_origins(&self, bound: SocketAddr) -> Vec<String> {
+        match &self.public_url {
+            Some(url) => vec![url.clone()],
+            None if bound.ip().is_loopback() => vec![
+                format!("http://{bound}"),
+                format!("http://localhost:{}", bound.port()),
+            ],
+            None => vec![format!("http://{bound}")],
+        }
+    }
+
     pub fn from_env() -> anyhow::Result<Config> {
         let addr_text = var("DOORBRAAK_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_string());
         let addr = addr_text.parse().map_err(|_| {
@@ -61,7 +95,18 @@ impl Config {
             Some("true" | "1") => true,
             Some(other) => bail!("DOORBRAAK_SECURE_COOKIES={other:?} must be true or false"),
         };
+        let trusted_proxies = app::auth::TrustedProxies::parse(
+            &var("DOORBRAAK_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|entry| {
+            anyhow!("DOORBRAAK_TRUSTED_PROXIES: {entry:?} is not an address or network like 10.0.0.1 or 10.0.0.0/8")
+        })?;
+        let public_url = var("DOORBRAAK_PUBLIC_URL")
+            .map(|u| public_origin(&u))
+            .transpose()?;
         Ok(Config {
+            trusted_proxies,
+            public_url,
             database: var("DOORBRAAK_DATABASE")
                 .map_or_else(|| PathBuf::from("data/doorbraak.db"), PathBuf::from),
             addr,
@@ -98,11 +143,32 @@ impl Config {
     }
 }
 
+/// `https://host[:port]` in lower case, without a trailing slash; anything
+/// with a path, query or another scheme is refused.
+pub fn public_origin(url: &str) -> anyhow::Result<String> {
+    let url = url.trim().trim_end_matches('/').to_ascii_lowercase();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .filter(|host| {
+            !host.is_empty()
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        });
+    match rest {
+        Some(_) => Ok(url),
+        None => bail!(
+            "DOORBRAAK_PUBLIC_URL={url:?} must be an origin like https://doorbraak.gemeente.nl (no path)"
+        ),
+    }
+}
+
 #[cfg(unix)]
-fn restrict_permissions(path: &Path) {
+pub(crate) fn restrict_permissions(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
 }
 
 #[cfg(not(unix))]
-fn restrict_permissions(_: &Path) {}
+pub(crate) fn restrict_permissions(_: &Path) {}

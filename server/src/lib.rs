@@ -5,6 +5,7 @@
 pub mod config;
 pub mod demo;
 pub mod demo_cases;
+pub mod middleware;
 pub mod seed;
 
 use std::net::SocketAddr;
@@ -16,9 +17,7 @@ use app::auth::{AppState, AuthConfig};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::serve::ListenerExt;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -32,10 +31,14 @@ pub use config::Config;
 /// Opens (creating when missing) the database and runs the migrations.
 /// A failed migration stops the start.
 pub async fn connect(path: &std::path::Path) -> anyhow::Result<SqlitePool> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        create_private_dir(dir)
             .with_context(|| format!("cannot create the database folder {}", dir.display()))?;
     }
+    create_private_file(path)
+        .with_context(|| format!("cannot create the database file {}", path.display()))?;
     let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
         .with_context(|| format!("invalid database path {}", path.display()))?
         .create_if_missing(true)
@@ -63,61 +66,50 @@ pub async fn connect(path: &std::path::Path) -> anyhow::Result<SqlitePool> {
     Ok(pool)
 }
 
+/// Creates a folder readable by the service user only (0700).
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
+}
+
+/// Creates the database file, when missing, readable by the service user
+/// only (0600); SQLite gives its -wal and -shm files the same mode.
+fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 fn auth_config(config: &Config) -> anyhow::Result<AuthConfig> {
     let mut auth = AuthConfig::with_secret(config.resolve_session_secret()?);
     auth.secure_cookies = config.secure_cookies;
     auth.idle_timeout = chrono::Duration::minutes(config.session_idle_minutes);
     auth.absolute_timeout = chrono::Duration::hours(config.session_max_hours);
+    auth.trusted_proxies = config.trusted_proxies.clone();
     Ok(auth)
 }
 
-/// Refuses state-changing requests from other sites (defence in depth next to
-/// the SameSite=Strict cookie).
-async fn same_origin_only(request: Request, next: Next) -> Response {
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        let headers = request.headers();
-        let cross_site = headers
-            .get("sec-fetch-site")
-            .is_some_and(|v| v == "cross-site");
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-        let foreign_origin = headers
-            .get(header::ORIGIN)
-            .and_then(|o| o.to_str().ok())
-            .is_some_and(|origin| {
-                let origin_host = origin.split("://").nth(1).unwrap_or(origin);
-                Some(origin_host) != host
-            });
-        if cross_site || foreign_origin {
-            return (
-                StatusCode::FORBIDDEN,
-                "Verzoek van een andere website geweigerd.",
-            )
-                .into_response();
-        }
-    }
-    next.run(request).await
-}
-
-async fn security_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    let set = |headers: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
-        headers.insert(name, HeaderValue::from_static(value));
-    };
-    set(headers, "x-content-type-options", "nosniff");
-    set(headers, "x-frame-options", "DENY");
-    set(headers, "referrer-policy", "same-origin");
-    set(
-        headers,
-        "content-security-policy",
-        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
-    );
-    response
-}
-
 /// The whole application as an axum router.
-pub fn router(state: AppState, site_root: &std::path::Path, addr: SocketAddr) -> Router {
+pub fn router(
+    state: AppState,
+    site_root: &std::path::Path,
+    addr: SocketAddr,
+    origins: Vec<String>,
+) -> Router {
     let options = LeptosOptions::builder()
         .output_name("doorbraak")
         .site_root(site_root.to_string_lossy().to_string())
@@ -126,9 +118,14 @@ pub fn router(state: AppState, site_root: &std::path::Path, addr: SocketAddr) ->
         .build();
     let routes = generate_route_list(App);
     let (exports, api) = (state.clone(), state.clone());
+    let guard = middleware::Guard {
+        origins: std::sync::Arc::new(origins),
+        auth: state.auth.clone(),
+    };
     let context = move || {
         provide_context(state.clone());
         provide_context(app::auth::RequestUser::default());
+        app::set_page_csp();
     };
     let fallback = leptos_axum::file_and_error_handler_with_context(context.clone(), shell);
     Router::new()
@@ -159,8 +156,10 @@ pub fn router(state: AppState, site_root: &std::path::Path, addr: SocketAddr) ->
         })
         .fallback(fallback)
         .with_state(options)
-        .layer(middleware::from_fn(same_origin_only))
-        .layer(middleware::from_fn(security_headers))
+        .layer(from_fn_with_state(guard.clone(), middleware::signed_form_errors))
+        .layer(from_fn(middleware::body_limit))
+        .layer(from_fn_with_state(guard.clone(), middleware::same_origin_only))
+        .layer(from_fn_with_state(guard, middleware::security_headers))
         .layer(CompressionLayer::new())
 }
 
@@ -180,7 +179,49 @@ async fn housekeeping(pool: SqlitePool, auth: AuthConfig) {
         if let Err(e) = app::db::throttle::purge_before(&pool, &window).await {
             tracing::warn!(error = %e, "purging old sign-in failures failed");
         }
+        if let Err(e) = audit_ended_bursts(&pool, &window).await {
+            tracing::warn!(error = %e, "auditing throttled sign-in bursts failed");
+        }
     }
+}
+
+/// Writes one audit event, with the number of attempts, for every burst of
+/// throttled sign-ins that has been quiet for a whole window.
+pub async fn audit_ended_bursts(
+    pool: &SqlitePool,
+    window_start: &str,
+) -> Result<usize, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let bursts = app::db::throttle::take_ended_bursts(&mut tx, window_start).await?;
+    let now = app::db::timestamp(app::auth::now());
+    for burst in &bursts {
+        let account = if burst.username.is_empty() {
+            "onbekende gebruiker"
+        } else {
+            burst.username.as_str()
+        };
+        app::db::audit::record(
+            &mut *tx,
+            app::db::audit::NewEvent {
+                at: now.clone(),
+                actor_id: None,
+                actor_name: "systeem",
+                action: "login_throttled_burst",
+                object_type: "user",
+                object_id: Some(account.to_string()),
+                before: None,
+                after: Some(serde_json::json!({
+                    "attempts": burst.attempts,
+                    "first_at": burst.first_at,
+                    "last_at": burst.last_at,
+                })),
+                address: Some(&burst.address),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(bursts.len())
 }
 
 /// A running server.
@@ -210,12 +251,17 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
         pool: pool.clone(),
         auth: auth_config(config)?,
     };
+    anyhow::ensure!(
+        config.public_url.is_some() || config.addr.ip().is_loopback(),
+        "DOORBRAAK_PUBLIC_URL is needed when listening on {} (the origin people use, e.g. https://doorbraak.gemeente.nl)",
+        config.addr
+    );
     tokio::spawn(housekeeping(pool.clone(), state.auth.clone()));
     let listener = TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
-    let app = router(state, &config.site_root, addr);
+    let app = router(state, &config.site_root, addr, config.allowed_origins(addr));
     // Without TCP_NODELAY every keep-alive response waits ~40 ms (Nagle).
     let listener = listener.tap_io(|s| {
         let _ = s.set_nodelay(true);
@@ -252,6 +298,9 @@ pub async fn create_admin(
         !name.trim().is_empty() && name.chars().count() <= 100,
         "the name needs 1 to 100 characters"
     );
+    for text in [username.as_str(), name] {
+        doorbraak::bsn::ensure_no_bsn(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
     app::auth::check_password_policy(password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let hash = app::auth::hash_password_async(password.to_string())
         .await

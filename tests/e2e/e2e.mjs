@@ -214,7 +214,7 @@ await test('the administrator configures streams, budget years and the catalogue
   await hydrated();
   await axe('/inrichting/catalogus/:id');
   const price = page.getByRole('form', { name: 'Nieuwe prijs' });
-  await price.getByLabel('Geldig vanaf').fill('2001-01-01');
+  await price.getByLabel('Geldig vanaf').fill(`${new Date().getFullYear() - 5}-01-01`);
   await price.getByLabel('Prijs').fill('1,00');
   await price.getByRole('button', { name: 'Prijs vastleggen' }).click();
   await price.getByText(/Een nieuwe prijs gaat in na de laatste prijs/).waitFor();
@@ -451,6 +451,44 @@ await test('without JavaScript a draft still saves, and an error comes back at i
   } finally {
     await browser.close();
   }
+});
+
+await test('markup typed into a canvas comes back as text, and the page runs no script but its own', async () => {
+  const payload = '</textarea><img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>vet</b>';
+  await signIn('professional');
+  await goto(caseState.draft);
+  await hydrated();
+  const situation = page.getByLabel('Situatie (anoniem: geen naam, adres of BSN)');
+  const goal = page.getByLabel('Perspectief: waar wil het huishouden over een jaar staan?');
+  await situation.fill(payload);
+  await goal.fill(payload);
+  await page.getByRole('button', { name: 'Opslaan' }).click();
+  await page.getByText('Concept opgeslagen.').waitFor({ timeout: 10000 });
+  // Opened again (rendered by the server, then hydrated): text, not markup.
+  await goto(caseState.draft);
+  await hydrated();
+  assert((await situation.inputValue()) === payload, 'the situation holds the text as typed');
+  assert((await goal.inputValue()) === payload, 'the goal holds the text as typed');
+  assert((await page.locator('img[src="x"]').count()) === 0, 'no image element was made from the text');
+  assert((await page.locator('main b', { hasText: 'vet' }).count()) === 0, 'no bold element was made from the text');
+  assert((await page.evaluate(() => window.__xss)) === undefined, 'no script from the text ran');
+  // The CSP refuses an inline script without the page's nonce.
+  const before = consoleErrors.length;
+  await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__csp = 1';
+    document.body.append(script);
+  });
+  await page.waitForTimeout(200);
+  assert((await page.evaluate(() => window.__csp)) === undefined, 'an inline script without the nonce is blocked');
+  // That refusal is the one expected console message.
+  const refused = consoleErrors.splice(before).filter((m) => !/Content Security Policy/.test(m));
+  assert(refused.length === 0, refused.join(' | '));
+  await situation.fill('Alleenstaande ouder met betalingsachterstanden.');
+  await goal.fill('');
+  await page.getByRole('button', { name: 'Opslaan' }).click();
+  await page.getByText('Concept opgeslagen.').waitFor({ timeout: 10000 });
+  await signOut();
 });
 
 await test('the backoffice runs a chargeback over a year, posts it, downloads the journal and the fund revolves', async () => {

@@ -158,7 +158,7 @@ pub async fn prebook_year(year: i32, amounts: String, date: String) -> Result<()
     auth::respond(
         async move {
             let user = auth::require(&[Role::Backoffice]).await?;
-            let day = crate::api::runs::parse_date("date", &date, "boekdatum")?;
+            let day = crate::input::date("date", &date)?;
             if chrono::Datelike::year(&day) != year {
                 return Err(AppError::invalid(
                     "date",
@@ -250,7 +250,7 @@ pub async fn true_up_year(year: i32, date: String) -> Result<(), AppError> {
     auth::respond(
         async move {
             let user = auth::require(&[Role::Backoffice]).await?;
-            let day = crate::api::runs::parse_date("date", &date, "boekdatum")?;
+            let day = crate::input::date("date", &date)?;
             if chrono::Datelike::year(&day) != year {
                 return Err(AppError::invalid("date", format!("De boekdatum ligt niet in {year}.")));
             }

@@ -72,6 +72,7 @@ fn validate_user(
             "Een naam heeft hoogstens 100 tekens.",
         ));
     }
+    crate::input::free_text("display_name", &display_name)?;
     let mut roles = RoleSet::default();
     for code in &form.roles {
         let role =
@@ -80,6 +81,9 @@ fn validate_user(
     }
     if roles.is_empty() {
         return Err(AppError::invalid("roles", "Kies minstens één rol."));
+    }
+    if let Some(conflict) = roles.conflict() {
+        return Err(AppError::invalid("roles", conflict.to_string()));
     }
     let mandate_level = match form.mandate_level.trim() {
         "" => None,
@@ -124,7 +128,7 @@ fn check_username(username: &str) -> Result<(), AppError> {
             "Een gebruikersnaam heeft 3 tot 64 tekens: kleine letters, cijfers, punt, streepje of liggend streepje.",
         ));
     }
-    Ok(())
+    crate::input::free_text("username", username)
 }
 
 #[cfg(feature = "ssr")]
@@ -159,7 +163,7 @@ pub async fn save_user(input: UserForm) -> Result<i64, AppError> {
                 }
                 Some(_) => None,
             };
-            let mut tx = state.pool.begin().await?;
+            let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             if db::teams::count_active(&mut *tx, &valid.teams).await? != valid.teams.len() as i64 {
                 return Err(AppError::invalid("teams", "Kies alleen bestaande, actieve teams."));
             }
@@ -181,8 +185,9 @@ pub async fn save_user(input: UserForm) -> Result<i64, AppError> {
                             "Iemand anders heeft deze gebruiker intussen gewijzigd. Laad de pagina opnieuw.".to_string(),
                         ));
                     }
-                    if id == admin.id && !valid.roles.has(Role::Administrator) {
-                        return Err(AppError::invalid("roles", "U kunt uzelf de rol functioneel beheer niet afnemen."));
+                    // Separation of duties: nobody changes their own roles.
+                    if id == admin.id && before.roles != valid.roles {
+                        return Err(AppError::invalid("roles", "U kunt uw eigen rollen niet wijzigen; dat doet een andere beheerder."));
                     }
                     db::users::update_profile(&mut *tx, id, version, &valid.display_name, valid.mandate_level.as_deref())
                         .await?;
@@ -297,6 +302,7 @@ pub async fn create_team(name: String) -> Result<i64, AppError> {
                     "Een teamnaam heeft hoogstens 100 tekens.",
                 ));
             }
+            crate::input::free_text("name", &name)?;
             let state = auth::state()?;
             let mut tx = state.pool.begin().await?;
             let id = db::teams::create(&mut *tx, &name, &db::timestamp(auth::now()))

@@ -71,7 +71,7 @@ pub async fn audit_events(
             if !is_date(&filter.to) {
                 return Err(AppError::invalid("to", "Vul een datum in als jjjj-mm-dd."));
             }
-            let page = page.clamp(0, 100_000);
+            let page = crate::input::page(page)?;
             let state = auth::state()?;
             let mut rows =
                 db::audit::list(&state.pool, &filter, PAGE_SIZE + 1, page * PAGE_SIZE).await?;

@@ -13,9 +13,9 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::api::model::CurrentUser;
 #[cfg(feature = "ssr")]
-use crate::auth;
-#[cfg(feature = "ssr")]
 use crate::db::{self, cases::CaseRow};
+#[cfg(feature = "ssr")]
+use crate::{auth, input};
 #[cfg(feature = "ssr")]
 use doorbraak::lifecycle::{Action, Actor, CaseFacts, Status};
 #[cfg(feature = "ssr")]
@@ -52,10 +52,12 @@ fn rule(e: doorbraak::lifecycle::LifecycleError) -> AppError {
 
 #[cfg(feature = "ssr")]
 fn may_see(user: &CurrentUser, case: &CaseRow) -> bool {
-    let in_team = user.team_ids.contains(&case.team_id);
-    (user.roles.has(Role::Professional) && in_team)
-        || (user.roles.has(Role::Approver) && (user.team_ids.is_empty() || in_team))
-        || user.roles.has(Role::Backoffice)
+    doorbraak::roles::may_see_case(
+        user.roles,
+        user.team_ids.contains(&case.team_id),
+        !user.team_ids.is_empty(),
+        case.status == Status::Draft,
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -90,7 +92,9 @@ fn actor(user: &CurrentUser) -> Actor {
 async fn facts(conn: &mut SqliteConnection, case: &CaseRow) -> Result<CaseFacts, AppError> {
     let (requested, paid, open) =
         db::ledger::case_money(conn, case.id, case.current_version).await?;
-    Ok(case_facts(case, requested, paid, open))
+    let mut facts = case_facts(case, requested, paid, open);
+    facts.approved_by = db::cases::approver(conn, case.id).await?;
+    Ok(facts)
 }
 
 /// What lifecycle decisions need to know of a case and its hold (cents).
@@ -100,6 +104,7 @@ fn case_facts(case: &CaseRow, requested: i64, paid: i64, open: i64) -> CaseFacts
     CaseFacts {
         status: case.status,
         author_id: case.professional_id,
+        approved_by: None,
         requested: m(requested),
         held: m(paid + open),
         paid: m(paid),
@@ -546,23 +551,10 @@ pub async fn register_payment(
             let user = auth::require(&[Role::Backoffice]).await?;
             let amount =
                 Money::parse(&amount).map_err(|e| AppError::invalid("amount", e.to_string()))?;
-            let date = chrono::NaiveDate::parse_from_str(paid_on.trim(), "%Y-%m-%d")
-                .map_err(|_| AppError::invalid("paid_on", "Vul een betaaldatum in."))?;
-            let (supplier, reference) = (supplier.trim(), reference.trim());
-            if supplier.is_empty() || supplier.chars().count() > 200 {
-                return Err(AppError::invalid(
-                    "supplier",
-                    "Vul de ontvanger in (hoogstens 200 tekens).",
-                ));
-            }
-            if reference.is_empty() || reference.chars().count() > 100 {
-                return Err(AppError::invalid(
-                    "reference",
-                    "Vul een betalingskenmerk in (hoogstens 100 tekens).",
-                ));
-            }
-            doorbraak::bsn::ensure_no_bsn(supplier)
-                .map_err(|e| AppError::invalid("supplier", e.to_string()))?;
+            let date = input::date("paid_on", &paid_on)?;
+            let paid_on = date.format("%Y-%m-%d").to_string();
+            let supplier = input::text("supplier", &supplier, 200, "de ontvanger")?;
+            let reference = input::text("reference", &reference, 100, "een betalingskenmerk")?;
             if !(16..=128).contains(&token.len()) {
                 return Err(AppError::invalid(
                     "token",
@@ -572,8 +564,23 @@ pub async fn register_payment(
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             let key = format!("pay-{case_id}-{token}");
-            if db::ledger::is_booked(&mut tx, &key).await? {
-                return Ok(());
+            if let Some(booked) = db::cases::payment_by_key(&mut tx, &key).await? {
+                let same = db::cases::BookedPayment {
+                    case_id,
+                    amount_cents: amount.cents(),
+                    paid_on: paid_on.clone(),
+                    supplier: supplier.clone(),
+                    reference: reference.clone(),
+                };
+                // The same form twice books once; the same form with other
+                // figures is a second payment that needs a fresh form.
+                return if booked == same {
+                    Ok(())
+                } else {
+                    Err(AppError::Conflict(
+                        "Dit formulier is al gebruikt voor een betaling met andere gegevens. Laad de pagina opnieuw voor een nieuwe betaling.".to_string(),
+                    ))
+                };
             }
             let case = load_case(&mut tx, &user, case_id).await?;
             transition(
@@ -604,8 +611,8 @@ pub async fn register_payment(
                     tx_id,
                     amount_cents: amount.cents(),
                     paid_on: &paid_on,
-                    supplier,
-                    reference,
+                    supplier: &supplier,
+                    reference: &reference,
                     user_id: user.id,
                     now: &now,
                 },
@@ -751,7 +758,7 @@ pub async fn my_cases(page: i64) -> Result<CaseList, AppError> {
                 teams: Some(&user.team_ids),
                 decidable: None,
             };
-            Ok(db::cases::list(&mut conn, &filter, page, PER_PAGE).await?)
+            Ok(db::cases::list(&mut conn, &filter, input::page(page)?, PER_PAGE).await?)
         }
         .await,
     )
@@ -776,7 +783,7 @@ pub async fn approval_queue(decidable: bool, page: i64) -> Result<CaseList, AppE
                     decidable,
                 )),
             };
-            Ok(db::cases::list(&mut conn, &filter, page, PER_PAGE).await?)
+            Ok(db::cases::list(&mut conn, &filter, input::page(page)?, PER_PAGE).await?)
         }
         .await,
     )
@@ -794,7 +801,7 @@ pub async fn payment_queue(page: i64) -> Result<CaseList, AppError> {
                 teams: None,
                 decidable: None,
             };
-            Ok(db::cases::list(&mut conn, &filter, page, PER_PAGE).await?)
+            Ok(db::cases::list(&mut conn, &filter, input::page(page)?, PER_PAGE).await?)
         }
         .await,
     )

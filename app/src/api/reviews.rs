@@ -151,7 +151,7 @@ pub async fn resolve_dispute(
                 .split_once(':')
                 .and_then(|(i, v)| Some((i.parse::<i64>().ok()?, v.parse::<i64>().ok()?)))
                 .ok_or_else(|| AppError::invalid("dispute", "Kies een bezwaar."))?;
-            let reason = crate::api::runs::check_reason("reason", &reason)?;
+            let reason = crate::input::reason("reason", &reason)?;
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             let (run, case, stream, status, current) = db::reviews::dispute(&mut tx, id)
@@ -176,8 +176,7 @@ pub async fn resolve_dispute(
                 _ => return Err(AppError::invalid("resolution", "Kies een besluit.")),
             };
             if let Some(key) = &key {
-                let date =
-                    crate::api::runs::parse_date("booking_date", &booking_date, "boekdatum")?;
+                let date = crate::input::date("booking_date", &booking_date)?;
                 crate::api::runs::reverse(&mut tx, run, Some(case), &reason, date, &user).await?;
                 db::reviews::set_case_key(
                     &mut tx,

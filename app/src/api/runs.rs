@@ -13,6 +13,8 @@ use crate::auth;
 #[cfg(feature = "ssr")]
 use crate::db::{self, runs::RunCaseRow};
 #[cfg(feature = "ssr")]
+use crate::input;
+#[cfg(feature = "ssr")]
 use doorbraak::chargeback::{AgreementTerms, ChargeKind, ResponsibleStream, StreamAvoided};
 #[cfg(feature = "ssr")]
 use doorbraak::run::{CaseKey, Outcome, Preview, RunCase};
@@ -96,29 +98,6 @@ fn stale_run() -> AppError {
 #[cfg(feature = "ssr")]
 fn no_run() -> AppError {
     AppError::NotFound("Deze terugboekrun bestaat niet.".to_string())
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) fn parse_date(
-    field: &str,
-    value: &str,
-    what: &str,
-) -> Result<chrono::NaiveDate, AppError> {
-    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid(field, format!("Vul een geldige {what} in.")))
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) fn check_reason(field: &str, reason: &str) -> Result<String, AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(AppError::invalid(
-            field,
-            "Geef een reden (hoogstens 500 tekens).",
-        ));
-    }
-    doorbraak::bsn::ensure_no_bsn(reason).map_err(|e| AppError::invalid(field, e.to_string()))?;
-    Ok(reason.to_string())
 }
 
 /// The configured streams, by code.
@@ -329,8 +308,8 @@ pub async fn create_run(period_from: String, period_to: String) -> Result<i64, A
     auth::respond(
         async move {
             let user = auth::require(&[Role::Backoffice]).await?;
-            let from = parse_date("period_from", &period_from, "begindatum")?;
-            let to = parse_date("period_to", &period_to, "einddatum")?;
+            let from = input::date("period_from", &period_from)?;
+            let to = input::date("period_to", &period_to)?;
             if to < from {
                 return Err(AppError::invalid(
                     "period_to",
@@ -468,9 +447,9 @@ pub async fn set_run_case(
                 "responsibility" => (
                     Some(parse_responsibility(&responsibility, &streams)?),
                     false,
-                    Some(check_reason("reason", &reason)?),
+                    Some(input::reason("reason", &reason)?),
                 ),
-                "exclude" => (None, true, Some(check_reason("reason", &reason)?)),
+                "exclude" => (None, true, Some(input::reason("reason", &reason)?)),
                 _ => return Err(AppError::invalid("choice", "Kies een verdeelsleutel.")),
             };
             let json = key
@@ -585,11 +564,11 @@ pub async fn post_run(run_id: i64, version: i64, booking_date: String) -> Result
     auth::respond(
         async move {
             let user = auth::require(&[Role::Backoffice]).await?;
-            let date = parse_date("booking_date", &booking_date, "boekdatum")?;
+            let date = input::date("booking_date", &booking_date)?;
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             let run = db::runs::get(&mut tx, run_id).await?.ok_or_else(no_run)?;
-            if run.status == "posted" && run.version == version + 1 {
+            if run.status == "posted" && run.version == input::next_version(version)? {
                 return Ok(());
             }
             if run.status != "draft" || run.version != version {
@@ -746,8 +725,8 @@ pub async fn reverse_run(
                         .map_err(|_| AppError::invalid("case_id", "Onbekende casus."))?,
                 ),
             };
-            let reason = check_reason("reason", &reason)?;
-            let date = parse_date("booking_date", &booking_date, "boekdatum")?;
+            let reason = input::reason("reason", &reason)?;
+            let date = input::date("booking_date", &booking_date)?;
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             let reversal = reverse(&mut tx, run_id, case_id, &reason, date, &user).await?;
@@ -965,13 +944,13 @@ pub async fn invoice_claim(
             }
             doorbraak::bsn::ensure_no_bsn(number)
                 .map_err(|e| AppError::invalid("invoice_number", e.to_string()))?;
-            let date = parse_date("invoice_date", &invoice_date, "factuurdatum")?;
+            let date = input::date("invoice_date", &invoice_date)?;
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             let claim = db::claims::get(&mut tx, claim_id)
                 .await?
                 .ok_or_else(|| AppError::NotFound("Deze vordering bestaat niet.".into()))?;
-            if claim.status == "invoiced" && claim.invoice_number.as_deref() == Some(number) && claim.version == version + 1 {
+            if claim.status == "invoiced" && claim.invoice_number.as_deref() == Some(number) && claim.version == input::next_version(version)? {
                 return Ok(());
             }
             if db::claims::invoice_number_used(&mut tx, number).await? {
@@ -1023,18 +1002,18 @@ pub async fn close_claim(
                 "refused" => false,
                 _ => return Err(AppError::invalid("outcome", "Kies betaald of geweigerd.")),
             };
-            let day = parse_date("date", &date, "datum")?;
+            let day = input::date("date", &date)?;
             let reason = if paid {
                 None
             } else {
-                Some(check_reason("reason", &reason)?)
+                Some(input::reason("reason", &reason)?)
             };
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             let claim = db::claims::get(&mut tx, claim_id)
                 .await?
                 .ok_or_else(|| AppError::NotFound("Deze vordering bestaat niet.".into()))?;
-            if claim.status == outcome && claim.version == version + 1 {
+            if claim.status == outcome && claim.version == input::next_version(version)? {
                 return Ok(());
             }
             if claim.status != "invoiced" {

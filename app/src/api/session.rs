@@ -49,52 +49,76 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
             let config = &state.auth;
             let address = auth::client_address();
             let now = auth::now();
+            let at = db::timestamp(now);
             let since = db::timestamp(now - config.failure_window);
+            let credentials = db::users::credentials(&state.pool, &username).await?;
+            // Typed text that is no account is never stored: not in the
+            // failures, not in the audit trail.
+            let account = if credentials.is_some() {
+                username.clone()
+            } else {
+                String::new()
+            };
+            let shown = if account.is_empty() {
+                "onbekende gebruiker"
+            } else {
+                account.as_str()
+            };
+            // Count the attempt before the (slow) password check, in one
+            // write transaction: parallel attempts see each other, so no more
+            // than the limit are ever evaluated.
+            let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             let (by_account, by_address) =
-                db::throttle::recent_failures(&state.pool, &username, &address, &since).await?;
+                db::throttle::recent_failures(&mut tx, &account, &address, &since).await?;
             if by_account >= config.max_failures_per_account
                 || by_address >= config.max_failures_per_address
             {
-                auth::audit(
-                    &state.pool,
-                    None,
-                    "login_throttled",
-                    "user",
-                    Some(username),
-                    None,
-                    None,
-                )
-                .await?;
+                // One audit event per burst, not one per request.
+                if db::throttle::count_throttled(&mut tx, &account, &address, &at).await? {
+                    auth::audit(
+                        &mut *tx,
+                        None,
+                        "login_throttled",
+                        "user",
+                        Some(shown.to_string()),
+                        None,
+                        None,
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
                 return Err(AppError::TooManyAttempts {
                     minutes: config.failure_window.num_minutes(),
                 });
             }
-            let credentials = db::users::credentials(&state.pool, &username).await?;
+            let attempt = db::throttle::reserve_attempt(&mut tx, &account, &address, &at).await?;
+            tx.commit().await?;
             let hash = credentials.as_ref().map(|c| c.password_hash.clone());
             let verified = auth::verify_password_async(hash, password).await?
                 && credentials.as_ref().is_some_and(|c| c.active);
             let Some(user) = credentials.filter(|_| verified) else {
-                let mut tx = state.pool.begin().await?;
-                db::throttle::record_failure(&mut *tx, &username, &address, &db::timestamp(now))
-                    .await?;
                 auth::audit(
-                    &mut *tx,
+                    &state.pool,
                     None,
                     "login_failed",
                     "user",
-                    Some(username),
+                    Some(shown.to_string()),
                     None,
                     None,
                 )
                 .await?;
-                tx.commit().await?;
                 return Err(AppError::BadCredentials);
             };
             let token = auth::random_token();
             let hash = auth::token_hash(&config.session_secret, &token);
-            let mut tx = state.pool.begin().await?;
-            db::sessions::create(&mut *tx, &hash, user.id, &db::timestamp(now), &address).await?;
-            db::throttle::clear_for_user(&mut *tx, &username).await?;
+            let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+            // Session rotation: whatever session this browser had ends here.
+            if let Some(previous) = auth::request_token_hash(config) {
+                db::sessions::delete(&mut *tx, &previous).await?;
+                state.sessions.forget(&previous);
+            }
+            db::sessions::create(&mut *tx, &hash, user.id, &at, &address).await?;
+            db::throttle::succeeded(&mut tx, attempt, &account).await?;
             let actor = db::users::get(&mut *tx, user.id)
                 .await?
                 .map(crate::api::model::CurrentUser::from);
@@ -134,6 +158,36 @@ pub async fn logout() -> Result<(), AppError> {
             auth::clear_session_cookie(&state.auth);
             auth::RequestUser::forget();
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// Signs out on every device: all of the user's sessions end.
+#[server(endpoint = "logout_everywhere")]
+pub async fn logout_everywhere() -> Result<u64, AppError> {
+    auth::respond(
+        async {
+            let state = auth::state()?;
+            let user = auth::require(&[]).await?;
+            let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let ended = db::sessions::delete_for_user(&mut *tx, user.id).await?;
+            let after = serde_json::json!({ "sessions": ended });
+            auth::audit(
+                &mut *tx,
+                Some(&user),
+                "logout_everywhere",
+                "session",
+                None,
+                None,
+                Some(after),
+            )
+            .await?;
+            tx.commit().await?;
+            state.sessions.clear();
+            auth::clear_session_cookie(&state.auth);
+            auth::RequestUser::forget();
+            Ok(ended)
         }
         .await,
     )

@@ -145,14 +145,6 @@ fn iso(date: chrono::NaiveDate) -> String {
 }
 
 #[cfg(feature = "ssr")]
-fn parse_date(field: &str, value: &str) -> Result<chrono::NaiveDate, AppError> {
-    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| (2000..=2200).contains(&chrono::Datelike::year(d)))
-        .ok_or_else(|| AppError::invalid(field, "Vul een geldige datum in (jjjj-mm-dd)."))
-}
-
-#[cfg(feature = "ssr")]
 fn parse_amount(field: &str, value: &str) -> Result<Money, AppError> {
     let amount = Money::parse(value).map_err(|e| AppError::invalid(field, e.to_string()))?;
     if amount.cents() < 0 {
@@ -513,13 +505,14 @@ pub async fn catalogue_items(search: String, page: i64) -> Result<CataloguePage,
     auth::respond(
         async move {
             auth::require(ADMIN).await?;
+            let page = crate::input::page(page)?;
             let search = search.trim().chars().take(100).collect::<String>();
             let mut conn = auth::state()?.pool.acquire().await?;
             let (items, total) = db::catalogue::search(
                 &mut conn,
                 &search,
                 &iso(auth::today()),
-                page.max(0),
+                page,
                 CATALOGUE_PER_PAGE,
             )
             .await?;
@@ -609,7 +602,7 @@ pub async fn save_catalogue_item(input: CatalogueItemForm) -> Result<i64, AppErr
                         p => {
                             let from = match input.valid_from.trim() {
                                 "" => auth::today(),
-                                d => parse_date("valid_from", d)?,
+                                d => crate::input::date("valid_from", d)?,
                             };
                             Some((parse_amount("price", p)?, iso(from)))
                         }
@@ -657,7 +650,7 @@ pub async fn add_catalogue_price(
     auth::respond(
         async move {
             let admin = auth::require(ADMIN).await?;
-            let from = parse_date("valid_from", &valid_from)?;
+            let from = crate::input::date("valid_from", &valid_from)?;
             let price = parse_amount("price", &price)?;
             let mut tx = auth::state()?.pool.begin_with("BEGIN IMMEDIATE").await?;
             add_price(&mut tx, item_id, from, price).await?;

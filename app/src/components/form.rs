@@ -102,6 +102,15 @@ pub fn TextArea(
     let error_id = format!("{id}-fout");
     let description_id = format!("{id}-uitleg");
     let message = move || error.get().and_then(|e| e.for_field(field));
+    // Leptos writes a <textarea>'s children unescaped during server
+    // rendering (tachys: ESCAPE_CHILDREN = false), so stored text would be
+    // markup there. Escape it for the HTML; in the browser the child is a
+    // text node, which needs (and gets) no escaping.
+    let value = if cfg!(feature = "ssr") {
+        html_escape(&value)
+    } else {
+        value
+    };
     let described = {
         let (error_id, description_id) = (error_id.clone(), description_id.clone());
         move || {
@@ -132,12 +141,13 @@ pub fn TextArea(
     }
 }
 
-/// Escapes text for HTML built by hand (select options).
+/// Escapes text for HTML built by hand (select options, text-area content).
 pub fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// `<option>`s as HTML, for `inner_html` on a `<select>`: the browser's

@@ -353,6 +353,45 @@ pub struct NewPayment<'a> {
     pub now: &'a str,
 }
 
+/// Who approved the case most recently (the approval now in force).
+pub async fn approver(
+    conn: &mut SqliteConnection,
+    case_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT actor_id FROM case_events WHERE case_id = ?1 AND to_status = 'approved'
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// A payment as it was registered: what a repeated form is compared with.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BookedPayment {
+    pub case_id: i64,
+    pub amount_cents: i64,
+    pub paid_on: String,
+    pub supplier: String,
+    pub reference: String,
+}
+
+/// The payment booked under a ledger idempotency key, if any.
+pub async fn payment_by_key(
+    conn: &mut SqliteConnection,
+    key: &str,
+) -> Result<Option<BookedPayment>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.case_id, p.amount_cents, p.paid_on, p.supplier, p.reference
+         FROM payments p JOIN ledger_transactions t ON t.id = p.tx_id
+         WHERE t.idempotency_key = ?1",
+    )
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
 pub async fn insert_payment(
     conn: &mut SqliteConnection,
     p: NewPayment<'_>,

@@ -141,7 +141,7 @@ pub async fn search(
     .bind(date)
     .bind(&pattern)
     .bind(per_page)
-    .bind(page.max(0) * per_page)
+    .bind(page.max(0).saturating_mul(per_page))
     .fetch_all(&mut *conn)
     .await?;
     Ok((rows.into_iter().map(to_view).collect(), total))

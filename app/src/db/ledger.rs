@@ -232,16 +232,6 @@ pub async fn reservation_stream(conn: &mut SqliteConnection) -> Result<StreamCod
         .unwrap_or(StreamCode::WMO))
 }
 
-/// Whether a transaction with this idempotency key was booked.
-pub async fn is_booked(conn: &mut SqliteConnection, key: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM ledger_transactions WHERE idempotency_key = ?1)",
-    )
-    .bind(key)
-    .fetch_one(&mut *conn)
-    .await
-}
-
 pub async fn balance(conn: &mut SqliteConnection, account: Account) -> Result<Money, sqlx::Error> {
     let (key, ..) = key(account);
     let cents: Option<i64> =
@@ -526,6 +516,16 @@ pub async fn execute_all(
             return Err(LedgerError::IdempotencyConflict(key_text.clone()).into());
         }
         let planned = plan(*op, &view)?;
+        // An operation that moves no money (releasing a fully paid hold)
+        // books no transaction: an empty one would only clutter the ledger.
+        if planned.transaction.is_none() {
+            view.apply(&planned);
+            receipts.push(Receipt {
+                tx: None,
+                replayed: false,
+            });
+            continue;
+        }
         let id = next_id + rows.len() as i64;
         let case = case_of(op).or_else(|| match op {
             Operation::Reverse { tx, .. } => view.booked.get(tx).and_then(|b| case_of(&b.op)),

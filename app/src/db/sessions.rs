@@ -63,15 +63,16 @@ pub async fn delete<'e, E: sqlx::SqliteExecutor<'e>>(
         .map(|_| ())
 }
 
+/// Ends every session of a user; returns how many there were.
 pub async fn delete_for_user<'e, E: sqlx::SqliteExecutor<'e>>(
     db: E,
     user_id: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<u64, sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE user_id = ?1")
         .bind(user_id)
         .execute(db)
         .await
-        .map(|_| ())
+        .map(|r| r.rows_affected())
 }
 
 /// Removes sessions that can no longer be used.

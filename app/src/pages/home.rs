@@ -90,5 +90,30 @@ fn StartSections() -> impl IntoView {
         <h1 class="utrecht-heading-1">{format!("Welkom, {}", user.display_name)}</h1>
         <p class="utrecht-paragraph utrecht-paragraph--lead">"Uw startpagina, per rol die u heeft."</p>
         <div class="role-sections">{sections}</div>
+        <SignOutEverywhere/>
+    }
+}
+
+/// Ends every session of the user, on every device (a lost laptop, a
+/// shared computer): a plain form that also works without JavaScript.
+#[component]
+fn SignOutEverywhere() -> impl IntoView {
+    let action = ServerAction::<crate::api::session::LogoutEverywhere>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href("/inloggen");
+            }
+        }
+    });
+    view! {
+        <section class="role-section" aria-labelledby="sessies">
+            <h2 class="utrecht-heading-2" id="sessies">"Uw sessies"</h2>
+            <p class="utrecht-paragraph">"Bent u ook op een ander apparaat aangemeld, bijvoorbeeld op een gedeelde of kwijtgeraakte computer? Beëindig dan al uw sessies."</p>
+            <ActionForm action=action>
+                <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Op alle apparaten afmelden"</button>
+            </ActionForm>
+        </section>
     }
 }

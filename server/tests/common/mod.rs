@@ -2,6 +2,8 @@
 //! configuration, called as each role would.
 #![allow(dead_code)]
 
+pub mod access;
+
 use app::api::model::CaseView;
 use app::error::AppError;
 use reqwest::StatusCode;
@@ -30,18 +32,25 @@ impl Reply {
     }
 }
 
+/// A configuration for a test server: a fresh database in `dir`, a free port.
+pub fn test_config(dir: &std::path::Path) -> server::Config {
+    let mut config =
+        server::Config::new(dir.join("cases.db"), "127.0.0.1:0".parse().expect("addr"));
+    config.session_secret = Some("a-test-secret-that-is-long-enough-0123456789".into());
+    config.log = "warn".into();
+    config.site_root = dir.join("site");
+    config
+}
+
 pub async fn spawn() -> S {
+    spawn_with(|_| {}).await
+}
+
+/// [`spawn`] with a configuration changed by `adjust`.
+pub async fn spawn_with(adjust: impl FnOnce(&mut server::Config)) -> S {
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = server::Config {
-        database: dir.path().join("cases.db"),
-        addr: "127.0.0.1:0".parse().expect("addr"),
-        session_secret: Some("a-test-secret-that-is-long-enough-0123456789".into()),
-        log: "warn".into(),
-        site_root: dir.path().join("site"),
-        secure_cookies: false,
-        session_idle_minutes: 30,
-        session_max_hours: 12,
-    };
+    let mut config = test_config(dir.path());
+    adjust(&mut config);
     let running = server::start(&config, true).await.expect("start");
     S {
         base: format!("http://{}", running.addr),
@@ -53,10 +62,14 @@ pub async fn spawn() -> S {
 
 impl S {
     pub async fn login(&self, user: &str) -> String {
+        self.login_with(user, server::demo::PASSWORD).await
+    }
+
+    pub async fn login_with(&self, user: &str, password: &str) -> String {
         let r = self
             .http
             .post(format!("{}/api/login", self.base))
-            .form(&[("username", user), ("password", server::demo::PASSWORD)])
+            .form(&[("username", user), ("password", password)])
             .send()
             .await
             .expect("login");
@@ -126,4 +139,160 @@ pub async fn ledger_is_consistent(pool: &sqlx::SqlitePool) {
         .await
         .expect("q");
     assert!(drifted.is_empty(), "drifted balances {drifted:?}");
+}
+
+pub fn f(k: &str, v: &str) -> (String, String) {
+    (k.to_string(), v.to_string())
+}
+
+/// A complete canvas with five lines: investment € 2.500, return per stream known.
+pub fn canvas(case_id: i64, edits: i64) -> Vec<(String, String)> {
+    let mut form = vec![
+        f("case_id", &case_id.to_string()),
+        f("edits", &edits.to_string()),
+        f("canvas[horizon]", "12"),
+        f(
+            "canvas[situation]",
+            "Huurachterstand van vier maanden, dreigende uitzetting; twee kinderen.",
+        ),
+        f(
+            "canvas[goal]",
+            "In de woning blijven en de schulden regelen.",
+        ),
+        f(
+            "canvas[providers]",
+            "Drie: schuldhulp (WGS), jeugdhulp (Jeugdwet), wijkteam (Wmo).",
+        ),
+        f(
+            "canvas[breakthrough]",
+            "Huurachterstand in één keer aflossen.",
+        ),
+        f("canvas[legal_basis]", "Wmo 2015 art. 2.3.5 (maatwerk)"),
+        f("canvas[life_domains][0]", "wonen"),
+        f("canvas[blockers][0][law]", "PW"),
+        f(
+            "canvas[blockers][0][rule]",
+            "Geen bijzondere bijstand voor schulden",
+        ),
+        f("canvas[blockers][0][organisation]", "Gemeente"),
+        f("canvas[costs][0][description]", "Aflossen huurachterstand"),
+        f("canvas[costs][0][supplier]", "Woningcorporatie"),
+        f("canvas[costs][0][amount]", "2.500,00"),
+        f("canvas[legitimacy][judgement]", "better"),
+        f(
+            "canvas[legitimacy][justification]",
+            "Binnen maatwerk, eerlijk naar anderen",
+        ),
+        f("canvas[return_][judgement]", "better"),
+        f(
+            "canvas[return_][justification]",
+            "Vermeden kosten ruim hoger",
+        ),
+        f("canvas[involvement][judgement]", "better"),
+        f(
+            "canvas[involvement][justification]",
+            "Gezin en corporatie staan erachter",
+        ),
+    ];
+    // side, row, stream, catalogue code, unit, quantity, unit price, start month, duration
+    let lines: [TestLine; 5] = [
+        (
+            "threatening",
+            0,
+            "WMO",
+            "WMO-02",
+            "day",
+            "3",
+            "41",
+            "4",
+            "9",
+        ),
+        (
+            "threatening",
+            1,
+            "JW",
+            "JW-05",
+            "day",
+            "1",
+            "156,33",
+            "4",
+            "3",
+        ),
+        (
+            "threatening",
+            2,
+            "CORP",
+            "WON-01",
+            "one_off",
+            "1",
+            "7.500",
+            "4",
+            "",
+        ),
+        (
+            "threatening",
+            3,
+            "PW",
+            "PW-01",
+            "month",
+            "1",
+            "1.401,50",
+            "4",
+            "24",
+        ),
+        (
+            "realistic",
+            0,
+            "WGS",
+            "WGS-01",
+            "one_off",
+            "1",
+            "1.500",
+            "1",
+            "",
+        ),
+    ];
+    for (side, i, stream, code, unit, qty, price, start, duration) in lines {
+        let k = |name: &str| format!("canvas[{side}][{i}][{name}]");
+        for (name, value) in [
+            ("stream", stream),
+            ("catalogue_code", code),
+            ("unit", unit),
+            ("quantity", qty),
+            ("unit_price", price),
+            ("start_month", start),
+            ("duration", duration),
+            ("probability", ""),
+        ] {
+            form.push((k(name), value.to_string()));
+        }
+    }
+    form
+}
+
+/// side, row, stream, catalogue code, unit, quantity, unit price, start month, duration.
+pub type TestLine = (
+    &'static str,
+    usize,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+pub fn refs(form: &[(String, String)]) -> Vec<(&str, String)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.clone())).collect()
+}
+
+pub async fn new_case(s: &S, prof: &str) -> i64 {
+    let team: i64 = sqlx::query_scalar("SELECT team_id FROM user_teams t JOIN users u ON u.id = t.user_id WHERE u.username = 'professional'")
+        .fetch_one(&s.pool)
+        .await
+        .expect("team");
+    s.call(prof, "create_case", &[("team_id", team.to_string())])
+        .await
+        .ok()
 }

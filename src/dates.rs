@@ -1,0 +1,136 @@
+//! Dates as people type them: `2026-11-22` (ISO, what a date input posts) or
+//! `22-11-2026` (Dutch), nothing else, and only inside a sensible window
+//! around today. Anything that is stored, booked or exported must pass here
+//! first: a year 9999 or `+12026` would otherwise live forever in an
+//! append-only table.
+
+use chrono::{Datelike, NaiveDate};
+
+/// How far back and ahead of today a typed date may lie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateWindow {
+    pub earliest: NaiveDate,
+    pub latest: NaiveDate,
+}
+
+impl DateWindow {
+    /// Ten years back to one year ahead of `today`: bookings, payments,
+    /// invoices, prices and periods all fall inside it.
+    pub fn around(today: NaiveDate) -> DateWindow {
+        let shift = |years: i32| {
+            NaiveDate::from_ymd_opt(today.year() + years, today.month(), today.day().min(28))
+                .unwrap_or(today)
+        };
+        DateWindow {
+            earliest: shift(-10),
+            latest: shift(1),
+        }
+    }
+
+    pub fn contains(self, date: NaiveDate) -> bool {
+        (self.earliest..=self.latest).contains(&date)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error("Vul een datum in als jjjj-mm-dd of dd-mm-jjjj.")]
+    Malformed,
+    #[error("Deze datum bestaat niet.")]
+    NoSuchDay,
+    #[error("Kies een datum tussen {earliest} en {latest}.", earliest = dutch(*.earliest), latest = dutch(*.latest))]
+    OutsideWindow {
+        earliest: NaiveDate,
+        latest: NaiveDate,
+    },
+}
+
+/// `22-11-2026`.
+pub fn dutch(date: NaiveDate) -> String {
+    date.format("%d-%m-%Y").to_string()
+}
+
+/// Parses `jjjj-mm-dd` or `dd-mm-jjjj` (surrounding white space allowed,
+/// nothing else: no signs, no short or long fields, no spaces inside).
+pub fn parse(text: &str) -> Result<NaiveDate, DateError> {
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let (year, month, day) = match parts.as_slice() {
+        [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2) => (*y, *m, *d),
+        [d, m, y] if digits(d, 2) && digits(m, 2) && digits(y, 4) => (*y, *m, *d),
+        _ => return Err(DateError::Malformed),
+    };
+    let number = |s: &str| s.parse::<u32>().map_err(|_| DateError::Malformed);
+    let year = i32::try_from(number(year)?).map_err(|_| DateError::Malformed)?;
+    NaiveDate::from_ymd_opt(year, number(month)?, number(day)?).ok_or(DateError::NoSuchDay)
+}
+
+/// [`parse`], then the date must lie in `window`.
+pub fn parse_within(text: &str, window: DateWindow) -> Result<NaiveDate, DateError> {
+    let date = parse(text)?;
+    if window.contains(date) {
+        Ok(date)
+    } else {
+        Err(DateError::OutsideWindow {
+            earliest: window.earliest,
+            latest: window.latest,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    #[test]
+    fn iso_and_dutch_dates_are_read_and_nothing_else() {
+        assert_eq!(parse("2026-11-22"), Ok(day(2026, 11, 22)));
+        assert_eq!(parse(" 22-11-2026 "), Ok(day(2026, 11, 22)));
+        for bad in [
+            "",
+            "+12026-01-01",
+            "12026-01-01",
+            "2026-1-01",
+            "2026 -01-01",
+            "2026-01- 1",
+            "22/11/2026",
+            "2026-11-22T00:00",
+            "-2026-11-22",
+            "٢٠٢٦-١١-٢٢",
+        ] {
+            assert_eq!(parse(bad), Err(DateError::Malformed), "{bad:?}");
+        }
+        assert_eq!(parse("2026-02-30"), Err(DateError::NoSuchDay));
+        assert_eq!(parse("31-04-2026"), Err(DateError::NoSuchDay));
+    }
+
+    #[test]
+    fn a_date_lies_between_ten_years_back_and_one_year_ahead() {
+        let window = DateWindow::around(day(2026, 11, 28));
+        assert_eq!(window.earliest, day(2016, 11, 28));
+        assert_eq!(window.latest, day(2027, 11, 28));
+        assert!(parse_within("2027-11-28", window).is_ok());
+        assert!(parse_within("2016-11-28", window).is_ok());
+        assert_eq!(
+            parse_within("9999-12-31", window),
+            Err(DateError::OutsideWindow {
+                earliest: day(2016, 11, 28),
+                latest: day(2027, 11, 28)
+            })
+        );
+        assert_eq!(
+            parse_within("9999-12-31", window).map_err(|e| e.to_string()),
+            Err("Kies een datum tussen 28-11-2016 en 28-11-2027.".to_string())
+        );
+        assert!(parse_within("2016-11-27", window).is_err());
+        // Leap day: the window ends on the 28th.
+        assert_eq!(
+            DateWindow::around(day(2028, 2, 29)).latest,
+            day(2029, 2, 28)
+        );
+    }
+}
