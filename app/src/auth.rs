@@ -19,9 +19,9 @@ use leptos_axum::ResponseOptions;
 use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
-use crate::api::model::CurrentUser;
 use crate::db::{self, Pool};
 use crate::error::AppError;
+use crate::model::CurrentUser;
 
 pub const COOKIE_NAME: &str = "doorbraak_sessie";
 pub const MIN_PASSWORD_CHARS: usize = 12;

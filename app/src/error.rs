@@ -93,17 +93,6 @@ impl FromServerFnError for AppError {
     }
 }
 
-/// A ledger rule refusing a booking is a conflict the user is told about.
-#[cfg(feature = "ssr")]
-impl From<crate::db::ledger::BookError> for AppError {
-    fn from(err: crate::db::ledger::BookError) -> Self {
-        match err {
-            crate::db::ledger::BookError::Rule(rule) => AppError::Conflict(rule.to_string()),
-            crate::db::ledger::BookError::Db(db) => db.into(),
-        }
-    }
-}
-
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {

@@ -12,10 +12,10 @@ use doorbraak::{Money, Role, StreamCode};
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
-use crate::api::model::RunRow;
 use crate::auth::{self, AppState};
 use crate::db;
 use crate::error::AppError;
+use crate::model::RunRow;
 
 /// The journal of a posted run.
 #[derive(Debug, Clone, Serialize)]

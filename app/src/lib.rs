@@ -5,6 +5,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
@@ -23,9 +24,9 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::api::model::SessionView;
 use crate::components::layout::Header;
 use crate::error::AppError;
+use crate::model::SessionView;
 use crate::pages::accrual::AccrualPage;
 use crate::pages::canvas::CanvasPage;
 use crate::pages::cases::{ApprovalsPage, CasePage, CasesPage, FundPage, PaymentsPage};

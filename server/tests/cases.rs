@@ -75,7 +75,7 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
         let s = &s;
         let lead = &lead;
         async move {
-            let list: app::api::model::CaseList = s
+            let list: app::model::CaseList = s
                 .call(
                     lead,
                     "approval_queue",
@@ -404,7 +404,7 @@ async fn nobody_decides_outside_their_mandate_scope_or_on_another_teams_case() {
         let s = &s;
         let lead = &lead;
         async move {
-            let list: app::api::model::CaseList = s
+            let list: app::model::CaseList = s
                 .call(
                     lead,
                     "approval_queue",
@@ -637,7 +637,7 @@ async fn lines_are_copied_from_a_team_template_or_an_earlier_canvas_only() {
 
     // The sources offered: the template and the earlier canvas, not to another team.
     let target = new_case(&s, &prof).await;
-    let sources: Vec<app::api::canvas_lines::LineSource> = s
+    let sources: Vec<app::model::LineSource> = s
         .call(&prof, "line_sources", &[("case_id", target.to_string())])
         .await
         .ok();
@@ -647,7 +647,7 @@ async fn lines_are_copied_from_a_team_template_or_an_earlier_canvas_only() {
         keys.contains(&template_key.as_str()) && keys.contains(&case_key.as_str()),
         "{keys:?}"
     );
-    let theirs: Vec<app::api::canvas_lines::LineSource> = s
+    let theirs: Vec<app::model::LineSource> = s
         .call(
             &other_team,
             "line_sources",

@@ -111,7 +111,7 @@ impl TestServer {
     async fn signed_in_as(&self, token: &str) -> Option<String> {
         let reply = self.call("session", Some(token), &[]).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        let view: app::api::model::SessionView =
+        let view: app::model::SessionView =
             serde_json::from_str(&reply.body).expect("session view");
         view.user.map(|u| u.username)
     }
@@ -832,7 +832,7 @@ async fn create_admin_makes_the_first_administrator_of_a_real_deployment() {
         .await
         .expect("signs in");
     let reply = s.call("session", Some(&token), &[]).await;
-    let view: app::api::model::SessionView = serde_json::from_str(&reply.body).expect("view");
+    let view: app::model::SessionView = serde_json::from_str(&reply.body).expect("view");
     assert_eq!(view.municipality, "Gemeente Proef");
     assert!(view.user.expect("user").roles.has(Role::Administrator));
 }

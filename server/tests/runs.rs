@@ -504,7 +504,7 @@ async fn claims_are_invoiced_then_paid_into_the_fund_or_refused() {
         "the demo data has claims on the Zvw"
     );
     let (a, b) = (&open.claims[0], &open.claims[1]);
-    let invoice = |k: &app::api::model::ClaimRow, version: i64, number: &str| {
+    let invoice = |k: &app::model::ClaimRow, version: i64, number: &str| {
         vec![
             ("claim", format!("{}:{version}", k.id)),
             ("invoice_number", number.to_string()),
@@ -557,7 +557,7 @@ async fn claims_are_invoiced_then_paid_into_the_fund_or_refused() {
     );
 
     let fund = fund_cents(&s).await;
-    let close = |k: &app::api::model::ClaimRow, outcome: &str, reason: &str| {
+    let close = |k: &app::model::ClaimRow, outcome: &str, reason: &str| {
         vec![
             ("claim", format!("{}:{}", k.id, k.version + 1)),
             ("outcome", outcome.to_string()),
@@ -742,7 +742,7 @@ async fn the_financial_system_reads_a_journal_with_a_token_until_it_is_revoked()
         .expect("get");
     assert_eq!(revoked.status(), StatusCode::UNAUTHORIZED);
     assert!(revoked.text().await.expect("t").contains("ingetrokken"));
-    let listed: Vec<app::api::model::TokenRow> = s.call(&admin, "api_tokens", &[]).await.ok();
+    let listed: Vec<app::model::TokenRow> = s.call(&admin, "api_tokens", &[]).await.ok();
     assert!(listed[0].revoked_at.is_some() && listed[0].last_used_at.is_some());
 }
 
@@ -780,7 +780,7 @@ async fn a_disputed_charge_is_held_out_until_the_backoffice_resolves_it() {
         "never more than avoided"
     );
     let (a, b) = (&mine.charges[0], &mine.charges[1]);
-    let verdict = |c: &app::api::model::OwnerCharge, verdict: &str, reason: &str| {
+    let verdict = |c: &app::model::OwnerCharge, verdict: &str, reason: &str| {
         vec![
             ("charge", format!("{}:{}:{}", c.run_id, c.case_id, c.stream)),
             ("verdict", verdict.to_string()),

@@ -42,14 +42,14 @@ async fn page(
 }
 
 /// A user as the administrator's edit form loads it.
-async fn user_record(s: &S, admin: &str, username: &str) -> app::api::model::UserRecord {
+async fn user_record(s: &S, admin: &str, username: &str) -> app::model::UserRecord {
     let sql = format!("SELECT id FROM users WHERE username = '{username}'");
     let id = id_of(s, &sql).await;
     s.call(admin, "user", &[("id", id.to_string())]).await.ok()
 }
 
 /// The edit form of `user` with another name and roles (teams kept).
-fn edited(user: &app::api::model::UserRecord, name: &str, roles: &[&str]) -> Vec<(String, String)> {
+fn edited(user: &app::model::UserRecord, name: &str, roles: &[&str]) -> Vec<(String, String)> {
     let mut form = vec![
         f("input[id]", &user.id.to_string()),
         f("input[version]", &user.version.to_string()),
@@ -1180,7 +1180,7 @@ async fn personal_and_financial_answers_are_never_cached_and_https_gets_hsts() {
 // 13. Sessions -----------------------------------------------------------------
 
 async fn signed_in(s: &S, session: &str) -> Option<String> {
-    let view: app::api::model::SessionView = s.call(session, "session", &[]).await.ok();
+    let view: app::model::SessionView = s.call(session, "session", &[]).await.ok();
     view.user.map(|u| u.username)
 }
 

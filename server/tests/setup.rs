@@ -2,8 +2,9 @@
 //! budget years, the default horizon and the catalogue with its prices.
 //! Bad input gets a Dutch message next to its field and changes nothing.
 
-use app::api::setup::{CatalogueItemView, CataloguePage, SetupView};
+use app::api::setup::{CataloguePage, SetupView};
 use app::error::AppError;
+use app::model::CatalogueItemView;
 use doorbraak::Money;
 use reqwest::StatusCode;
 
@@ -241,7 +242,7 @@ async fn mandate_levels_stay_a_valid_ladder() {
     }
     assert_eq!(setup(&s, &admin).await.mandates, before);
     // The new level can be given to a user; an unknown one cannot.
-    let users: Vec<app::api::model::UserRecord> = s.call(&admin, "users", &[]).await.ok();
+    let users: Vec<app::model::UserRecord> = s.call(&admin, "users", &[]).await.ok();
     let lead = users
         .iter()
         .find(|u| u.username == "teamleider")

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::model::{Team, UserForm, UserRecord};
 use crate::error::AppError;
+use crate::model::{Team, UserForm, UserRecord};
 
 #[cfg(feature = "ssr")]
 use crate::{auth, db};

@@ -2,10 +2,10 @@
 //! from a team template, and save a canvas's lines as a template.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::api::cases::SavedCanvas;
 use crate::error::AppError;
+use crate::model::LineSource;
 
 #[cfg(feature = "ssr")]
 use crate::api::cases::{load_case, load_draft, store_draft};
@@ -13,13 +13,6 @@ use crate::api::cases::{load_case, load_draft, store_draft};
 use crate::{auth, db};
 #[cfg(feature = "ssr")]
 use doorbraak::Role;
-
-/// Something lines can be copied from: `sjabloon-<id>` or `casus-<id>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LineSource {
-    pub key: String,
-    pub label: String,
-}
 
 /// Templates of the user's teams and the team's latest canvases with lines.
 #[server(endpoint = "line_sources")]

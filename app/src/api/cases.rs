@@ -7,13 +7,13 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::api::canvas_form::CanvasForm;
-use crate::api::model::{CaseList, CaseView};
 use crate::error::AppError;
+use crate::model::{CaseList, CaseView};
 
 #[cfg(feature = "ssr")]
-use crate::api::model::CurrentUser;
-#[cfg(feature = "ssr")]
 use crate::db::{self, cases::CaseRow};
+#[cfg(feature = "ssr")]
+use crate::model::CurrentUser;
 #[cfg(feature = "ssr")]
 use crate::{auth, input};
 #[cfg(feature = "ssr")]
@@ -869,7 +869,7 @@ pub struct CatalogueOption {
 /// What the case pages offer to choose from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseChoices {
-    pub teams: Vec<crate::api::model::Team>,
+    pub teams: Vec<crate::model::Team>,
     pub streams: Vec<StreamOption>,
     pub catalogue: Vec<CatalogueOption>,
 }

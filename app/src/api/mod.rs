@@ -7,7 +7,6 @@ pub mod audit;
 pub mod canvas_form;
 pub mod canvas_lines;
 pub mod cases;
-pub mod model;
 pub mod reconcile;
 pub mod reviews;
 pub mod runs;

@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::api::model::OwnerCharge;
 use crate::error::AppError;
+use crate::model::OwnerCharge;
 
 #[cfg(feature = "ssr")]
 use crate::{auth, db};

@@ -25,7 +25,7 @@ use doorbraak::{Money, Percentage, Role, StreamCode};
 #[cfg(feature = "ssr")]
 use sqlx::SqliteConnection;
 
-pub use crate::api::model::{ClaimRow, RunRow};
+pub use crate::model::{ClaimRow, RunRow};
 
 /// Cases shown per page of a run.
 pub const CASES_PER_PAGE: usize = 50;
@@ -102,7 +102,7 @@ fn no_run() -> AppError {
 
 /// The configured streams, by code.
 #[cfg(feature = "ssr")]
-pub(crate) type Streams = std::collections::BTreeMap<String, crate::api::setup::StreamConfig>;
+pub(crate) type Streams = std::collections::BTreeMap<String, crate::model::StreamConfig>;
 
 #[cfg(feature = "ssr")]
 pub(crate) async fn stream_configs(conn: &mut SqliteConnection) -> Result<Streams, AppError> {
@@ -114,7 +114,7 @@ pub(crate) async fn stream_configs(conn: &mut SqliteConnection) -> Result<Stream
 }
 
 #[cfg(feature = "ssr")]
-fn kind_of(s: &crate::api::setup::StreamConfig) -> (StreamKind, Option<AgreementTerms>) {
+fn kind_of(s: &crate::model::StreamConfig) -> (StreamKind, Option<AgreementTerms>) {
     if s.kind == "external" {
         // The agreement bears 100 %, without a cap: versioned agreements with
         // shares and caps are configuration still to come.
@@ -746,7 +746,7 @@ pub(crate) async fn reverse(
     case_id: Option<i64>,
     reason: &str,
     date: chrono::NaiveDate,
-    user: &crate::api::model::CurrentUser,
+    user: &crate::model::CurrentUser,
 ) -> Result<i64, AppError> {
     let run = db::runs::get(&mut *tx, run_id).await?.ok_or_else(no_run)?;
     if run.kind == "reversal" {

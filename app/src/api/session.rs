@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::model::SessionView;
 use crate::error::AppError;
+use crate::model::SessionView;
 
 #[cfg(feature = "ssr")]
 use crate::{auth, db};
@@ -121,7 +121,7 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
             db::throttle::succeeded(&mut tx, attempt, &account).await?;
             let actor = db::users::get(&mut *tx, user.id)
                 .await?
-                .map(crate::api::model::CurrentUser::from);
+                .map(crate::model::CurrentUser::from);
             auth::audit(
                 &mut *tx,
                 actor.as_ref(),

@@ -2,48 +2,18 @@
 //! accounting codes, the cost catalogue and its prices, mandate levels,
 //! budget years with the fund's reservation, and the default horizon.
 
-use doorbraak::Money;
-use doorbraak::ledger::FundPosition;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::model::{BudgetYearView, CatalogueItemView, StreamConfig, Taakveld};
 
 #[cfg(feature = "ssr")]
 use crate::{auth, db};
 #[cfg(feature = "ssr")]
-use doorbraak::Role;
+use doorbraak::{Money, Role};
 #[cfg(feature = "ssr")]
 use sqlx::SqliteConnection;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StreamConfig {
-    pub code: String,
-    pub name: String,
-    /// `internal` or `external`.
-    pub kind: String,
-    pub taakveld: Option<String>,
-    pub cost_centre: String,
-    pub ledger_account: String,
-    pub holds_reservation: bool,
-    pub has_agreement: bool,
-    pub active: bool,
-    pub version: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Taakveld {
-    pub code: String,
-    pub label: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BudgetYearView {
-    pub year: i32,
-    pub reservation: Money,
-    pub accrual: bool,
-    pub position: FundPosition,
-}
 
 /// Everything on the configuration page except the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,30 +25,6 @@ pub struct SetupView {
     pub horizon_months: u16,
     /// A fresh token for the funding forms (double-submit protection).
     pub token: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CataloguePrice {
-    pub valid_from: String,
-    pub valid_to: Option<String>,
-    pub price: Money,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CatalogueItemView {
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-    pub unit: String,
-    pub unit_label: String,
-    pub stream: String,
-    pub source: String,
-    pub active: bool,
-    pub version: i64,
-    /// Today's price.
-    pub price: Option<Money>,
-    /// Every price period (only filled for a single item).
-    pub prices: Vec<CataloguePrice>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -351,7 +297,7 @@ fn check_reservation(field: &str, amount: Money) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 async fn book_funding(
     conn: &mut SqliteConnection,
-    admin: &crate::api::model::CurrentUser,
+    admin: &crate::model::CurrentUser,
     year: i32,
     amount: Money,
     token: &str,

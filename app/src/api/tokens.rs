@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::api::model::TokenRow;
 use crate::error::AppError;
+use crate::model::TokenRow;
 
 #[cfg(feature = "ssr")]
 use crate::{auth, db};

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::SessionResource;
-use crate::api::model::CurrentUser;
 use crate::error::AppError;
+use crate::model::CurrentUser;
 
 #[component]
 pub fn Guarded(

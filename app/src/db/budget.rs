@@ -2,7 +2,7 @@
 
 use sqlx::SqliteConnection;
 
-use crate::api::setup::BudgetYearView;
+use crate::model::BudgetYearView;
 
 /// Replaces the mandate levels, ranked in the given order (lowest limit
 /// first). Levels are only ever added or changed, never dropped: users refer

@@ -5,7 +5,7 @@ use doorbraak::lifecycle::Status;
 use doorbraak::returns::ReturnCalculation;
 use sqlx::SqliteConnection;
 
-use crate::api::model::{CaseEvent, CaseList, CaseSummary, PaymentRow};
+use crate::model::{CaseEvent, CaseList, CaseSummary, PaymentRow};
 
 /// The case row as decisions need it.
 #[derive(Debug, Clone)]

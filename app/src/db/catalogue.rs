@@ -3,7 +3,7 @@
 use doorbraak::Money;
 use sqlx::SqliteConnection;
 
-use crate::api::setup::{CatalogueItemView, CataloguePrice};
+use crate::model::{CatalogueItemView, CataloguePrice};
 
 /// One catalogue row to import.
 pub struct ImportItem<'a> {

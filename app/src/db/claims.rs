@@ -1,6 +1,6 @@
 //! Claims on external payers: the paperwork next to the ledger's money.
 
-pub use crate::api::model::ClaimRow;
+pub use crate::model::ClaimRow;
 use sqlx::{QueryBuilder, SqliteConnection};
 
 use super::ledger::CHUNK;

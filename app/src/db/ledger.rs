@@ -222,6 +222,16 @@ impl BatchView {
     }
 }
 
+/// A ledger rule refusing a booking is a conflict the user is told about.
+impl From<BookError> for crate::error::AppError {
+    fn from(err: BookError) -> Self {
+        match err {
+            BookError::Rule(rule) => crate::error::AppError::Conflict(rule.to_string()),
+            BookError::Db(db) => db.into(),
+        }
+    }
+}
+
 pub async fn reservation_stream(conn: &mut SqliteConnection) -> Result<StreamCode, sqlx::Error> {
     let code: Option<String> =
         sqlx::query_scalar("SELECT code FROM streams WHERE holds_reservation = 1")

@@ -3,7 +3,7 @@
 
 use sqlx::{QueryBuilder, SqliteConnection};
 
-pub use crate::api::model::OwnerCharge;
+pub use crate::model::OwnerCharge;
 
 /// The streams a user owns, in code order.
 pub async fn owned_streams(

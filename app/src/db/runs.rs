@@ -2,7 +2,7 @@
 //! posted run booked, and the cases it moved. Set-based SQL: a run over ten
 //! thousand cases is a handful of statements.
 
-pub use crate::api::model::RunRow;
+pub use crate::model::RunRow;
 use sqlx::{QueryBuilder, SqliteConnection};
 
 use super::ledger::CHUNK;

@@ -2,7 +2,7 @@
 
 use sqlx::SqliteConnection;
 
-use crate::api::setup::{StreamConfig, Taakveld};
+use crate::model::{StreamConfig, Taakveld};
 
 /// One stream as the configuration stores it.
 pub struct NewStream<'a> {

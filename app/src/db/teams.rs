@@ -1,6 +1,6 @@
 //! Teams.
 
-use crate::api::model::Team;
+use crate::model::Team;
 
 pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<Vec<Team>, sqlx::Error> {
     let rows: Vec<(i64, String, bool)> =

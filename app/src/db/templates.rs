@@ -5,7 +5,7 @@ use doorbraak::canvas::ScenarioLine;
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
-use crate::api::canvas_lines::LineSource;
+use crate::model::LineSource;
 
 /// The lines of a template or a canvas.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! API tokens for the financial system. Only a hash of each secret is kept.
 
-pub use crate::api::model::TokenRow;
+pub use crate::model::TokenRow;
 use sqlx::SqliteConnection;
 
 pub async fn insert(

@@ -2,7 +2,7 @@
 
 use doorbraak::{Role, RoleSet};
 
-use crate::api::model::UserRecord;
+use crate::model::UserRecord;
 
 /// What authentication needs of a user.
 pub struct Credentials {

@@ -10,9 +10,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::canvas_lines::{CopyLines, LineSource, SaveTemplate, line_sources};
+use crate::api::canvas_lines::{CopyLines, SaveTemplate, line_sources};
 use crate::api::cases::{CaseChoices, SaveCanvas, case_options, get_case};
-use crate::api::model::CaseView;
 use crate::components::form::{
     Done, ErrorAlert, FormMessage, SelectField, TextArea, TextField, last_error, select_options,
     succeeded,
@@ -20,6 +19,8 @@ use crate::components::form::{
 use crate::components::guard::{Guarded, loaded, role_resource};
 use crate::components::returns::ReturnTable;
 use crate::error::AppError;
+use crate::model::CaseView;
+use crate::model::LineSource;
 
 /// Blank rows offered per scenario (enough to add lines without JavaScript).
 const BLANK_ROWS: usize = 5;

@@ -12,7 +12,6 @@ use crate::api::cases::{
     SubmitCase, approval_queue, case_options, fund_status, get_case, my_cases, payment_queue,
     payment_token,
 };
-use crate::api::model::{CaseList, CaseView};
 use crate::components::form::{
     ErrorAlert, FormMessage, TextArea, TextField, last_error, navigate_on_success,
 };
@@ -21,6 +20,7 @@ use crate::components::guard::{Guarded, loaded, role_resource, signed_in_user};
 use crate::components::returns::ReturnTable;
 use crate::components::table::DataTable;
 use crate::error::AppError;
+use crate::model::{CaseList, CaseView};
 
 fn status_badge(status: Status) -> impl IntoView {
     let tone = match status {
@@ -357,7 +357,7 @@ fn Case(
 #[component]
 fn CaseDetails(
     view: CaseView,
-    user: crate::api::model::CurrentUser,
+    user: crate::model::CurrentUser,
     token: String,
     actions: CaseActions,
 ) -> impl IntoView {

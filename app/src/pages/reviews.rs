@@ -5,7 +5,6 @@ use doorbraak::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::model::OwnerCharge;
 use crate::api::reviews::{
     DisputesView, OwnerView, ResolveDispute, ReviewCharge, SetStreamOwner, StreamOwner, disputes,
     my_charges, stream_owners,
@@ -17,6 +16,7 @@ use crate::components::format::{dutch_date, euros};
 use crate::components::guard::{Guarded, loaded, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
+use crate::model::OwnerCharge;
 
 fn review_nl(c: &OwnerCharge) -> String {
     match (c.review.as_deref(), c.resolution.as_deref()) {

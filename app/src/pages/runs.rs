@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::model::ClaimRow;
 use crate::api::runs::{
     CASES_PER_PAGE, CloseClaim, CreateRun, DiscardRun, InvoiceClaim, PostRun, ReverseRun, RunView,
     RunsOverview, SetRunCase, chargeback_run, chargeback_runs, claim_status_nl, claims,
@@ -18,6 +17,7 @@ use crate::components::format::{dutch_date, euros};
 use crate::components::guard::{Guarded, loaded, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
+use crate::model::ClaimRow;
 
 const ROLES: &[Role] = &[Role::Backoffice];
 
@@ -260,7 +260,7 @@ fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
 
 #[component]
 fn DraftForms(
-    run: crate::api::model::RunRow,
+    run: crate::model::RunRow,
     case_options: Vec<(String, String)>,
     today: String,
     actions: RunActions,
@@ -310,7 +310,7 @@ fn DraftForms(
 
 #[component]
 fn PostedForms(
-    run: crate::api::model::RunRow,
+    run: crate::model::RunRow,
     case_options: Vec<(String, String)>,
     today: String,
     actions: RunActions,

@@ -10,9 +10,9 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::setup::{
-    AddCataloguePrice, CatalogueItemView, CataloguePage as CatalogueResults, CreateBudgetYear,
-    IndexCatalogue, RaiseReservation, SaveCatalogueItem, SaveMandateLevel, SaveStream,
-    SetDefaultHorizon, SetupView, StreamConfig, catalogue_item, catalogue_items, setup_overview,
+    AddCataloguePrice, CataloguePage as CatalogueResults, CreateBudgetYear, IndexCatalogue,
+    RaiseReservation, SaveCatalogueItem, SaveMandateLevel, SaveStream, SetDefaultHorizon,
+    SetupView, catalogue_item, catalogue_items, setup_overview,
 };
 use crate::components::form::{
     CheckboxField, Done, ErrorAlert, FormMessage, SelectField, TextField, last_error,
@@ -22,6 +22,7 @@ use crate::components::format::urlencode;
 use crate::components::guard::{Guarded, loaded, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
+use crate::model::{CatalogueItemView, StreamConfig};
 
 const LOADING: &str = "Laden…";
 const ADMIN: &[Role] = &[Role::Administrator];

@@ -4,13 +4,13 @@ use doorbraak::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::model::TokenRow;
 use crate::api::tokens::{IssueToken, RevokeToken, api_tokens};
 use crate::components::form::{FormMessage, TextField, last_error};
 use crate::components::format::dutch_time;
 use crate::components::guard::{Guarded, loaded, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
+use crate::model::TokenRow;
 
 const ROLES: &[Role] = &[Role::Administrator];
 

@@ -7,11 +7,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::admin::{ResetPassword, SaveUser, SetUserActive, get_user, list_teams, list_users};
-use crate::api::model::{Team, UserRecord};
 use crate::components::form::{FormMessage, TextField, last_error};
 use crate::components::guard::Guarded;
 use crate::components::table::DataTable;
 use crate::error::AppError;
+use crate::model::{Team, UserRecord};
 
 const ADMIN: &[Role] = &[Role::Administrator];
 

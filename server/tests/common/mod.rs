@@ -4,8 +4,8 @@
 
 pub mod access;
 
-use app::api::model::CaseView;
 use app::error::AppError;
+use app::model::CaseView;
 use reqwest::StatusCode;
 use reqwest::header::COOKIE;
 

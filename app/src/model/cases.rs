@@ -1,0 +1,77 @@
+//! Cases as lists, queues and the case page show them.
+
+use serde::{Deserialize, Serialize};
+
+/// One line of a case's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseEvent {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub from: Option<doorbraak::lifecycle::Status>,
+    pub to: doorbraak::lifecycle::Status,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRow {
+    pub amount: doorbraak::Money,
+    pub paid_on: String,
+    pub supplier: String,
+    pub reference: String,
+}
+
+/// A case in a list or queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub reference: String,
+    pub team: String,
+    pub professional_id: i64,
+    pub professional: String,
+    pub status: doorbraak::lifecycle::Status,
+    pub investment: doorbraak::Money,
+    pub total_avoided: doorbraak::Money,
+    pub waiting_for_external: bool,
+    pub updated_at: String,
+}
+
+/// One page of cases and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseList {
+    pub cases: Vec<CaseSummary>,
+    /// Whether a next page exists. There is no exact total: counting every
+    /// match costs more than the page itself on a large queue.
+    pub has_more: bool,
+    pub page: i64,
+}
+
+/// Everything the case page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub id: i64,
+    pub reference: String,
+    pub team_id: i64,
+    pub professional_id: i64,
+    pub status: doorbraak::lifecycle::Status,
+    /// Bumped by every change: send it back with an action.
+    pub version: i64,
+    pub canvas_version: i64,
+    /// The canvas's save counter: send it back when saving.
+    pub canvas_edits: i64,
+    pub canvas_frozen: bool,
+    pub canvas: doorbraak::canvas::Canvas,
+    pub calculation: Option<doorbraak::returns::ReturnCalculation>,
+    pub versions: Vec<(i64, bool, String)>,
+    pub events: Vec<CaseEvent>,
+    pub payments: Vec<PaymentRow>,
+    pub held: doorbraak::Money,
+    pub paid: doorbraak::Money,
+    pub waiting_for_external: bool,
+    pub waiting_note: Option<String>,
+    pub budget_year: Option<i32>,
+    /// This year's available fund, for an approver deciding a submitted canvas.
+    pub fund_available: Option<(i32, doorbraak::Money)>,
+    /// Today on the server (`YYYY-MM-DD`), the default payment date.
+    pub today: String,
+}

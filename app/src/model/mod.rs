@@ -1,0 +1,19 @@
+//! Wire and view types: what the database layer returns and server
+//! functions and pages pass on. Below both `db` and `api`, so neither needs
+//! the other's types; one file per feature.
+
+pub mod cases;
+pub mod reviews;
+pub mod runs;
+pub mod setup;
+pub mod templates;
+pub mod tokens;
+pub mod users;
+
+pub use cases::*;
+pub use reviews::*;
+pub use runs::*;
+pub use setup::*;
+pub use templates::*;
+pub use tokens::*;
+pub use users::*;

@@ -1,0 +1,17 @@
+//! API tokens as the administrator sees them.
+
+use serde::{Deserialize, Serialize};
+
+/// An API token as the administrator sees it (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    /// The first characters of the token, to recognise it.
+    pub prefix: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub expires_on: String,
+    pub revoked_at: Option<String>,
+    pub last_used_at: Option<String>,
+}
