@@ -404,7 +404,7 @@ async fn case_lists_filter_by_team_and_mandate_page_and_count() {
         .expect("q")
         .expect("case");
     assert_eq!(
-        (full.case.team_id, full.requested_cents, full.paid_cents),
+        (full.case.team_id, full.requested.cents(), full.paid.cents()),
         (south, 7_000, 0)
     );
     assert_eq!(full.history.versions.len(), 1);

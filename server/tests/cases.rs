@@ -767,3 +767,87 @@ async fn every_opening_of_a_case_is_in_the_audit_trail_before_the_page_returns()
         41
     );
 }
+
+/// A corrupt row (a status the code does not know, cents outside what an
+/// amount can hold) is an internal error, never a page that shows `Concept`
+/// or `€ 0,00` in its place.
+#[tokio::test]
+async fn a_corrupt_row_is_an_error_not_a_default() {
+    let s = spawn().await;
+    let prof = s.login("professional").await;
+    // The first case on the professional's list.
+    let first: app::model::CaseList = s
+        .call(&prof, "my_cases", &[("page", "0".to_string())])
+        .await
+        .ok();
+    let id = first.cases[0].id;
+    assert_eq!(
+        s.call(&prof, "case", &[("id", id.to_string())])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let mut conn = s.pool.acquire().await.expect("conn");
+    sqlx::query("PRAGMA ignore_check_constraints = ON")
+        .execute(&mut *conn)
+        .await
+        .expect("pragma");
+    sqlx::query("UPDATE cases SET status = 'gesloten' WHERE id = ?1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .expect("corrupt the status");
+    sqlx::query("PRAGMA ignore_check_constraints = OFF")
+        .execute(&mut *conn)
+        .await
+        .expect("pragma");
+    drop(conn);
+    let reply = s.call(&prof, "case", &[("id", id.to_string())]).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        reply.body
+    );
+    assert_eq!(reply.error(), app::error::AppError::Internal);
+    let list = s
+        .call(&prof, "my_cases", &[("page", "0".to_string())])
+        .await;
+    assert_eq!(
+        list.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        list.body
+    );
+
+    let status = first.cases[0].status.code();
+    sqlx::query(
+        "UPDATE cases SET status = ?2, investment_cents = 9223372036854775807 WHERE id = ?1",
+    )
+    .bind(id)
+    .bind(status)
+    .execute(&s.pool)
+    .await
+    .expect("corrupt the amount");
+    let list = s
+        .call(&prof, "my_cases", &[("page", "0".to_string())])
+        .await;
+    assert_eq!(
+        list.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        list.body
+    );
+    assert!(!list.body.contains("0,00"));
+    sqlx::query("UPDATE cases SET investment_cents = 250000 WHERE id = ?1")
+        .bind(id)
+        .execute(&s.pool)
+        .await
+        .expect("repair");
+    assert_eq!(
+        s.call(&prof, "my_cases", &[("page", "0".to_string())])
+            .await
+            .status,
+        StatusCode::OK
+    );
+}

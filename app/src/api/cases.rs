@@ -92,24 +92,28 @@ fn actor(user: &CurrentUser) -> Actor {
 async fn facts(conn: &mut SqliteConnection, case: &CaseRow) -> Result<CaseFacts, AppError> {
     let (requested, paid, open) =
         db::ledger::case_money(conn, case.id, case.current_version).await?;
-    let mut facts = case_facts(case, requested, paid, open);
+    let mut facts = case_facts(case, requested, paid, open)?;
     facts.approved_by = db::cases::approver(conn, case.id).await?;
     Ok(facts)
 }
 
 /// What lifecycle decisions need to know of a case and its hold (cents).
 #[cfg(feature = "ssr")]
-fn case_facts(case: &CaseRow, requested: i64, paid: i64, open: i64) -> CaseFacts {
-    let m = |c: i64| Money::from_cents(c).unwrap_or_default();
-    CaseFacts {
+fn case_facts(
+    case: &CaseRow,
+    requested: Money,
+    paid: Money,
+    open: Money,
+) -> Result<CaseFacts, AppError> {
+    Ok(CaseFacts {
         status: case.status,
         author_id: case.professional_id,
         approved_by: None,
-        requested: m(requested),
-        held: m(paid + open),
-        paid: m(paid),
+        requested,
+        held: paid.checked_add(open).map_err(|_| AppError::Internal)?,
+        paid,
         waiting_for_external: case.waiting_for_external,
-    }
+    })
 }
 
 /// Applies a lifecycle action: checks the version, decides in the core,
@@ -229,20 +233,10 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
                 .await?
                 .filter(|f| may_see(&user, &f.case))
                 .ok_or_else(not_found)?;
-            let facts = case_facts(
-                &full.case,
-                full.requested_cents,
-                full.paid_cents,
-                full.open_cents,
-            );
+            let facts = case_facts(&full.case, full.requested, full.paid, full.open)?;
             let fund_available = (user.roles.has(Role::Approver)
                 && full.case.status == Status::Submitted)
-                .then(|| {
-                    (
-                        year,
-                        Money::from_cents(full.fund_available_cents).unwrap_or_default(),
-                    )
-                });
+                .then(|| (year, full.fund_available));
             let db::cases::FullCase {
                 case,
                 canvas,

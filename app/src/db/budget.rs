@@ -90,8 +90,18 @@ pub async fn years(conn: &mut SqliteConnection) -> Result<Vec<BudgetYearView>, s
     for (year, reservation, mode) in rows {
         years.push(BudgetYearView {
             year,
-            reservation: doorbraak::Money::from_cents(reservation).unwrap_or_default(),
-            accrual: mode == "accrual",
+            reservation: super::decode::money("budget_years", i64::from(year), reservation)?,
+            accrual: match mode.as_str() {
+                "accrual" => true,
+                "cash" => false,
+                other => {
+                    return Err(super::decode::corrupt(
+                        "budget_years",
+                        i64::from(year),
+                        format!("unknown mode {other:?}"),
+                    ));
+                }
+            },
             position: super::ledger::position(conn, year).await?,
         });
     }

@@ -1,9 +1,12 @@
 //! Cases, canvas versions, their history and payments.
 
+use doorbraak::Money;
 use doorbraak::canvas::Canvas;
 use doorbraak::lifecycle::Status;
 use doorbraak::returns::ReturnCalculation;
 use sqlx::SqliteConnection;
+
+use super::decode;
 
 use crate::model::{CaseEvent, CaseList, CaseSummary, PaymentRow};
 
@@ -44,7 +47,7 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<CaseRow>
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(
+    row.map(
         |(
             id,
             reference,
@@ -56,19 +59,22 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<CaseRow>
             note,
             year,
             version,
-        )| CaseRow {
-            id,
-            reference,
-            team_id,
-            professional_id,
-            status: Status::from_code(&status).unwrap_or(Status::Draft),
-            current_version,
-            waiting_for_external: waiting,
-            waiting_note: note,
-            budget_year: year,
-            version,
+        )| {
+            Ok(CaseRow {
+                id,
+                reference,
+                team_id,
+                professional_id,
+                status: decode::status("cases", id, &status)?,
+                current_version,
+                waiting_for_external: waiting,
+                waiting_note: note,
+                budget_year: year,
+                version,
+            })
         },
-    ))
+    )
+    .transpose()
 }
 
 /// The next pseudonymous reference for a year: `DB-2026-0001`.
@@ -447,8 +453,8 @@ pub async fn full(
     let Some(r) = row else {
         return Ok(None);
     };
-    let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
-    let canvas: Canvas = serde_json::from_str(r.try_get::<&str, _>(10)?).map_err(decode)?;
+    let json_error = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+    let canvas: Canvas = serde_json::from_str(r.try_get::<&str, _>(10)?).map_err(json_error)?;
     let status: String = r.try_get(4)?;
     Ok(Some(FullCase {
         case: CaseRow {
@@ -456,7 +462,7 @@ pub async fn full(
             reference: r.try_get(1)?,
             team_id: r.try_get(2)?,
             professional_id: r.try_get(3)?,
-            status: Status::from_code(&status).unwrap_or(Status::Draft),
+            status: decode::status("cases", id, &status)?,
             current_version: r.try_get(5)?,
             waiting_for_external: r.try_get(6)?,
             waiting_note: r.try_get(7)?,
@@ -466,11 +472,20 @@ pub async fn full(
         canvas,
         edits: r.try_get(11)?,
         frozen: r.try_get(12)?,
-        requested_cents: r.try_get(13)?,
-        paid_cents: r.try_get::<Option<i64>, _>(14)?.unwrap_or(0),
-        open_cents: r.try_get::<Option<i64>, _>(15)?.unwrap_or(0),
-        history: decode_history(r.try_get(16)?, r.try_get(17)?, r.try_get(18)?)?,
-        fund_available_cents: r.try_get::<Option<i64>, _>(19)?.unwrap_or(0),
+        requested: decode::money("canvases", id, r.try_get(13)?)?,
+        // No hold yet: nothing paid, nothing open.
+        paid: decode::money("holds", id, r.try_get::<Option<i64>, _>(14)?.unwrap_or(0))?,
+        open: decode::money(
+            "account_balances",
+            id,
+            r.try_get::<Option<i64>, _>(15)?.unwrap_or(0),
+        )?,
+        history: decode_history(id, r.try_get(16)?, r.try_get(17)?, r.try_get(18)?)?,
+        fund_available: decode::money(
+            "fund_years",
+            i64::from(fund_year),
+            r.try_get::<Option<i64>, _>(19)?.unwrap_or(0),
+        )?,
     }))
 }
 
@@ -480,24 +495,25 @@ pub struct FullCase {
     pub canvas: Canvas,
     pub edits: i64,
     pub frozen: bool,
-    pub requested_cents: i64,
-    pub paid_cents: i64,
+    pub requested: Money,
+    pub paid: Money,
     /// Still open on the hold.
-    pub open_cents: i64,
+    pub open: Money,
     pub history: CaseHistory,
     /// Available in the fund of the year asked for.
-    pub fund_available_cents: i64,
+    pub fund_available: Money,
 }
 
 /// Canvas versions (number, frozen, saved at), events and payments from the
 /// JSON arrays [`full`] selects.
 fn decode_history(
+    case_id: i64,
     versions: &str,
     events: &str,
     payments: &str,
 ) -> Result<CaseHistory, sqlx::Error> {
-    let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
-    let versions: Vec<(i64, i64, String)> = serde_json::from_str(versions).map_err(decode)?;
+    let json_error = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+    let versions: Vec<(i64, i64, String)> = serde_json::from_str(versions).map_err(json_error)?;
     type Event = (
         String,
         String,
@@ -506,9 +522,9 @@ fn decode_history(
         String,
         Option<String>,
     );
-    let events: Vec<Event> = serde_json::from_str(events).map_err(decode)?;
+    let events: Vec<Event> = serde_json::from_str(events).map_err(json_error)?;
     let payments: Vec<(i64, String, String, String)> =
-        serde_json::from_str(payments).map_err(decode)?;
+        serde_json::from_str(payments).map_err(json_error)?;
     Ok(CaseHistory {
         versions: versions
             .into_iter()
@@ -516,24 +532,30 @@ fn decode_history(
             .collect(),
         events: events
             .into_iter()
-            .map(|(at, actor, action, from, to, reason)| CaseEvent {
-                at,
-                actor,
-                action,
-                from: from.and_then(|f| Status::from_code(&f)),
-                to: Status::from_code(&to).unwrap_or(Status::Draft),
-                reason,
+            .map(|(at, actor, action, from, to, reason)| {
+                Ok(CaseEvent {
+                    at,
+                    actor,
+                    action,
+                    from: from
+                        .map(|f| decode::status("case_events", case_id, &f))
+                        .transpose()?,
+                    to: decode::status("case_events", case_id, &to)?,
+                    reason,
+                })
             })
-            .collect(),
+            .collect::<Result<_, sqlx::Error>>()?,
         payments: payments
             .into_iter()
-            .map(|(cents, paid_on, supplier, reference)| PaymentRow {
-                amount: doorbraak::Money::from_cents(cents).unwrap_or_default(),
-                paid_on,
-                supplier,
-                reference,
+            .map(|(cents, paid_on, supplier, reference)| {
+                Ok(PaymentRow {
+                    amount: decode::money("payments", case_id, cents)?,
+                    paid_on,
+                    supplier,
+                    reference,
+                })
             })
-            .collect(),
+            .collect::<Result<_, sqlx::Error>>()?,
     })
 }
 
@@ -579,12 +601,18 @@ pub struct Decider<'a> {
 
 /// Adds the filter's conditions (after a `WHERE`).
 fn push_filter<'q>(q: &mut sqlx::QueryBuilder<'q, sqlx::Sqlite>, filter: &CaseFilter<'q>) {
-    q.push("c.status IN (");
-    let mut statuses = q.separated(", ");
-    for status in filter.statuses {
-        statuses.push_bind(status.code());
+    // Every status: no condition, so a row with a status the code does not
+    // know is read (and fails loudly) instead of silently left out.
+    if filter.statuses.len() == Status::ALL.len() {
+        q.push("1");
+    } else {
+        q.push("c.status IN (");
+        let mut statuses = q.separated(", ");
+        for status in filter.statuses {
+            statuses.push_bind(status.code());
+        }
+        q.push(")");
     }
-    q.push(")");
     if let Some(teams) = filter.teams {
         q.push(" AND c.team_id IN (");
         let mut ids = q.separated(", ");
@@ -649,20 +677,22 @@ pub async fn list(
                 avoided,
                 waiting,
                 updated_at,
-            )| CaseSummary {
-                id,
-                reference,
-                team,
-                professional_id,
-                professional,
-                status: Status::from_code(&status).unwrap_or(Status::Draft),
-                investment: doorbraak::Money::from_cents(investment).unwrap_or_default(),
-                total_avoided: doorbraak::Money::from_cents(avoided).unwrap_or_default(),
-                waiting_for_external: waiting,
-                updated_at,
+            )| {
+                Ok(CaseSummary {
+                    id,
+                    reference,
+                    team,
+                    professional_id,
+                    professional,
+                    status: decode::status("cases", id, &status)?,
+                    investment: decode::money("cases", id, investment)?,
+                    total_avoided: decode::money("cases", id, avoided)?,
+                    waiting_for_external: waiting,
+                    updated_at,
+                })
             },
         )
-        .collect();
+        .collect::<Result<_, sqlx::Error>>()?;
     Ok(CaseList {
         cases,
         has_more,

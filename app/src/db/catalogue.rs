@@ -169,12 +169,14 @@ pub async fn get(
     .await?;
     item.prices = prices
         .into_iter()
-        .map(|(valid_from, valid_to, cents)| CataloguePrice {
-            valid_from,
-            valid_to,
-            price: Money::from_cents(cents).unwrap_or_default(),
+        .map(|(valid_from, valid_to, cents)| {
+            Ok(CataloguePrice {
+                valid_from,
+                valid_to,
+                price: super::decode::money("catalogue_prices", id, cents)?,
+            })
         })
-        .collect();
+        .collect::<Result<_, sqlx::Error>>()?;
     Ok(Some(item))
 }
 

@@ -249,7 +249,7 @@ pub async fn balance(conn: &mut SqliteConnection, account: Account) -> Result<Mo
             .bind(key)
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(Money::from_cents(cents.unwrap_or(0)).unwrap_or(Money::ZERO))
+    super::decode::money("account_balances", 0, cents.unwrap_or(0))
 }
 
 pub async fn hold(
@@ -776,13 +776,14 @@ pub async fn position(
     .bind(fund)
     .fetch_one(&mut *conn)
     .await?;
-    let m = |c: Option<i64>| Money::from_cents(c.unwrap_or(0)).unwrap_or(Money::ZERO);
+    // A year without bookings has nothing in it.
+    let m = |c: Option<i64>| super::decode::money("fund_years", i64::from(year), c.unwrap_or(0));
     Ok(FundPosition {
-        funded: m(row.0),
-        recovered: m(row.1),
-        held: m(row.2),
-        paid: m(row.3),
-        available: m(row.4),
+        funded: m(row.0)?,
+        recovered: m(row.1)?,
+        held: m(row.2)?,
+        paid: m(row.3)?,
+        available: m(row.4)?,
     })
 }
 
@@ -797,12 +798,12 @@ pub fn hold_account(case: CaseId) -> String {
 }
 
 /// What a case's canvas version asks and what its hold holds, in one query:
-/// (requested, paid so far, still open on the hold), in cents.
+/// (requested, paid so far, still open on the hold); none yet is zero.
 pub async fn case_money(
     conn: &mut SqliteConnection,
     case: CaseId,
     version: i64,
-) -> Result<(i64, i64, i64), sqlx::Error> {
+) -> Result<(Money, Money, Money), sqlx::Error> {
     let (hold, ..) = key(Account::Hold { case });
     let row: (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
         "SELECT (SELECT investment_cents FROM canvases WHERE case_id = ?1 AND version = ?2),
@@ -814,7 +815,8 @@ pub async fn case_money(
     .bind(hold)
     .fetch_one(&mut *conn)
     .await?;
-    Ok((row.0.unwrap_or(0), row.1.unwrap_or(0), row.2.unwrap_or(0)))
+    let m = |cents: Option<i64>| super::decode::money("cases", case, cents.unwrap_or(0));
+    Ok((m(row.0)?, m(row.1)?, m(row.2)?))
 }
 
 /// Transactions whose postings do not sum to zero (must always be none).

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod claims;
 pub mod config;
+pub mod decode;
 pub mod ledger;
 pub mod reviews;
 pub mod runs;

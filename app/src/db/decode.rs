@@ -1,0 +1,44 @@
+//! Values read back into the core's types, or a loud failure: a status the
+//! code does not know, or cents outside what `Money` holds, means a corrupt
+//! row. It is logged with its table and id and becomes an internal error —
+//! never a silent default such as `Draft` or `€ 0,00` (TigerBeetle's "assert
+//! after reading as before writing").
+
+use doorbraak::Money;
+use doorbraak::lifecycle::Status;
+
+/// A row that does not decode: logged here, an internal error for the caller.
+pub fn corrupt(table: &'static str, id: i64, what: String) -> sqlx::Error {
+    tracing::error!(table, id, problem = %what, "a stored row does not decode");
+    sqlx::Error::Decode(format!("{table} {id}: {what}").into())
+}
+
+/// A case status code.
+pub fn status(table: &'static str, id: i64, code: &str) -> Result<Status, sqlx::Error> {
+    Status::from_code(code).ok_or_else(|| corrupt(table, id, format!("unknown status {code:?}")))
+}
+
+/// An amount in cents.
+pub fn money(table: &'static str, id: i64, cents: i64) -> Result<Money, sqlx::Error> {
+    Money::from_cents(cents).map_err(|e| corrupt(table, id, format!("{cents} cents: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_codes_and_impossible_amounts_fail_instead_of_defaulting() {
+        assert_eq!(status("cases", 1, "settled").ok(), Some(Status::Settled));
+        assert!(matches!(
+            status("cases", 1, "gesloten"),
+            Err(sqlx::Error::Decode(_))
+        ));
+        assert_eq!(
+            money("payments", 2, 12_345).ok(),
+            Money::from_cents(12_345).ok()
+        );
+        let err = money("payments", 2, i64::MAX).expect_err("out of range");
+        assert!(err.to_string().contains("payments 2"), "{err}");
+    }
+}
