@@ -30,6 +30,16 @@ fn refuse(status: StatusCode, message: &'static str) -> Response {
         .into_response()
 }
 
+/// [`refuse`], closing the connection: the body that was not read is not
+/// waited for.
+fn refuse_and_close(status: StatusCode, message: &'static str) -> Response {
+    let mut response = refuse(status, message);
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
 /// Refuses state-changing requests from other sites (defence in depth next
 /// to the SameSite=Strict cookie): a `Sec-Fetch-Site: cross-site`, an
 /// `Origin` other than the configured public origin, and `text/plain`
@@ -84,7 +94,7 @@ pub async fn body_limit(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return refuse(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE);
+        return refuse_and_close(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE);
     }
     if declared.is_some() || request.method() == Method::GET || request.method() == Method::HEAD {
         // hyper stops a body at its declared length.
@@ -97,7 +107,7 @@ pub async fn body_limit(request: Request, next: Next) -> Response {
             next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
                 .await
         }
-        Err(_) => refuse(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE),
+        Err(_) => refuse_and_close(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE),
     }
 }
 

@@ -737,6 +737,91 @@ async fn pages_render_on_the_server_and_unknown_pages_are_404() {
     drop(s.db_path.clone());
 }
 
+/// A page for an object that does not exist, or that the user may not see,
+/// says so in Dutch under a heading and carries the status that fits; a page
+/// for another role is 403; without a session every page is a real redirect.
+#[tokio::test]
+async fn missing_and_forbidden_objects_get_their_status_and_a_dutch_message() {
+    let s = spawn().await;
+    let back = s.demo_login("backoffice").await;
+    let admin = s.demo_login("beheer").await;
+    let zuid = s.demo_login("professional.zuid").await;
+    let noord_case: i64 = sqlx::query_scalar(
+        "SELECT c.id FROM cases c JOIN teams t ON t.id = c.team_id WHERE t.name = 'Team Noord' ORDER BY c.id LIMIT 1",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .expect("case");
+    let get = |token: Option<&str>, path: String| {
+        let mut request = s.http.get(format!("{}{path}", s.base));
+        if let Some(token) = token {
+            request = request.header(COOKIE, format!("{}={token}", app::auth::COOKIE_NAME));
+        }
+        request.send()
+    };
+    let cases = [
+        (
+            &back,
+            "/terugboeken/999999".to_string(),
+            StatusCode::NOT_FOUND,
+            "Deze terugboekrun bestaat niet.",
+        ),
+        (
+            &back,
+            "/casussen/999999".to_string(),
+            StatusCode::NOT_FOUND,
+            "Deze casus bestaat niet",
+        ),
+        (
+            &admin,
+            "/beheer/gebruikers/999999".to_string(),
+            StatusCode::NOT_FOUND,
+            "Deze gebruiker bestaat niet.",
+        ),
+        (
+            &admin,
+            "/inrichting/catalogus/999999".to_string(),
+            StatusCode::NOT_FOUND,
+            "Dit catalogusitem bestaat niet.",
+        ),
+        (
+            &zuid,
+            format!("/casussen/{noord_case}"),
+            StatusCode::NOT_FOUND,
+            "u heeft er geen toegang toe",
+        ),
+        (
+            &admin,
+            "/terugboeken/1".to_string(),
+            StatusCode::FORBIDDEN,
+            "Deze pagina is alleen voor de rol",
+        ),
+        (
+            &back,
+            "/beheer/gebruikers".to_string(),
+            StatusCode::FORBIDDEN,
+            "Deze pagina is alleen voor de rol",
+        ),
+    ];
+    for (token, path, status, message) in cases {
+        let page = get(Some(token), path.clone()).await.expect("page");
+        assert_eq!(page.status(), status, "{path}");
+        let html = page.text().await.expect("html");
+        let main = html.split("<main").nth(1).unwrap_or_default();
+        assert!(main.contains(message), "{path} says {message:?}: {main}");
+        assert!(main.contains("<h1"), "{path} has a heading");
+    }
+    let anonymous = get(None, "/terugboeken".to_string()).await.expect("page");
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        anonymous
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok()),
+        Some("/inloggen")
+    );
+}
+
 fn binary() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_doorbraak"))
 }

@@ -236,7 +236,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
             let facts = case_facts(&full.case, full.requested, full.paid, full.open)?;
             let fund_available = (user.roles.has(Role::Approver)
                 && full.case.status == Status::Submitted)
-                .then(|| (year, full.fund_available));
+                .then_some((year, full.fund_available));
             let db::cases::FullCase {
                 case,
                 canvas,

@@ -22,7 +22,7 @@ pub fn Guarded(
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 match session.await.ok().and_then(|s| s.user) {
-                    None => view! { <Redirect path="/inloggen"/> }.into_any(),
+                    None => view! { <RedirectTo path="/inloggen"/> }.into_any(),
                     Some(user) if roles.is_empty() || user.roles.has_any(roles) => {
                         provide_context(user);
                         children.with_value(|c| c()).into_any()
@@ -34,8 +34,23 @@ pub fn Guarded(
     }
 }
 
+/// A redirect that is a real one (303 See Other) when the server renders
+/// the page: without JavaScript the browser follows only that.
+#[component]
+pub fn RedirectTo(path: &'static str) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(axum::http::StatusCode::SEE_OTHER);
+    }
+    view! { <Redirect path/> }
+}
+
 #[component]
 fn NoAccess(roles: &'static [Role]) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(axum::http::StatusCode::FORBIDDEN);
+    }
     let needed = roles
         .iter()
         .map(|r| r.label_nl())
@@ -88,4 +103,36 @@ where
 /// What a [`role_resource`] loaded; inside [`Guarded`] it is always there.
 pub fn loaded<T>(value: Option<Result<T, AppError>>) -> Result<T, AppError> {
     value.unwrap_or(Err(AppError::Forbidden))
+}
+
+/// What a [`role_resource`] loaded, shown by `page`, or — when it could not
+/// be loaded — the error with a heading in its place (a page never stays
+/// empty). The server function that failed already gave the response its
+/// status (404, 403, …).
+pub fn or_error<T, V: IntoView + 'static>(
+    value: Option<Result<T, AppError>>,
+    page: impl FnOnce(T) -> V,
+) -> AnyView {
+    match loaded(value) {
+        Ok(value) => page(value).into_any(),
+        Err(error) => view! { <ErrorPage error/> }.into_any(),
+    }
+}
+
+/// An error in place of a page: a heading that says what kind, and the message.
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    let heading = match &error {
+        AppError::NotFound(_) => "Niet gevonden",
+        AppError::Forbidden | AppError::Unauthenticated => "Geen toegang",
+        AppError::Invalid { .. } | AppError::Conflict(_) => "Dat lukte niet",
+        _ => "Er ging iets mis",
+    };
+    view! {
+        <h1 class="utrecht-heading-1">{heading}</h1>
+        <div class="utrecht-alert utrecht-alert--error" role="alert">
+            <p class="utrecht-paragraph">{error.to_string()}</p>
+        </div>
+        <p class="utrecht-paragraph"><a class="utrecht-link" href="/">"Terug naar de startpagina"</a></p>
+    }
 }

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::accrual::{AccrualView, PrebookYear, TrueUpYear, accrual_year};
 use crate::components::form::{FormMessage, TextField, last_error};
-use crate::components::guard::{Guarded, loaded, role_resource};
+use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
 
@@ -44,7 +44,7 @@ fn Accrual(
         <h1 class="utrecht-heading-1">"Vooraf boeken en afrekenen"</h1>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                loaded(view.await).map(|v| {
+                or_error(view.await, |v| {
                     let y = v.year;
                     let rows = v.lines.iter().map(|l| view! {
                         <tr class="utrecht-table__row">

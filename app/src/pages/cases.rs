@@ -16,7 +16,7 @@ use crate::components::form::{
     ErrorAlert, FormMessage, TextArea, TextField, last_error, navigate_on_success,
 };
 use crate::components::format::{dutch_date, dutch_time};
-use crate::components::guard::{Guarded, loaded, role_resource, signed_in_user};
+use crate::components::guard::{Guarded, loaded, or_error, role_resource, signed_in_user};
 use crate::components::returns::ReturnTable;
 use crate::components::table::DataTable;
 use crate::error::AppError;
@@ -145,7 +145,7 @@ fn Cases(
                         <p class="utrecht-paragraph utrecht-paragraph--small">"Het huishouden krijgt een pseudoniem kenmerk; vul nergens een naam, adres of BSN in."</p>
                         <button type="submit" class="utrecht-button utrecht-button--primary-action">"Casus starten"</button>
                     </ActionForm>
-                    {loaded(cases.await).map(|list| view! { <CaseTable list caption="Alle casussen van uw teams"/> })}
+                    {or_error(cases.await, |list| view! { <CaseTable list caption="Alle casussen van uw teams"/> })}
                 }
             })}
         </Suspense>
@@ -184,7 +184,7 @@ fn Approvals(queue: Resource<Option<Result<CaseList, AppError>>>) -> impl IntoVi
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 let inside = query.with_untracked(|_| decidable());
-                loaded(queue.await).map(|list| if inside {
+                or_error(queue.await, |list| if inside {
                     view! { <CaseTable list caption="Binnen uw mandaat" base="lijst=mandaat&"/> }
                 } else {
                     view! { <CaseTable list caption="Ter informatie: buiten uw mandaat of uw eigen canvas" base="lijst=overig&"/> }
@@ -212,7 +212,7 @@ fn Payments(queue: Resource<Option<Result<CaseList, AppError>>>) -> impl IntoVie
         <h1 class="utrecht-heading-1">"Betalen en afrekenen"</h1>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                loaded(queue.await).map(|list| view! { <CaseTable list caption="Goedgekeurde casussen en casussen in uitvoering"/> })
+                or_error(queue.await, |list| view! { <CaseTable list caption="Goedgekeurde casussen en casussen in uitvoering"/> })
             })}
         </Suspense>
     }
@@ -240,7 +240,7 @@ fn Fund(
         <h1 class="utrecht-heading-1">"Doorbraakbudget"</h1>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                loaded(position.await).map(|fund| { let (y, p) = (fund.year, fund.position); view! {
+                or_error(position.await, |fund| { let (y, p) = (fund.year, fund.position); view! {
                     <nav class="pagination" aria-label="Begrotingsjaar">
                         <a class="utrecht-link" href=format!("?jaar={}", y - 1)>{format!("← {}", y - 1)}</a>
                         <a class="utrecht-link" href=format!("?jaar={}", y + 1)>{format!("{} →", y + 1)}</a>

@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 use crate::SessionResource;
 use crate::api::session::Login;
 use crate::components::form::{FormMessage, TextField, last_error};
+use crate::components::guard::RedirectTo;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -28,7 +28,7 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Inloggen"/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                session.await.ok().and_then(|s| s.user).map(|_| view! { <Redirect path="/"/> })
+                session.await.ok().and_then(|s| s.user).map(|_| view! { <RedirectTo path="/"/> })
             })}
         </Suspense>
         <div class="login">

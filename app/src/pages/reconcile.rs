@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::reconcile::{ReconcileView, reconciliation};
-use crate::components::guard::{Guarded, loaded, role_resource};
+use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
 
@@ -28,7 +28,7 @@ fn Reconcile(view: Resource<Option<Result<ReconcileView, AppError>>>) -> impl In
         <h1 class="utrecht-heading-1">"Aansluiting"</h1>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                loaded(view.await).map(|r| {
+                or_error(view.await, |r| {
                     let differences = r.differences();
                     let summary = if differences == 0 {
                         view! { <div class="utrecht-alert utrecht-alert--ok" role="status"><p class="utrecht-paragraph">"Alles sluit aan: grootboek, runs en exports zijn gelijk, en elk doorbraakbudget klopt."</p></div> }.into_any()

@@ -13,7 +13,7 @@ use crate::components::form::{
     FormMessage, SelectField, TextArea, TextField, last_error, select_options,
 };
 use crate::components::format::{dutch_date, euros};
-use crate::components::guard::{Guarded, loaded, role_resource};
+use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
 use crate::model::OwnerCharge;
@@ -79,7 +79,7 @@ fn Owner(
         <h1 class="utrecht-heading-1">"Terugboekingen op uw stroom"</h1>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                loaded(view.await).map(|v| {
+                or_error(view.await, |v| {
                     let open: Vec<(String, String)> = v.charges.iter()
                         .filter(|c| c.review.is_none() || c.review.as_deref() == Some("accepted"))
                         .map(|c| (format!("{}:{}:{}", c.run_id, c.case_id, c.stream), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, euros(c.amount_cents))))
@@ -133,7 +133,7 @@ fn Disputes(
         <p class="utrecht-paragraph">"Een casus met een open bezwaar gaat niet mee in een nieuwe run tot het bezwaar is afgehandeld."</p>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                loaded(view.await).map(|v| {
+                or_error(view.await, |v| {
                     if v.disputes.is_empty() {
                         return view! { <p class="utrecht-paragraph">"Er zijn geen open bezwaren."</p> }.into_any();
                     }
@@ -187,7 +187,7 @@ fn Owners(
         <h1 class="utrecht-heading-1">"Budgethouders"</h1>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                loaded(owners.await).map(|list| {
+                or_error(owners.await, |list| {
                     let options: Vec<(String, String)> = list.iter().map(|o| (o.user_id.to_string(), o.name.clone())).collect();
                     let rows = list.iter().map(|o| view! {
                         <tr class="utrecht-table__row">

@@ -14,7 +14,7 @@ use crate::components::form::{
     FormMessage, SelectField, TextArea, TextField, last_error, navigate_on_success, select_options,
 };
 use crate::components::format::{dutch_date, euros};
-use crate::components::guard::{Guarded, loaded, role_resource};
+use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
 use crate::model::ClaimRow;
@@ -54,7 +54,7 @@ fn Runs(
         <h1 class="utrecht-heading-1">"Terugboeken"</h1>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                loaded(overview.await).map(|o| {
+                or_error(overview.await, |o| {
                     let first = format!("{}-01-01", &o.today[..4].parse::<i32>().unwrap_or(2026) - 4);
                     let rows = o.runs.iter().map(|r| view! {
                         <tr class="utrecht-table__row">
@@ -146,7 +146,7 @@ fn Run(run: Resource<Option<Result<RunView, AppError>>>, actions: RunActions) ->
     view! {
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                loaded(run.await).map(|v| view! { <RunBody v actions/> })
+                or_error(run.await, |v| view! { <RunBody v actions/> })
             })}
         </Suspense>
     }
@@ -399,7 +399,7 @@ fn Claims(
         </nav>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                loaded(list.await).map(|view| {
+                or_error(list.await, |view| {
                     let (claims, today) = (view.claims, view.today);
                     let today2 = today.clone();
                     let open: Vec<(String, String)> = claims.iter().filter(|k| k.status == "open")

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use crate::api::tokens::{IssueToken, RevokeToken, api_tokens};
 use crate::components::form::{FormMessage, TextField, last_error};
 use crate::components::format::dutch_time;
-use crate::components::guard::{Guarded, loaded, role_resource};
+use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
 use crate::model::TokenRow;
@@ -59,7 +59,7 @@ fn Tokens(
         <FormMessage error=revoke_error/>
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                loaded(tokens.await).map(|list| {
+                or_error(tokens.await, |list| {
                     let rows = list.into_iter().map(|t| view! {
                         <tr class="utrecht-table__row">
                             <td class="utrecht-table__cell">{t.name.clone()}</td>
