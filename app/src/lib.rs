@@ -18,6 +18,8 @@ pub mod db;
 pub mod exports;
 #[cfg(feature = "ssr")]
 pub mod input;
+#[cfg(feature = "ssr")]
+pub mod proxies;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

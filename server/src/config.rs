@@ -25,7 +25,7 @@ pub struct Config {
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
     /// `DOORBRAAK_TRUSTED_PROXIES`: reverse proxies whose `X-Forwarded-For` is believed.
-    pub trusted_proxies: app::auth::TrustedProxies,
+    pub trusted_proxies: app::proxies::TrustedProxies,
     /// `DOORBRAAK_PUBLIC_URL`: the origin people use (`https://doorbraak.gemeente.nl`).
     /// Posts from any other origin are refused. Unset: the listen address (and
     /// `localhost` for a loopback address).
@@ -95,7 +95,7 @@ impl Config {
             Some("true" | "1") => true,
             Some(other) => bail!("DOORBRAAK_SECURE_COOKIES={other:?} must be true or false"),
         };
-        let trusted_proxies = app::auth::TrustedProxies::parse(
+        let trusted_proxies = app::proxies::TrustedProxies::parse(
             &var("DOORBRAAK_TRUSTED_PROXIES").unwrap_or_default(),
         )
         .map_err(|entry| {

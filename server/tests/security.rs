@@ -364,7 +364,7 @@ async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own() {
     // Behind a trusted proxy (the loopback address here) the forwarded
     // client is throttled, and the next client is not.
     let proxied = spawn_with(|c| {
-        c.trusted_proxies = app::auth::TrustedProxies::parse("127.0.0.0/8").expect("list");
+        c.trusted_proxies = app::proxies::TrustedProxies::parse("127.0.0.0/8").expect("list");
     })
     .await;
     for _ in 0..20 {

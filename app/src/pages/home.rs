@@ -30,12 +30,16 @@ fn tasks(role: Role) -> (&'static str, Vec<Task>) {
             vec![
                 t("Betalen en afrekenen", Some("/betalen")),
                 t("Doorbraakbudget per jaar", Some("/fonds")),
-                t("Terugboekruns", None),
+                t("Terugboekruns", Some("/terugboeken")),
+                t("Vorderingen op externe partijen", Some("/vorderingen")),
+                t("Bezwaren van budgethouders", Some("/bezwaren")),
+                t("Jaarafrekening (vooraf boeken)", Some("/jaarafrekening")),
+                t("Aansluiting", Some("/aansluiting")),
             ],
         ),
         Role::StreamOwner => (
             "U ziet wat er op uw financieringsstroom wordt teruggeboekt, met de onderbouwing, en accepteert of betwist het.",
-            vec![t("Terugboekingen op uw stroom", None)],
+            vec![t("Terugboekingen op uw stroom", Some("/mijn-stromen"))],
         ),
         Role::Alderman => (
             "U ziet de resultaten: doorbraken, vermeden kosten per wet, het rendement en de stand van het revolverend fonds.",
@@ -47,6 +51,13 @@ fn tasks(role: Role) -> (&'static str, Vec<Task>) {
                 t("Gebruikers", Some("/beheer/gebruikers")),
                 t("Teams", Some("/beheer/teams")),
                 t("Audit trail", Some("/beheer/audit")),
+                t(
+                    "Inrichting: stromen, mandaten, begrotingsjaren",
+                    Some("/inrichting"),
+                ),
+                t("Kostencatalogus", Some("/inrichting/catalogus")),
+                t("Budgethouders", Some("/inrichting/budgethouders")),
+                t("API-tokens", Some("/beheer/tokens")),
             ],
         ),
     }
