@@ -768,6 +768,11 @@ async fn every_opening_of_a_case_is_in_the_audit_trail_before_the_page_returns()
     );
 }
 
+async fn first_page(s: &common::S, session: &str) -> common::Reply {
+    s.call(session, "my_cases", &[("page", "0".to_string())])
+        .await
+}
+
 /// A corrupt row (a status the code does not know, cents outside what an
 /// amount can hold) is an internal error, never a page that shows `Concept`
 /// or `€ 0,00` in its place.
@@ -810,9 +815,7 @@ async fn a_corrupt_row_is_an_error_not_a_default() {
         reply.body
     );
     assert_eq!(reply.error(), app::error::AppError::Internal);
-    let list = s
-        .call(&prof, "my_cases", &[("page", "0".to_string())])
-        .await;
+    let list = first_page(&s, &prof).await;
     assert_eq!(
         list.status,
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -829,9 +832,7 @@ async fn a_corrupt_row_is_an_error_not_a_default() {
     .execute(&s.pool)
     .await
     .expect("corrupt the amount");
-    let list = s
-        .call(&prof, "my_cases", &[("page", "0".to_string())])
-        .await;
+    let list = first_page(&s, &prof).await;
     assert_eq!(
         list.status,
         StatusCode::INTERNAL_SERVER_ERROR,

@@ -1022,17 +1022,7 @@ async fn a_draft_is_seen_by_its_own_team_only() {
         )
         .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
-    let view = s.case(&prof, draft).await;
-    let submitted = s
-        .call(
-            &prof,
-            "submit_case",
-            &[
-                ("case_id", draft.to_string()),
-                ("version", view.version.to_string()),
-            ],
-        )
-        .await;
+    let submitted = s.act(&prof, "submit_case", draft).await;
     assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
     let back = s.login("backoffice").await;
     assert_eq!(
@@ -1398,17 +1388,7 @@ async fn settling_a_fully_paid_case_books_no_empty_transaction() {
         .await;
     assert_eq!(paid.status, StatusCode::OK, "{}", paid.body);
     let before = s.count("SELECT count(*) FROM ledger_transactions").await;
-    let view = s.case(&back, case).await;
-    let settled = s
-        .call(
-            &back,
-            "settle_case",
-            &[
-                ("case_id", case.to_string()),
-                ("version", view.version.to_string()),
-            ],
-        )
-        .await;
+    let settled = s.act(&back, "settle_case", case).await;
     assert_eq!(settled.status, StatusCode::OK, "{}", settled.body);
     assert_eq!(
         s.count("SELECT count(*) FROM ledger_transactions").await,

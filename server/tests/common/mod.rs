@@ -117,6 +117,21 @@ impl S {
             .ok()
     }
 
+    /// Calls a case action with the case's current version (what the case
+    /// page's form would send).
+    pub async fn act(&self, session: &str, endpoint: &str, case: i64) -> Reply {
+        let version = self.case(session, case).await.version;
+        self.call(
+            session,
+            endpoint,
+            &[
+                ("case_id", case.to_string()),
+                ("version", version.to_string()),
+            ],
+        )
+        .await
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.pool)
