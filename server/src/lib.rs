@@ -103,6 +103,17 @@ fn auth_config(config: &Config) -> anyhow::Result<AuthConfig> {
     Ok(auth)
 }
 
+/// The application's routes, generated once per process. Generating them
+/// runs the app with resource loading suppressed through a process-wide flag
+/// (leptos_server), and a resource first polled meanwhile — a page rendering
+/// for another server in the same process, as in the tests — would hang
+/// forever (leptos issue #4773). Once is also all that is needed.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application as an axum router.
 pub fn router(
     state: AppState,
@@ -116,7 +127,7 @@ pub fn router(
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let (exports, api) = (state.clone(), state.clone());
     let guard = middleware::Guard {
         origins: std::sync::Arc::new(origins),

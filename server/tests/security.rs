@@ -70,6 +70,34 @@ fn edited(user: &app::model::UserRecord, name: &str, roles: &[&str]) -> Vec<(Str
     form
 }
 
+/// The first approved case of the demo data (a hold, nothing paid yet).
+async fn approved_case(s: &S) -> i64 {
+    id_of(
+        s,
+        "SELECT id FROM cases WHERE status = 'approved' ORDER BY id LIMIT 1",
+    )
+    .await
+}
+
+/// Registers a payment dated today with a fresh form token.
+async fn pay(
+    s: &S,
+    session: &str,
+    case: i64,
+    amount: &str,
+    supplier: &str,
+    reference: &str,
+) -> common::Reply {
+    let token: String = s.call(session, "payment_token", &[]).await.ok();
+    let today = chrono::Utc::now().date_naive().to_string();
+    s.call(
+        session,
+        "register_payment",
+        &payment(case, amount, &today, supplier, reference, &token),
+    )
+    .await
+}
+
 async fn id_of(s: &S, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&s.pool).await.expect(sql)
 }
@@ -157,11 +185,7 @@ async fn markup_stored_in_any_free_text_comes_back_as_text_on_every_page() {
     assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
 
     // A payment's supplier and reference, and a waiting note.
-    let approved = id_of(
-        &s,
-        "SELECT id FROM cases WHERE status = 'approved' ORDER BY id LIMIT 1",
-    )
-    .await;
+    let approved = approved_case(&s).await;
     let token: String = s.call(&back, "payment_token", &[]).await.ok();
     let paid = s
         .call(
@@ -471,11 +495,7 @@ fn payment(
 async fn a_payment_form_reused_with_other_figures_is_refused() {
     let s = spawn().await;
     let back = s.login("backoffice").await;
-    let case = id_of(
-        &s,
-        "SELECT id FROM cases WHERE status = 'approved' ORDER BY id LIMIT 1",
-    )
-    .await;
+    let case = approved_case(&s).await;
     let token: String = s.call(&back, "payment_token", &[]).await.ok();
     let today = chrono::Utc::now().date_naive().to_string();
     let first = s
@@ -520,11 +540,7 @@ async fn a_payment_form_reused_with_other_figures_is_refused() {
 async fn dates_outside_the_window_or_in_another_form_are_refused() {
     let s = spawn().await;
     let back = s.login("backoffice").await;
-    let case = id_of(
-        &s,
-        "SELECT id FROM cases WHERE status = 'approved' ORDER BY id LIMIT 1",
-    )
-    .await;
+    let case = approved_case(&s).await;
     for date in [
         "9999-12-31",
         "+12026-01-01",
@@ -809,20 +825,8 @@ async fn a_bsn_is_refused_in_names_references_and_never_stored_from_sign_in() {
         "{}",
         named.body
     );
-    let case = id_of(
-        &s,
-        "SELECT id FROM cases WHERE status = 'approved' ORDER BY id LIMIT 1",
-    )
-    .await;
-    let token: String = s.call(&back, "payment_token", &[]).await.ok();
-    let today = chrono::Utc::now().date_naive().to_string();
-    let paid = s
-        .call(
-            &back,
-            "register_payment",
-            &payment(case, "1,00", &today, "Leverancier", bsn, &token),
-        )
-        .await;
+    let case = approved_case(&s).await;
+    let paid = pay(&s, &back, case, "1,00", "Leverancier", bsn).await;
     assert!(
         paid.error()
             .for_field("reference")
@@ -958,15 +962,7 @@ async fn nobody_changes_their_own_roles_or_approves_and_pays_one_case() {
         )
         .await;
     assert_eq!(decided.status, StatusCode::OK, "{}", decided.body);
-    let today = chrono::Utc::now().date_naive().to_string();
-    let token: String = s.call(&both, "payment_token", &[]).await.ok();
-    let own_payment = s
-        .call(
-            &both,
-            "register_payment",
-            &payment(case, "10,00", &today, "Leverancier", "K", &token),
-        )
-        .await;
+    let own_payment = pay(&s, &both, case, "10,00", "Leverancier", "K").await;
     assert_eq!(
         own_payment.status,
         StatusCode::CONFLICT,
@@ -975,14 +971,7 @@ async fn nobody_changes_their_own_roles_or_approves_and_pays_one_case() {
     );
     assert!(own_payment.error().to_string().contains("functiescheiding"));
     let back = s.login("backoffice").await;
-    let token: String = s.call(&back, "payment_token", &[]).await.ok();
-    let other = s
-        .call(
-            &back,
-            "register_payment",
-            &payment(case, "10,00", &today, "Leverancier", "K", &token),
-        )
-        .await;
+    let other = pay(&s, &back, case, "10,00", "Leverancier", "K").await;
     assert_eq!(other.status, StatusCode::OK, "{}", other.body);
 }
 
@@ -1369,23 +1358,10 @@ async fn settling_a_fully_paid_case_books_no_empty_transaction() {
                  WHERE NOT EXISTS (SELECT 1 FROM ledger_postings p WHERE p.tx_id = t.id)";
     assert_eq!(s.count(empty).await, 0, "the demo data has none");
     let back = s.login("backoffice").await;
-    let case = id_of(
-        &s,
-        "SELECT id FROM cases WHERE status = 'approved' ORDER BY id LIMIT 1",
-    )
-    .await;
-    let view = s.case(&back, case).await;
-    let token: String = s.call(&back, "payment_token", &[]).await.ok();
-    let today = chrono::Utc::now().date_naive().to_string();
-    let cents = view.held.cents();
+    let case = approved_case(&s).await;
+    let cents = s.case(&back, case).await.held.cents();
     let amount = format!("{},{:02}", cents / 100, cents % 100);
-    let paid = s
-        .call(
-            &back,
-            "register_payment",
-            &payment(case, &amount, &today, "Leverancier", "K", &token),
-        )
-        .await;
+    let paid = pay(&s, &back, case, &amount, "Leverancier", "K").await;
     assert_eq!(paid.status, StatusCode::OK, "{}", paid.body);
     let before = s.count("SELECT count(*) FROM ledger_transactions").await;
     let settled = s.act(&back, "settle_case", case).await;
