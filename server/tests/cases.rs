@@ -768,6 +768,17 @@ async fn every_opening_of_a_case_is_in_the_audit_trail_before_the_page_returns()
     );
 }
 
+/// An internal error, and nothing of a page.
+fn fails_internally(reply: &common::Reply) {
+    assert_eq!(
+        reply.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        reply.body
+    );
+    assert_eq!(reply.error(), app::error::AppError::Internal);
+}
+
 async fn first_page(s: &common::S, session: &str) -> common::Reply {
     s.call(session, "my_cases", &[("page", "0".to_string())])
         .await
@@ -816,12 +827,7 @@ async fn a_corrupt_row_is_an_error_not_a_default() {
     );
     assert_eq!(reply.error(), app::error::AppError::Internal);
     let list = first_page(&s, &prof).await;
-    assert_eq!(
-        list.status,
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "{}",
-        list.body
-    );
+    fails_internally(&list);
 
     let status = first.cases[0].status.code();
     sqlx::query(
@@ -833,12 +839,7 @@ async fn a_corrupt_row_is_an_error_not_a_default() {
     .await
     .expect("corrupt the amount");
     let list = first_page(&s, &prof).await;
-    assert_eq!(
-        list.status,
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "{}",
-        list.body
-    );
+    fails_internally(&list);
     assert!(!list.body.contains("0,00"));
     sqlx::query("UPDATE cases SET investment_cents = 250000 WHERE id = ?1")
         .bind(id)
