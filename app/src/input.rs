@@ -18,15 +18,6 @@ pub fn date(field: &str, value: &str) -> Result<NaiveDate, AppError> {
         .map_err(|e| AppError::invalid(field, e.to_string()))
 }
 
-/// An optional date (empty is none).
-pub fn optional_date(field: &str, value: &str) -> Result<Option<NaiveDate>, AppError> {
-    if value.trim().is_empty() {
-        Ok(None)
-    } else {
-        date(field, value).map(Some)
-    }
-}
-
 /// A page number of a list: 0 up to [`MAX_PAGE`].
 pub fn page(value: i64) -> Result<i64, AppError> {
     if (0..=MAX_PAGE).contains(&value) {
@@ -56,16 +47,6 @@ pub fn text(field: &str, value: &str, max: usize, what: &str) -> Result<String, 
             field,
             format!("Vul {what} in (hoogstens {max} tekens)."),
         ));
-    }
-    free_text(field, value)?;
-    Ok(value.to_string())
-}
-
-/// An optional free text: like [`text`], but empty is allowed.
-pub fn optional_text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
-    let value = value.trim();
-    if value.chars().count() > max {
-        return Err(AppError::invalid(field, format!("Hoogstens {max} tekens.")));
     }
     free_text(field, value)?;
     Ok(value.to_string())

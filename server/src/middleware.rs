@@ -178,8 +178,12 @@ pub async fn signed_form_errors(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let session = app::auth::session_hash_in(request.headers(), &guard.auth);
     let is_api = request.uri().path().starts_with("/api/");
+    // A form's answer is signed for the session that posted it (read now:
+    // the request goes to the handler).
+    let api_session = is_api
+        .then(|| app::auth::session_hash_in(request.headers(), &guard.auth))
+        .flatten();
     if !is_api
         && let Some(query) = request.uri().query()
         && param(query, "__err").is_some()
@@ -190,6 +194,7 @@ pub async fn signed_form_errors(
             param(query, "__sig"),
         ) {
             (Some(path), Some(err), Some(sig)) => {
+                let session = app::auth::session_hash_in(request.headers(), &guard.auth);
                 app::auth::error_signature(&guard.auth, session.as_deref(), path, err) == sig
             }
             _ => false,
@@ -220,7 +225,8 @@ pub async fn signed_form_errors(
         let query = without_params(query, &["__sig"]);
         let signed = match (param(&query, "__path"), param(&query, "__err")) {
             (Some(path), Some(err)) => {
-                let sig = app::auth::error_signature(&guard.auth, session.as_deref(), path, err);
+                let sig =
+                    app::auth::error_signature(&guard.auth, api_session.as_deref(), path, err);
                 format!("{base}?{query}&__sig={sig}")
             }
             _ if query.is_empty() => base.to_string(),

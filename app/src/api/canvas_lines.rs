@@ -97,8 +97,7 @@ pub async fn save_template(case_id: i64, name: String) -> Result<i64, AppError> 
                     "Geef het sjabloon een naam van hoogstens 100 tekens.",
                 ));
             }
-            doorbraak::bsn::ensure_no_bsn(name)
-                .map_err(|e| AppError::invalid("template_name", e.to_string()))?;
+            crate::input::free_text("template_name", name)?;
             let mut tx = auth::state()?.pool.begin_with("BEGIN IMMEDIATE").await?;
             let case = load_case(&mut tx, &user, case_id).await?;
             if !user.team_ids.contains(&case.team_id) {

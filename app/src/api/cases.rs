@@ -92,9 +92,7 @@ fn actor(user: &CurrentUser) -> Actor {
 async fn facts(conn: &mut SqliteConnection, case: &CaseRow) -> Result<CaseFacts, AppError> {
     let (requested, paid, open) =
         db::ledger::case_money(conn, case.id, case.current_version).await?;
-    let mut facts = case_facts(case, requested, paid, open)?;
-    facts.approved_by = db::cases::approver(conn, case.id).await?;
-    Ok(facts)
+    case_facts(case, requested, paid, open)
 }
 
 /// What lifecycle decisions need to know of a case and its hold (cents).
@@ -131,7 +129,11 @@ async fn transition(
     if case.version != version {
         return Err(stale());
     }
-    let facts = facts(conn, case).await?;
+    let mut facts = facts(conn, case).await?;
+    // Only a payment asks who approved (separation of duties).
+    if matches!(action, Action::RegisterPayment { .. }) {
+        facts.approved_by = db::cases::approver(conn, case.id).await?;
+    }
     let mandates = db::config::mandates(conn).await?;
     let decision = doorbraak::lifecycle::decide(action, &actor(user), &facts, reason, &mandates)
         .map_err(rule)?;
@@ -466,7 +468,7 @@ pub async fn decide_case(
             if reason.chars().count() > 2_000 {
                 return Err(AppError::invalid("reason", "Een reden heeft hoogstens 2.000 tekens."));
             }
-            doorbraak::bsn::ensure_no_bsn(&reason).map_err(|e| AppError::invalid("reason", e.to_string()))?;
+            input::free_text("reason", &reason)?;
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             let case = load_case(&mut tx, &user, case_id).await?;
@@ -676,8 +678,7 @@ pub async fn set_waiting(
                     "Een notitie heeft hoogstens 500 tekens.",
                 ));
             }
-            doorbraak::bsn::ensure_no_bsn(note)
-                .map_err(|e| AppError::invalid("note", e.to_string()))?;
+            input::free_text("note", note)?;
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
             let case = load_case(&mut tx, &user, case_id).await?;

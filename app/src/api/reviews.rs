@@ -76,8 +76,7 @@ pub async fn review_charge(
                 _ => return Err(AppError::invalid("verdict", "Kies akkoord of bezwaar.")),
             };
             if let Some(r) = reason {
-                doorbraak::bsn::ensure_no_bsn(r)
-                    .map_err(|e| AppError::invalid("reason", e.to_string()))?;
+                crate::input::free_text("reason", r)?;
             }
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;

@@ -942,8 +942,7 @@ pub async fn invoice_claim(
                     "Vul een factuurnummer in (hoogstens 50 tekens).",
                 ));
             }
-            doorbraak::bsn::ensure_no_bsn(number)
-                .map_err(|e| AppError::invalid("invoice_number", e.to_string()))?;
+            input::free_text("invoice_number", number)?;
             let date = input::date("invoice_date", &invoice_date)?;
             let state = auth::state()?;
             let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;

@@ -113,7 +113,7 @@ fn text(field: &str, value: &str, max: usize, required: bool) -> Result<String, 
     if value.chars().count() > max {
         return Err(AppError::invalid(field, format!("Hoogstens {max} tekens.")));
     }
-    doorbraak::bsn::ensure_no_bsn(value).map_err(|e| AppError::invalid(field, e.to_string()))?;
+    crate::input::free_text(field, value)?;
     Ok(value.to_string())
 }
 

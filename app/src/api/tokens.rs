@@ -45,8 +45,7 @@ pub async fn issue_token(name: String, valid_days: String) -> Result<IssuedToken
                     "Geef het token een naam (hoogstens 100 tekens), bijvoorbeeld het financiële systeem.",
                 ));
             }
-            doorbraak::bsn::ensure_no_bsn(name)
-                .map_err(|e| AppError::invalid("name", e.to_string()))?;
+            crate::input::free_text("name", name)?;
             let days: i64 = valid_days
                 .trim()
                 .parse()
