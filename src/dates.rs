@@ -4,7 +4,7 @@
 //! first: a year 9999 or `+12026` would otherwise live forever in an
 //! append-only table.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 
 /// How far back and ahead of today a typed date may lie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +78,30 @@ pub fn parse_within(text: &str, window: DateWindow) -> Result<NaiveDate, DateErr
     }
 }
 
+/// The Dutch local time (Europe/Amsterdam) of an instant: CET (UTC+1), and
+/// CEST (UTC+2) from the last Sunday of March to the last Sunday of October,
+/// switching at 01:00 UTC (the EU rule in force since 1996).
+pub fn dutch_local(at: DateTime<Utc>) -> NaiveDateTime {
+    let year = at.year();
+    let switch = |month: u32| {
+        let last = NaiveDate::from_ymd_opt(year, month, 31).unwrap_or(NaiveDate::MIN);
+        let back = last.weekday().num_days_from_sunday();
+        (last - Duration::days(i64::from(back)))
+            .and_hms_opt(1, 0, 0)
+            .unwrap_or(NaiveDateTime::MIN)
+    };
+    let utc = at.naive_utc();
+    let summer = switch(3) <= utc && utc < switch(10);
+    utc + Duration::hours(if summer { 2 } else { 1 })
+}
+
+/// The Dutch calendar date of an instant: what "today" means for a booking,
+/// a payment or a deadline.
+pub fn dutch_today(at: DateTime<Utc>) -> NaiveDate {
+    dutch_local(at).date()
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +156,21 @@ mod tests {
             DateWindow::around(day(2028, 2, 29)).latest,
             day(2029, 2, 28)
         );
+    }
+
+    #[test]
+    fn dutch_local_time_follows_summer_time() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().expect("instant");
+        let local = |s: &str| dutch_local(at(s)).format("%Y-%m-%d %H:%M").to_string();
+        assert_eq!(local("2026-01-15T12:00:00Z"), "2026-01-15 13:00");
+        assert_eq!(local("2026-07-15T12:00:00Z"), "2026-07-15 14:00");
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(local("2026-03-29T00:59:00Z"), "2026-03-29 01:59");
+        assert_eq!(local("2026-03-29T01:00:00Z"), "2026-03-29 03:00");
+        assert_eq!(local("2026-10-25T00:59:00Z"), "2026-10-25 02:59");
+        assert_eq!(local("2026-10-25T01:00:00Z"), "2026-10-25 02:00");
+        // Just before midnight UTC it is already tomorrow in the Netherlands.
+        assert_eq!(dutch_today(at("2026-12-31T23:30:00Z")), NaiveDate::from_ymd_opt(2027, 1, 1).expect("d"));
+        assert_eq!(dutch_today(at("2026-06-30T22:30:00Z")), NaiveDate::from_ymd_opt(2026, 7, 1).expect("d"));
     }
 }

@@ -231,6 +231,16 @@ pub struct Decision {
     pub waiting_for_external: bool,
 }
 
+/// The move a chargeback run makes on its cases in bulk, from which status
+/// to which: charging back and its reversal need no facts beyond the status.
+pub fn bulk_move(action: Action) -> Option<(Status, Status)> {
+    match action {
+        Action::ChargeBack => Some((Status::Settled, Status::ChargedBack)),
+        Action::ReverseChargeBack => Some((Status::ChargedBack, Status::Settled)),
+        _ => None,
+    }
+}
+
 /// Decides whether `actor` may take `action` on a case, and what follows.
 /// The canvas's own completeness is checked by `Canvas::check_submittable`;
 /// the fund's room by the ledger.
@@ -303,8 +313,10 @@ pub fn decide(
             }
             to(Settled)
         }
-        (Action::ChargeBack, Settled) => to(ChargedBack),
-        (Action::ReverseChargeBack, ChargedBack) => to(Settled),
+        (Action::ChargeBack | Action::ReverseChargeBack, status) => match bulk_move(action) {
+            Some((from, next)) if from == status => to(next),
+            _ => not_allowed,
+        },
         (Action::Evaluate, ChargedBack) => to(Evaluated),
         (Action::Close, Evaluated | Rejected) => Ok(Decision {
             next: Closed,

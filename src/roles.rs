@@ -116,16 +116,41 @@ pub struct RoleConflict {
     pub second: Role,
 }
 
-/// Who may see a case (the one visibility rule, for a single case and for
-/// every list). A professional sees the cases of their teams; an approver the
-/// cases of their teams, or every team when they belong to none; the
-/// backoffice every case. An unsubmitted draft is the team's own work: only
-/// members of its team see it.
+/// Which cases one role sees: its user's teams, or every team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CaseScope {
+    OwnTeams,
+    AllTeams,
+}
+
+impl CaseScope {
+    /// What `role` sees of the cases (nothing for the other roles). A
+    /// professional sees the cases of their teams; an approver the cases of
+    /// their teams, or every team when they belong to none; the backoffice
+    /// every case.
+    pub fn of(role: Role, has_teams: bool) -> Option<CaseScope> {
+        match role {
+            Role::Professional => Some(CaseScope::OwnTeams),
+            Role::Approver if has_teams => Some(CaseScope::OwnTeams),
+            Role::Approver | Role::Backoffice => Some(CaseScope::AllTeams),
+            _ => None,
+        }
+    }
+
+    /// Whether a case lies inside the scope. An unsubmitted draft is the
+    /// team's own work: only members of its team see it, whatever the scope.
+    pub fn covers(self, in_team: bool, draft: bool) -> bool {
+        in_team || (self == CaseScope::AllTeams && !draft)
+    }
+}
+
+/// Who may see a case: the one visibility rule, for a single case here and
+/// for every list through [`CaseScope`].
 pub fn may_see_case(roles: RoleSet, in_team: bool, has_teams: bool, draft: bool) -> bool {
-    let by_role = (roles.has(Role::Professional) && in_team)
-        || (roles.has(Role::Approver) && (!has_teams || in_team))
-        || roles.has(Role::Backoffice);
-    by_role && (!draft || in_team)
+    roles
+        .iter()
+        .filter_map(|role| CaseScope::of(role, has_teams))
+        .any(|scope| scope.covers(in_team, draft))
 }
 
 impl FromIterator<Role> for RoleSet {
@@ -179,6 +204,19 @@ mod tests {
             false
         ));
         assert!(!may_see_case(RoleSet::of(&[Alderman]), true, true, false));
+    }
+
+    #[test]
+    fn a_scope_per_role_and_the_rule_for_one_case_agree() {
+        use Role::*;
+        assert_eq!(CaseScope::of(Professional, false), Some(CaseScope::OwnTeams));
+        assert_eq!(CaseScope::of(Approver, true), Some(CaseScope::OwnTeams));
+        assert_eq!(CaseScope::of(Approver, false), Some(CaseScope::AllTeams));
+        assert_eq!(CaseScope::of(Backoffice, true), Some(CaseScope::AllTeams));
+        assert_eq!(CaseScope::of(Alderman, true), None);
+        assert!(!CaseScope::AllTeams.covers(false, true), "another team's draft");
+        assert!(CaseScope::OwnTeams.covers(true, true));
+        assert!(!CaseScope::OwnTeams.covers(false, false));
     }
 
     #[test]

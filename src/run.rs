@@ -20,6 +20,67 @@ use crate::ledger::{CaseId, Operation};
 use crate::money::Money;
 use crate::stream::StreamCode;
 
+/// A run charges settled cases back, or reverses (part of) a posted one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RunKind {
+    Chargeback,
+    Reversal,
+}
+
+impl RunKind {
+    pub const ALL: [RunKind; 2] = [RunKind::Chargeback, RunKind::Reversal];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RunKind::Chargeback => "chargeback",
+            RunKind::Reversal => "reversal",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<RunKind> {
+        RunKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            RunKind::Chargeback => "Terugboekrun",
+            RunKind::Reversal => "Correctierun",
+        }
+    }
+}
+
+/// draft → posted | discarded; a reversal run is created posted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RunStatus {
+    Draft,
+    Posted,
+    Discarded,
+}
+
+impl RunStatus {
+    pub const ALL: [RunStatus; 3] = [RunStatus::Draft, RunStatus::Posted, RunStatus::Discarded];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RunStatus::Draft => "draft",
+            RunStatus::Posted => "posted",
+            RunStatus::Discarded => "discarded",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<RunStatus> {
+        RunStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            RunStatus::Draft => "Voorstel",
+            RunStatus::Posted => "Geboekt",
+            RunStatus::Discarded => "Vervallen",
+        }
+    }
+}
+
 /// How a case's settled cost is split.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CaseKey {

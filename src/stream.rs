@@ -6,6 +6,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::chargeback::AgreementTerms;
 use crate::money::{Money, Percentage};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -142,6 +143,24 @@ pub struct Stream {
     pub accounting: AccountingCodes,
     /// The stream that holds the doorbraakbudget reservation (the Wmo).
     pub holds_reservation: bool,
+    /// For an external payer: an agreement (*convenant*) exists, so a share
+    /// can be claimed from it.
+    pub has_agreement: bool,
+    /// Offered in new canvases and keys; an inactive stream keeps its history.
+    pub active: bool,
+}
+
+impl Stream {
+    /// The terms a charge on this stream is made under: an external stream
+    /// without an agreement cannot be charged. The agreement bears 100 %,
+    /// without a cap (versioned agreements with shares and caps are the
+    /// configuration still to come).
+    pub fn agreement_terms(&self) -> Option<AgreementTerms> {
+        (self.kind == StreamKind::External && self.has_agreement).then_some(AgreementTerms {
+            payer_share: Percentage::HUNDRED,
+            cap_remaining: None,
+        })
+    }
 }
 
 /// The configured streams, with exactly one internal reservation stream.
@@ -190,6 +209,19 @@ impl StreamRegistry {
         self.streams.values()
     }
 
+    /// The streams offered in new canvases and keys.
+    pub fn active(&self) -> impl Iterator<Item = &Stream> {
+        self.iter().filter(|s| s.active)
+    }
+
+    /// An active stream, or why it cannot be used.
+    pub fn get_active(&self, code: StreamCode) -> Result<&Stream, StreamError> {
+        self.get(code)
+            .ok()
+            .filter(|s| s.active)
+            .ok_or(StreamError::Unknown(code))
+    }
+
     /// The Dutch default set: Wmo (reservation), Participatiewet, Jeugdwet, WGS
     /// internal; Zvw and Wlz external.
     pub fn dutch_default() -> StreamRegistry {
@@ -203,6 +235,8 @@ impl StreamRegistry {
                 ledger_account: String::new(),
             },
             holds_reservation: holds,
+            has_agreement: false,
+            active: true,
         };
         let streams = vec![
             s(StreamCode::WMO, "Wmo", StreamKind::Internal, "6.71", true),
