@@ -118,6 +118,28 @@ pub enum StreamKind {
     External,
 }
 
+impl StreamKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            StreamKind::Internal => "internal",
+            StreamKind::External => "external",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<StreamKind> {
+        [StreamKind::Internal, StreamKind::External]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            StreamKind::Internal => "intern",
+            StreamKind::External => "extern",
+        }
+    }
+}
+
 /// Codes a journal export carries for a stream.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct AccountingCodes {

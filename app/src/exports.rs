@@ -28,21 +28,14 @@ pub struct Journal {
 pub async fn journal(conn: &mut SqliteConnection, run_id: i64) -> Result<Journal, AppError> {
     let run = db::runs::get(conn, run_id)
         .await?
-        .filter(|r| r.status == "posted")
+        .filter(|r| r.status == doorbraak::run::RunStatus::Posted)
         .ok_or_else(|| {
             AppError::NotFound("Deze run bestaat niet of is nog niet geboekt.".into())
         })?;
     let codes: std::collections::HashMap<String, AccountingCodes> = db::streams::list(conn)
         .await?
         .into_iter()
-        .map(|s| {
-            let codes = AccountingCodes {
-                taakveld: s.taakveld.unwrap_or_default(),
-                cost_centre: s.cost_centre,
-                ledger_account: s.ledger_account,
-            };
-            (s.code, codes)
-        })
+        .map(|r| (r.stream.code.to_string(), r.stream.accounting))
         .collect();
     let reservation = db::ledger::reservation_stream(conn).await?;
     let mut lines = Vec::new();

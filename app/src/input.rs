@@ -5,17 +5,35 @@
 use chrono::NaiveDate;
 use doorbraak::dates::{self, DateWindow};
 
-use crate::auth;
 use crate::error::AppError;
 
 /// The highest page number a list accepts (far beyond any real list).
 pub const MAX_PAGE: i64 = 100_000;
 
 /// A date typed as `jjjj-mm-dd` or `dd-mm-jjjj`, between ten years back and
-/// one year ahead of today.
-pub fn date(field: &str, value: &str) -> Result<NaiveDate, AppError> {
-    dates::parse_within(value, DateWindow::around(auth::today()))
+/// one year ahead of `today` (the request's).
+pub fn date(field: &str, value: &str, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    dates::parse_within(value, DateWindow::around(today))
         .map_err(|e| AppError::invalid(field, e.to_string()))
+}
+
+/// A row chosen in a form with the version it was shown at: `id:version`.
+pub fn reference(field: &str, value: &str, what: &str) -> Result<(i64, i64), AppError> {
+    value
+        .split_once(':')
+        .and_then(|(id, version)| Some((id.trim().parse().ok()?, version.trim().parse().ok()?)))
+        .ok_or_else(|| AppError::invalid(field, format!("Kies {what}.")))
+}
+
+/// An optional id: empty is none.
+pub fn optional_id(field: &str, value: &str, what: &str) -> Result<Option<i64>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        id => id
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, format!("Onbekende {what}."))),
+    }
 }
 
 /// A page number of a list: 0 up to [`MAX_PAGE`].

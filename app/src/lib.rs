@@ -13,6 +13,8 @@ pub mod access_log;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod context;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod exports;
@@ -20,6 +22,8 @@ pub mod exports;
 pub mod input;
 #[cfg(feature = "ssr")]
 pub mod proxies;
+#[cfg(feature = "ssr")]
+pub mod services;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

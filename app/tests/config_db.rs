@@ -3,9 +3,11 @@
 //! totals. A fresh SQLite file per test with the real migrations.
 #![cfg(feature = "ssr")]
 
+use doorbraak::stream::StreamKind;
 use app::db;
 use doorbraak::canvas::{Canvas, Horizon};
 use doorbraak::lifecycle::Status;
+use doorbraak::roles::CaseScope;
 use doorbraak::mandate::MandateLevel;
 use doorbraak::{Money, StreamCode};
 use sqlx::SqliteConnection;
@@ -32,12 +34,12 @@ async fn fresh() -> (sqlx::pool::PoolConnection<sqlx::Sqlite>, tempfile::TempDir
     db::streams::insert_taakveld(&mut conn, "6.71d", "Maatwerkdienstverlening 18+", false)
         .await
         .expect("taakveld");
-    for (code, kind, holds) in [("WMO", "internal", true), ("ZVW", "external", false)] {
+    for (code, kind, holds) in [("WMO", StreamKind::Internal, true), ("ZVW", StreamKind::External, false)] {
         let stream = db::streams::NewStream {
             code,
             name: code,
             kind,
-            taakveld: (kind == "internal").then_some("6.71d"),
+            taakveld: (kind == StreamKind::Internal).then_some("6.71d"),
             cost_centre: "",
             ledger_account: "",
             holds_reservation: holds,
@@ -63,7 +65,7 @@ async fn streams_insert_once_and_update_only_from_the_current_version() {
     let again = db::streams::NewStream {
         code: "WMO",
         name: "Wmo 2015",
-        kind: "internal",
+        kind: StreamKind::Internal,
         taakveld: Some("6.71d"),
         cost_centre: "KP-1",
         ledger_account: "4400",
@@ -95,7 +97,7 @@ async fn streams_insert_once_and_update_only_from_the_current_version() {
         .expect("q")
         .expect("wmo");
     assert_eq!(
-        (wmo.name.as_str(), wmo.cost_centre.as_str(), wmo.version),
+        (wmo.stream.name.as_str(), wmo.stream.accounting.cost_centre.as_str(), wmo.version),
         ("Wmo 2015", "KP-1", 2)
     );
     // The schema keeps agreements to external streams and one reservation stream.
@@ -220,10 +222,10 @@ async fn mandates_rerank_and_years_are_funded_once_per_key() {
         name: code.into(),
         limit: limit.map(|e| Money::from_euros(e).expect("m")),
     };
-    db::budget::replace_mandates(&mut conn, &[level("a", Some(100)), level("c", None)])
+    db::mandates::replace(&mut conn, &[level("a", Some(100)), level("c", None)])
         .await
         .expect("mandates");
-    db::budget::replace_mandates(
+    db::mandates::replace(
         &mut conn,
         &[
             level("a", Some(100)),
@@ -233,36 +235,36 @@ async fn mandates_rerank_and_years_are_funded_once_per_key() {
     )
     .await
     .expect("rerank");
-    let table = db::config::mandates(&mut conn).await.expect("q");
+    let table = db::mandates::mandates(&mut conn).await.expect("q");
     let codes: Vec<&str> = table.levels().iter().map(|l| l.code.as_str()).collect();
     assert_eq!(codes, ["a", "b", "c"]);
 
     assert!(
-        db::budget::create_year(&mut conn, 2027, false, NOW)
+        db::budget_years::create_year(&mut conn, 2027, false, NOW)
             .await
             .expect("q")
     );
     assert!(
-        !db::budget::create_year(&mut conn, 2027, true, NOW)
+        !db::budget_years::create_year(&mut conn, 2027, true, NOW)
             .await
             .expect("q")
     );
     let date = chrono::NaiveDate::from_ymd_opt(2027, 1, 2).expect("date");
     for _ in 0..2 {
-        db::budget::fund(&mut conn, 2027, m("1.000"), "fund-2027-a", date, NOW, None)
+        db::budget_years::fund(&mut conn, 2027, m("1.000"), "fund-2027-a", date, NOW, None)
             .await
             .expect("fund");
     }
-    db::budget::fund(&mut conn, 2027, m("500"), "fund-2027-b", date, NOW, None)
+    db::budget_years::fund(&mut conn, 2027, m("500"), "fund-2027-b", date, NOW, None)
         .await
         .expect("fund");
-    let years = db::budget::years(&mut conn).await.expect("q");
+    let years = db::budget_years::years(&mut conn).await.expect("q");
     assert_eq!(years.len(), 1);
     assert_eq!(years[0].reservation, m("1.500"));
     assert_eq!(years[0].position.funded, m("1.500"));
     assert_eq!(years[0].position.available, m("1.500"));
     assert_eq!(
-        db::budget::year_numbers(&mut conn).await.expect("q"),
+        db::budget_years::year_numbers(&mut conn).await.expect("q"),
         vec![2027]
     );
 }
@@ -330,7 +332,10 @@ async fn case_lists_filter_by_team_and_mandate_page_and_count() {
     }
     let list = |teams: Option<&'static [i64]>, decidable| db::cases::CaseFilter {
         statuses: &[Status::Submitted],
-        teams,
+        scope: match teams {
+            Some(teams) => db::cases::Scope { scope: CaseScope::OwnTeams, teams },
+            None => db::cases::Scope { scope: CaseScope::AllTeams, teams: &[] },
+        },
         decidable,
     };
     let teams: &'static [i64] = Box::leak(vec![north].into_boxed_slice());
@@ -355,7 +360,7 @@ async fn case_lists_filter_by_team_and_mandate_page_and_count() {
         name: code.into(),
         limit: euros.map(|e| Money::from_euros(e).expect("m")),
     };
-    db::budget::replace_mandates(&mut conn, &[level("lead", Some(30)), level("top", None)])
+    db::mandates::replace(&mut conn, &[level("lead", Some(30)), level("top", None)])
         .await
         .expect("mandates");
     let decider = db::cases::Decider {
@@ -398,6 +403,19 @@ async fn case_lists_filter_by_team_and_mandate_page_and_count() {
             .len(),
         0
     );
+    // Every team's cases, but never another team's draft: the core's rule in SQL.
+    let south_draft = case(&mut conn, 7, south, pim, 1_000).await;
+    let everything = |teams: &'static [i64]| db::cases::CaseFilter {
+        statuses: &Status::ALL,
+        scope: db::cases::Scope { scope: CaseScope::AllTeams, teams },
+        decidable: None,
+    };
+    let seen = |list: app::model::CaseList| list.cases.iter().any(|c| c.id == south_draft);
+    let for_north = db::cases::list(&mut conn, &everything(teams), 0, 50).await.expect("q");
+    assert!(!seen(for_north), "another team's draft is hidden");
+    let south_teams: &'static [i64] = Box::leak(vec![south].into_boxed_slice());
+    let for_south = db::cases::list(&mut conn, &everything(south_teams), 0, 50).await.expect("q");
+    assert!(seen(for_south), "the own team's draft is shown");
     // The case page's data comes in one query.
     let full = db::cases::full(&mut conn, ids[6], 2026)
         .await

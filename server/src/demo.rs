@@ -127,18 +127,19 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
     }
     // The demo municipality's accounting codes, and an agreement with the
     // health insurer: claims on the Zvw book on the Wmo's taakveld.
-    for stream in db::streams::list(&mut tx).await? {
+    for record in db::streams::list(&mut tx).await? {
+        let stream = &record.stream;
         let Some((taakveld, cost_centre, ledger_account, agreement)) = DEMO_CODES
             .iter()
-            .find(|(code, ..)| *code == stream.code)
+            .find(|(code, ..)| *code == stream.code.as_str())
             .map(|(_, t, c, l, a)| (*t, *c, *l, *a))
         else {
             continue;
         };
         let update = db::streams::NewStream {
-            code: &stream.code,
+            code: stream.code.as_str(),
             name: &stream.name,
-            kind: &stream.kind,
+            kind: stream.kind,
             taakveld: Some(taakveld),
             cost_centre,
             ledger_account,
@@ -146,14 +147,14 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
             has_agreement: agreement,
             active: stream.active,
         };
-        db::streams::update(&mut tx, &update, stream.version).await?;
+        db::streams::update(&mut tx, &update, record.version).await?;
     }
     for year in demo_years() {
         let date =
             chrono::NaiveDate::from_ymd_opt(year, 1, 2).ok_or_else(|| anyhow::anyhow!("date"))?;
         let amount = doorbraak::Money::from_euros(RESERVATION_EUROS)?;
-        db::budget::create_year(&mut tx, year, false, &now).await?;
-        db::budget::fund(
+        db::budget_years::create_year(&mut tx, year, false, &now).await?;
+        db::budget_years::fund(
             &mut tx,
             year,
             amount,

@@ -250,12 +250,12 @@ pub async fn generate(
     let mut rng = Rng(seed);
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let catalogue = db::catalogue::priced_on(&mut tx, "2026-01-01").await?;
-    let known = db::config::streams(&mut tx)
+    let known = db::streams::registry(&mut tx)
         .await?
-        .iter()
+        .active()
         .map(|s| s.code)
         .collect();
-    let years = db::budget::year_numbers(&mut tx).await?;
+    let years = db::budget_years::year_numbers(&mut tx).await?;
     let today = app::auth::today();
     let current = years
         .last()
@@ -269,7 +269,7 @@ pub async fn generate(
         if position.funded < needed {
             let top_up = needed.checked_sub(position.funded)?;
             let date = NaiveDate::from_ymd_opt(year, 1, 3).context("date")?;
-            db::budget::fund(
+            db::budget_years::fund(
                 &mut tx,
                 year,
                 top_up,

@@ -5,7 +5,8 @@
 
 use anyhow::{Context, anyhow};
 use app::db::catalogue::{ImportItem, insert as insert_catalogue_item};
-use app::db::config::set_setting;
+use app::db::settings::set_setting;
+use doorbraak::stream::StreamKind;
 use doorbraak::Money;
 use doorbraak::catalogue::Unit;
 use sqlx::SqlitePool;
@@ -14,22 +15,22 @@ const TAAKVELDEN: &str = include_str!("../seed/iv3-taakvelden.csv");
 const CATALOGUE: &str = include_str!("../seed/cost-catalogue.csv");
 
 /// (code, name, kind, taakveld, holds reservation)
-const STREAMS: &[(&str, &str, &str, Option<&str>, bool)] = &[
-    ("WMO", "Wmo 2015", "internal", Some("6.71d"), true),
-    ("PW", "Participatiewet", "internal", Some("6.3"), false),
-    ("JW", "Jeugdwet", "internal", Some("6.72d"), false),
+const STREAMS: &[(&str, &str, StreamKind, Option<&str>, bool)] = &[
+    ("WMO", "Wmo 2015", StreamKind::Internal, Some("6.71d"), true),
+    ("PW", "Participatiewet", StreamKind::Internal, Some("6.3"), false),
+    ("JW", "Jeugdwet", StreamKind::Internal, Some("6.72d"), false),
     (
         "WGS",
         "Schuldhulpverlening (WGS)",
-        "internal",
+        StreamKind::Internal,
         Some("6.3"),
         false,
     ),
-    ("ZVW", "Zorgverzekeringswet", "external", None, false),
-    ("WLZ", "Wet langdurige zorg", "external", None, false),
-    ("CORP", "Woningcorporatie", "external", None, false),
-    ("JUS", "Justitie en politie", "external", None, false),
-    ("OND", "Onderwijs", "external", None, false),
+    ("ZVW", "Zorgverzekeringswet", StreamKind::External, None, false),
+    ("WLZ", "Wet langdurige zorg", StreamKind::External, None, false),
+    ("CORP", "Woningcorporatie", StreamKind::External, None, false),
+    ("JUS", "Justitie en politie", StreamKind::External, None, false),
+    ("OND", "Onderwijs", StreamKind::External, None, false),
 ];
 
 /// Which stream a catalogue row belongs to, by its code's prefix.
@@ -83,7 +84,7 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<()> {
         let stream = app::db::streams::NewStream {
             code,
             name,
-            kind,
+            kind: *kind,
             taakveld: *taakveld,
             cost_centre: "",
             ledger_account: "",
@@ -138,7 +139,7 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<()> {
             .with_context(|| format!("catalogue item {}", item.code))?;
     }
     let mandates = doorbraak::mandate::MandateTable::dutch_default();
-    app::db::budget::replace_mandates(&mut tx, mandates.levels()).await?;
+    app::db::mandates::replace(&mut tx, mandates.levels()).await?;
     set_setting(&mut tx, "default_horizon_months", "12").await?;
     tx.commit().await?;
     Ok(())

@@ -128,7 +128,7 @@ async fn streams_are_configured_with_their_accounting_codes() {
         .await
         .streams
         .into_iter()
-        .find(|s| s.code == "PW")
+        .find(|s| s.stream.code.as_str() == "PW")
         .expect("PW");
     let version = pw.version.to_string();
     let change = stream(&[
@@ -147,13 +147,13 @@ async fn streams_are_configured_with_their_accounting_codes() {
         .await
         .streams
         .into_iter()
-        .find(|s| s.code == "PW")
+        .find(|s| s.stream.code.as_str() == "PW")
         .expect("PW");
     assert_eq!(
         (
-            pw.name.as_str(),
-            pw.cost_centre.as_str(),
-            pw.ledger_account.as_str()
+            pw.stream.name.as_str(),
+            pw.stream.accounting.cost_centre.as_str(),
+            pw.stream.accounting.ledger_account.as_str()
         ),
         ("Participatiewet (BUIG)", "KP-6300", "4410")
     );
@@ -164,14 +164,14 @@ async fn streams_are_configured_with_their_accounting_codes() {
             .await
             .streams
             .into_iter()
-            .find(|s| s.code == code)
+            .find(|s| s.stream.code.as_str() == code)
             .expect("stream");
         let version = current.version.to_string();
-        let taakveld = current.taakveld.clone().unwrap_or_default();
+        let taakveld = current.stream.accounting.taakveld.clone();
         let off = stream(&[
             ("input[code]", code),
             ("input[version]", &version),
-            ("input[name]", &current.name),
+            ("input[name]", &current.stream.name),
             ("input[taakveld]", &taakveld),
         ]);
         let reply = s.submit(&admin, "save_stream", &off).await;

@@ -1,12 +1,13 @@
-//! Server functions, one file per feature. Each one: check the user and role →
-//! parse → load → decide → persist in one transaction → return.
+//! Server functions, one file per feature: thin entries that run a service
+//! (`crate::services`) in the harness (`crate::context`), which checks the
+//! role, opens the read or the write transaction and maps the error.
 
 pub mod accrual;
 pub mod admin;
 pub mod audit;
-pub mod canvas_form;
 pub mod canvas_lines;
 pub mod cases;
+pub mod claims;
 pub mod reconcile;
 pub mod reviews;
 pub mod runs;

@@ -80,9 +80,9 @@ pub fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
-/// Today's date (UTC), from the one clock.
+/// Today's Dutch calendar date, from the one clock.
 pub fn today() -> chrono::NaiveDate {
-    now().date_naive()
+    doorbraak::dates::dutch_today(now())
 }
 
 pub fn state() -> Result<AppState, AppError> {

@@ -3,6 +3,7 @@
 use doorbraak::Money;
 use doorbraak::canvas::Canvas;
 use doorbraak::lifecycle::Status;
+use doorbraak::roles::CaseScope;
 use doorbraak::returns::ReturnCalculation;
 use sqlx::SqliteConnection;
 
@@ -585,10 +586,18 @@ type SummaryRow = (
 #[derive(Debug, Clone, Copy)]
 pub struct CaseFilter<'a> {
     pub statuses: &'a [Status],
-    /// Only these teams; `None` is every team.
-    pub teams: Option<&'a [i64]>,
+    /// Whose cases: the core's scope for the reader's role.
+    pub scope: Scope<'a>,
     /// Only the cases this approver may (`true`) or may not (`false`) decide.
     pub decidable: Option<(Decider<'a>, bool)>,
+}
+
+/// The core's case scope with the reader's teams: the SQL form of
+/// `CaseScope::covers`.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub scope: CaseScope,
+    pub teams: &'a [i64],
 }
 
 /// An approver as far as lists care: not their own canvas, and within the
@@ -613,17 +622,20 @@ fn push_filter<'q>(q: &mut sqlx::QueryBuilder<'q, sqlx::Sqlite>, filter: &CaseFi
         }
         q.push(")");
     }
-    if let Some(teams) = filter.teams {
-        q.push(" AND c.team_id IN (");
-        let mut ids = q.separated(", ");
-        for team in teams {
-            ids.push_bind(*team);
-        }
-        q.push(")");
-        if teams.is_empty() {
-            q.push(" AND 0");
-        }
+    // In the teams, or (every team) not another team's draft.
+    q.push(" AND (c.team_id IN (");
+    let mut ids = q.separated(", ");
+    for team in filter.scope.teams {
+        ids.push_bind(*team);
     }
+    if filter.scope.teams.is_empty() {
+        ids.push("NULL");
+    }
+    q.push(")");
+    if filter.scope.scope == CaseScope::AllTeams {
+        q.push(" OR c.status <> ").push_bind(Status::Draft.code());
+    }
+    q.push(")");
     if let Some((decider, inside)) = filter.decidable {
         q.push(" AND ((c.professional_id <> ")
             .push_bind(decider.user_id)

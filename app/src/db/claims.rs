@@ -1,63 +1,78 @@
 //! Claims on external payers: the paperwork next to the ledger's money.
 
-pub use crate::model::ClaimRow;
+use chrono::NaiveDate;
+use doorbraak::claim::ClaimStatus;
+use doorbraak::posting::PlannedClaim;
 use sqlx::{QueryBuilder, SqliteConnection};
 
-use super::ledger::CHUNK;
+pub use crate::model::ClaimRow;
 
-type Tuple = (
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-);
+use super::decode;
+use super::ledger::CHUNK;
 
 const COLUMNS: &str =
     "k.id, k.run_id, k.case_id, c.reference, k.stream_code, k.amount_cents, k.status,
     k.invoice_number, k.invoice_date, k.closed_on, k.reason, k.version
     FROM claims k JOIN cases c ON c.id = k.case_id";
 
-fn from(t: Tuple) -> ClaimRow {
-    ClaimRow {
-        id: t.0,
-        run_id: t.1,
-        case_id: t.2,
-        reference: t.3,
-        stream: t.4,
-        amount_cents: t.5,
-        status: t.6,
-        invoice_number: t.7,
-        invoice_date: t.8,
-        closed_on: t.9,
-        reason: t.10,
-        version: t.11,
+#[derive(sqlx::FromRow)]
+struct ClaimRecord {
+    id: i64,
+    run_id: i64,
+    case_id: i64,
+    reference: String,
+    stream_code: String,
+    amount_cents: i64,
+    status: String,
+    invoice_number: Option<String>,
+    invoice_date: Option<String>,
+    closed_on: Option<String>,
+    reason: Option<String>,
+    version: i64,
+}
+
+impl ClaimRecord {
+    fn decode(self) -> Result<ClaimRow, sqlx::Error> {
+        const T: &str = "claims";
+        let id = self.id;
+        let date = |d: Option<String>| d.map(|d| decode::date(T, id, &d)).transpose();
+        Ok(ClaimRow {
+            id,
+            run_id: self.run_id,
+            case_id: self.case_id,
+            reference: self.reference,
+            stream: decode::stream(T, id, &self.stream_code)?,
+            amount: decode::money(T, id, self.amount_cents)?,
+            status: decode::code(T, id, "status", &self.status, ClaimStatus::from_code)?,
+            invoice_number: self.invoice_number,
+            invoice_date: date(self.invoice_date)?,
+            closed_on: date(self.closed_on)?,
+            reason: self.reason,
+            version: self.version,
+        })
     }
 }
 
-/// New open claims of a run: (case, stream, amount in cents).
+fn decode_all(rows: Vec<ClaimRecord>) -> Result<Vec<ClaimRow>, sqlx::Error> {
+    rows.into_iter().map(ClaimRecord::decode).collect()
+}
+
+/// A posting's new claims, open.
 pub async fn insert(
     conn: &mut SqliteConnection,
     run: i64,
-    claims: &[(i64, String, i64)],
+    claims: &[PlannedClaim],
 ) -> Result<(), sqlx::Error> {
     for chunk in claims.chunks(CHUNK) {
         let mut q = QueryBuilder::new(
             "INSERT INTO claims (run_id, case_id, stream_code, amount_cents, status) ",
         );
-        q.push_values(chunk, |mut b, (case, stream, cents)| {
+        q.push_values(chunk, |mut b, claim| {
             b.push_bind(run)
-                .push_bind(*case)
-                .push_bind(stream)
-                .push_bind(*cents)
-                .push_bind("open");
+                .push_bind(claim.case)
+                .push_bind(claim.stream.to_string())
+                .push_bind(claim.amount.cents())
+                .push_bind(ClaimStatus::Open.code());
         });
         q.build().execute(&mut *conn).await?;
     }
@@ -65,17 +80,18 @@ pub async fn insert(
 }
 
 pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<ClaimRow>, sqlx::Error> {
-    let row: Option<Tuple> = sqlx::query_as(&format!("SELECT {COLUMNS} WHERE k.id = ?1"))
+    sqlx::query_as::<_, ClaimRecord>(&format!("SELECT {COLUMNS} WHERE k.id = ?1"))
         .bind(id)
         .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(from))
+        .await?
+        .map(ClaimRecord::decode)
+        .transpose()
 }
 
 /// Claims with one of `statuses` (all when empty), newest first.
 pub async fn list(
     conn: &mut SqliteConnection,
-    statuses: &[&str],
+    statuses: &[ClaimStatus],
     limit: i64,
 ) -> Result<Vec<ClaimRow>, sqlx::Error> {
     let mut q = QueryBuilder::new(format!("SELECT {COLUMNS} WHERE 1"));
@@ -83,13 +99,12 @@ pub async fn list(
         q.push(" AND k.status IN (");
         let mut list = q.separated(", ");
         for s in statuses {
-            list.push_bind(*s);
+            list.push_bind(s.code());
         }
         q.push(")");
     }
     q.push(" ORDER BY k.id DESC LIMIT ").push_bind(limit);
-    let rows: Vec<Tuple> = q.build_query_as().fetch_all(&mut *conn).await?;
-    Ok(rows.into_iter().map(from).collect())
+    decode_all(q.build_query_as().fetch_all(&mut *conn).await?)
 }
 
 /// The claims of a run (of one case when given).
@@ -98,14 +113,14 @@ pub async fn of_run(
     run: i64,
     case: Option<i64>,
 ) -> Result<Vec<ClaimRow>, sqlx::Error> {
-    let rows: Vec<Tuple> = sqlx::query_as(&format!(
+    let rows: Vec<ClaimRecord> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} WHERE k.run_id = ?1 AND (?2 IS NULL OR k.case_id = ?2) ORDER BY k.id"
     ))
     .bind(run)
     .bind(case)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.into_iter().map(from).collect())
+    decode_all(rows)
 }
 
 /// Whether an invoice number is taken.
@@ -125,7 +140,7 @@ pub async fn invoice(
     id: i64,
     version: i64,
     number: &str,
-    date: &str,
+    date: NaiveDate,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "UPDATE claims SET status = 'invoiced', invoice_number = ?3, invoice_date = ?4, version = version + 1
@@ -134,20 +149,22 @@ pub async fn invoice(
     .bind(id)
     .bind(version)
     .bind(number)
-    .bind(date)
+    .bind(date.to_string())
     .execute(&mut *conn)
     .await
     .map(|r| r.rows_affected() == 1)
 }
 
-/// invoiced → paid or refused (open → withdrawn for a reversal); false when stale.
+/// Closes a claim the core moved `from` → `to` (paid, refused or
+/// withdrawn); false when it changed since `version`.
+#[allow(clippy::too_many_arguments)]
 pub async fn close(
     conn: &mut SqliteConnection,
     id: i64,
     version: i64,
-    from: &str,
-    to: &str,
-    date: &str,
+    from: ClaimStatus,
+    to: ClaimStatus,
+    date: NaiveDate,
     reason: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
@@ -156,9 +173,9 @@ pub async fn close(
     )
     .bind(id)
     .bind(version)
-    .bind(from)
-    .bind(to)
-    .bind(date)
+    .bind(from.code())
+    .bind(to.code())
+    .bind(date.to_string())
     .bind(reason)
     .execute(&mut *conn)
     .await

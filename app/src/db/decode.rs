@@ -4,7 +4,8 @@
 //! never a silent default such as `Draft` or `€ 0,00` (TigerBeetle's "assert
 //! after reading as before writing").
 
-use doorbraak::Money;
+use chrono::NaiveDate;
+use doorbraak::{Money, StreamCode};
 use doorbraak::lifecycle::Status;
 
 /// A row that does not decode: logged here, an internal error for the caller.
@@ -13,9 +14,38 @@ pub fn corrupt(table: &'static str, id: i64, what: String) -> sqlx::Error {
     sqlx::Error::Decode(format!("{table} {id}: {what}").into())
 }
 
+/// A row keyed by text (a code) that does not decode.
+pub fn corrupt_keyed(table: &'static str, key: &str, what: String) -> sqlx::Error {
+    tracing::error!(table, key, problem = %what, "a stored row does not decode");
+    sqlx::Error::Decode(format!("{table} {key}: {what}").into())
+}
+
 /// A case status code.
 pub fn status(table: &'static str, id: i64, code: &str) -> Result<Status, sqlx::Error> {
     Status::from_code(code).ok_or_else(|| corrupt(table, id, format!("unknown status {code:?}")))
+}
+
+/// A code the core knows (`parse` is its `from_code`).
+pub fn code<T>(
+    table: &'static str,
+    id: i64,
+    column: &str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, sqlx::Error> {
+    parse(value).ok_or_else(|| corrupt(table, id, format!("unknown {column} {value:?}")))
+}
+
+/// A stored calendar date (`2026-11-22`).
+pub fn date(table: &'static str, id: i64, value: &str) -> Result<NaiveDate, sqlx::Error> {
+    value
+        .parse()
+        .map_err(|_| corrupt(table, id, format!("date {value:?}")))
+}
+
+/// A stream code.
+pub fn stream(table: &'static str, id: i64, value: &str) -> Result<StreamCode, sqlx::Error> {
+    StreamCode::new(value).map_err(|_| corrupt(table, id, format!("stream {value:?}")))
 }
 
 /// An amount in cents.

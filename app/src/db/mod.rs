@@ -4,16 +4,17 @@
 
 pub mod accrual;
 pub mod audit;
-pub mod budget;
+pub mod budget_years;
 pub mod cases;
 pub mod catalogue;
 pub mod claims;
-pub mod config;
 pub mod decode;
 pub mod ledger;
+pub mod mandates;
 pub mod reviews;
 pub mod runs;
 pub mod sessions;
+pub mod settings;
 pub mod streams;
 pub mod teams;
 pub mod templates;

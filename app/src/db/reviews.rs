@@ -3,6 +3,8 @@
 
 use sqlx::{QueryBuilder, SqliteConnection};
 
+use super::decode;
+
 pub use crate::model::OwnerCharge;
 
 /// The streams a user owns, in code order.
@@ -108,30 +110,36 @@ pub async fn charges(
     q.push(" ORDER BY ch.run_id DESC, c.reference LIMIT ")
         .push_bind(limit);
     let rows: Vec<ChargeRow> = q.build_query_as().fetch_all(&mut *conn).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| OwnerCharge {
-            run_id: r.run_id,
-            case_id: r.case_id,
-            reference: r.reference,
-            stream: r.stream,
-            kind: r.kind,
-            year: r.year,
-            amount_cents: r.amount_cents,
-            booking_date: r.booking_date.unwrap_or_default(),
-            settled_cents: r.settled_cents,
-            threatening_cents: r.threatening_cents,
-            realistic_cents: r.realistic_cents,
-            avoided_cents: r.avoided_cents,
-            case_avoided_cents: r.case_avoided_cents,
-            review_id: r.review_id,
-            review: r.review,
-            reason: r.reason,
-            review_version: r.review_version,
-            resolution: r.resolution,
-            resolution_reason: r.resolution_reason,
+    rows.into_iter().map(ChargeRow::decode).collect()
+}
+
+impl ChargeRow {
+    fn decode(self) -> Result<OwnerCharge, sqlx::Error> {
+        const T: &str = "run_charges";
+        let id = self.case_id;
+        let money = |cents| decode::money(T, id, cents);
+        Ok(OwnerCharge {
+            run_id: self.run_id,
+            case_id: id,
+            reference: self.reference,
+            stream: decode::stream(T, id, &self.stream)?,
+            kind: decode::code(T, id, "kind", &self.kind, super::runs::charge_kind)?,
+            year: self.year,
+            amount: money(self.amount_cents)?,
+            booking_date: decode::date(T, id, self.booking_date.as_deref().unwrap_or("(none)"))?,
+            settled: money(self.settled_cents)?,
+            threatening: money(self.threatening_cents)?,
+            realistic: money(self.realistic_cents)?,
+            avoided: money(self.avoided_cents)?,
+            case_avoided: money(self.case_avoided_cents)?,
+            review_id: self.review_id,
+            review: self.review,
+            reason: self.reason,
+            review_version: self.review_version,
+            resolution: self.resolution,
+            resolution_reason: self.resolution_reason,
         })
-        .collect())
+    }
 }
 
 /// Whether a posted charge to one of `streams` stands (was not reversed).
@@ -233,12 +241,16 @@ pub async fn resolve(
 pub async fn set_case_key(
     conn: &mut SqliteConnection,
     case: i64,
-    responsibility: Option<&str>,
+    responsibility: Option<&doorbraak::responsibility::ResponsibilityKey>,
     excluded: bool,
     reason: &str,
     now: &str,
     user: i64,
 ) -> Result<(), sqlx::Error> {
+    let responsibility = responsibility
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query(
         "INSERT INTO case_keys (case_id, responsibility, excluded, reason, set_at, set_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -246,7 +258,7 @@ pub async fn set_case_key(
              excluded = excluded.excluded, reason = excluded.reason, set_at = excluded.set_at, set_by = excluded.set_by",
     )
     .bind(case)
-    .bind(responsibility)
+    .bind(&responsibility)
     .bind(excluded)
     .bind(reason)
     .bind(now)

@@ -2,93 +2,112 @@
 //! posted run booked, and the cases it moved. Set-based SQL: a run over ten
 //! thousand cases is a handful of statements.
 
-pub use crate::model::RunRow;
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use doorbraak::ledger::TxId;
+use doorbraak::lifecycle::Status;
+use doorbraak::posting::{CaseMove, PlannedCharge, StoredCharge};
+use doorbraak::responsibility::ResponsibilityKey;
+use doorbraak::run::{RunKind, RunStatus};
+use doorbraak::{Money, StreamCode};
 use sqlx::{QueryBuilder, SqliteConnection};
 
-use super::ledger::CHUNK;
+pub use crate::model::RunRow;
 
-type RunTuple = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    i64,
-    String,
-    String,
-    Option<String>,
-    i64,
-    Option<String>,
-);
+use super::decode;
+use super::ledger::CHUNK;
 
 const RUN_COLUMNS: &str =
     "r.id, r.kind, r.status, r.period_from, r.period_to, r.reverses, r.reversed_case, r.reason,
-    r.booking_date, r.version, r.created_at, u.display_name, r.posted_at,
-    (SELECT count(*) FROM run_cases rc WHERE rc.run_id = r.id),
-    (SELECT group_concat(x.id) FROM chargeback_runs x WHERE x.reverses = r.id)
+    r.booking_date, r.version, r.created_at, u.display_name AS created_by, r.posted_at,
+    (SELECT count(*) FROM run_cases rc WHERE rc.run_id = r.id) AS cases,
+    (SELECT group_concat(x.id) FROM chargeback_runs x WHERE x.reverses = r.id) AS reversed_by
     FROM chargeback_runs r JOIN users u ON u.id = r.created_by";
 
-fn run_from(t: RunTuple) -> RunRow {
-    RunRow {
-        id: t.0,
-        kind: t.1,
-        status: t.2,
-        period_from: t.3,
-        period_to: t.4,
-        reverses: t.5,
-        reversed_case: t.6,
-        reason: t.7,
-        booking_date: t.8,
-        version: t.9,
-        created_at: t.10,
-        created_by: t.11,
-        posted_at: t.12,
-        cases: t.13,
-        reversed_by: t
-            .14
-            .unwrap_or_default()
-            .split(',')
-            .filter_map(|s| s.parse().ok())
-            .collect(),
+#[derive(sqlx::FromRow)]
+struct RunRecord {
+    id: i64,
+    kind: String,
+    status: String,
+    period_from: String,
+    period_to: String,
+    reverses: Option<i64>,
+    reversed_case: Option<i64>,
+    reason: Option<String>,
+    booking_date: Option<String>,
+    version: i64,
+    created_at: String,
+    created_by: String,
+    posted_at: Option<String>,
+    cases: i64,
+    reversed_by: Option<String>,
+}
+
+impl RunRecord {
+    fn decode(self) -> Result<RunRow, sqlx::Error> {
+        const T: &str = "chargeback_runs";
+        let id = self.id;
+        Ok(RunRow {
+            id,
+            kind: decode::code(T, id, "kind", &self.kind, RunKind::from_code)?,
+            status: decode::code(T, id, "status", &self.status, RunStatus::from_code)?,
+            period_from: decode::date(T, id, &self.period_from)?,
+            period_to: decode::date(T, id, &self.period_to)?,
+            reverses: self.reverses,
+            reversed_case: self.reversed_case,
+            reason: self.reason,
+            booking_date: self.booking_date.map(|d| decode::date(T, id, &d)).transpose()?,
+            version: self.version,
+            created_at: self.created_at,
+            created_by: self.created_by,
+            posted_at: self.posted_at,
+            cases: self.cases,
+            reversed_by: self
+                .reversed_by
+                .unwrap_or_default()
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().map_err(|_| decode::corrupt(T, id, format!("reversal id {s:?}"))))
+                .collect::<Result<_, _>>()?,
+        })
     }
 }
 
 pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<RunRow>, sqlx::Error> {
-    let row: Option<RunTuple> = sqlx::query_as(&format!("SELECT {RUN_COLUMNS} WHERE r.id = ?1"))
+    sqlx::query_as::<_, RunRecord>(&format!("SELECT {RUN_COLUMNS} WHERE r.id = ?1"))
         .bind(id)
         .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(run_from))
+        .await?
+        .map(RunRecord::decode)
+        .transpose()
 }
 
 /// Newest first.
 pub async fn list(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<RunRow>, sqlx::Error> {
-    let rows: Vec<RunTuple> =
-        sqlx::query_as(&format!("SELECT {RUN_COLUMNS} ORDER BY r.id DESC LIMIT ?1"))
-            .bind(limit)
-            .fetch_all(&mut *conn)
-            .await?;
-    Ok(rows.into_iter().map(run_from).collect())
+    sqlx::query_as::<_, RunRecord>(&format!("SELECT {RUN_COLUMNS} ORDER BY r.id DESC LIMIT ?1"))
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(RunRecord::decode)
+        .collect()
 }
 
 /// Settled cases whose settlement date lies in the period, in reference
 /// order; a case with an open dispute is held out until it is resolved.
 pub async fn settled_in(
     conn: &mut SqliteConnection,
-    from: &str,
-    to: &str,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT id FROM cases WHERE status = 'settled' AND substr(settled_at, 1, 10) BETWEEN ?1 AND ?2
            AND NOT EXISTS (SELECT 1 FROM charge_reviews r WHERE r.case_id = cases.id AND r.status = 'disputed')
          ORDER BY reference",
     )
-    .bind(from)
-    .bind(to)
+    .bind(from.to_string())
+    .bind(to.to_string())
     .fetch_all(&mut *conn)
     .await
 }
@@ -104,8 +123,8 @@ pub async fn settled_waiting(conn: &mut SqliteConnection) -> Result<i64, sqlx::E
 /// resolved dispute set another.
 pub async fn create_draft(
     conn: &mut SqliteConnection,
-    from: &str,
-    to: &str,
+    from: NaiveDate,
+    to: NaiveDate,
     cases: &[i64],
     now: &str,
     user: i64,
@@ -114,8 +133,8 @@ pub async fn create_draft(
         "INSERT INTO chargeback_runs (kind, status, period_from, period_to, created_at, created_by)
          VALUES ('chargeback', 'draft', ?1, ?2, ?3, ?4) RETURNING id",
     )
-    .bind(from)
-    .bind(to)
+    .bind(from.to_string())
+    .bind(to.to_string())
     .bind(now)
     .bind(user)
     .fetch_one(&mut *conn)
@@ -146,38 +165,50 @@ pub async fn create_draft(
 pub struct RunCaseRow {
     pub case_id: i64,
     pub reference: String,
-    pub status: String,
+    pub status: Status,
     /// The fund year of the hold.
     pub year: Option<i32>,
     pub accrual: bool,
     /// The sum of the payments.
-    pub settled_cents: i64,
-    pub key: String,
-    pub responsibility: Option<String>,
+    pub settled: Money,
+    /// The backoffice's key; none for the beneficiary key.
+    pub responsibility: Option<ResponsibilityKey>,
     pub excluded: bool,
     pub reason: Option<String>,
-    /// (stream, avoided cents) of the frozen canvas.
-    pub avoided: Vec<(String, i64)>,
+    /// Avoided costs per stream of the frozen canvas: the evidence.
+    pub avoided: Vec<(StreamCode, Money)>,
 }
 
-type CaseTuple = (
-    i64,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-    String,
-    Option<String>,
-    bool,
-    Option<String>,
-);
+impl RunCaseRow {
+    pub fn facts(&self) -> doorbraak::posting::RunCaseFacts {
+        doorbraak::posting::RunCaseFacts {
+            case: self.case_id,
+            reference: self.reference.clone(),
+            status: self.status,
+            year: self.year,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RunCaseRecord {
+    case_id: i64,
+    reference: String,
+    status: String,
+    year: Option<i64>,
+    mode: Option<String>,
+    paid_cents: Option<i64>,
+    responsibility: Option<String>,
+    excluded: bool,
+    reason: Option<String>,
+}
 
 /// The cases of a run with their choices and evidence, in reference order.
 pub async fn cases(conn: &mut SqliteConnection, run: i64) -> Result<Vec<RunCaseRow>, sqlx::Error> {
-    let rows: Vec<CaseTuple> = sqlx::query_as(
+    const T: &str = "run_cases";
+    let rows: Vec<RunCaseRecord> = sqlx::query_as(
         "SELECT rc.case_id, c.reference, c.status, h.year, y.mode, h.paid_cents,
-                rc.key, rc.responsibility, rc.excluded, rc.reason
+                rc.responsibility, rc.excluded, rc.reason
          FROM run_cases rc
          JOIN cases c ON c.id = rc.case_id
          LEFT JOIN holds h ON h.case_id = rc.case_id
@@ -199,42 +230,40 @@ pub async fn cases(conn: &mut SqliteConnection, run: i64) -> Result<Vec<RunCaseR
     .bind(run)
     .fetch_all(&mut *conn)
     .await?;
-    let mut by_case: std::collections::HashMap<i64, Vec<(String, i64)>> =
-        std::collections::HashMap::with_capacity(rows.len());
+    let mut by_case: HashMap<i64, Vec<(StreamCode, Money)>> = HashMap::with_capacity(rows.len());
     for (case, stream, avoided) in returns {
-        by_case.entry(case).or_default().push((stream, avoided));
+        by_case.entry(case).or_default().push((
+            decode::stream("canvas_returns", case, &stream)?,
+            decode::money("canvas_returns", case, avoided)?,
+        ));
     }
-    Ok(rows
-        .into_iter()
-        .map(
-            |(
-                case_id,
-                reference,
-                status,
-                year,
-                mode,
-                paid,
-                key,
-                responsibility,
-                excluded,
-                reason,
-            )| {
-                RunCaseRow {
-                    avoided: by_case.remove(&case_id).unwrap_or_default(),
-                    case_id,
-                    reference,
-                    status,
-                    year: year.and_then(|y| i32::try_from(y).ok()),
-                    accrual: mode.as_deref() == Some("accrual"),
-                    settled_cents: paid.unwrap_or(0),
-                    key,
-                    responsibility,
-                    excluded,
-                    reason,
-                }
-            },
-        )
-        .collect())
+    rows.into_iter()
+        .map(|r| {
+            let id = r.case_id;
+            Ok(RunCaseRow {
+                avoided: by_case.remove(&id).unwrap_or_default(),
+                status: decode::status("cases", id, &r.status)?,
+                year: r
+                    .year
+                    .map(|y| i32::try_from(y).map_err(|_| decode::corrupt("holds", id, format!("year {y}"))))
+                    .transpose()?,
+                accrual: r.mode.as_deref() == Some("accrual"),
+                // No hold yet means nothing was paid.
+                settled: decode::money("holds", id, r.paid_cents.unwrap_or(0))?,
+                responsibility: r
+                    .responsibility
+                    .map(|json| {
+                        serde_json::from_str(&json)
+                            .map_err(|e| decode::corrupt(T, id, format!("responsibility key: {e}")))
+                    })
+                    .transpose()?,
+                excluded: r.excluded,
+                reason: r.reason,
+                reference: r.reference,
+                case_id: id,
+            })
+        })
+        .collect()
 }
 
 /// The backoffice's choice for one case of a draft; false when the draft
@@ -245,10 +274,14 @@ pub async fn set_choice(
     run: i64,
     version: i64,
     case: i64,
-    responsibility: Option<&str>,
+    responsibility: Option<&ResponsibilityKey>,
     excluded: bool,
     reason: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
+    let responsibility = responsibility
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let bumped = sqlx::query(
         "UPDATE chargeback_runs SET version = version + 1 WHERE id = ?1 AND version = ?2 AND status = 'draft'",
     )
@@ -270,7 +303,7 @@ pub async fn set_choice(
     } else {
         "beneficiary"
     })
-    .bind(responsibility)
+    .bind(&responsibility)
     .bind(excluded)
     .bind(reason)
     .execute(&mut *conn)
@@ -283,8 +316,8 @@ pub async fn close_draft(
     conn: &mut SqliteConnection,
     run: i64,
     version: i64,
-    status: &str,
-    booking_date: Option<&str>,
+    status: RunStatus,
+    booking_date: Option<NaiveDate>,
     now: &str,
     user: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -295,8 +328,8 @@ pub async fn close_draft(
     )
     .bind(run)
     .bind(version)
-    .bind(status)
-    .bind(booking_date)
+    .bind(status.code())
+    .bind(booking_date.map(|d| d.to_string()))
     .bind(now)
     .bind(user)
     .execute(&mut *conn)
@@ -311,7 +344,7 @@ pub async fn insert_reversal(
     of: &RunRow,
     case: Option<i64>,
     reason: &str,
-    date: &str,
+    date: NaiveDate,
     now: &str,
     user: i64,
 ) -> Result<i64, sqlx::Error> {
@@ -320,51 +353,78 @@ pub async fn insert_reversal(
                 booking_date, created_at, created_by, posted_at, posted_by)
          VALUES ('reversal', 'posted', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8) RETURNING id",
     )
-    .bind(&of.period_from)
-    .bind(&of.period_to)
+    .bind(of.period_from.to_string())
+    .bind(of.period_to.to_string())
     .bind(of.id)
     .bind(case)
     .bind(reason)
-    .bind(date)
+    .bind(date.to_string())
     .bind(now)
     .bind(user)
     .fetch_one(&mut *conn)
     .await
 }
 
-/// One posted charge.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChargeRow {
-    pub case_id: i64,
-    pub stream: String,
-    /// "internal" or "claim".
-    pub kind: String,
-    pub year: i32,
-    pub amount_cents: i64,
-    pub tx_id: Option<i64>,
-}
-
+/// Records a plan's charges; `booked` maps a booking's key to the
+/// transaction the ledger made of it.
 pub async fn insert_charges(
     conn: &mut SqliteConnection,
     run: i64,
-    charges: &[ChargeRow],
+    charges: &[PlannedCharge],
+    booked: &HashMap<String, Option<TxId>>,
 ) -> Result<(), sqlx::Error> {
-    for chunk in charges.chunks(CHUNK) {
+    let mut rows = Vec::with_capacity(charges.len());
+    for c in charges {
+        let tx = match &c.booking {
+            None => None,
+            Some(key) => booked
+                .get(key)
+                .ok_or_else(|| sqlx::Error::Protocol(format!("booking {key} was planned but not executed")))?
+                .map(|tx| i64::try_from(tx.0).map_err(|e| sqlx::Error::Encode(Box::new(e))))
+                .transpose()?,
+        };
+        rows.push((c, tx));
+    }
+    for chunk in rows.chunks(CHUNK) {
         let mut q = QueryBuilder::new(
             "INSERT INTO run_charges (run_id, case_id, stream_code, kind, year, amount_cents, tx_id) ",
         );
-        q.push_values(chunk, |mut b, c| {
+        q.push_values(chunk, |mut b, (c, tx)| {
             b.push_bind(run)
-                .push_bind(c.case_id)
-                .push_bind(&c.stream)
-                .push_bind(&c.kind)
+                .push_bind(c.case)
+                .push_bind(c.stream.to_string())
+                .push_bind(charge_kind_code(c.kind))
                 .push_bind(c.year)
-                .push_bind(c.amount_cents)
-                .push_bind(c.tx_id);
+                .push_bind(c.amount.cents())
+                .push_bind(*tx);
         });
         q.build().execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+fn charge_kind_code(kind: doorbraak::chargeback::ChargeKind) -> &'static str {
+    match kind {
+        doorbraak::chargeback::ChargeKind::Internal => "internal",
+        doorbraak::chargeback::ChargeKind::Claim => "claim",
+    }
+}
+
+/// A charge kind as stored.
+pub fn charge_kind(code: &str) -> Option<doorbraak::chargeback::ChargeKind> {
+    [doorbraak::chargeback::ChargeKind::Internal, doorbraak::chargeback::ChargeKind::Claim]
+        .into_iter()
+        .find(|k| charge_kind_code(*k) == code)
+}
+
+#[derive(sqlx::FromRow)]
+struct ChargeRecord {
+    case_id: i64,
+    stream_code: String,
+    kind: String,
+    year: i64,
+    amount_cents: i64,
+    tx_id: Option<i64>,
 }
 
 /// The charges of a run; with `case`, of that case only.
@@ -372,8 +432,9 @@ pub async fn charges(
     conn: &mut SqliteConnection,
     run: i64,
     case: Option<i64>,
-) -> Result<Vec<ChargeRow>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, i64, i64, Option<i64>)> = sqlx::query_as(
+) -> Result<Vec<StoredCharge>, sqlx::Error> {
+    const T: &str = "run_charges";
+    let rows: Vec<ChargeRecord> = sqlx::query_as(
         "SELECT case_id, stream_code, kind, year, amount_cents, tx_id FROM run_charges
          WHERE run_id = ?1 AND (?2 IS NULL OR case_id = ?2) ORDER BY case_id, stream_code",
     )
@@ -381,51 +442,52 @@ pub async fn charges(
     .bind(case)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(case_id, stream, kind, year, amount_cents, tx_id)| ChargeRow {
-                case_id,
-                stream,
-                kind,
-                year: i32::try_from(year).unwrap_or_default(),
-                amount_cents,
-                tx_id,
-            },
-        )
-        .collect())
+    rows.into_iter()
+        .map(|r| {
+            let id = r.case_id;
+            Ok(StoredCharge {
+                case: id,
+                stream: decode::stream(T, id, &r.stream_code)?,
+                kind: decode::code(T, id, "kind", &r.kind, charge_kind)?,
+                year: i32::try_from(r.year).map_err(|_| decode::corrupt(T, id, format!("year {}", r.year)))?,
+                amount: decode::money(T, id, r.amount_cents)?,
+                tx: r
+                    .tx_id
+                    .map(|t| u64::try_from(t).map(TxId).map_err(|_| decode::corrupt(T, id, format!("tx {t}"))))
+                    .transpose()?,
+            })
+        })
+        .collect()
 }
 
 /// Cases of `run` already taken back by a reversal run.
 pub async fn reversed_cases(
     conn: &mut SqliteConnection,
     run: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
+) -> Result<BTreeSet<i64>, sqlx::Error> {
+    let cases: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT c.case_id FROM chargeback_runs r JOIN run_charges c ON c.run_id = r.id
          WHERE r.reverses = ?1
          UNION SELECT r.reversed_case FROM chargeback_runs r WHERE r.reverses = ?1 AND r.reversed_case IS NOT NULL",
     )
     .bind(run)
     .fetch_all(&mut *conn)
-    .await
+    .await?;
+    Ok(cases.into_iter().collect())
 }
 
-/// Moves cases from one status to another with a history event each; the
-/// number moved (fewer than asked when some were not in `from`).
-#[allow(clippy::too_many_arguments)]
+/// Makes a plan's move of its cases, with a history event each; the number
+/// moved (fewer than asked when some were not in `from`).
 pub async fn move_cases(
     conn: &mut SqliteConnection,
-    cases: &[i64],
-    from: &str,
-    to: &str,
-    action: &str,
+    plan: &CaseMove,
     reason: &str,
     now: &str,
     user: i64,
 ) -> Result<u64, sqlx::Error> {
+    let (from, to, action) = (plan.from.code(), plan.to.code(), plan.action.label_nl());
     let mut moved = 0;
-    for chunk in cases.chunks(CHUNK) {
+    for chunk in plan.cases.chunks(CHUNK) {
         let mut events = QueryBuilder::new(
             "INSERT INTO case_events (case_id, at, actor_id, action, from_status, to_status, reason)
              SELECT id, ",

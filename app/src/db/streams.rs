@@ -2,13 +2,16 @@
 
 use sqlx::SqliteConnection;
 
-use crate::model::{StreamConfig, Taakveld};
+use doorbraak::StreamCode;
+use doorbraak::stream::{AccountingCodes, Stream, StreamKind, StreamRegistry};
+
+use crate::model::{StreamRecord, Taakveld};
 
 /// One stream as the configuration stores it.
 pub struct NewStream<'a> {
     pub code: &'a str,
     pub name: &'a str,
-    pub kind: &'a str,
+    pub kind: StreamKind,
     pub taakveld: Option<&'a str>,
     pub cost_centre: &'a str,
     pub ledger_account: &'a str,
@@ -23,62 +26,75 @@ pub async fn count(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
         .await
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    bool,
-    bool,
-    bool,
-    i64,
-);
+/// A stream as stored.
+#[derive(sqlx::FromRow)]
+struct StreamRow {
+    code: String,
+    name: String,
+    kind: String,
+    taakveld: Option<String>,
+    cost_centre: String,
+    ledger_account: String,
+    holds_reservation: bool,
+    has_agreement: bool,
+    active: bool,
+    version: i64,
+}
 
-/// Every stream, active or not.
-pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<StreamConfig>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(
+impl StreamRow {
+    fn decode(self) -> Result<StreamRecord, sqlx::Error> {
+        let corrupt = |what: String| super::decode::corrupt_keyed("streams", &self.code, what);
+        let code = StreamCode::new(&self.code).map_err(|e| corrupt(e.to_string()))?;
+        let kind = StreamKind::from_code(&self.kind)
+            .ok_or_else(|| corrupt(format!("unknown kind {:?}", self.kind)))?;
+        Ok(StreamRecord {
+            stream: Stream {
+                code,
+                kind,
+                accounting: AccountingCodes {
+                    taakveld: self.taakveld.unwrap_or_default(),
+                    cost_centre: self.cost_centre,
+                    ledger_account: self.ledger_account,
+                },
+                name: self.name,
+                holds_reservation: self.holds_reservation,
+                has_agreement: self.has_agreement,
+                active: self.active,
+            },
+            version: self.version,
+        })
+    }
+}
+
+/// Every stream, active or not, the active ones first.
+pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<StreamRecord>, sqlx::Error> {
+    sqlx::query_as::<_, StreamRow>(
         "SELECT code, name, kind, taakveld, cost_centre, ledger_account, holds_reservation, has_agreement, active, version
          FROM streams ORDER BY active DESC, code",
     )
     .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(
-                code,
-                name,
-                kind,
-                taakveld,
-                cost_centre,
-                ledger_account,
-                holds_reservation,
-                has_agreement,
-                active,
-                version,
-            )| StreamConfig {
-                code,
-                name,
-                kind,
-                taakveld,
-                cost_centre,
-                ledger_account,
-                holds_reservation,
-                has_agreement,
-                active,
-                version,
-            },
-        )
-        .collect())
+    .await?
+    .into_iter()
+    .map(StreamRow::decode)
+    .collect()
 }
 
 pub async fn get(
     conn: &mut SqliteConnection,
     code: &str,
-) -> Result<Option<StreamConfig>, sqlx::Error> {
-    Ok(list(conn).await?.into_iter().find(|s| s.code == code))
+) -> Result<Option<StreamRecord>, sqlx::Error> {
+    Ok(list(conn)
+        .await?
+        .into_iter()
+        .find(|s| s.stream.code.as_str() == code))
+}
+
+/// Every stream, active or not, as the core's registry (history may name
+/// a stream that is no longer active; new work asks for the active ones).
+pub async fn registry(conn: &mut SqliteConnection) -> Result<StreamRegistry, sqlx::Error> {
+    let streams = list(conn).await?.into_iter().map(|r| r.stream).collect();
+    StreamRegistry::new(streams)
+        .map_err(|e| sqlx::Error::Protocol(format!("stream configuration: {e}")))
 }
 
 /// Inserts a stream; `false` when the code is taken.
@@ -89,7 +105,7 @@ pub async fn insert(conn: &mut SqliteConnection, s: &NewStream<'_>) -> Result<bo
     )
     .bind(s.code)
     .bind(s.name)
-    .bind(s.kind)
+    .bind(s.kind.code())
     .bind(s.taakveld)
     .bind(s.cost_centre)
     .bind(s.ledger_account)

@@ -1,5 +1,6 @@
 //! Cases as lists, queues and the case page show them.
 
+use doorbraak::ledger::FundPosition;
 use serde::{Deserialize, Serialize};
 
 /// One line of a case's history.
@@ -75,3 +76,51 @@ pub struct CaseView {
     /// Today on the server (`YYYY-MM-DD`), the default payment date.
     pub today: String,
 }
+
+/// A canvas after saving: the counter to send with the next save, and its return.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedCanvas {
+    pub edits: i64,
+    pub calculation: doorbraak::returns::ReturnCalculation,
+}
+
+
+/// Rows per page of a case list.
+pub const PER_PAGE: i64 = 25;
+
+
+/// The fund of a year (this year when none is given).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundYear {
+    pub year: i32,
+    pub position: FundPosition,
+}
+
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamOption {
+    pub code: String,
+    pub name: String,
+    pub external: bool,
+}
+
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueOption {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub unit_label: String,
+    pub stream: String,
+    pub price: Option<doorbraak::Money>,
+}
+
+
+/// What the case pages offer to choose from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseChoices {
+    pub teams: Vec<crate::model::Team>,
+    pub streams: Vec<StreamOption>,
+    pub catalogue: Vec<CatalogueOption>,
+}
+

@@ -2,7 +2,11 @@
 //! functions and pages pass on. Below both `db` and `api`, so neither needs
 //! the other's types; one file per feature.
 
+pub mod accrual;
+pub mod canvas_form;
 pub mod cases;
+pub mod reconcile;
+pub mod audit;
 pub mod reviews;
 pub mod runs;
 pub mod setup;
@@ -10,7 +14,10 @@ pub mod templates;
 pub mod tokens;
 pub mod users;
 
+pub use accrual::*;
 pub use cases::*;
+pub use reconcile::*;
+pub use audit::*;
 pub use reviews::*;
 pub use runs::*;
 pub use setup::*;

@@ -1,5 +1,8 @@
 //! Charges with their evidence, as a stream owner reviews them.
 
+use chrono::NaiveDate;
+use doorbraak::chargeback::ChargeKind;
+use doorbraak::{Money, StreamCode};
 use serde::{Deserialize, Serialize};
 
 /// A posted charge with its evidence, as a stream owner reviews it.
@@ -8,20 +11,19 @@ pub struct OwnerCharge {
     pub run_id: i64,
     pub case_id: i64,
     pub reference: String,
-    pub stream: String,
-    /// "internal" or "claim".
-    pub kind: String,
+    pub stream: StreamCode,
+    pub kind: ChargeKind,
     pub year: i64,
-    pub amount_cents: i64,
-    pub booking_date: String,
+    pub amount: Money,
+    pub booking_date: NaiveDate,
     /// The case's settled cost.
-    pub settled_cents: i64,
+    pub settled: Money,
     /// The frozen canvas's figures for this stream.
-    pub threatening_cents: i64,
-    pub realistic_cents: i64,
-    pub avoided_cents: i64,
+    pub threatening: Money,
+    pub realistic: Money,
+    pub avoided: Money,
     /// The case's avoided costs over all streams.
-    pub case_avoided_cents: i64,
+    pub case_avoided: Money,
     pub review_id: Option<i64>,
     /// accepted, disputed or resolved; None before any review.
     pub review: Option<String>,
@@ -29,4 +31,34 @@ pub struct OwnerCharge {
     pub review_version: Option<i64>,
     pub resolution: Option<String>,
     pub resolution_reason: Option<String>,
+}
+
+impl OwnerCharge {
+    /// How a form names the charge: `run:case:stream`.
+    pub fn form_key(&self) -> String {
+        format!("{}:{}:{}", self.run_id, self.case_id, self.stream)
+    }
+}
+
+/// A stream owner's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerView {
+    pub streams: Vec<String>,
+    pub charges: Vec<OwnerCharge>,
+}
+
+/// The backoffice's open disputes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisputesView {
+    pub disputes: Vec<OwnerCharge>,
+    pub today: NaiveDate,
+}
+
+/// A stream owner and the streams they answer for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamOwner {
+    pub user_id: i64,
+    pub name: String,
+    /// `JW, PW`.
+    pub streams: String,
 }

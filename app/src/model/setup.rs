@@ -4,18 +4,10 @@ use doorbraak::Money;
 use doorbraak::ledger::FundPosition;
 use serde::{Deserialize, Serialize};
 
+/// A configured stream with the version its form was loaded at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StreamConfig {
-    pub code: String,
-    pub name: String,
-    /// `internal` or `external`.
-    pub kind: String,
-    pub taakveld: Option<String>,
-    pub cost_centre: String,
-    pub ledger_account: String,
-    pub holds_reservation: bool,
-    pub has_agreement: bool,
-    pub active: bool,
+pub struct StreamRecord {
+    pub stream: doorbraak::stream::Stream,
     pub version: i64,
 }
 
@@ -56,3 +48,78 @@ pub struct CatalogueItemView {
     /// Every price period (only filled for a single item).
     pub prices: Vec<CataloguePrice>,
 }
+
+/// Everything on the configuration page except the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupView {
+    pub streams: Vec<StreamRecord>,
+    pub taakvelden: Vec<Taakveld>,
+    pub mandates: Vec<doorbraak::mandate::MandateLevel>,
+    pub years: Vec<BudgetYearView>,
+    pub horizon_months: u16,
+    /// A fresh token for the funding forms (double-submit protection).
+    pub token: String,
+}
+
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CataloguePage {
+    pub items: Vec<CatalogueItemView>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+
+/// A stream as the form posts it. Check boxes are present when ticked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamForm {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub taakveld: String,
+    #[serde(default)]
+    pub cost_centre: String,
+    #[serde(default)]
+    pub ledger_account: String,
+    #[serde(default)]
+    pub has_agreement: Option<String>,
+    #[serde(default)]
+    pub active: Option<String>,
+    /// The version the form was loaded with; none for a new stream.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+
+/// A catalogue item as the form posts it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueItemForm {
+    #[serde(default)]
+    pub id: Option<i64>,
+    #[serde(default)]
+    pub version: Option<i64>,
+    #[serde(default)]
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    #[serde(default)]
+    pub unit_label: String,
+    pub stream: String,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub active: Option<String>,
+    /// For a new item: its first price and when it starts (both optional).
+    #[serde(default)]
+    pub price: String,
+    #[serde(default)]
+    pub valid_from: String,
+}
+
+
+/// Rows per page of the catalogue.
+pub const CATALOGUE_PER_PAGE: i64 = 50;
+

@@ -15,3 +15,12 @@ pub struct TokenRow {
     pub revoked_at: Option<String>,
     pub last_used_at: Option<String>,
 }
+
+/// A token just issued: the only time its secret is seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedToken {
+    pub id: i64,
+    pub token: String,
+    pub expires_on: String,
+}
+

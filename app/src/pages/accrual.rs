@@ -48,7 +48,7 @@ fn Accrual(
                     let y = v.year;
                     let rows = v.lines.iter().map(|l| view! {
                         <tr class="utrecht-table__row">
-                            <td class="utrecht-table__cell">{l.stream.clone()}</td>
+                            <td class="utrecht-table__cell">{l.stream.to_string()}</td>
                             <td class="utrecht-table__cell utrecht-table__cell--numeric">{l.prebooked.to_string()}</td>
                             <td class="utrecht-table__cell utrecht-table__cell--numeric">{l.realised.to_string()}</td>
                             <td class="utrecht-table__cell utrecht-table__cell--numeric">{l.trued_up.to_string()}</td>

@@ -328,7 +328,7 @@ fn CanvasForm_(
                     canvas_form.fill_from_catalogue(|code| {
                         catalogue.with_value(|items| {
                             items.iter().find(|c| c.code == code).map(|c| {
-                                crate::api::canvas_form::CatalogueDefaults {
+                                crate::model::canvas_form::CatalogueDefaults {
                                     name: c.name.clone(),
                                     stream: c.stream.clone(),
                                     unit: c.unit.clone(),

@@ -12,7 +12,7 @@ use crate::api::reviews::{
 use crate::components::form::{
     FormMessage, SelectField, TextArea, TextField, last_error, select_options,
 };
-use crate::components::format::{dutch_date, euros};
+
 use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
@@ -41,12 +41,12 @@ fn ChargeTable(charges: Vec<OwnerCharge>, caption: &'static str) -> impl IntoVie
         .iter()
         .map(|c| view! {
             <tr class="utrecht-table__row">
-                <td class="utrecht-table__cell">{format!("Run {} ({})", c.run_id, dutch_date(&c.booking_date))}</td>
+                <td class="utrecht-table__cell">{format!("Run {} ({})", c.run_id, doorbraak::dates::dutch(c.booking_date))}</td>
                 <td class="utrecht-table__cell">{c.reference.clone()}</td>
-                <td class="utrecht-table__cell">{format!("{}{}", c.stream, if c.kind == "claim" { " (vordering)" } else { "" })}</td>
-                <td class="utrecht-table__cell utrecht-table__cell--numeric">{euros(c.amount_cents)}</td>
-                <td class="utrecht-table__cell utrecht-table__cell--numeric">{euros(c.settled_cents)}</td>
-                <td class="utrecht-table__cell">{format!("dreigend {} · reëel {} · vermeden {} (casus totaal {})", euros(c.threatening_cents), euros(c.realistic_cents), euros(c.avoided_cents), euros(c.case_avoided_cents))}</td>
+                <td class="utrecht-table__cell">{format!("{}{}", c.stream, if c.kind == doorbraak::chargeback::ChargeKind::Claim { " (vordering)" } else { "" })}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.amount.to_string()}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.settled.to_string()}</td>
+                <td class="utrecht-table__cell">{format!("dreigend {} · reëel {} · vermeden {} (casus totaal {})", c.threatening.to_string(), c.realistic.to_string(), c.avoided.to_string(), c.case_avoided.to_string())}</td>
                 <td class="utrecht-table__cell">{review_nl(c)}</td>
             </tr>
         })
@@ -82,7 +82,7 @@ fn Owner(
                 or_error(view.await, |v| {
                     let open: Vec<(String, String)> = v.charges.iter()
                         .filter(|c| c.review.is_none() || c.review.as_deref() == Some("accepted"))
-                        .map(|c| (format!("{}:{}:{}", c.run_id, c.case_id, c.stream), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, euros(c.amount_cents))))
+                        .map(|c| (c.form_key(), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, c.amount.to_string())))
                         .collect();
                     let verdicts = select_options(&[("accept".into(), "Akkoord".into()), ("dispute".into(), "Bezwaar".into())], "accept");
                     view! {
@@ -138,7 +138,7 @@ fn Disputes(
                         return view! { <p class="utrecht-paragraph">"Er zijn geen open bezwaren."</p> }.into_any();
                     }
                     let options: Vec<(String, String)> = v.disputes.iter()
-                        .map(|c| (format!("{}:{}", c.review_id.unwrap_or_default(), c.review_version.unwrap_or_default()), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, euros(c.amount_cents))))
+                        .map(|c| (format!("{}:{}", c.review_id.unwrap_or_default(), c.review_version.unwrap_or_default()), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, c.amount.to_string())))
                         .collect();
                     let resolutions = select_options(&[
                         ("override".into(), "Terugboeking blijft staan".into()),
@@ -153,7 +153,7 @@ fn Disputes(
                             <SelectField label="Besluit" name="resolution" field="resolution" error options=resolutions/>
                             <TextField label="Verantwoordelijke stromen met percentage" name="responsibility" field="responsibility" error description="Alleen bij opnieuw verdelen, bijvoorbeeld: JW 60, PW 40"/>
                             <TextArea label="Reden" name="reason" field="reason" error/>
-                            <TextField label="Boekdatum van de correctie" name="booking_date" field="booking_date" error input_type="date" value=v.today.clone()/>
+                            <TextField label="Boekdatum van de correctie" name="booking_date" field="booking_date" error input_type="date" value=v.today.to_string()/>
                             <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || resolve.pending().get()>"Besluit vastleggen"</button>
                         </ActionForm>
                         <ChargeTable charges=v.disputes.clone() caption="Open bezwaren"/>

@@ -6,30 +6,24 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::api::claims::{ClaimsView, CloseClaim, InvoiceClaim, claims};
 use crate::api::runs::{
-    CASES_PER_PAGE, CloseClaim, CreateRun, DiscardRun, InvoiceClaim, PostRun, ReverseRun, RunView,
-    RunsOverview, SetRunCase, chargeback_run, chargeback_runs, claim_status_nl, claims,
+    CASES_PER_PAGE, CreateRun, DiscardRun, PostRun, ReverseRun, RunView, RunsOverview, SetRunCase,
+    chargeback_run, chargeback_runs,
 };
 use crate::components::form::{
     FormMessage, SelectField, TextArea, TextField, last_error, navigate_on_success, select_options,
 };
-use crate::components::format::{dutch_date, euros};
+use chrono::Datelike;
+use doorbraak::claim::ClaimStatus;
+use doorbraak::dates::dutch;
+use doorbraak::run::{RunKind, RunStatus};
 use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
 use crate::model::ClaimRow;
 
 const ROLES: &[Role] = &[Role::Backoffice];
-
-fn run_status_nl(kind: &str, status: &str) -> &'static str {
-    match (kind, status) {
-        ("reversal", _) => "Correctie (geboekt)",
-        (_, "draft") => "Voorstel",
-        (_, "posted") => "Geboekt",
-        (_, "discarded") => "Vervallen",
-        _ => "Onbekend",
-    }
-}
 
 #[component]
 pub fn RunsPage() -> impl IntoView {
@@ -55,15 +49,15 @@ fn Runs(
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(overview.await, |o| {
-                    let first = format!("{}-01-01", &o.today[..4].parse::<i32>().unwrap_or(2026) - 4);
+                    let first = format!("{}-01-01", o.today.year() - 4);
                     let rows = o.runs.iter().map(|r| view! {
                         <tr class="utrecht-table__row">
                             <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("/terugboeken/{}", r.id)>{format!("Run {}", r.id)}</a></td>
-                            <td class="utrecht-table__cell">{run_status_nl(&r.kind, &r.status)}{r.reverses.map(|x| format!(" van run {x}"))}</td>
-                            <td class="utrecht-table__cell">{format!("{} t/m {}", dutch_date(&r.period_from), dutch_date(&r.period_to))}</td>
+                            <td class="utrecht-table__cell">{r.label_nl()}{r.reverses.map(|x| format!(" van run {x}"))}</td>
+                            <td class="utrecht-table__cell">{format!("{} t/m {}", dutch(r.period_from), dutch(r.period_to))}</td>
                             <td class="utrecht-table__cell utrecht-table__cell--numeric">{r.cases}</td>
                             <td class="utrecht-table__cell">{r.created_by.clone()}</td>
-                            <td class="utrecht-table__cell">{r.booking_date.as_deref().map(dutch_date).unwrap_or_default()}</td>
+                            <td class="utrecht-table__cell">{r.booking_date.map(dutch).unwrap_or_default()}</td>
                         </tr>
                     }).collect_view();
                     view! {
@@ -72,7 +66,7 @@ fn Runs(
                         <ActionForm action=create attr:aria-labelledby="nieuwe-run">
                             <FormMessage error/>
                             <TextField label="Afgerekend vanaf" name="period_from" field="period_from" error input_type="date" value=first/>
-                            <TextField label="Afgerekend tot en met" name="period_to" field="period_to" error input_type="date" value=o.today.clone()/>
+                            <TextField label="Afgerekend tot en met" name="period_to" field="period_to" error input_type="date" value=o.today.to_string()/>
                             <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || create.pending().get()>"Voorstel maken"</button>
                         </ActionForm>
                         <DataTable caption="Runs, nieuwste eerst".to_string() headers=&["Run", "Status", "Periode", "Casussen", "Gemaakt door", "Boekdatum"]>{rows}</DataTable>
@@ -155,8 +149,8 @@ fn Run(run: Resource<Option<Result<RunView, AppError>>>, actions: RunActions) ->
 #[component]
 fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
     let r = v.run.clone();
-    let draft = r.status == "draft";
-    let posted_chargeback = r.status == "posted" && r.kind == "chargeback";
+    let draft = r.status == RunStatus::Draft;
+    let posted_chargeback = r.status == RunStatus::Posted && r.kind == RunKind::Chargeback;
     let totals = v
         .totals
         .iter()
@@ -180,14 +174,14 @@ fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
             } else {
                 c.charges
                     .iter()
-                    .map(|(s, m, claim)| format!("{s} {m}{}", if *claim { " (vordering)" } else { "" }))
+                    .map(|c| format!("{} {}{}", c.stream, c.amount, if c.claim { " (vordering)" } else { "" }))
                     .collect::<Vec<_>>()
                     .join(" · ")
             };
-            let key = match c.key.as_str() {
-                "responsibility" => format!("Verantwoordelijkheid: {}", c.responsibility),
-                _ if c.excluded => "—".to_string(),
-                _ => "Baathebber".to_string(),
+            let key = match &c.responsibility {
+                Some(key) => format!("Verantwoordelijkheid: {key}"),
+                None if c.excluded => "—".to_string(),
+                None => "Baathebber".to_string(),
             };
             let evidence = c
                 .evidence
@@ -226,9 +220,9 @@ fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
     view! {
         <h1 class="utrecht-heading-1">{format!("Terugboekrun {}", r.id)}</h1>
         <dl class="facts">
-            <dt>"Status"</dt><dd data-run="status">{run_status_nl(&r.kind, &r.status)}</dd>
-            <dt>"Periode (afrekendatum)"</dt><dd>{format!("{} t/m {}", dutch_date(&r.period_from), dutch_date(&r.period_to))}</dd>
-            {r.booking_date.clone().map(|d| view! { <dt>"Boekdatum"</dt><dd>{dutch_date(&d)}</dd> })}
+            <dt>"Status"</dt><dd data-run="status">{r.label_nl()}</dd>
+            <dt>"Periode (afrekendatum)"</dt><dd>{format!("{} t/m {}", dutch(r.period_from), dutch(r.period_to))}</dd>
+            {r.booking_date.map(|d| view! { <dt>"Boekdatum"</dt><dd>{dutch(d)}</dd> })}
             {r.reverses.map(|x| view! { <dt>"Corrigeert"</dt><dd><a class="utrecht-link" href=format!("/terugboeken/{x}")>{format!("Run {x}")}</a></dd> })}
             {r.reason.clone().map(|why| view! { <dt>"Reden"</dt><dd>{why}</dd> })}
             {(!r.reversed_by.is_empty()).then(|| view! { <dt>"Gecorrigeerd in"</dt><dd>{r.reversed_by.iter().map(|x| format!("run {x}")).collect::<Vec<_>>().join(", ")}</dd> })}
@@ -236,10 +230,10 @@ fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
         {(!v.blocked.is_empty()).then(|| view! {
             <div class="utrecht-alert utrecht-alert--warning" role="status">
                 <p class="utrecht-paragraph">"Zo kan de run nog niet worden geboekt:"</p>
-                <ul class="utrecht-unordered-list">{v.blocked.iter().map(|b| view! { <li class="utrecht-unordered-list__item">{b.clone()}</li> }).collect_view()}</ul>
+                <ul class="utrecht-unordered-list">{v.blocked.iter().map(|b| view! { <li class="utrecht-unordered-list__item">{b.to_string()}</li> }).collect_view()}</ul>
             </div>
         })}
-        {(r.kind == "chargeback").then(|| view! {
+        {(r.kind == RunKind::Chargeback).then(|| view! {
             <h2 class="utrecht-heading-2">"Totalen per stroom"</h2>
             <dl class="facts">
                 <dt>"Afgerekende kosten"</dt><dd>{v.settled.to_string()}</dd>
@@ -252,8 +246,8 @@ fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
             <DataTable caption=format!("{} casussen met onderbouwing (vermeden kosten uit het vastgestelde canvas)", v.case_count) headers=&["Casus", "Afgerekend", "Sleutel", "Verdeling", "Blijft op de Wmo", "Vermeden kosten per stroom"]>{cases}</DataTable>
             {pager}
         })}
-        {draft.then(|| view! { <DraftForms run=r.clone() case_options today=v.today.clone() actions/> })}
-        {posted_chargeback.then(|| view! { <PostedForms run=r.clone() case_options=v.cases.iter().map(|c| (c.case_id.to_string(), c.reference.clone())).collect() today=v.today.clone() actions/> })}
+        {draft.then(|| view! { <DraftForms run=r.clone() case_options today=v.today.to_string() actions/> })}
+        {posted_chargeback.then(|| view! { <PostedForms run=r.clone() case_options=v.cases.iter().map(|c| (c.case_id.to_string(), c.reference.clone())).collect() today=v.today.to_string() actions/> })}
         {claims}
     }
 }
@@ -349,10 +343,10 @@ fn ClaimTable(claims: Vec<ClaimRow>, caption: &'static str) -> impl IntoView {
             <tr class="utrecht-table__row">
                 <td class="utrecht-table__cell">{format!("V{}", k.id)}</td>
                 <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("/casussen/{}", k.case_id)>{k.reference.clone()}</a></td>
-                <td class="utrecht-table__cell">{k.stream.clone()}</td>
-                <td class="utrecht-table__cell utrecht-table__cell--numeric">{euros(k.amount_cents)}</td>
-                <td class="utrecht-table__cell">{claim_status_nl(&k.status)}</td>
-                <td class="utrecht-table__cell">{k.invoice_number.clone().map(|n| format!("{n} ({})", k.invoice_date.as_deref().map(dutch_date).unwrap_or_default())).unwrap_or_default()}</td>
+                <td class="utrecht-table__cell">{k.stream.to_string()}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{k.amount.to_string()}</td>
+                <td class="utrecht-table__cell">{k.status.label_nl()}</td>
+                <td class="utrecht-table__cell">{k.invoice_number.clone().map(|n| format!("{n} ({})", k.invoice_date.map(dutch).unwrap_or_default())).unwrap_or_default()}</td>
                 <td class="utrecht-table__cell">{k.reason.clone().unwrap_or_default()}</td>
             </tr>
         })
@@ -383,7 +377,7 @@ pub fn ClaimsPage() -> impl IntoView {
 
 #[component]
 fn Claims(
-    list: Resource<Option<Result<crate::api::runs::ClaimsView, AppError>>>,
+    list: Resource<Option<Result<ClaimsView, AppError>>>,
     invoice: ServerAction<InvoiceClaim>,
     close: ServerAction<CloseClaim>,
 ) -> impl IntoView {
@@ -400,11 +394,11 @@ fn Claims(
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(list.await, |view| {
-                    let (claims, today) = (view.claims, view.today);
+                    let (claims, today) = (view.claims, view.today.to_string());
                     let today2 = today.clone();
-                    let open: Vec<(String, String)> = claims.iter().filter(|k| k.status == "open")
-                        .map(|k| (format!("{}:{}", k.id, k.version), format!("V{} · {} · {} · {}", k.id, k.reference, k.stream, euros(k.amount_cents)))).collect();
-                    let invoiced: Vec<(String, String)> = claims.iter().filter(|k| k.status == "invoiced")
+                    let open: Vec<(String, String)> = claims.iter().filter(|k| k.status == ClaimStatus::Open)
+                        .map(|k| (format!("{}:{}", k.id, k.version), format!("V{} · {} · {} · {}", k.id, k.reference, k.stream, k.amount))).collect();
+                    let invoiced: Vec<(String, String)> = claims.iter().filter(|k| k.status == ClaimStatus::Invoiced)
                         .map(|k| (format!("{}:{}", k.id, k.version), format!("V{} · {} · {} · factuur {}", k.id, k.reference, k.stream, k.invoice_number.clone().unwrap_or_default()))).collect();
                     let outcomes = select_options(&[("paid".into(), "Betaald: het doorbraakbudget wordt aangevuld".into()), ("refused".into(), "Geweigerd: het bedrag blijft op de Wmo".into())], "paid");
                     view! {

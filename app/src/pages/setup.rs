@@ -22,7 +22,8 @@ use crate::components::format::urlencode;
 use crate::components::guard::{Guarded, loaded, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
-use crate::model::{CatalogueItemView, StreamConfig};
+use crate::model::CatalogueItemView;
+use doorbraak::stream::{AccountingCodes, Stream, StreamKind};
 
 const LOADING: &str = "Laden…";
 const ADMIN: &[Role] = &[Role::Administrator];
@@ -124,19 +125,20 @@ fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> i
     let rows = view
         .streams
         .iter()
-        .map(|s| {
-            let taakveld = s.taakveld.clone().map(|code| {
+        .map(|r| {
+            let s = &r.stream;
+            let taakveld = Some(s.accounting.taakveld.clone()).filter(|t| !t.is_empty()).map(|code| {
                 let label = view.taakvelden.iter().find(|t| t.code == code).map(|t| t.label.clone()).unwrap_or_default();
                 format!("{code} {label}")
             });
             view! {
                 <tr class="utrecht-table__row">
-                    <td class="utrecht-table__cell">{s.code.clone()}</td>
+                    <td class="utrecht-table__cell">{s.code.to_string()}</td>
                     <td class="utrecht-table__cell">{s.name.clone()}</td>
-                    <td class="utrecht-table__cell">{if s.kind == "external" { "extern" } else { "intern" }}{s.holds_reservation.then_some(" (reservering)")}</td>
+                    <td class="utrecht-table__cell">{s.kind.label_nl()}{s.holds_reservation.then_some(" (reservering)")}</td>
                     <td class="utrecht-table__cell">{taakveld.unwrap_or_else(|| "—".into())}</td>
-                    <td class="utrecht-table__cell">{s.cost_centre.clone()}</td>
-                    <td class="utrecht-table__cell">{s.ledger_account.clone()}</td>
+                    <td class="utrecht-table__cell">{s.accounting.cost_centre.clone()}</td>
+                    <td class="utrecht-table__cell">{s.accounting.ledger_account.clone()}</td>
                     <td class="utrecht-table__cell">{if s.has_agreement { "ja" } else { "nee" }}</td>
                     <td class="utrecht-table__cell">{if s.active { "actief" } else { "inactief" }}</td>
                     <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("?stroom={}#stroom-bewerken", s.code)>{format!("{} wijzigen", s.code)}</a></td>
@@ -144,19 +146,17 @@ fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> i
             }
         })
         .collect_view();
-    let current: Option<StreamConfig> = view.streams.iter().find(|s| s.code == edit).cloned();
+    let current = view.streams.iter().find(|r| r.stream.code.as_str() == edit).cloned();
     let is_new = current.is_none();
-    let s = current.unwrap_or(StreamConfig {
-        code: String::new(),
+    let version = current.as_ref().map_or(0, |r| r.version);
+    let s = current.map(|r| r.stream).unwrap_or_else(|| Stream {
+        code: doorbraak::StreamCode::WMO,
         name: String::new(),
-        kind: "internal".into(),
-        taakveld: None,
-        cost_centre: String::new(),
-        ledger_account: String::new(),
+        kind: StreamKind::Internal,
+        accounting: AccountingCodes::default(),
         holds_reservation: false,
         has_agreement: false,
         active: true,
-        version: 0,
     });
     let mut taakvelden = vec![(String::new(), "— geen —".to_string())];
     taakvelden.extend(
@@ -190,18 +190,18 @@ fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> i
             {if is_new {
                 view! {
                     <TextField label="Code" name="input[code]" field="code" error description="Hoofdletters en cijfers, bijvoorbeeld WMO of ZVW." autocomplete="off"/>
-                    <SelectField label="Soort" name="input[kind]" field="kind" error options=select_options(&kinds, &s.kind)/>
+                    <SelectField label="Soort" name="input[kind]" field="kind" error options=select_options(&kinds, s.kind.code())/>
                 }.into_any()
             } else {
                 view! {
-                    <input type="hidden" name="input[code]" value=s.code.clone()/>
-                    <input type="hidden" name="input[version]" value=s.version.to_string()/>
+                    <input type="hidden" name="input[code]" value=s.code.to_string()/>
+                    <input type="hidden" name="input[version]" value=version.to_string()/>
                 }.into_any()
             }}
             <TextField label="Naam" name="input[name]" field="name" error value=s.name.clone()/>
-            <SelectField label="Iv3-taakveld" name="input[taakveld]" field="taakveld" error options=select_options(&taakvelden, s.taakveld.as_deref().unwrap_or_default())/>
-            <TextField label="Kostenplaats" name="input[cost_centre]" field="cost_centre" error value=s.cost_centre.clone()/>
-            <TextField label="Grootboekrekening" name="input[ledger_account]" field="ledger_account" error value=s.ledger_account.clone()/>
+            <SelectField label="Iv3-taakveld" name="input[taakveld]" field="taakveld" error options=select_options(&taakvelden, &s.accounting.taakveld)/>
+            <TextField label="Kostenplaats" name="input[cost_centre]" field="cost_centre" error value=s.accounting.cost_centre.clone()/>
+            <TextField label="Grootboekrekening" name="input[ledger_account]" field="ledger_account" error value=s.accounting.ledger_account.clone()/>
             <CheckboxField label="Er is een convenant (alleen externe financiers)" name="input[has_agreement]" field="has_agreement" error checked=s.has_agreement/>
             <CheckboxField label="Actief" name="input[active]" field="active" error checked=s.active/>
             <button type="submit" class="utrecht-button utrecht-button--primary-action">"Stroom opslaan"</button>
@@ -326,8 +326,8 @@ fn active_streams(setup: Option<Result<SetupView, AppError>>) -> Vec<(String, St
         .map(|o| {
             o.streams
                 .into_iter()
-                .filter(|s| s.active)
-                .map(|s| (s.code, s.name))
+                .filter(|r| r.stream.active)
+                .map(|r| (r.stream.code.to_string(), r.stream.name))
                 .collect()
         })
         .unwrap_or_default()

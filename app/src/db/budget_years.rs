@@ -1,34 +1,8 @@
-//! Mandate levels and budget years (the fund's yearly reservation).
+//! Budget years: the fund's yearly reservation and how it is accounted.
 
 use sqlx::SqliteConnection;
 
 use crate::model::BudgetYearView;
-
-/// Replaces the mandate levels, ranked in the given order (lowest limit
-/// first). Levels are only ever added or changed, never dropped: users refer
-/// to them.
-pub async fn replace_mandates(
-    conn: &mut SqliteConnection,
-    levels: &[doorbraak::mandate::MandateLevel],
-) -> Result<(), sqlx::Error> {
-    // Ranks are unique: move them out of the way first.
-    sqlx::query("UPDATE mandate_levels SET rank = -rank - 1")
-        .execute(&mut *conn)
-        .await?;
-    for (rank, level) in levels.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO mandate_levels (code, name, limit_cents, rank) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (code) DO UPDATE SET name = excluded.name, limit_cents = excluded.limit_cents, rank = excluded.rank",
-        )
-        .bind(&level.code)
-        .bind(&level.name)
-        .bind(level.limit.map(doorbraak::Money::cents))
-        .bind(rank as i64)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
 
 /// A new budget year with nothing reserved yet; `false` when it exists.
 pub async fn create_year(
@@ -106,4 +80,14 @@ pub async fn years(conn: &mut SqliteConnection) -> Result<Vec<BudgetYearView>, s
         });
     }
     Ok(years)
+}
+
+pub async fn exists(
+    conn: &mut SqliteConnection,
+    year: i32,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM budget_years WHERE year = ?1)")
+        .bind(year)
+        .fetch_one(&mut *conn)
+        .await
 }

@@ -1,0 +1,45 @@
+//! Claims on external payers (backoffice): thin server functions over
+//! `services::claims`.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+pub use crate::model::ClaimsView;
+
+#[cfg(feature = "ssr")]
+use crate::{context, services::claims};
+#[cfg(feature = "ssr")]
+use doorbraak::Role;
+
+#[cfg(feature = "ssr")]
+const BACKOFFICE: &[Role] = &[Role::Backoffice];
+
+/// Claims on external payers; `status` "" for the open and invoiced ones, "alle" for all.
+#[server(endpoint = "claims")]
+pub async fn claims(status: String) -> Result<ClaimsView, AppError> {
+    context::read(BACKOFFICE, async |r| claims::list(r, &status).await).await
+}
+
+/// open → invoiced, with the invoice's number and date. `claim` is `id:version`.
+#[server(endpoint = "invoice_claim")]
+pub async fn invoice_claim(
+    claim: String,
+    invoice_number: String,
+    invoice_date: String,
+) -> Result<(), AppError> {
+    context::write(BACKOFFICE, async |w| {
+        claims::invoice(w, &claim, &invoice_number, &invoice_date).await
+    })
+    .await
+}
+
+/// invoiced → paid (the fund is credited) or refused (a reason is required).
+#[server(endpoint = "close_claim")]
+pub async fn close_claim(
+    claim: String,
+    outcome: String,
+    date: String,
+    reason: String,
+) -> Result<(), AppError> {
+    context::write(BACKOFFICE, async |w| claims::close(w, &claim, &outcome, &date, &reason).await).await
+}

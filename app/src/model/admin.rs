@@ -1,0 +1,4 @@
+//! admin
+
+use serde::{Deserialize, Serialize};
+

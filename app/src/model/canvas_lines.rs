@@ -1,0 +1,4 @@
+//! canvas_lines
+
+use serde::{Deserialize, Serialize};
+

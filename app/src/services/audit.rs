@@ -1,0 +1,68 @@
+//! The audit trail, for the administrator.
+
+use crate::context::Read;
+use crate::db;
+use crate::error::AppError;
+use crate::input;
+use crate::model::*;
+
+fn non_empty(s: String) -> Option<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        None
+    } else {
+        Some(t.to_string())
+    }
+}
+
+
+/// Filtered audit events, newest first, 50 a page.
+pub async fn audit_events(r: &mut Read, actor: String, action: String, from: String, to: String, page: i64) -> Result<AuditPage, AppError> {
+    let is_date = |s: &Option<String>| {
+        s.as_deref()
+            .is_none_or(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok())
+    };
+    let filter = db::audit::AuditFilter {
+        actor: non_empty(actor).map(|a| a.chars().take(64).collect()),
+        action: non_empty(action),
+        from: non_empty(from),
+        to: non_empty(to),
+    };
+    if !is_date(&filter.from) {
+        return Err(AppError::invalid(
+            "from",
+            "Vul een datum in als jjjj-mm-dd.",
+        ));
+    }
+    if !is_date(&filter.to) {
+        return Err(AppError::invalid("to", "Vul een datum in als jjjj-mm-dd."));
+    }
+    let page = input::page(page)?;
+    let mut rows =
+        db::audit::list(&mut *r.conn, &filter, PAGE_SIZE + 1, page * PAGE_SIZE).await?;
+    let has_more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    let events = rows
+        .into_iter()
+        .map(|r| AuditEvent {
+            id: r.id,
+            at: r.at,
+            actor: r.actor_name,
+            action: r.action,
+            object: match r.object_id {
+                Some(id) => format!("{} {id}", r.object_type),
+                None => r.object_type,
+            },
+            before: r.before_json,
+            after: r.after_json,
+            address: r.address,
+        })
+        .collect();
+    let actions = db::audit::actions(&mut *r.conn).await?;
+    Ok(AuditPage {
+        events,
+        actions,
+        page,
+        has_more,
+    })
+}

@@ -1,0 +1,695 @@
+//! Cases from canvas to payment: professionals write and submit canvases,
+//! approvers decide (approval places the hold on the fund in the same
+//! transaction), the backoffice pays and settles.
+
+use doorbraak::roles::CaseScope;
+use doorbraak::{Money, Role};
+use doorbraak::lifecycle::{Action, Actor, CaseFacts, Status};
+use sqlx::SqliteConnection;
+
+use crate::context::{Read, Write};
+use crate::db::{self, cases::CaseRow};
+use crate::error::AppError;
+use crate::{auth, input};
+use crate::model::canvas_form::CanvasForm;
+use crate::model::*;
+
+fn stale() -> AppError {
+    AppError::Conflict(
+        "Iemand anders heeft deze casus intussen gewijzigd. Laad de pagina opnieuw.".to_string(),
+    )
+}
+
+fn rule(e: doorbraak::lifecycle::LifecycleError) -> AppError {
+    use doorbraak::lifecycle::LifecycleError as L;
+    match e {
+        L::RoleRequired { .. } => AppError::Forbidden,
+        L::ReasonRequired => AppError::invalid("reason", e.to_string()),
+        L::PaymentExceedsHold { .. } | L::PaymentNotPositive => {
+            AppError::invalid("amount", e.to_string())
+        }
+        other => AppError::Conflict(other.to_string()),
+    }
+}
+
+fn may_see(user: &CurrentUser, case: &CaseRow) -> bool {
+    doorbraak::roles::may_see_case(
+        user.roles,
+        user.team_ids.contains(&case.team_id),
+        !user.team_ids.is_empty(),
+        case.status == Status::Draft,
+    )
+}
+
+/// What a list shows `user` acting as `role`: the core's scope of the role.
+fn scope(user: &CurrentUser, role: Role) -> Result<db::cases::Scope<'_>, AppError> {
+    let scope = CaseScope::of(role, !user.team_ids.is_empty()).ok_or(AppError::Forbidden)?;
+    Ok(db::cases::Scope {
+        scope,
+        teams: &user.team_ids,
+    })
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("Deze casus bestaat niet of u heeft er geen toegang toe.".to_string())
+}
+
+/// The case, if it exists and the user may see it. Another team's case is
+/// refused like a missing one, so ids reveal nothing.
+pub(crate) async fn load_case(
+    conn: &mut SqliteConnection,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<CaseRow, AppError> {
+    match db::cases::get(conn, id).await? {
+        Some(case) if may_see(user, &case) => Ok(case),
+        _ => Err(not_found()),
+    }
+}
+
+fn actor(user: &CurrentUser) -> Actor {
+    Actor {
+        user_id: user.id,
+        roles: user.roles,
+        mandate_level: user.mandate_level.clone(),
+    }
+}
+
+async fn facts(conn: &mut SqliteConnection, case: &CaseRow) -> Result<CaseFacts, AppError> {
+    let (requested, paid, open) =
+        db::ledger::case_money(conn, case.id, case.current_version).await?;
+    case_facts(case, requested, paid, open)
+}
+
+/// What lifecycle decisions need to know of a case and its hold (cents).
+fn case_facts(
+    case: &CaseRow,
+    requested: Money,
+    paid: Money,
+    open: Money,
+) -> Result<CaseFacts, AppError> {
+    Ok(CaseFacts {
+        status: case.status,
+        author_id: case.professional_id,
+        approved_by: None,
+        requested,
+        held: paid.checked_add(open).map_err(|_| AppError::Internal)?,
+        paid,
+        waiting_for_external: case.waiting_for_external,
+    })
+}
+
+/// Applies a lifecycle action: checks the version, decides in the core,
+/// moves the status, records the event and the audit trail.
+async fn transition(
+    w: &mut Write,
+    case: &CaseRow,
+    version: i64,
+    action: Action,
+    reason: Option<&str>,
+    stamp: Option<&str>,
+) -> Result<Status, AppError> {
+    if case.version != version {
+        return Err(stale());
+    }
+    let mut facts = facts(&mut w.tx, case).await?;
+    // Only a payment asks who approved (separation of duties).
+    if matches!(action, Action::RegisterPayment { .. }) {
+        facts.approved_by = db::cases::approver(&mut w.tx, case.id).await?;
+    }
+    let mandates = db::mandates::mandates(&mut w.tx).await?;
+    let decision = doorbraak::lifecycle::decide(action, &actor(&w.user), &facts, reason, &mandates)
+        .map_err(rule)?;
+    let now = w.time.at.clone();
+    if !db::cases::set_status(&mut w.tx, case.id, version, decision.next, stamp, &now).await? {
+        return Err(stale());
+    }
+    let code = action.label_nl();
+    db::cases::record_event(
+        &mut w.tx,
+        db::cases::NewCaseEvent {
+            case_id: case.id,
+            at: &now,
+            actor_id: w.user.id,
+            action: code,
+            from: Some(case.status),
+            to: decision.next,
+            reason,
+        },
+    )
+    .await?;
+    let before = serde_json::json!({ "status": case.status.code() });
+    let after = serde_json::json!({ "status": decision.next.code(), "reason": reason });
+    w.audit(
+        format!("case_{}", decision.next.code()),
+        "case",
+        Some(case.id.to_string()),
+        Some(before),
+        Some(after),
+    );
+    Ok(decision.next)
+}
+
+/// The case as a draft of one of the user's own teams, or a refusal.
+pub(crate) async fn load_draft(
+    conn: &mut SqliteConnection,
+    user: &CurrentUser,
+    case_id: i64,
+) -> Result<CaseRow, AppError> {
+    let case = load_case(conn, user, case_id).await?;
+    if case.status != Status::Draft || !user.team_ids.contains(&case.team_id) {
+        return Err(AppError::Conflict(
+            "Alleen een concept van uw eigen team kan worden gewijzigd.".to_string(),
+        ));
+    }
+    Ok(case)
+}
+
+/// Stores a draft canvas with its return, if nobody saved it since `edits`.
+pub(crate) async fn store_draft(
+    w: &mut Write,
+    case: &CaseRow,
+    edits: i64,
+    canvas: &doorbraak::canvas::Canvas,
+) -> Result<SavedCanvas, AppError> {
+    let streams = db::streams::registry(&mut w.tx).await?;
+    for line in canvas.threatening.iter().chain(canvas.realistic.iter()) {
+        if streams.get_active(line.stream()).is_err() {
+            return Err(AppError::invalid(
+                "threatening",
+                format!("Onbekende financieringsstroom {}.", line.stream()),
+            ));
+        }
+    }
+    let known = streams.active().map(|s| s.code).collect();
+    let calculation = doorbraak::returns::calculate_canvas(canvas, &known)
+        .map_err(|e| AppError::invalid("threatening", e.to_string()))?;
+    let stored = db::cases::update_canvas(
+        &mut w.tx,
+        case.id,
+        case.current_version,
+        edits,
+        canvas,
+        &calculation,
+        w.user.id,
+        &w.time.at,
+    )
+    .await?;
+    if !stored {
+        return Err(AppError::Conflict(
+            "Iemand anders heeft dit canvas intussen opgeslagen. Laad de pagina opnieuw; uw wijzigingen zijn niet opgeslagen."
+                .to_string(),
+        ));
+    }
+    Ok(SavedCanvas {
+        edits: edits + 1,
+        calculation,
+    })
+}
+
+/// Catalogue lines carry the catalogue's own name, whatever the form said.
+async fn fill_catalogue_names(
+    conn: &mut SqliteConnection,
+    canvas: &mut doorbraak::canvas::Canvas,
+) -> Result<(), AppError> {
+    use doorbraak::canvas::{LineItem, ScenarioLine};
+    for lines in [&mut canvas.threatening, &mut canvas.realistic] {
+        for (i, line) in lines.iter_mut().enumerate() {
+            if let LineItem::Catalogue { code, .. } = line.item() {
+                let name = db::catalogue::name_of(conn, code).await?;
+                let name = name.ok_or_else(|| {
+                    AppError::invalid(
+                        &format!("line[{i}]"),
+                        format!("Onbekend catalogusitem {code}."),
+                    )
+                })?;
+                let mut fields = line.fields();
+                fields.item = LineItem::Catalogue {
+                    code: code.clone(),
+                    name,
+                };
+                *line = ScenarioLine::new(fields)
+                    .map_err(|e| AppError::invalid("threatening", e.to_string()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Fills catalogue lines' blank fields from the catalogue (today's price).
+async fn fill_from_catalogue(
+    conn: &mut SqliteConnection,
+    form: &mut CanvasForm,
+    today: chrono::NaiveDate,
+) -> Result<(), AppError> {
+    let today = today.to_string();
+    let catalogue = db::catalogue::priced_on(conn, &today).await?;
+    form.fill_from_catalogue(|code| {
+        catalogue
+            .iter()
+            .find(|c| c.0 == code)
+            .map(
+                |(_, name, unit, _, stream, price)| crate::model::canvas_form::CatalogueDefaults {
+                    name: name.clone(),
+                    stream: stream.clone(),
+                    unit: unit.clone(),
+                    price: price.and_then(|c| Money::from_cents(c).ok()),
+                },
+            )
+    });
+    Ok(())
+}
+
+/// Starts a case for one of the professional's teams, with an empty canvas.
+pub async fn create_case(w: &mut Write, team_id: i64) -> Result<i64, AppError> {
+    if !w.user.team_ids.contains(&team_id) {
+        return Err(AppError::invalid("team_id", "Kies een van uw eigen teams."));
+    }
+    let now = w.time.at.clone();
+    let reference =
+        db::cases::next_reference(&mut w.tx, chrono::Datelike::year(&w.time.today)).await?;
+    let id = db::cases::create(&mut w.tx, &reference, team_id, w.user.id, &now).await?;
+    let canvas =
+        doorbraak::canvas::Canvas::new_draft(db::settings::default_horizon(&mut w.tx).await?);
+    let calc = doorbraak::returns::calculate_canvas(&canvas, &Default::default())
+        .map_err(|_| AppError::Internal)?;
+    db::cases::insert_canvas(&mut w.tx, id, 1, &canvas, &calc, w.user.id, &now).await?;
+    db::cases::record_event(
+        &mut w.tx,
+        db::cases::NewCaseEvent {
+            case_id: id,
+            at: &now,
+            actor_id: w.user.id,
+            action: "aangemaakt",
+            from: None,
+            to: Status::Draft,
+            reason: None,
+        },
+    )
+    .await?;
+    let after = serde_json::json!({ "reference": reference, "team_id": team_id });
+    w.audit("case_created",
+        "case",
+        Some(id.to_string()),
+        None,
+        Some(after),
+    );
+    Ok(id)
+}
+
+/// The case page's data. Opening a case is recorded in the audit trail.
+pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
+    let user = r.user.clone();
+    let year = chrono::Datelike::year(&r.time.today);
+    let full = db::cases::full(&mut r.conn, id, year)
+        .await?
+        .filter(|f| may_see(&user, &f.case))
+        .ok_or_else(not_found)?;
+    let facts = case_facts(&full.case, full.requested, full.paid, full.open)?;
+    let fund_available = (user.roles.has(Role::Approver)
+        && full.case.status == Status::Submitted)
+        .then_some((year, full.fund_available));
+    let db::cases::FullCase {
+        case,
+        canvas,
+        edits,
+        frozen,
+        history,
+        ..
+    } = full;
+    // The streams were checked when the canvas was saved.
+    let known = canvas
+        .threatening
+        .iter()
+        .chain(canvas.realistic.iter())
+        .map(|l| l.stream())
+        .collect();
+    let calculation = doorbraak::returns::calculate_canvas(&canvas, &known).ok();
+    let view = CaseView {
+        id,
+        reference: case.reference.clone(),
+        team_id: case.team_id,
+        professional_id: case.professional_id,
+        status: case.status,
+        version: case.version,
+        canvas_version: case.current_version,
+        canvas_edits: edits,
+        canvas_frozen: frozen,
+        canvas,
+        calculation,
+        versions: history.versions,
+        events: history.events,
+        payments: history.payments,
+        held: facts.held,
+        paid: facts.paid,
+        waiting_for_external: case.waiting_for_external,
+        waiting_note: case.waiting_note.clone(),
+        budget_year: case.budget_year,
+        fund_available,
+        today: r.time.today.format("%Y-%m-%d").to_string(),
+    };
+    r.opened("case", id.to_string());
+    Ok(view)
+}
+
+/// Saves the draft canvas. `edits` is the save counter the form was loaded
+/// with: if someone saved in between, nothing is saved and the user is told.
+pub async fn save_canvas(w: &mut Write, case_id: i64, edits: i64, canvas: CanvasForm) -> Result<SavedCanvas, AppError> {
+    let case = load_draft(&mut w.tx, &w.user, case_id).await?;
+    let version = u32::try_from(case.current_version).unwrap_or(1);
+    let mut canvas = canvas;
+    fill_from_catalogue(&mut w.tx, &mut canvas, w.time.today).await?;
+    let mut parsed = canvas.to_canvas(version)?;
+    fill_catalogue_names(&mut w.tx, &mut parsed).await?;
+    let saved = store_draft(w, &case, edits, &parsed).await?;
+    Ok(saved)
+}
+
+/// Submits the draft for approval; the canvas must be complete.
+pub async fn submit_case(w: &mut Write, case_id: i64, version: i64) -> Result<(), AppError> {
+    let case = load_case(&mut w.tx, &w.user, case_id).await?;
+    let (canvas, _, _) = db::cases::canvas(&mut w.tx, case_id, case.current_version)
+        .await?
+        .ok_or(AppError::Internal)?;
+    canvas
+        .check_submittable()
+        .map_err(|e| AppError::invalid("canvas", e.to_string()))?;
+    transition(w, &case,
+        version,
+        Action::Submit,
+        None,
+        Some("submitted_at"),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Approves (placing the hold on this year's fund), rejects or returns a
+/// submitted canvas, with a reason. Never one's own; within one's mandate.
+pub async fn decide_case(w: &mut Write, case_id: i64, version: i64, decision: String, reason: String) -> Result<(), AppError> {
+    let action = match decision.as_str() {
+        "approve" => Action::Approve,
+        "reject" => Action::Reject,
+        "return" => Action::Return,
+        _ => return Err(AppError::invalid("decision", "Kies goedkeuren, afwijzen of terugsturen.")),
+    };
+    if reason.chars().count() > 2_000 {
+        return Err(AppError::invalid("reason", "Een reden heeft hoogstens 2.000 tekens."));
+    }
+    input::free_text("reason", &reason)?;
+    let case = load_case(&mut w.tx, &w.user, case_id).await?;
+    let requested = facts(&mut w.tx, &case).await?.requested;
+    let next = transition(w, &case, version, action, Some(&reason), Some("decided_at")).await?;
+    if next == Status::Approved {
+        let date = w.time.today;
+        let year = chrono::Datelike::year(&date);
+        if !db::budget_years::exists(&mut w.tx, year).await? {
+            return Err(AppError::Conflict(format!("Er is geen doorbraakbudget voor {year}: functioneel beheer moet het begrotingsjaar aanmaken.")));
+        }
+        let hold = doorbraak::ledger::Operation::Hold { case: case_id, year, amount: requested, date };
+        let key = format!("approve-{case_id}-v{}", case.current_version);
+        db::ledger::execute(&mut w.tx, &key, hold, &w.time.at.clone(), Some(w.user.id)).await?;
+        db::cases::set_budget_year(&mut w.tx, case_id, year).await?;
+        db::cases::freeze_canvas(&mut w.tx, case_id, case.current_version).await?;
+    }
+    Ok(())
+}
+
+/// After "returned": a new canvas version, copied from the last one.
+pub async fn revise_case(w: &mut Write, case_id: i64, version: i64) -> Result<(), AppError> {
+    let case = load_case(&mut w.tx, &w.user, case_id).await?;
+    transition(w, &case, version, Action::Revise, None, None).await?;
+    let (canvas, _, _) = db::cases::canvas(&mut w.tx, case_id, case.current_version)
+        .await?
+        .ok_or(AppError::Internal)?;
+    db::cases::freeze_canvas(&mut w.tx, case_id, case.current_version).await?;
+    let next = canvas.freeze().revise();
+    let streams = db::streams::registry(&mut w.tx).await?;
+    let known = streams.active().map(|s| s.code).collect();
+    let calc = doorbraak::returns::calculate_canvas(&next, &known)
+        .map_err(|_| AppError::Internal)?;
+    let new_version = case.current_version + 1;
+    db::cases::insert_canvas(
+        &mut w.tx,
+        case_id,
+        new_version,
+        &next,
+        &calc,
+        w.user.id,
+        &w.time.at.clone(),
+    )
+    .await?;
+    db::cases::set_current_version(&mut w.tx, case_id, new_version).await?;
+    Ok(())
+}
+
+/// Registers a payment against the hold. `token` comes with the form: the
+/// same form posted twice books once.
+pub async fn register_payment(w: &mut Write, case_id: i64, amount: String, paid_on: String, supplier: String, reference: String, token: String) -> Result<(), AppError> {
+    let amount =
+        Money::parse(&amount).map_err(|e| AppError::invalid("amount", e.to_string()))?;
+    let date = input::date("paid_on", &paid_on, w.time.today)?;
+    let paid_on = date.format("%Y-%m-%d").to_string();
+    let supplier = input::text("supplier", &supplier, 200, "de ontvanger")?;
+    let reference = input::text("reference", &reference, 100, "een betalingskenmerk")?;
+    if !(16..=128).contains(&token.len()) {
+        return Err(AppError::invalid(
+            "token",
+            "Het formulier is verlopen. Laad de pagina opnieuw.",
+        ));
+    }
+    let key = format!("pay-{case_id}-{token}");
+    if let Some(booked) = db::cases::payment_by_key(&mut w.tx, &key).await? {
+        let same = db::cases::BookedPayment {
+            case_id,
+            amount_cents: amount.cents(),
+            paid_on: paid_on.clone(),
+            supplier: supplier.clone(),
+            reference: reference.clone(),
+        };
+        // The same form twice books once; the same form with other
+        // figures is a second payment that needs a fresh form.
+        return if booked == same {
+            Ok(())
+        } else {
+            Err(AppError::Conflict(
+                "Dit formulier is al gebruikt voor een betaling met andere gegevens. Laad de pagina opnieuw voor een nieuwe betaling.".to_string(),
+            ))
+        };
+    }
+    let case = load_case(&mut w.tx, &w.user, case_id).await?;
+    transition(w, &case,
+        case.version,
+        Action::RegisterPayment { amount },
+        None,
+        Some("first_paid_at"),
+    )
+    .await?;
+    let pay = doorbraak::ledger::Operation::Pay {
+        case: case_id,
+        amount,
+        date,
+    };
+    let now = w.time.at.clone();
+    let receipt = db::ledger::execute(&mut w.tx, &key, pay, &now, Some(w.user.id)).await?;
+    let tx_id = receipt
+        .tx
+        .and_then(|t| i64::try_from(t.0).ok())
+        .ok_or(AppError::Internal)?;
+    db::cases::insert_payment(
+        &mut w.tx,
+        db::cases::NewPayment {
+            case_id,
+            tx_id,
+            amount_cents: amount.cents(),
+            paid_on: &paid_on,
+            supplier: &supplier,
+            reference: &reference,
+            user_id: w.user.id,
+            now: &now,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Settles: the final cost is the sum of payments; the rest of the hold returns to the fund.
+pub async fn settle_case(w: &mut Write, case_id: i64, version: i64) -> Result<(), AppError> {
+    let case = load_case(&mut w.tx, &w.user, case_id).await?;
+    transition(w, &case,
+        version,
+        Action::Settle,
+        None,
+        Some("settled_at"),
+    )
+    .await?;
+    let release = doorbraak::ledger::Operation::Release {
+        case: case_id,
+        date: w.time.today,
+    };
+    let now = w.time.at.clone();
+    db::ledger::execute(
+        &mut w.tx,
+        &format!("settle-{case_id}"),
+        release,
+        &now,
+        Some(w.user.id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sets or clears "waiting for an external party", with a note.
+pub async fn set_waiting(w: &mut Write, case_id: i64, version: i64, waiting: bool, note: String) -> Result<(), AppError> {
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        return Err(AppError::invalid(
+            "note",
+            "Een notitie heeft hoogstens 500 tekens.",
+        ));
+    }
+    input::free_text("note", note)?;
+    let case = load_case(&mut w.tx, &w.user, case_id).await?;
+    if case.version != version {
+        return Err(stale());
+    }
+    let facts = facts(&mut w.tx, &case).await?;
+    let mandates = db::mandates::mandates(&mut w.tx).await?;
+    let mut acting = actor(&w.user);
+    // The flag belongs to whoever follows the case up: the professional or the backoffice.
+    acting.roles.insert(Role::Professional);
+    let reason = (!note.is_empty()).then_some(note);
+    doorbraak::lifecycle::decide(
+        Action::SetWaiting { waiting },
+        &acting,
+        &facts,
+        reason,
+        &mandates,
+    )
+    .map_err(rule)?;
+    let now = w.time.at.clone();
+    if !db::cases::set_waiting(&mut w.tx, case_id, version, waiting, reason, &now).await? {
+        return Err(stale());
+    }
+    let action = if waiting {
+        "wacht op externe partij"
+    } else {
+        "wacht niet meer"
+    };
+    db::cases::record_event(
+        &mut w.tx,
+        db::cases::NewCaseEvent {
+            case_id,
+            at: &now,
+            actor_id: w.user.id,
+            action,
+            from: Some(case.status),
+            to: case.status,
+            reason,
+        },
+    )
+    .await?;
+    w.audit("case_waiting",
+        "case",
+        Some(case_id.to_string()),
+        None,
+        Some(serde_json::json!({ "waiting": waiting })),
+    );
+    Ok(())
+}
+
+/// The professional's cases: those of their teams, a page at a time.
+pub async fn my_cases(r: &mut Read, page: i64) -> Result<CaseList, AppError> {
+    let filter = db::cases::CaseFilter {
+        statuses: &Status::ALL,
+        scope: scope(&r.user, Role::Professional)?,
+        decidable: None,
+    };
+    Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
+}
+
+/// Submitted canvases in the approver's scope: those they may decide (within
+/// their mandate, not their own) or, with `decidable` false, the others.
+pub async fn approval_queue(r: &mut Read, decidable: bool, page: i64) -> Result<CaseList, AppError> {
+    let filter = db::cases::CaseFilter {
+        statuses: &[Status::Submitted],
+        scope: scope(&r.user, Role::Approver)?,
+        decidable: Some((
+            db::cases::Decider {
+                user_id: r.user.id,
+                mandate_level: r.user.mandate_level.as_deref(),
+            },
+            decidable,
+        )),
+    };
+    Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
+}
+
+/// Approved cases to pay, and cases in progress to settle.
+pub async fn payment_queue(r: &mut Read, page: i64) -> Result<CaseList, AppError> {
+    let filter = db::cases::CaseFilter {
+        statuses: &[Status::Approved, Status::InProgress],
+        scope: scope(&r.user, Role::Backoffice)?,
+        decidable: None,
+    };
+    Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
+}
+
+/// The fund of a year: funded, held, paid, recovered, available.
+pub async fn fund_status(r: &mut Read, year: Option<i32>) -> Result<FundYear, AppError> {
+    let year = year.unwrap_or_else(|| chrono::Datelike::year(&r.time.today));
+    if !(2000..=2200).contains(&year) {
+        return Err(AppError::invalid(
+            "year",
+            "Kies een begrotingsjaar tussen 2000 en 2200.",
+        ));
+    }
+    Ok(FundYear {
+        year,
+        position: db::ledger::position(&mut r.conn, year).await?,
+    })
+}
+
+/// A fresh token for a payment form (double-submit protection).
+pub async fn payment_token(_r: &mut Read) -> Result<String, AppError> {
+    Ok(auth::random_token())
+}
+
+/// Teams of the user, active streams, and the active catalogue with today's prices.
+pub async fn case_options(r: &mut Read) -> Result<CaseChoices, AppError> {
+    let user = r.user.clone();
+    let teams = db::teams::list(&mut *r.conn)
+        .await?
+        .into_iter()
+        .filter(|t| user.team_ids.contains(&t.id))
+        .collect();
+    let streams = db::streams::registry(&mut r.conn)
+        .await?
+        .active()
+        .map(|s| StreamOption {
+            code: s.code.to_string(),
+            name: s.name.clone(),
+            external: s.kind == doorbraak::stream::StreamKind::External,
+        })
+        .collect();
+    let today = r.time.today.format("%Y-%m-%d").to_string();
+    let catalogue = db::catalogue::priced_on(&mut r.conn, &today)
+        .await?
+        .into_iter()
+        .map(
+            |(code, name, unit, unit_label, stream, price)| CatalogueOption {
+                code,
+                name,
+                unit,
+                unit_label,
+                stream,
+                price: price.and_then(|c| Money::from_cents(c).ok()),
+            },
+        )
+        .collect();
+    Ok(CaseChoices {
+        teams,
+        streams,
+        catalogue,
+    })
+}

@@ -1,0 +1,18 @@
+//! The logic of each feature, as plain async functions over a
+//! [`Read`](crate::context::Read) or a [`Write`](crate::context::Write):
+//! parse the input, load, let the core decide, write through `db`, record
+//! the audit event. Server functions, tests and the demo generator call
+//! them alike.
+
+pub mod accrual;
+pub mod admin;
+pub mod audit;
+pub mod canvas_lines;
+pub mod cases;
+pub mod claims;
+pub mod reconcile;
+pub mod reviews;
+pub mod runs;
+pub mod session;
+pub mod setup;
+pub mod tokens;

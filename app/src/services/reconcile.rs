@@ -1,0 +1,68 @@
+//! Reconciliation: per year and stream, what the ledger holds as charged
+//! back and claimed = what the posted runs booked = what their journals
+//! export; and per year, the fund's own identity. Any difference is shown.
+
+use crate::context::Read;
+use crate::db;
+use crate::error::AppError;
+use crate::model::*;
+
+
+pub async fn reconciliation(r: &mut Read) -> Result<ReconcileView, AppError> {
+    type Key = (i64, String, String);
+    let mut sides: std::collections::BTreeMap<Key, [i64; 3]> = Default::default();
+    for (y, s, k, c) in db::runs::ledger_sums(&mut r.conn).await? {
+        sides.entry((y, s, k)).or_default()[0] += c;
+    }
+    for (y, s, k, c) in db::runs::run_sums(&mut r.conn).await? {
+        sides.entry((y, s, k)).or_default()[1] += c;
+    }
+    // The exports: every posted run's journal, its debit lines by the
+    // stream charged (the credit side is the fund on the Wmo).
+    let (runs, years) = db::runs::posted_runs(&mut r.conn).await?;
+    for run in runs {
+        let journal = crate::exports::journal(&mut r.conn, run).await?;
+        for line in journal.lines {
+            let Some(kind) = line.charged else { continue };
+            let year = years.get(&line.case_reference).copied().unwrap_or_default();
+            let kind = match kind {
+                doorbraak::chargeback::ChargeKind::Internal => "internal",
+                doorbraak::chargeback::ChargeKind::Claim => "claim",
+            };
+            let cents = line.debit.cents() - line.credit.cents();
+            sides
+                .entry((year, line.stream.to_string(), kind.to_string()))
+                .or_default()[2] += cents;
+        }
+    }
+    // A sum Money cannot hold is a corrupt row somewhere: an error, never € 0,00.
+    let m = |year: i64, c: i64| db::decode::money("run_charges", year, c);
+    let lines = sides
+        .into_iter()
+        .map(|((year, stream, kind), [ledger, runs, exports])| {
+            Ok(ReconcileLine {
+                year,
+                stream,
+                kind,
+                ledger: m(year, ledger)?,
+                runs: m(year, runs)?,
+                exports: m(year, exports)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    let mut funds = Vec::new();
+    for year in db::budget_years::year_numbers(&mut r.conn).await? {
+        let position = db::ledger::position(&mut r.conn, year).await?;
+        funds.push(FundCheck {
+            year,
+            reconciles: position.reconciles(),
+            position,
+        });
+    }
+    Ok(ReconcileView {
+        lines,
+        funds,
+        unbalanced: db::ledger::unbalanced_transactions(&mut r.conn).await?.len(),
+        drifted: db::ledger::drifted_balances(&mut r.conn).await?.len(),
+    })
+}

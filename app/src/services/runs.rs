@@ -1,0 +1,395 @@
+//! Chargeback runs (backoffice): a draft over the settled cases of a period,
+//! its preview (per case the evidence and the split, per stream the totals),
+//! the key or exclusion per case, posting, and correction by reversal. The
+//! core decides the preview, what blocks a draft and the plan of a posting
+//! or a reversal; this module reads what they need and writes the plan.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use doorbraak::chargeback::{ChargeKind, StreamAvoided};
+use doorbraak::claim::{ClaimAction, ClaimStatus};
+use doorbraak::ledger::{Operation, TxId};
+use doorbraak::posting::{self, PostDecision, PostError, PostingPlan};
+use doorbraak::responsibility::ResponsibilityKey;
+use doorbraak::run::{CaseKey, Outcome, Preview, RunCase, RunKind, RunStatus};
+use doorbraak::stream::StreamRegistry;
+use doorbraak::Money;
+use sqlx::SqliteConnection;
+
+use crate::context::{Acting, Read, Write};
+use crate::db::{self, runs::RunCaseRow};
+use crate::error::AppError;
+use crate::input;
+use crate::model::{ChargeView, RunCaseView, RunRow, RunTotal, RunView, RunsOverview, CASES_PER_PAGE};
+
+fn stale_run() -> AppError {
+    AppError::Conflict(PostError::Stale.to_string())
+}
+
+fn no_run() -> AppError {
+    AppError::NotFound("Deze terugboekrun bestaat niet.".to_string())
+}
+
+/// The runs, newest first, and how many settled cases wait.
+pub async fn overview(r: &mut Read) -> Result<RunsOverview, AppError> {
+    Ok(RunsOverview {
+        runs: db::runs::list(&mut r.conn, 100).await?,
+        waiting: db::runs::settled_waiting(&mut r.conn).await?,
+        today: r.time.today,
+    })
+}
+
+/// Starts a draft over the settled cases of a period; answers with its id.
+pub async fn create(w: &mut Write, period_from: &str, period_to: &str) -> Result<i64, AppError> {
+    let from = input::date("period_from", period_from, w.time.today)?;
+    let to = input::date("period_to", period_to, w.time.today)?;
+    if to < from {
+        return Err(AppError::invalid("period_to", "De einddatum ligt vóór de begindatum."));
+    }
+    let cases = db::runs::settled_in(&mut w.tx, from, to).await?;
+    if cases.is_empty() {
+        return Err(AppError::invalid(
+            "period_from",
+            "In deze periode zijn geen afgerekende casussen die nog niet zijn teruggeboekt.",
+        ));
+    }
+    let id = db::runs::create_draft(&mut w.tx, from, to, &cases, &w.time.at, w.user.id).await?;
+    w.audit(
+        "run_created",
+        "chargeback_run",
+        Some(id.to_string()),
+        None,
+        Some(serde_json::json!({ "from": from, "to": to, "cases": cases.len() })),
+    );
+    Ok(id)
+}
+
+/// A case as the core allocates it.
+fn run_case(row: &RunCaseRow, streams: &StreamRegistry) -> RunCase {
+    let avoided = row
+        .avoided
+        .iter()
+        .filter_map(|(code, avoided)| {
+            let s = streams.get(*code).ok()?;
+            Some(StreamAvoided {
+                stream: s.code,
+                kind: s.kind,
+                avoided: *avoided,
+                agreement: s.agreement_terms(),
+            })
+        })
+        .collect();
+    RunCase {
+        case: row.case_id,
+        settled: row.settled,
+        avoided,
+        key: match &row.responsibility {
+            None => CaseKey::Beneficiary,
+            Some(key) => CaseKey::Responsibility(key.streams(streams)),
+        },
+        excluded: row.excluded,
+        accrual: row.accrual,
+    }
+}
+
+/// Everything a run is decided on, computed the same way for the page and
+/// for posting: what is posted is what the preview showed.
+struct Computed {
+    rows: Vec<RunCaseRow>,
+    cases: Vec<RunCase>,
+    preview: Preview,
+    streams: StreamRegistry,
+}
+
+impl Computed {
+    fn facts(&self) -> Vec<posting::RunCaseFacts> {
+        self.rows.iter().map(RunCaseRow::facts).collect()
+    }
+}
+
+async fn compute(conn: &mut SqliteConnection, run: &RunRow) -> Result<Computed, AppError> {
+    let streams = db::streams::registry(conn).await?;
+    let rows = db::runs::cases(conn, run.id).await?;
+    let cases: Vec<RunCase> = rows.iter().map(|r| run_case(r, &streams)).collect();
+    let preview = doorbraak::run::preview(streams.reservation(), &cases)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    Ok(Computed {
+        rows,
+        cases,
+        preview,
+        streams,
+    })
+}
+
+fn case_view(row: &RunCaseRow, outcome: &Outcome) -> RunCaseView {
+    let (charges, residual, refused) = match outcome {
+        Outcome::Allocated(a) => (
+            a.charges()
+                .iter()
+                .map(|c| ChargeView {
+                    stream: c.stream,
+                    amount: c.amount,
+                    claim: c.kind == ChargeKind::Claim,
+                })
+                .collect(),
+            a.residual(),
+            None,
+        ),
+        Outcome::Excluded => (Vec::new(), Money::ZERO, None),
+        Outcome::Refused(why) => (Vec::new(), Money::ZERO, Some(why.clone())),
+    };
+    RunCaseView {
+        case_id: row.case_id,
+        reference: row.reference.clone(),
+        settled: row.settled,
+        responsibility: row.responsibility.as_ref().map(ResponsibilityKey::to_string),
+        excluded: row.excluded,
+        reason: row.reason.clone(),
+        charges,
+        residual,
+        refused,
+        evidence: row.avoided.clone(),
+    }
+}
+
+/// A run with its preview (a draft) or what it booked (posted); cases a page at a time.
+pub async fn get<U>(r: &mut Read<U>, id: i64, page: usize) -> Result<RunView, AppError> {
+    let conn = &mut *r.conn;
+    let run = db::runs::get(conn, id).await?.ok_or_else(no_run)?;
+    let claims = db::claims::of_run(conn, run.id, None).await?;
+    let today = r.time.today;
+    if run.kind == RunKind::Reversal {
+        return Ok(RunView {
+            run,
+            cases: Vec::new(),
+            page: 0,
+            case_count: 0,
+            totals: Vec::new(),
+            settled: Money::ZERO,
+            internal: Money::ZERO,
+            claims_total: Money::ZERO,
+            residual: Money::ZERO,
+            blocked: Vec::new(),
+            claims,
+            today,
+        });
+    }
+    let c = compute(conn, &run).await?;
+    let blocked = if run.status == RunStatus::Draft {
+        posting::blockers(&c.preview, &c.facts(), &c.streams)
+    } else {
+        Vec::new()
+    };
+    let pages = c.rows.len().div_ceil(CASES_PER_PAGE).max(1);
+    let page = page.min(pages - 1);
+    let cases = c
+        .rows
+        .iter()
+        .zip(&c.preview.cases)
+        .skip(page * CASES_PER_PAGE)
+        .take(CASES_PER_PAGE)
+        .map(|(row, p)| case_view(row, &p.outcome))
+        .collect();
+    let totals = c
+        .preview
+        .totals
+        .iter()
+        .map(|t| RunTotal {
+            stream: t.stream,
+            name: c.streams.get(t.stream).map(|s| s.name.clone()).unwrap_or_default(),
+            claim: t.kind == ChargeKind::Claim,
+            amount: t.amount,
+            cases: t.cases,
+        })
+        .collect();
+    Ok(RunView {
+        case_count: c.rows.len(),
+        cases,
+        page,
+        totals,
+        settled: c.preview.settled,
+        internal: c.preview.total(ChargeKind::Internal),
+        claims_total: c.preview.total(ChargeKind::Claim),
+        residual: c.preview.residual,
+        blocked,
+        claims,
+        run,
+        today,
+    })
+}
+
+/// A case's key in a draft, as the form posts it.
+pub struct CaseChoice<'a> {
+    /// "beneficiary", "responsibility" or "exclude".
+    pub choice: &'a str,
+    /// The responsibility key as typed: `JW 60, PW 40`.
+    pub responsibility: &'a str,
+    pub reason: &'a str,
+}
+
+/// Sets a case's key in a draft; all but the default need a reason.
+pub async fn set_case_key(
+    w: &mut Write,
+    run_id: i64,
+    version: i64,
+    case_id: i64,
+    form: CaseChoice<'_>,
+) -> Result<(), AppError> {
+    let streams = db::streams::registry(&mut w.tx).await?;
+    let (key, excluded, reason) = match form.choice {
+        "beneficiary" => (None, false, None),
+        "responsibility" => (
+            Some(
+                ResponsibilityKey::parse(form.responsibility, &streams)
+                    .map_err(|e| AppError::invalid("responsibility", e.to_string()))?,
+            ),
+            false,
+            Some(input::reason("reason", form.reason)?),
+        ),
+        "exclude" => (None, true, Some(input::reason("reason", form.reason)?)),
+        _ => return Err(AppError::invalid("choice", "Kies een verdeelsleutel.")),
+    };
+    if !db::runs::set_choice(&mut w.tx, run_id, version, case_id, key.as_ref(), excluded, reason.as_deref())
+        .await?
+    {
+        return Err(stale_run());
+    }
+    w.audit(
+        "run_case_key_set",
+        "chargeback_run",
+        Some(run_id.to_string()),
+        None,
+        Some(serde_json::json!({ "case": case_id, "choice": form.choice, "key": key, "reason": reason })),
+    );
+    Ok(())
+}
+
+/// Executes a plan's bookings: each booking's key → the transaction made of it.
+async fn book<U: Acting>(
+    w: &mut Write<U>,
+    bookings: &[(String, Operation)],
+) -> Result<HashMap<String, Option<TxId>>, AppError> {
+    let actor = w.user.actor().map(|u| u.id);
+    let receipts = db::ledger::execute_all(&mut w.tx, bookings, &w.time.at, actor).await?;
+    Ok(bookings
+        .iter()
+        .map(|(key, _)| key.clone())
+        .zip(receipts.into_iter().map(|r| r.tx))
+        .collect())
+}
+
+/// Posts a draft: every charge booked in one transaction, the cases charged
+/// back. Posting the same version again (a double click, a retry, a second
+/// tab) books nothing and succeeds; a changed run is refused.
+pub async fn post(w: &mut Write, run_id: i64, version: i64, booking_date: &str) -> Result<(), AppError> {
+    let date = input::date("booking_date", booking_date, w.time.today)?;
+    input::next_version(version)?;
+    let run = db::runs::get(&mut w.tx, run_id).await?.ok_or_else(no_run)?;
+    let c = compute(&mut w.tx, &run).await?;
+    let plan = match posting::plan_posting(run.facts(), version, &c.preview, &c.cases, &c.facts(), &c.streams, date) {
+        Ok(PostDecision::AlreadyPosted) => return Ok(()),
+        Ok(PostDecision::Post(plan)) => plan,
+        Err(e) => return Err(AppError::Conflict(e.to_string())),
+    };
+    write_posting(w, run_id, version, date, &plan).await?;
+    w.audit(
+        "run_posted",
+        "chargeback_run",
+        Some(run_id.to_string()),
+        None,
+        Some(serde_json::json!({
+            "date": date.to_string(),
+            "cases": plan.cases.cases.len(),
+            "internal_cents": c.preview.total(ChargeKind::Internal).cents(),
+            "claims_cents": c.preview.total(ChargeKind::Claim).cents(),
+            "residual_cents": c.preview.residual.cents(),
+        })),
+    );
+    Ok(())
+}
+
+async fn write_posting(
+    w: &mut Write,
+    run_id: i64,
+    version: i64,
+    date: NaiveDate,
+    plan: &PostingPlan,
+) -> Result<(), AppError> {
+    let booked = book(w, &plan.bookings).await?;
+    db::runs::insert_charges(&mut w.tx, run_id, &plan.charges, &booked).await?;
+    db::claims::insert(&mut w.tx, run_id, &plan.claims).await?;
+    let reason = format!("Terugboekrun {run_id}");
+    let moved = db::runs::move_cases(&mut w.tx, &plan.cases, &reason, &w.time.at, w.user.id).await?;
+    if moved != plan.cases.cases.len() as u64 {
+        return Err(stale_run());
+    }
+    if !db::runs::close_draft(&mut w.tx, run_id, version, RunStatus::Posted, Some(date), &w.time.at, w.user.id)
+        .await?
+    {
+        return Err(stale_run());
+    }
+    Ok(())
+}
+
+/// Discards a draft (nothing was booked).
+pub async fn discard(w: &mut Write, run_id: i64, version: i64) -> Result<(), AppError> {
+    if !db::runs::close_draft(&mut w.tx, run_id, version, RunStatus::Discarded, None, &w.time.at, w.user.id)
+        .await?
+    {
+        return Err(stale_run());
+    }
+    w.audit("run_discarded", "chargeback_run", Some(run_id.to_string()), None, None);
+    Ok(())
+}
+
+/// Corrects a posted run by reversal: the whole run (what is not reversed
+/// yet) or one case. Its open claims are withdrawn; a claim already invoiced
+/// must be settled with the payer first. The cases can be charged back again.
+/// Answers with the reversal run's id.
+pub async fn reverse(
+    w: &mut Write,
+    run_id: i64,
+    case_id: Option<i64>,
+    reason: &str,
+    date: NaiveDate,
+) -> Result<i64, AppError> {
+    let run = db::runs::get(&mut w.tx, run_id).await?.ok_or_else(no_run)?;
+    let charges = db::runs::charges(&mut w.tx, run_id, case_id).await?;
+    let reversed = db::runs::reversed_cases(&mut w.tx, run_id).await?;
+    let claims: Vec<_> = db::claims::of_run(&mut w.tx, run_id, case_id)
+        .await?
+        .iter()
+        .map(crate::model::ClaimRow::stored)
+        .collect();
+    let plan = posting::plan_reversal(run.facts(), case_id, &charges, &reversed, &claims, date)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let reversal =
+        db::runs::insert_reversal(&mut w.tx, &run, case_id, reason, date, &w.time.at, w.user.id).await?;
+    let booked = book(w, &plan.bookings).await?;
+    db::runs::insert_charges(&mut w.tx, reversal, &plan.charges, &booked).await?;
+    for (claim, version) in &plan.withdrawn {
+        let from = ClaimStatus::Open;
+        let to = from
+            .apply(ClaimAction::Withdraw)
+            .map_err(|e| AppError::Conflict(e.to_string()))?;
+        if !db::claims::close(&mut w.tx, *claim, *version, from, to, date, Some(reason)).await? {
+            return Err(stale_run());
+        }
+    }
+    let note = format!("Correctierun {reversal} op run {run_id}: {reason}");
+    let moved = db::runs::move_cases(&mut w.tx, &plan.cases, &note, &w.time.at, w.user.id).await?;
+    if moved != plan.cases.cases.len() as u64 {
+        return Err(AppError::Conflict(
+            "Een of meer casussen zijn na het terugboeken al verder gegaan (geëvalueerd of afgesloten) en kunnen niet worden gecorrigeerd.".into(),
+        ));
+    }
+    w.audit(
+        "run_reversed",
+        "chargeback_run",
+        Some(run_id.to_string()),
+        None,
+        Some(serde_json::json!({ "reversal": reversal, "case": case_id, "reason": reason, "cases": plan.cases.cases.len() })),
+    );
+    Ok(reversal)
+}
