@@ -499,10 +499,8 @@ async fn templates_are_unique_per_team_and_offered_to_that_team_only() {
         .await
         .expect("q");
     assert_eq!(offered.len(), 1);
-    assert_eq!(offered[0].key, format!("sjabloon-{id}"));
-    assert!(
-        offered[0].label.contains("2 + 0 regels"),
-        "{}",
-        offered[0].label
-    );
+    assert_eq!(offered[0].key, app::model::SourceKey::Template(id));
+    assert_eq!(offered[0].key.to_string(), format!("sjabloon-{id}"));
+    assert_eq!((offered[0].threatening, offered[0].realistic), (2, 0));
+    assert!(offered[0].label_nl().contains("2 + 0 regels"), "{}", offered[0].label_nl());
 }

@@ -92,8 +92,7 @@ async fn people(pool: &SqlitePool) -> anyhow::Result<People> {
 
 /// A line spec: catalogue code, quantity, start month, duration, probability %.
 type Spec = (&'static str, i64, u16, u16, i64);
-/// code, name, unit, unit label, stream, price in cents.
-type CatalogueRow = (String, String, String, String, String, Option<i64>);
+type CatalogueRow = app::model::CatalogueOption;
 
 /// A scenario line from a catalogue row (with a price) and a spec.
 fn line(
@@ -102,12 +101,12 @@ fn line(
     (_, qty, start, duration, pct): Spec,
 ) -> anyhow::Result<ScenarioLine> {
     Ok(ScenarioLine::new(ScenarioLineFields {
-        stream: StreamCode::new(&row.4)?,
+        stream: StreamCode::new(&row.stream)?,
         item: LineItem::Catalogue {
-            code: row.0.clone(),
-            name: row.1.clone(),
+            code: row.code.clone(),
+            name: row.name.clone(),
         },
-        unit: Unit::from_code(&row.2).unwrap_or(Unit::OneOff),
+        unit: Unit::from_code(&row.unit).unwrap_or(Unit::OneOff),
         quantity: Quantity::new(Decimal::from(qty))?,
         unit_price: price,
         probability: Percentage::new(Decimal::from(pct))?,
@@ -119,11 +118,14 @@ fn line(
 type Catalogue = Vec<CatalogueRow>;
 
 fn canvas(rng: &mut Rng, catalogue: &Catalogue) -> anyhow::Result<Canvas> {
-    let find = |code: &str| catalogue.iter().find(|c| c.0 == code);
+    let find = |code: &str| catalogue.iter().find(|c| c.code == code);
     let build = |spec: Spec| -> anyhow::Result<Option<ScenarioLine>> {
         match find(spec.0) {
-            Some(row @ (.., Some(price))) => Ok(Some(line(row, Money::from_cents(*price)?, spec)?)),
-            _ => Ok(None),
+            Some(row) => match row.price {
+                Some(price) => Ok(Some(line(row, price, spec)?)),
+                None => Ok(None),
+            },
+            None => Ok(None),
         }
     };
     let mut threatening = Vec::new();

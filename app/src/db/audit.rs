@@ -16,7 +16,7 @@ pub struct NewEvent<'a> {
     pub address: Option<&'a str>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct AuditRow {
     pub id: i64,
     pub at: String,
@@ -94,7 +94,7 @@ pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
-    sqlx::query_as::<_, (i64, String, String, String, String, Option<String>, Option<String>, Option<String>, Option<String>)>(
+    sqlx::query_as::<_, AuditRow>(
         "SELECT id, at, actor_name, action, object_type, object_id, before_json, after_json, address
          FROM audit_events
          WHERE (?1 IS NULL OR actor_name LIKE '%' || ?1 || '%')
@@ -112,21 +112,6 @@ pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(
     .bind(offset)
     .fetch_all(db)
     .await
-    .map(|rows| {
-        rows.into_iter()
-            .map(|(id, at, actor_name, action, object_type, object_id, before_json, after_json, address)| AuditRow {
-                id,
-                at,
-                actor_name,
-                action,
-                object_type,
-                object_id,
-                before_json,
-                after_json,
-                address,
-            })
-            .collect()
-    })
 }
 
 /// The distinct actions recorded so far (for the filter).

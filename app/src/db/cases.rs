@@ -26,55 +26,47 @@ pub struct CaseRow {
     pub version: i64,
 }
 
-type Row = (
-    i64,
-    String,
-    i64,
-    i64,
-    String,
-    i64,
-    bool,
-    Option<String>,
-    Option<i32>,
-    i64,
-);
+#[derive(sqlx::FromRow)]
+struct CaseRecord {
+    id: i64,
+    reference: String,
+    team_id: i64,
+    professional_id: i64,
+    status: String,
+    current_version: i64,
+    waiting_for_external: bool,
+    waiting_note: Option<String>,
+    budget_year: Option<i32>,
+    version: i64,
+}
+
+impl CaseRecord {
+    fn decode(self) -> Result<CaseRow, sqlx::Error> {
+        Ok(CaseRow {
+            status: decode::status("cases", self.id, &self.status)?,
+            id: self.id,
+            reference: self.reference,
+            team_id: self.team_id,
+            professional_id: self.professional_id,
+            current_version: self.current_version,
+            waiting_for_external: self.waiting_for_external,
+            waiting_note: self.waiting_note,
+            budget_year: self.budget_year,
+            version: self.version,
+        })
+    }
+}
 
 pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<CaseRow>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(
+    sqlx::query_as::<_, CaseRecord>(
         "SELECT id, reference, team_id, professional_id, status, current_version, waiting_for_external, waiting_note,
                 budget_year, version
          FROM cases WHERE id = ?1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.map(
-        |(
-            id,
-            reference,
-            team_id,
-            professional_id,
-            status,
-            current_version,
-            waiting,
-            note,
-            year,
-            version,
-        )| {
-            Ok(CaseRow {
-                id,
-                reference,
-                team_id,
-                professional_id,
-                status: decode::status("cases", id, &status)?,
-                current_version,
-                waiting_for_external: waiting,
-                waiting_note: note,
-                budget_year: year,
-                version,
-            })
-        },
-    )
+    .await?
+    .map(CaseRecord::decode)
     .transpose()
 }
 
@@ -420,29 +412,49 @@ pub async fn insert_payment(
     .map(|_| ())
 }
 
-/// Everything the case page shows of a case, in one query: the case row, its
-/// current canvas, the money on its hold, and its history.
+/// The case page's row: the case, its current canvas, the money on its hold,
+/// the year's available fund, and its history as JSON arrays.
+#[derive(sqlx::FromRow)]
+struct FullRecord {
+    #[sqlx(flatten)]
+    case: CaseRecord,
+    body: String,
+    edits: i64,
+    frozen: bool,
+    investment_cents: i64,
+    paid_cents: Option<i64>,
+    open_cents: Option<i64>,
+    versions: String,
+    events: String,
+    payments: String,
+    fund_cents: Option<i64>,
+}
+
+/// Everything the case page shows of a case, in one query.
 /// `fund_year`: the year whose available fund comes along.
 pub async fn full(
     conn: &mut SqliteConnection,
     id: i64,
     fund_year: i32,
 ) -> Result<Option<FullCase>, sqlx::Error> {
-    use sqlx::Row;
-    let row = sqlx::query(
+    let row: Option<FullRecord> = sqlx::query_as(
         "SELECT c.id, c.reference, c.team_id, c.professional_id, c.status, c.current_version, c.waiting_for_external,
                 c.waiting_note, c.budget_year, c.version,
                 cv.body, cv.edits, cv.frozen, cv.investment_cents,
-                (SELECT paid_cents FROM holds WHERE case_id = c.id),
-                (SELECT balance_cents FROM account_balances WHERE account = ?2),
-                (SELECT json_group_array(json_array(version, frozen, saved_at) ORDER BY version)
-                 FROM canvases WHERE case_id = c.id),
-                (SELECT json_group_array(json_array(e.at, u.display_name, e.action, e.from_status, e.to_status, e.reason)
+                (SELECT paid_cents FROM holds WHERE case_id = c.id) AS paid_cents,
+                (SELECT balance_cents FROM account_balances WHERE account = ?2) AS open_cents,
+                (SELECT json_group_array(json_object('version', version, 'frozen', frozen, 'saved_at', saved_at)
+                                         ORDER BY version)
+                 FROM canvases WHERE case_id = c.id) AS versions,
+                (SELECT json_group_array(json_object('at', e.at, 'actor', u.display_name, 'action', e.action,
+                                                     'from', e.from_status, 'to', e.to_status, 'reason', e.reason)
                                          ORDER BY e.id)
-                 FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = c.id),
-                (SELECT json_group_array(json_array(amount_cents, paid_on, supplier, reference) ORDER BY paid_on, id)
-                 FROM payments WHERE case_id = c.id),
-                (SELECT balance_cents FROM account_balances WHERE account = ?3)
+                 FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = c.id) AS events,
+                (SELECT json_group_array(json_object('cents', amount_cents, 'paid_on', paid_on,
+                                                     'supplier', supplier, 'reference', reference)
+                                         ORDER BY paid_on, id)
+                 FROM payments WHERE case_id = c.id) AS payments,
+                (SELECT balance_cents FROM account_balances WHERE account = ?3) AS fund_cents
          FROM cases c JOIN canvases cv ON cv.case_id = c.id AND cv.version = c.current_version
          WHERE c.id = ?1",
     )
@@ -454,39 +466,19 @@ pub async fn full(
     let Some(r) = row else {
         return Ok(None);
     };
-    let json_error = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
-    let canvas: Canvas = serde_json::from_str(r.try_get::<&str, _>(10)?).map_err(json_error)?;
-    let status: String = r.try_get(4)?;
+    let canvas: Canvas = serde_json::from_str(&r.body)
+        .map_err(|e| decode::corrupt("canvases", id, format!("canvas: {e}")))?;
     Ok(Some(FullCase {
-        case: CaseRow {
-            id: r.try_get(0)?,
-            reference: r.try_get(1)?,
-            team_id: r.try_get(2)?,
-            professional_id: r.try_get(3)?,
-            status: decode::status("cases", id, &status)?,
-            current_version: r.try_get(5)?,
-            waiting_for_external: r.try_get(6)?,
-            waiting_note: r.try_get(7)?,
-            budget_year: r.try_get(8)?,
-            version: r.try_get(9)?,
-        },
+        case: r.case.decode()?,
         canvas,
-        edits: r.try_get(11)?,
-        frozen: r.try_get(12)?,
-        requested: decode::money("canvases", id, r.try_get(13)?)?,
+        edits: r.edits,
+        frozen: r.frozen,
+        requested: decode::money("canvases", id, r.investment_cents)?,
         // No hold yet: nothing paid, nothing open.
-        paid: decode::money("holds", id, r.try_get::<Option<i64>, _>(14)?.unwrap_or(0))?,
-        open: decode::money(
-            "account_balances",
-            id,
-            r.try_get::<Option<i64>, _>(15)?.unwrap_or(0),
-        )?,
-        history: decode_history(id, r.try_get(16)?, r.try_get(17)?, r.try_get(18)?)?,
-        fund_available: decode::money(
-            "fund_years",
-            i64::from(fund_year),
-            r.try_get::<Option<i64>, _>(19)?.unwrap_or(0),
-        )?,
+        paid: decode::money("holds", id, r.paid_cents.unwrap_or(0))?,
+        open: decode::money("account_balances", id, r.open_cents.unwrap_or(0))?,
+        history: decode_history(id, &r.versions, &r.events, &r.payments)?,
+        fund_available: decode::money("fund_years", i64::from(fund_year), r.fund_cents.unwrap_or(0))?,
     }))
 }
 
@@ -505,55 +497,71 @@ pub struct FullCase {
     pub fund_available: Money,
 }
 
-/// Canvas versions (number, frozen, saved at), events and payments from the
-/// JSON arrays [`full`] selects.
+#[derive(serde::Deserialize)]
+struct VersionJson {
+    version: i64,
+    frozen: i64,
+    saved_at: String,
+}
+
+#[derive(serde::Deserialize)]
+struct EventJson {
+    at: String,
+    actor: String,
+    action: String,
+    from: Option<String>,
+    to: String,
+    reason: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct PaymentJson {
+    cents: i64,
+    paid_on: String,
+    supplier: String,
+    reference: String,
+}
+
+/// Canvas versions, events and payments from the JSON arrays [`full`] selects.
 fn decode_history(
     case_id: i64,
     versions: &str,
     events: &str,
     payments: &str,
 ) -> Result<CaseHistory, sqlx::Error> {
-    let json_error = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
-    let versions: Vec<(i64, i64, String)> = serde_json::from_str(versions).map_err(json_error)?;
-    type Event = (
-        String,
-        String,
-        String,
-        Option<String>,
-        String,
-        Option<String>,
-    );
-    let events: Vec<Event> = serde_json::from_str(events).map_err(json_error)?;
-    let payments: Vec<(i64, String, String, String)> =
-        serde_json::from_str(payments).map_err(json_error)?;
+    let json = |what: &str, e: serde_json::Error| decode::corrupt("cases", case_id, format!("{what}: {e}"));
+    let versions: Vec<VersionJson> = serde_json::from_str(versions).map_err(|e| json("versions", e))?;
+    let events: Vec<EventJson> = serde_json::from_str(events).map_err(|e| json("events", e))?;
+    let payments: Vec<PaymentJson> = serde_json::from_str(payments).map_err(|e| json("payments", e))?;
     Ok(CaseHistory {
         versions: versions
             .into_iter()
-            .map(|(v, frozen, at)| (v, frozen != 0, at))
+            .map(|v| (v.version, v.frozen != 0, v.saved_at))
             .collect(),
         events: events
             .into_iter()
-            .map(|(at, actor, action, from, to, reason)| {
+            .map(|e| {
                 Ok(CaseEvent {
-                    at,
-                    actor,
-                    action,
-                    from: from
+                    from: e
+                        .from
                         .map(|f| decode::status("case_events", case_id, &f))
                         .transpose()?,
-                    to: decode::status("case_events", case_id, &to)?,
-                    reason,
+                    to: decode::status("case_events", case_id, &e.to)?,
+                    at: e.at,
+                    actor: e.actor,
+                    action: e.action,
+                    reason: e.reason,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?,
         payments: payments
             .into_iter()
-            .map(|(cents, paid_on, supplier, reference)| {
+            .map(|p| {
                 Ok(PaymentRow {
-                    amount: decode::money("payments", case_id, cents)?,
-                    paid_on,
-                    supplier,
-                    reference,
+                    amount: decode::money("payments", case_id, p.cents)?,
+                    paid_on: p.paid_on,
+                    supplier: p.supplier,
+                    reference: p.reference,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?,
@@ -569,18 +577,37 @@ pub struct CaseHistory {
 
 /// total, id, reference, team, professional id and name, status, investment,
 /// avoided, waiting, updated.
-type SummaryRow = (
-    i64,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    i64,
-    i64,
-    bool,
-    String,
-);
+#[derive(sqlx::FromRow)]
+struct SummaryRecord {
+    id: i64,
+    reference: String,
+    team: String,
+    professional_id: i64,
+    professional: String,
+    status: String,
+    investment_cents: i64,
+    total_avoided_cents: i64,
+    waiting_for_external: bool,
+    updated_at: String,
+}
+
+impl SummaryRecord {
+    fn decode(self) -> Result<CaseSummary, sqlx::Error> {
+        let id = self.id;
+        Ok(CaseSummary {
+            id,
+            reference: self.reference,
+            team: self.team,
+            professional_id: self.professional_id,
+            professional: self.professional,
+            status: decode::status("cases", id, &self.status)?,
+            investment: decode::money("cases", id, self.investment_cents)?,
+            total_avoided: decode::money("cases", id, self.total_avoided_cents)?,
+            waiting_for_external: self.waiting_for_external,
+            updated_at: self.updated_at,
+        })
+    }
+}
 
 /// Which cases a list shows.
 #[derive(Debug, Clone, Copy)]
@@ -659,8 +686,8 @@ pub async fn list(
 ) -> Result<CaseList, sqlx::Error> {
     let page = page.max(0);
     let mut q = sqlx::QueryBuilder::new(
-        "SELECT c.id, c.reference, t.name, c.professional_id, u.display_name, c.status, c.investment_cents,
-                c.total_avoided_cents, c.waiting_for_external, c.updated_at
+        "SELECT c.id, c.reference, t.name AS team, c.professional_id, u.display_name AS professional, c.status,
+                c.investment_cents, c.total_avoided_cents, c.waiting_for_external, c.updated_at
          FROM cases c
          JOIN teams t ON t.id = c.team_id
          JOIN users u ON u.id = c.professional_id
@@ -672,38 +699,12 @@ pub async fn list(
         .push_bind(per_page.saturating_add(1))
         .push(" OFFSET ")
         .push_bind(page.saturating_mul(per_page));
-    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+    let mut rows: Vec<SummaryRecord> = q.build_query_as().fetch_all(&mut *conn).await?;
     let has_more = rows.len() as i64 > per_page;
     rows.truncate(per_page.max(0) as usize);
     let cases = rows
         .into_iter()
-        .map(
-            |(
-                id,
-                reference,
-                team,
-                professional_id,
-                professional,
-                status,
-                investment,
-                avoided,
-                waiting,
-                updated_at,
-            )| {
-                Ok(CaseSummary {
-                    id,
-                    reference,
-                    team,
-                    professional_id,
-                    professional,
-                    status: decode::status("cases", id, &status)?,
-                    investment: decode::money("cases", id, investment)?,
-                    total_avoided: decode::money("cases", id, avoided)?,
-                    waiting_for_external: waiting,
-                    updated_at,
-                })
-            },
-        )
+        .map(SummaryRecord::decode)
         .collect::<Result<_, sqlx::Error>>()?;
     Ok(CaseList {
         cases,

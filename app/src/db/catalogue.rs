@@ -3,7 +3,7 @@
 use doorbraak::Money;
 use sqlx::SqliteConnection;
 
-use crate::model::{CatalogueItemView, CataloguePrice};
+use crate::model::{CatalogueItemView, CatalogueOption, CataloguePrice};
 
 /// One catalogue row to import.
 pub struct ImportItem<'a> {
@@ -48,22 +48,46 @@ pub async fn insert(
     Ok(id)
 }
 
-/// Active catalogue items with the price valid on `date`:
-/// (code, name, unit, unit label, stream, price in cents).
+#[derive(sqlx::FromRow)]
+struct PricedRecord {
+    code: String,
+    name: String,
+    unit: String,
+    unit_label: String,
+    stream_code: String,
+    price_cents: Option<i64>,
+}
+
+/// Active catalogue items with the price valid on `date`.
 pub async fn priced_on(
     conn: &mut SqliteConnection,
     date: &str,
-) -> Result<Vec<(String, String, String, String, String, Option<i64>)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT i.code, i.name, i.unit, i.unit_label, i.stream_code,
+) -> Result<Vec<CatalogueOption>, sqlx::Error> {
+    let rows: Vec<PricedRecord> = sqlx::query_as(
+        "SELECT i.id, i.code, i.name, i.unit, i.unit_label, i.stream_code,
                 (SELECT p.price_cents FROM catalogue_prices p
                  WHERE p.item_id = i.id AND p.valid_from <= ?1 AND (p.valid_to IS NULL OR p.valid_to >= ?1)
-                 ORDER BY p.valid_from DESC LIMIT 1)
+                 ORDER BY p.valid_from DESC LIMIT 1) AS price_cents
          FROM catalogue_items i WHERE i.active = 1 ORDER BY i.code",
     )
     .bind(date)
     .fetch_all(&mut *conn)
-    .await
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(CatalogueOption {
+                price: r
+                    .price_cents
+                    .map(|c| super::decode::money("catalogue_prices", 0, c))
+                    .transpose()?,
+                code: r.code,
+                name: r.name,
+                unit: r.unit,
+                unit_label: r.unit_label,
+                stream: r.stream_code,
+            })
+        })
+        .collect()
 }
 
 /// The name of an active catalogue item.
@@ -77,39 +101,44 @@ pub async fn name_of(
         .await
 }
 
-type ItemRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    bool,
-    i64,
-    Option<i64>,
-);
+#[derive(sqlx::FromRow)]
+struct ItemRecord {
+    id: i64,
+    code: String,
+    name: String,
+    unit: String,
+    unit_label: String,
+    stream_code: String,
+    source: String,
+    active: bool,
+    version: i64,
+    price_cents: Option<i64>,
+}
 
 const SELECT_ITEM: &str = "SELECT i.id, i.code, i.name, i.unit, i.unit_label, i.stream_code, i.source, i.active, i.version,
         (SELECT p.price_cents FROM catalogue_prices p
          WHERE p.item_id = i.id AND p.valid_from <= ?1 AND (p.valid_to IS NULL OR p.valid_to >= ?1)
-         ORDER BY p.valid_from DESC LIMIT 1)
+         ORDER BY p.valid_from DESC LIMIT 1) AS price_cents
  FROM catalogue_items i";
 
-fn to_view(r: ItemRow) -> CatalogueItemView {
-    let (id, code, name, unit, unit_label, stream, source, active, version, price) = r;
-    CatalogueItemView {
-        id,
-        code,
-        name,
-        unit,
-        unit_label,
-        stream,
-        source,
-        active,
-        version,
-        price: price.and_then(|c| Money::from_cents(c).ok()),
-        prices: Vec::new(),
+impl ItemRecord {
+    fn decode(self) -> Result<CatalogueItemView, sqlx::Error> {
+        Ok(CatalogueItemView {
+            price: self
+                .price_cents
+                .map(|c| super::decode::money("catalogue_items", self.id, c))
+                .transpose()?,
+            id: self.id,
+            code: self.code,
+            name: self.name,
+            unit: self.unit,
+            unit_label: self.unit_label,
+            stream: self.stream_code,
+            source: self.source,
+            active: self.active,
+            version: self.version,
+            prices: Vec::new(),
+        })
     }
 }
 
@@ -135,7 +164,7 @@ pub async fn search(
     .bind(&pattern)
     .fetch_one(&mut *conn)
     .await?;
-    let rows: Vec<ItemRow> = sqlx::query_as(&format!(
+    let rows: Vec<ItemRecord> = sqlx::query_as(&format!(
         "{SELECT_ITEM} WHERE i.code LIKE ?2 ESCAPE '\\' OR i.name LIKE ?2 ESCAPE '\\' ORDER BY i.code LIMIT ?3 OFFSET ?4"
     ))
     .bind(date)
@@ -144,7 +173,8 @@ pub async fn search(
     .bind(page.max(0).saturating_mul(per_page))
     .fetch_all(&mut *conn)
     .await?;
-    Ok((rows.into_iter().map(to_view).collect(), total))
+    let items = rows.into_iter().map(ItemRecord::decode).collect::<Result<_, _>>()?;
+    Ok((items, total))
 }
 
 /// One item with its price on `date` and every price period.
@@ -153,12 +183,12 @@ pub async fn get(
     id: i64,
     date: &str,
 ) -> Result<Option<CatalogueItemView>, sqlx::Error> {
-    let row: Option<ItemRow> = sqlx::query_as(&format!("{SELECT_ITEM} WHERE i.id = ?2"))
+    let row: Option<ItemRecord> = sqlx::query_as(&format!("{SELECT_ITEM} WHERE i.id = ?2"))
         .bind(date)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    let Some(mut item) = row.map(to_view) else {
+    let Some(mut item) = row.map(ItemRecord::decode).transpose()? else {
         return Ok(None);
     };
     let prices: Vec<(String, Option<String>, i64)> = sqlx::query_as(

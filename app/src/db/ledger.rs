@@ -262,14 +262,28 @@ pub async fn hold(
 /// Rows per multi-row statement (SQLite allows 32,766 bound values).
 pub(crate) const CHUNK: usize = 2_000;
 
-fn hold_from(year: i64, date: &str, open: bool, paid: i64, recovered: i64) -> Option<HoldState> {
-    Some(HoldState {
-        year: Year::try_from(year).ok()?,
-        date: NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
-        open,
-        paid,
-        recovered,
-    })
+#[derive(sqlx::FromRow)]
+struct HoldRecord {
+    case_id: i64,
+    year: i64,
+    hold_date: String,
+    open: bool,
+    paid_cents: i64,
+    recovered_cents: i64,
+}
+
+impl HoldRecord {
+    fn decode(self) -> Result<HoldState, sqlx::Error> {
+        let id = self.case_id;
+        Ok(HoldState {
+            year: Year::try_from(self.year)
+                .map_err(|_| super::decode::corrupt("holds", id, format!("year {}", self.year)))?,
+            date: super::decode::date("holds", id, &self.hold_date)?,
+            open: self.open,
+            paid: self.paid_cents,
+            recovered: self.recovered_cents,
+        })
+    }
 }
 
 async fn holds(
@@ -286,12 +300,9 @@ async fn holds(
             ids.push_bind(*case);
         }
         q.push(")");
-        let rows: Vec<(i64, i64, String, bool, i64, i64)> =
-            q.build_query_as().fetch_all(&mut *conn).await?;
-        for (case, year, date, open, paid, recovered) in rows {
-            if let Some(h) = hold_from(year, &date, open, paid, recovered) {
-                out.insert(case, h);
-            }
+        let rows: Vec<HoldRecord> = q.build_query_as().fetch_all(&mut *conn).await?;
+        for row in rows {
+            out.insert(row.case_id, row.decode()?);
         }
     }
     Ok(out)
@@ -322,8 +333,23 @@ async fn balances(
     Ok(out)
 }
 
-/// kind, stream, year, case, amount in cents.
-type PostingRow = (i64, String, Option<String>, Option<i64>, Option<i64>, i64);
+#[derive(sqlx::FromRow)]
+struct PostingRecord {
+    tx_id: i64,
+    kind: String,
+    stream_code: Option<String>,
+    year: Option<i64>,
+    case_id: Option<i64>,
+    amount_cents: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct TxRecord {
+    id: i64,
+    operation: String,
+    tx_date: String,
+    reversed: bool,
+}
 
 /// Booked transactions with their postings and whether they were reversed.
 async fn booked(
@@ -342,47 +368,39 @@ async fn booked(
         };
         let mut q = QueryBuilder::new(
             "SELECT t.id, t.operation, t.tx_date,
-                    EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)
+                    EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id) AS reversed
              FROM ledger_transactions t WHERE t.id IN (",
         );
         push_ids(&mut q);
-        let txs: Vec<(i64, String, String, bool)> =
-            q.build_query_as().fetch_all(&mut *conn).await?;
+        let txs: Vec<TxRecord> = q.build_query_as().fetch_all(&mut *conn).await?;
         let mut q = QueryBuilder::new(
             "SELECT tx_id, kind, stream_code, year, case_id, amount_cents FROM ledger_postings WHERE tx_id IN (",
         );
         push_ids(&mut q);
         q.push(" ORDER BY id");
-        let rows: Vec<PostingRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+        let rows: Vec<PostingRecord> = q.build_query_as().fetch_all(&mut *conn).await?;
         let mut postings: HashMap<i64, Vec<Posting>> = HashMap::new();
-        for (tx, kind, stream, year, case, cents) in rows {
-            if let (Some(account), Ok(amount)) = (
-                account_from(&kind, stream, year, case),
-                Money::from_cents(cents),
-            ) {
-                postings
-                    .entry(tx)
-                    .or_default()
-                    .push(Posting { account, amount });
-            }
+        for r in rows {
+            const T: &str = "ledger_postings";
+            let account = account_from(&r.kind, r.stream_code, r.year, r.case_id)
+                .ok_or_else(|| super::decode::corrupt(T, r.tx_id, format!("account of kind {:?}", r.kind)))?;
+            let amount = super::decode::money(T, r.tx_id, r.amount_cents)?;
+            postings.entry(r.tx_id).or_default().push(Posting { account, amount });
         }
-        for (id, operation, date, reversed) in txs {
-            let (Ok(op), Ok(date)) = (
-                serde_json::from_str::<Operation>(&operation),
-                NaiveDate::parse_from_str(&date, "%Y-%m-%d"),
-            ) else {
+        for t in txs {
+            const T: &str = "ledger_transactions";
+            let op = serde_json::from_str::<Operation>(&t.operation)
+                .map_err(|e| super::decode::corrupt(T, t.id, format!("operation: {e}")))?;
+            let date = super::decode::date(T, t.id, &t.tx_date)?;
+            // A release of a fully paid hold is recorded without postings:
+            // nothing of it can be reversed.
+            let Some(postings) = postings.remove(&t.id) else {
                 continue;
             };
-            // A release of a fully paid hold is recorded without postings.
-            let Some(tx) = postings
-                .remove(&id)
-                .and_then(|p| Transaction::new(date, p).ok())
-            else {
-                continue;
-            };
-            if let Ok(tx_id) = u64::try_from(id) {
-                out.insert(TxId(tx_id), Booked { op, tx, reversed });
-            }
+            let tx = Transaction::new(date, postings)
+                .map_err(|e| super::decode::corrupt(T, t.id, format!("unbalanced: {e}")))?;
+            let tx_id = u64::try_from(t.id).map_err(|_| super::decode::corrupt(T, t.id, "negative id".into()))?;
+            out.insert(TxId(tx_id), Booked { op, tx, reversed: t.reversed });
         }
     }
     Ok(out)
@@ -757,18 +775,18 @@ pub async fn position(
 ) -> Result<FundPosition, sqlx::Error> {
     let (paid, ..) = key(Account::Paid { year });
     let (fund, ..) = key(Account::Fund { year });
-    /// funded, recovered, held, paid, available (cents).
-    type PositionRow = (
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-    );
+    #[derive(sqlx::FromRow)]
+    struct PositionRow {
+        funded_cents: Option<i64>,
+        recovered_cents: Option<i64>,
+        held_cents: Option<i64>,
+        paid_cents: Option<i64>,
+        available_cents: Option<i64>,
+    }
     let row: PositionRow = sqlx::query_as(
         "SELECT y.funded_cents, y.recovered_cents, y.held_cents,
-                (SELECT balance_cents FROM account_balances WHERE account = ?2),
-                (SELECT balance_cents FROM account_balances WHERE account = ?3)
+                (SELECT balance_cents FROM account_balances WHERE account = ?2) AS paid_cents,
+                (SELECT balance_cents FROM account_balances WHERE account = ?3) AS available_cents
          FROM (SELECT 1) LEFT JOIN fund_years y ON y.year = ?1",
     )
     .bind(year)
@@ -779,11 +797,11 @@ pub async fn position(
     // A year without bookings has nothing in it.
     let m = |c: Option<i64>| super::decode::money("fund_years", i64::from(year), c.unwrap_or(0));
     Ok(FundPosition {
-        funded: m(row.0)?,
-        recovered: m(row.1)?,
-        held: m(row.2)?,
-        paid: m(row.3)?,
-        available: m(row.4)?,
+        funded: m(row.funded_cents)?,
+        recovered: m(row.recovered_cents)?,
+        held: m(row.held_cents)?,
+        paid: m(row.paid_cents)?,
+        available: m(row.available_cents)?,
     })
 }
 

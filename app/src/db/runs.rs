@@ -530,7 +530,7 @@ pub async fn move_cases(
 }
 
 /// A journal line's raw material: the run's ledger postings with their case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct JournalPosting {
     pub tx_date: String,
     pub reference: String,
@@ -541,24 +541,13 @@ pub struct JournalPosting {
     pub amount_cents: i64,
 }
 
-/// tx_date, reference, kind, stream, year, case, amount.
-type PostingTuple = (
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    i64,
-);
-
 /// Every ledger posting of a run's charges, in transaction order.
 pub async fn journal_postings(
     conn: &mut SqliteConnection,
     run: i64,
 ) -> Result<Vec<JournalPosting>, sqlx::Error> {
-    let rows: Vec<PostingTuple> = sqlx::query_as(
-        "SELECT t.tx_date, c.reference, p.kind, p.stream_code, p.year, p.case_id, p.amount_cents
+    sqlx::query_as(
+        "SELECT t.tx_date, c.reference, p.kind, p.stream_code AS stream, p.year, p.case_id, p.amount_cents
              FROM run_charges rc
              JOIN ledger_transactions t ON t.id = rc.tx_id
              JOIN ledger_postings p ON p.tx_id = t.id
@@ -568,21 +557,7 @@ pub async fn journal_postings(
     )
     .bind(run)
     .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(tx_date, reference, kind, stream, year, case_id, amount_cents)| JournalPosting {
-                tx_date,
-                reference,
-                kind,
-                stream,
-                year,
-                case_id,
-                amount_cents,
-            },
-        )
-        .collect())
+    .await
 }
 
 /// (year, stream, kind) → cents: the three sides of the reconciliation.

@@ -5,7 +5,7 @@ use doorbraak::canvas::ScenarioLine;
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
-use crate::model::LineSource;
+use crate::model::{LineSource, SourceKey};
 
 /// The lines of a template or a canvas.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -49,13 +49,22 @@ pub async fn sources(
     except_case: i64,
 ) -> Result<Vec<LineSource>, sqlx::Error> {
     let teams = serde_json::to_string(teams).unwrap_or_else(|_| "[]".into());
-    let rows: Vec<(String, i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT 'sjabloon', id, name,
-                json_array_length(lines, '$.threatening'), json_array_length(lines, '$.realistic')
+    #[derive(sqlx::FromRow)]
+    struct SourceRow {
+        kind: String,
+        id: i64,
+        name: String,
+        threatening: i64,
+        realistic: i64,
+    }
+    let rows: Vec<SourceRow> = sqlx::query_as(
+        "SELECT 'template' AS kind, id, name,
+                json_array_length(lines, '$.threatening') AS threatening,
+                json_array_length(lines, '$.realistic') AS realistic
          FROM canvas_templates WHERE team_id IN (SELECT value FROM json_each(?1))
          UNION ALL
          SELECT * FROM (
-             SELECT 'casus', c.id, c.reference,
+             SELECT 'case', c.id, c.reference,
                     json_array_length(cv.body, '$.threatening'), json_array_length(cv.body, '$.realistic')
              FROM cases c JOIN canvases cv ON cv.case_id = c.id AND cv.version = c.current_version
              WHERE c.team_id IN (SELECT value FROM json_each(?1)) AND c.id <> ?2
@@ -68,13 +77,11 @@ pub async fn sources(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(kind, id, name, threatening, realistic)| LineSource {
-            key: format!("{kind}-{id}"),
-            label: if kind == "sjabloon" {
-                format!("Sjabloon: {name} ({threatening} + {realistic} regels)")
-            } else {
-                format!("Casus {name} ({threatening} + {realistic} regels)")
-            },
+        .map(|r| LineSource {
+            key: if r.kind == "template" { SourceKey::Template(r.id) } else { SourceKey::Case(r.id) },
+            name: r.name,
+            threatening: r.threatening,
+            realistic: r.realistic,
         })
         .collect())
 }

@@ -26,44 +26,15 @@ pub async fn insert(
     .await
 }
 
-/// id, name, prefix, created at and by, expires, revoked, last used.
-type TokenTuple = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
 /// Newest first.
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<TokenRow>, sqlx::Error> {
-    let rows: Vec<TokenTuple> =
-        sqlx::query_as(
-            "SELECT t.id, t.name, t.prefix, t.created_at, u.display_name, t.expires_on, t.revoked_at, t.last_used_at
-             FROM api_tokens t JOIN users u ON u.id = t.created_by ORDER BY t.id DESC",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, name, prefix, created_at, created_by, expires_on, revoked_at, last_used_at)| {
-                TokenRow {
-                    id,
-                    name,
-                    prefix,
-                    created_at,
-                    created_by,
-                    expires_on,
-                    revoked_at,
-                    last_used_at,
-                }
-            },
-        )
-        .collect())
+    sqlx::query_as(
+        "SELECT t.id, t.name, t.prefix, t.created_at, u.display_name AS created_by, t.expires_on, t.revoked_at,
+                t.last_used_at
+         FROM api_tokens t JOIN users u ON u.id = t.created_by ORDER BY t.id DESC",
+    )
+    .fetch_all(&mut *conn)
+    .await
 }
 
 /// Revokes a token; false when it was revoked already or does not exist.

@@ -27,45 +27,53 @@ pub async fn credentials<'e, E: sqlx::SqliteExecutor<'e>>(
     }))
 }
 
-type UserRow = (
-    i64,
-    String,
-    String,
-    bool,
-    Option<String>,
-    i64,
-    Option<String>,
-    Option<String>,
-);
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    active: bool,
+    mandate_level: Option<String>,
+    version: i64,
+    roles: Option<String>,
+    teams: Option<String>,
+}
 
 const SELECT_USER_COLUMNS: &str =
     "SELECT u.id, u.username, u.display_name, u.active, u.mandate_level, u.version,
-        (SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id),
-        (SELECT group_concat(team_id, ',') FROM user_teams t WHERE t.user_id = u.id)";
+        (SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id) AS roles,
+        (SELECT group_concat(team_id, ',') FROM user_teams t WHERE t.user_id = u.id) AS teams";
 
-fn to_record(
-    (id, username, display_name, active, mandate_level, version, roles, teams): UserRow,
-) -> UserRecord {
-    let roles: RoleSet = roles
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(Role::from_code)
-        .collect();
-    let mut team_ids: Vec<i64> = teams
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|t| t.parse().ok())
-        .collect();
-    team_ids.sort_unstable();
-    UserRecord {
-        id,
-        username,
-        display_name,
-        active,
-        mandate_level,
-        version,
-        roles,
-        team_ids,
+impl UserRow {
+    /// A role or team the code does not know is a corrupt row, not a role less.
+    fn decode(self) -> Result<UserRecord, sqlx::Error> {
+        let id = self.id;
+        let parts = |list: Option<String>| -> Vec<String> {
+            list.unwrap_or_default()
+                .split(',')
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let roles: RoleSet = parts(self.roles)
+            .iter()
+            .map(|code| super::decode::code("user_roles", id, "role", code, Role::from_code))
+            .collect::<Result<_, _>>()?;
+        let mut team_ids: Vec<i64> = parts(self.teams)
+            .iter()
+            .map(|t| t.parse().map_err(|_| super::decode::corrupt("user_teams", id, format!("team {t:?}"))))
+            .collect::<Result<_, _>>()?;
+        team_ids.sort_unstable();
+        Ok(UserRecord {
+            id,
+            username: self.username,
+            display_name: self.display_name,
+            active: self.active,
+            mandate_level: self.mandate_level,
+            version: self.version,
+            roles,
+            team_ids,
+        })
     }
 }
 
@@ -79,7 +87,7 @@ pub async fn get<'e, E: sqlx::SqliteExecutor<'e>>(
     .bind(id)
     .fetch_optional(db)
     .await?;
-    Ok(row.map(to_record))
+    row.map(UserRow::decode).transpose()
 }
 
 /// The active user of a live session (see `sessions::find_live`), and when
@@ -91,35 +99,22 @@ pub async fn by_session<'e, E: sqlx::SqliteExecutor<'e>>(
     created_since: &str,
 ) -> Result<Option<(UserRecord, String)>, sqlx::Error> {
     /// A user row and the session's last-seen time.
-    type SessionRow = (
-        i64,
-        String,
-        String,
-        bool,
-        Option<String>,
-        i64,
-        Option<String>,
-        Option<String>,
-        String,
-    );
-    let row: Option<SessionRow> =
-        sqlx::query_as(&format!(
-            "{SELECT_USER_COLUMNS}, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ?1 AND s.last_seen_at >= ?2 AND s.created_at >= ?3 AND u.active = 1"
-        ))
-        .bind(token_hash)
-        .bind(idle_since)
-        .bind(created_since)
-        .fetch_optional(db)
-        .await?;
-    Ok(row.map(
-        |(id, username, name, active, mandate, version, roles, teams, seen)| {
-            (
-                to_record((id, username, name, active, mandate, version, roles, teams)),
-                seen,
-            )
-        },
+    #[derive(sqlx::FromRow)]
+    struct SessionRow {
+        #[sqlx(flatten)]
+        user: UserRow,
+        last_seen_at: String,
+    }
+    let row: Option<SessionRow> = sqlx::query_as(&format!(
+        "{SELECT_USER_COLUMNS}, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ?1 AND s.last_seen_at >= ?2 AND s.created_at >= ?3 AND u.active = 1"
     ))
+    .bind(token_hash)
+    .bind(idle_since)
+    .bind(created_since)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| Ok((r.user.decode()?, r.last_seen_at))).transpose()
 }
 
 pub async fn count<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<i64, sqlx::Error> {
@@ -134,7 +129,7 @@ pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<Vec<UserReco
     ))
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(to_record).collect())
+    rows.into_iter().map(UserRow::decode).collect()
 }
 
 /// Inserts a user; `None` when the username is taken.

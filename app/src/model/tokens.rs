@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// An API token as the administrator sees it (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct TokenRow {
     pub id: i64,
     pub name: String,

@@ -22,12 +22,11 @@ pub async fn copy_lines(w: &mut Write, case_id: i64, edits: i64, source: String)
             "Kies een sjabloon of een eerdere casus van uw team.",
         )
     };
-    let (kind, id) = source.split_once('-').ok_or_else(unknown)?;
-    let id: i64 = id.parse().map_err(|_| unknown())?;
+    let key: SourceKey = source.parse().map_err(|_| unknown())?;
     let case = load_draft(&mut w.tx, &w.user, case_id).await?;
-    let lines = match kind {
-        "sjabloon" => db::templates::template_lines(&mut w.tx, id, &w.user.team_ids).await?,
-        "casus" => {
+    let lines = match key {
+        SourceKey::Template(id) => db::templates::template_lines(&mut w.tx, id, &w.user.team_ids).await?,
+        SourceKey::Case(id) => {
             let source = load_case(&mut w.tx, &w.user, id).await.map_err(|_| unknown())?;
             if !w.user.team_ids.contains(&source.team_id) {
                 return Err(unknown());
@@ -39,7 +38,6 @@ pub async fn copy_lines(w: &mut Write, case_id: i64, edits: i64, source: String)
                     realistic: c.realistic,
                 })
         }
-        _ => None,
     }
     .ok_or_else(unknown)?;
     let (mut canvas, _, _) = db::cases::canvas(&mut w.tx, case_id, case.current_version)

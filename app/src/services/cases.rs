@@ -247,15 +247,13 @@ async fn fill_from_catalogue(
     form.fill_from_catalogue(|code| {
         catalogue
             .iter()
-            .find(|c| c.0 == code)
-            .map(
-                |(_, name, unit, _, stream, price)| crate::model::canvas_form::CatalogueDefaults {
-                    name: name.clone(),
-                    stream: stream.clone(),
-                    unit: unit.clone(),
-                    price: price.and_then(|c| Money::from_cents(c).ok()),
-                },
-            )
+            .find(|c| c.code == code)
+            .map(|c| crate::model::canvas_form::CatalogueDefaults {
+                name: c.name.clone(),
+                stream: c.stream.clone(),
+                unit: c.unit.clone(),
+                price: c.price,
+            })
     });
     Ok(())
 }
@@ -673,20 +671,7 @@ pub async fn case_options(r: &mut Read) -> Result<CaseChoices, AppError> {
         })
         .collect();
     let today = r.time.today.format("%Y-%m-%d").to_string();
-    let catalogue = db::catalogue::priced_on(&mut r.conn, &today)
-        .await?
-        .into_iter()
-        .map(
-            |(code, name, unit, unit_label, stream, price)| CatalogueOption {
-                code,
-                name,
-                unit,
-                unit_label,
-                stream,
-                price: price.and_then(|c| Money::from_cents(c).ok()),
-            },
-        )
-        .collect();
+    let catalogue = db::catalogue::priced_on(&mut r.conn, &today).await?;
     Ok(CaseChoices {
         teams,
         streams,
