@@ -641,10 +641,10 @@ async fn lines_are_copied_from_a_team_template_or_an_earlier_canvas_only() {
         .call(&prof, "line_sources", &[("case_id", target.to_string())])
         .await
         .ok();
-    let keys: Vec<&str> = sources.iter().map(|s| s.key.as_str()).collect();
+    let keys: Vec<String> = sources.iter().map(|s| s.key.to_string()).collect();
     let (template_key, case_key) = (format!("sjabloon-{id}"), format!("casus-{source}"));
     assert!(
-        keys.contains(&template_key.as_str()) && keys.contains(&case_key.as_str()),
+        keys.contains(&template_key) && keys.contains(&case_key),
         "{keys:?}"
     );
     let theirs: Vec<app::model::LineSource> = s
@@ -658,7 +658,7 @@ async fn lines_are_copied_from_a_team_template_or_an_earlier_canvas_only() {
     assert!(
         theirs
             .iter()
-            .all(|s| s.key != template_key && s.key != case_key)
+            .all(|s| s.key.to_string() != template_key && s.key.to_string() != case_key)
     );
 
     let copy = |edits: i64, key: &str| {
