@@ -3,8 +3,8 @@
 //! run is booked wholly or not at all, and posting again completes it
 //! exactly once.
 
-mod common;
 
+use crate::common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 

@@ -4,6 +4,7 @@
 //! numbers, BSNs in every field, one person in two roles, cross-site posts,
 //! oversized bodies — each answered with a clear refusal that changes nothing.
 
+use crate::common;
 use std::collections::BTreeSet;
 
 use app::error::AppError;
@@ -11,9 +12,8 @@ use doorbraak::Role;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, COOKIE};
 
-mod common;
-use common::access::ACCESS;
-use common::{S, canvas, f, new_case, refs, spawn, spawn_with, test_config};
+use crate::common::access::ACCESS;
+use crate::common::{S, canvas, f, new_case, refs, spawn, spawn_with, test_config};
 
 /// Markup that must come back as text wherever it is shown.
 const PAYLOAD: &str = "</textarea><img src=x onerror=alert(1)><script>alert(2)</script>\"'><b>";

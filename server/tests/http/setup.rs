@@ -8,8 +8,7 @@ use app::model::CatalogueItemView;
 use doorbraak::Money;
 use reqwest::StatusCode;
 
-mod common;
-use common::{Reply, S, spawn};
+use crate::common::{Reply, S, spawn};
 
 fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs

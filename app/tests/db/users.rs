@@ -5,27 +5,12 @@
 use app::db;
 use doorbraak::{Role, RoleSet};
 use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
 async fn fresh() -> (SqlitePool, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let options = SqliteConnectOptions::new()
-        .filename(dir.path().join("t.db"))
-        .create_if_missing(true)
-        .foreign_keys(true);
-    let pool = SqlitePoolOptions::new()
-        .connect_with(options)
-        .await
-        .expect("pool");
-    sqlx::migrate!("../migrations")
-        .run(&pool)
-        .await
-        .expect("migrations");
-    (pool, dir)
+    crate::fixture::database().await
 }
 
-const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
-const NOW: &str = "2026-11-22T10:00:00.000Z";
+use crate::fixture::{HASH, NOW};
 
 #[tokio::test]
 async fn users_round_trip_with_roles_teams_and_versions() {

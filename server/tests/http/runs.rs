@@ -2,12 +2,12 @@
 //! preview equals what is posted, posting books once, the fund revolves,
 //! reversal and re-charging, the claim lifecycle, exports and API tokens.
 
-mod common;
 
+use crate::common;
 use app::api::claims::ClaimsView;
 use app::api::runs::{RunView, RunsOverview};
 use doorbraak::run::RunStatus;
-use common::{S, spawn};
+use crate::common::{S, spawn};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, COOKIE};
 

@@ -2,133 +2,19 @@
 //! test, called like a browser or another system would.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use app::error::AppError;
 use doorbraak::Role;
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, SET_COOKIE};
-use server::{Config, demo};
-
-struct TestServer {
-    base: String,
-    pool: sqlx::SqlitePool,
-    http: reqwest::Client,
-    _dir: tempfile::TempDir,
-    db_path: PathBuf,
-}
-
-fn config(dir: &std::path::Path) -> Config {
-    let mut config = Config::new(dir.join("test.db"), "127.0.0.1:0".parse().expect("addr"));
-    config.session_secret = Some("a-test-secret-that-is-long-enough-0123456789".into());
-    config.log = "warn".into();
-    config.site_root = dir.join("site");
-    config
-}
-
-async fn spawn() -> TestServer {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = config(dir.path());
-    let running = server::start(&config, true).await.expect("server starts");
-    TestServer {
-        base: format!("http://{}", running.addr),
-        pool: running.pool,
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client"),
-        db_path: config.database.clone(),
-        _dir: dir,
-    }
-}
-
-#[derive(Debug)]
-struct Reply {
-    status: StatusCode,
-    cookie: Option<String>,
-    body: String,
-}
-
-impl Reply {
-    fn error(&self) -> AppError {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
-    }
-}
-
-impl TestServer {
-    async fn call(&self, endpoint: &str, session: Option<&str>, form: &[(&str, &str)]) -> Reply {
-        let mut request = self
-            .http
-            .post(format!("{}/api/{endpoint}", self.base))
-            .form(form);
-        if let Some(token) = session {
-            request = request.header(COOKIE, format!("{}={token}", app::auth::COOKIE_NAME));
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status();
-        let cookie = response
-            .headers()
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with(app::auth::COOKIE_NAME))
-            .map(str::to_string);
-        Reply {
-            status,
-            cookie,
-            body: response.text().await.expect("body"),
-        }
-    }
-
-    /// Signs in and returns the session token.
-    async fn login(&self, username: &str, password: &str) -> Result<String, Reply> {
-        let reply = self
-            .call(
-                "login",
-                None,
-                &[("username", username), ("password", password)],
-            )
-            .await;
-        if reply.status != StatusCode::OK {
-            return Err(reply);
-        }
-        let cookie = reply.cookie.expect("a session cookie");
-        let token = cookie
-            .split(';')
-            .next()
-            .and_then(|kv| kv.split_once('='))
-            .map(|(_, v)| v.to_string());
-        Ok(token.expect("token"))
-    }
-
-    async fn demo_login(&self, username: &str) -> String {
-        self.login(username, demo::PASSWORD)
-            .await
-            .unwrap_or_else(|r| panic!("{username} signs in: {} {}", r.status, r.body))
-    }
-
-    async fn signed_in_as(&self, token: &str) -> Option<String> {
-        let reply = self.call("session", Some(token), &[]).await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        let view: app::model::SessionView =
-            serde_json::from_str(&reply.body).expect("session view");
-        view.user.map(|u| u.username)
-    }
-
-    async fn count(&self, table: &str) -> i64 {
-        sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
-            .fetch_one(&self.pool)
-            .await
-            .expect("count")
-    }
-}
+use reqwest::header::COOKIE;
+use crate::common;
+use server::demo;
 
 #[tokio::test]
 async fn sign_in_sets_a_strict_http_only_cookie_and_a_server_side_session() {
-    let s = spawn().await;
+    let s = common::spawn().await;
     let reply = s
-        .call(
+        .call_raw(
             "login",
             None,
             &[("username", "beheer"), ("password", demo::PASSWORD)],
@@ -140,16 +26,16 @@ async fn sign_in_sets_a_strict_http_only_cookie_and_a_server_side_session() {
         assert!(cookie.contains(part), "{cookie} lacks {part}");
     }
     assert!(!cookie.contains("Secure"), "no Secure flag over plain http");
-    assert_eq!(s.count("sessions").await, 1);
+    assert_eq!(s.rows("sessions").await, 1);
     let token = s.demo_login("beheer").await;
     assert_eq!(s.signed_in_as(&token).await.as_deref(), Some("beheer"));
     // Usernames are case-insensitive.
-    assert!(s.login("BEHEER", demo::PASSWORD).await.is_ok());
+    assert!(s.sign_in("BEHEER", demo::PASSWORD).await.is_ok());
 }
 
 #[tokio::test]
 async fn every_demo_user_can_sign_in() {
-    let s = spawn().await;
+    let s = common::spawn().await;
     for (username, _, _, _, _) in demo::USERS {
         let token = s.demo_login(username).await;
         assert_eq!(s.signed_in_as(&token).await.as_deref(), Some(*username));
@@ -158,13 +44,13 @@ async fn every_demo_user_can_sign_in() {
 
 #[tokio::test]
 async fn wrong_credentials_get_one_dutch_message_and_change_nothing() {
-    let s = spawn().await;
-    let sessions = s.count("sessions").await;
+    let s = common::spawn().await;
+    let sessions = s.rows("sessions").await;
     for (user, password) in [
         ("beheer", "fout-wachtwoord"),
         ("niemand", "fout-wachtwoord"),
     ] {
-        let reply = s.login(user, password).await.expect_err("refused");
+        let reply = s.sign_in(user, password).await.expect_err("refused");
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
         assert_eq!(reply.error(), AppError::BadCredentials);
         assert_eq!(
@@ -173,38 +59,38 @@ async fn wrong_credentials_get_one_dutch_message_and_change_nothing() {
         );
         assert!(reply.cookie.is_none());
     }
-    let empty = s.login("", "x").await.expect_err("refused");
+    let empty = s.sign_in("", "x").await.expect_err("refused");
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         empty.error().for_field("username").as_deref(),
         Some("Vul uw gebruikersnaam in.")
     );
-    let no_password = s.login("beheer", "").await.expect_err("refused");
+    let no_password = s.sign_in("beheer", "").await.expect_err("refused");
     assert_eq!(
         no_password.error().for_field("password").as_deref(),
         Some("Vul uw wachtwoord in.")
     );
     let long = "x".repeat(65);
     assert_eq!(
-        s.login(&long, "x").await.expect_err("refused").status,
+        s.sign_in(&long, "x").await.expect_err("refused").status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     let long_pw = "x".repeat(129);
     assert_eq!(
-        s.login("beheer", &long_pw)
+        s.sign_in("beheer", &long_pw)
             .await
             .expect_err("refused")
             .status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    let missing = s.call("login", None, &[("username", "beheer")]).await;
+    let missing = s.call_raw("login", None, &[("username", "beheer")]).await;
     assert_eq!(
         missing.status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "a missing field is bad input: {}",
         missing.body
     );
-    assert_eq!(s.count("sessions").await, sessions);
+    assert_eq!(s.rows("sessions").await, sessions);
     let failures: i64 =
         sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE action = 'login_failed'")
             .fetch_one(&s.pool)
@@ -215,10 +101,10 @@ async fn wrong_credentials_get_one_dutch_message_and_change_nothing() {
 
 #[tokio::test]
 async fn repeated_failures_throttle_the_account_and_the_address() {
-    let s = spawn().await;
+    let s = common::spawn().await;
     for _ in 0..5 {
         assert_eq!(
-            s.login("teamleider", "fout-wachtwoord")
+            s.sign_in("teamleider", "fout-wachtwoord")
                 .await
                 .expect_err("refused")
                 .status,
@@ -226,7 +112,7 @@ async fn repeated_failures_throttle_the_account_and_the_address() {
         );
     }
     let blocked = s
-        .login("teamleider", demo::PASSWORD)
+        .sign_in("teamleider", demo::PASSWORD)
         .await
         .expect_err("throttled");
     assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
@@ -235,13 +121,13 @@ async fn repeated_failures_throttle_the_account_and_the_address() {
         "Te veel mislukte inlogpogingen. Probeer het over 15 minuten opnieuw."
     );
     // Another account from the same address still works…
-    assert!(s.login("backoffice", demo::PASSWORD).await.is_ok());
+    assert!(s.sign_in("backoffice", demo::PASSWORD).await.is_ok());
     // …until the address itself passes its limit (20 failures in the window).
     for i in 0..15 {
-        let _ = s.login(&format!("onbekend{i}"), "fout-wachtwoord").await;
+        let _ = s.sign_in(&format!("onbekend{i}"), "fout-wachtwoord").await;
     }
     let by_address = s
-        .login("wethouder", demo::PASSWORD)
+        .sign_in("wethouder", demo::PASSWORD)
         .await
         .expect_err("throttled");
     assert_eq!(by_address.status, StatusCode::TOO_MANY_REQUESTS);
@@ -249,10 +135,10 @@ async fn repeated_failures_throttle_the_account_and_the_address() {
 
 #[tokio::test]
 async fn sessions_expire_when_idle_and_after_their_maximum_age() {
-    let s = spawn().await;
+    let s = common::spawn().await;
     let idle = s.demo_login("beheer").await;
     let old = s.demo_login("beheer").await;
-    assert_eq!(s.count("sessions").await, 2);
+    assert_eq!(s.rows("sessions").await, 2);
     let hash = |t: &str| app::auth::token_hash(b"a-test-secret-that-is-long-enough-0123456789", t);
     let minutes_ago =
         |m: i64| app::db::timestamp(chrono::Utc::now() - chrono::Duration::minutes(m));
@@ -271,33 +157,33 @@ async fn sessions_expire_when_idle_and_after_their_maximum_age() {
     for token in [&idle, &old] {
         assert_eq!(s.signed_in_as(token).await, None);
         assert_eq!(
-            s.call("users", Some(token), &[]).await.status,
+            s.call_raw("users", Some(token), &[]).await.status,
             StatusCode::UNAUTHORIZED
         );
     }
     // A session in use stays alive: each request moves last_seen_at on.
     let active = s.demo_login("beheer").await;
     assert_eq!(
-        s.call("users", Some(&active), &[]).await.status,
+        s.call_raw("users", Some(&active), &[]).await.status,
         StatusCode::OK
     );
 }
 
 #[tokio::test]
 async fn forged_missing_and_signed_out_sessions_are_refused() {
-    let s = spawn().await;
+    let s = common::spawn().await;
     let forged = "ab".repeat(32);
     for token in [Some(forged.as_str()), Some("not-hex"), Some(""), None] {
-        let reply = s.call("users", token, &[]).await;
+        let reply = s.call_raw("users", token, &[]).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "token {token:?}");
         assert_eq!(reply.error(), AppError::Unauthenticated);
     }
     let token = s.demo_login("beheer").await;
-    let out = s.call("logout", Some(&token), &[]).await;
+    let out = s.call_raw("logout", Some(&token), &[]).await;
     assert_eq!(out.status, StatusCode::OK);
     assert!(out.cookie.expect("cleared cookie").contains("Max-Age=0"));
     assert_eq!(
-        s.call("users", Some(&token), &[]).await.status,
+        s.call_raw("users", Some(&token), &[]).await.status,
         StatusCode::UNAUTHORIZED,
         "the server forgot the session"
     );
@@ -305,10 +191,10 @@ async fn forged_missing_and_signed_out_sessions_are_refused() {
 
 #[tokio::test]
 async fn a_post_from_another_site_is_refused() {
-    let s = spawn().await;
+    let s = common::spawn().await;
     let token = s.demo_login("beheer").await;
     let reply = s
-        .http
+        .raw
         .post(format!("{}/api/create_team", s.base))
         .header(COOKIE, format!("{}={token}", app::auth::COOKIE_NAME))
         .header("origin", "http://evil.example")
@@ -317,12 +203,10 @@ async fn a_post_from_another_site_is_refused() {
         .await
         .expect("request");
     assert_eq!(reply.status(), StatusCode::FORBIDDEN);
-    assert_eq!(s.count("teams").await, 3, "nothing was created");
+    assert_eq!(s.rows("teams").await, 3, "nothing was created");
 }
 
-#[path = "common/access.rs"]
-mod access;
-use access::ACCESS;
+use crate::common::access::ACCESS;
 
 #[tokio::test]
 async fn every_server_function_checks_the_role_of_every_caller() {
@@ -335,7 +219,7 @@ async fn every_server_function_checks_the_role_of_every_caller() {
         "every server function needs a row in ACCESS"
     );
 
-    let s = spawn().await;
+    let s = common::spawn().await;
     let users: Vec<(&str, Role)> = vec![
         ("professional", Role::Professional),
         ("teamleider", Role::Approver),
@@ -346,7 +230,7 @@ async fn every_server_function_checks_the_role_of_every_caller() {
     ];
     let mut checked = 0;
     for (endpoint, access, form) in ACCESS {
-        let anonymous = s.call(endpoint, None, form).await;
+        let anonymous = s.call_raw(endpoint, None, form).await;
         match access {
             None => assert!(
                 anonymous.status != StatusCode::UNAUTHORIZED
@@ -361,7 +245,7 @@ async fn every_server_function_checks_the_role_of_every_caller() {
         }
         for (username, role) in &users {
             let token = s.demo_login(username).await;
-            let reply = s.call(endpoint, Some(&token), form).await;
+            let reply = s.call_raw(endpoint, Some(&token), form).await;
             let allowed = access.is_none_or(|roles| roles.is_empty() || roles.contains(role));
             if allowed {
                 assert!(
@@ -388,7 +272,7 @@ async fn every_server_function_checks_the_role_of_every_caller() {
 
 #[tokio::test]
 async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
-    let s = spawn().await;
+    let s = common::spawn().await;
     let admin = s.demo_login("beheer").await;
     let create = |username: &'static str, password: &'static str| {
         vec![
@@ -399,16 +283,16 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
             ("input[teams][0]", "1"),
         ]
     };
-    let users_before = s.count("users").await;
+    let users_before = s.rows("users").await;
     let weak = s
-        .call("save_user", Some(&admin), &create("nieuw", "kort"))
+        .call_raw("save_user", Some(&admin), &create("nieuw", "kort"))
         .await;
     assert_eq!(
         weak.error().for_field("password").as_deref(),
         Some("Een wachtwoord heeft minstens 12 tekens.")
     );
     let bad_name = s
-        .call(
+        .call_raw(
             "save_user",
             Some(&admin),
             &create("Nieuwe Collega!", "lang-genoeg-wachtwoord"),
@@ -418,7 +302,7 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
     let mut no_team = create("nieuw", "lang-genoeg-wachtwoord");
     no_team.truncate(4);
     assert!(
-        s.call("save_user", Some(&admin), &no_team)
+        s.call_raw("save_user", Some(&admin), &no_team)
             .await
             .error()
             .for_field("teams")
@@ -427,7 +311,7 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
     let mut approver = create("nieuw", "lang-genoeg-wachtwoord");
     approver[3] = ("input[roles][0]", "approver");
     assert!(
-        s.call("save_user", Some(&admin), &approver)
+        s.call_raw("save_user", Some(&admin), &approver)
             .await
             .error()
             .for_field("mandate_level")
@@ -436,7 +320,7 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
     let mut unknown_role = create("nieuw", "lang-genoeg-wachtwoord");
     unknown_role[3] = ("input[roles][0]", "koning");
     assert!(
-        s.call("save_user", Some(&admin), &unknown_role)
+        s.call_raw("save_user", Some(&admin), &unknown_role)
             .await
             .error()
             .for_field("roles")
@@ -445,7 +329,7 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
     let mut foreign_team = create("nieuw", "lang-genoeg-wachtwoord");
     foreign_team[4] = ("input[teams][0]", "999");
     assert!(
-        s.call("save_user", Some(&admin), &foreign_team)
+        s.call_raw("save_user", Some(&admin), &foreign_team)
             .await
             .error()
             .for_field("teams")
@@ -455,20 +339,20 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
     let mut overlong = create("nieuw", "lang-genoeg-wachtwoord");
     overlong[1] = ("input[display_name]", long_name.as_str());
     assert!(
-        s.call("save_user", Some(&admin), &overlong)
+        s.call_raw("save_user", Some(&admin), &overlong)
             .await
             .error()
             .for_field("display_name")
             .is_some()
     );
     assert_eq!(
-        s.count("users").await,
+        s.rows("users").await,
         users_before,
         "bad input created nobody"
     );
 
     let ok = s
-        .call(
+        .call_raw(
             "save_user",
             Some(&admin),
             &create("nieuw", "lang-genoeg-wachtwoord"),
@@ -477,7 +361,7 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     let id: i64 = serde_json::from_str(&ok.body).expect("id");
     let twice = s
-        .call(
+        .call_raw(
             "save_user",
             Some(&admin),
             &create("nieuw", "lang-genoeg-wachtwoord"),
@@ -487,7 +371,7 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
         twice.error().for_field("username").as_deref(),
         Some("Deze gebruikersnaam bestaat al.")
     );
-    assert_eq!(s.count("users").await, users_before + 1);
+    assert_eq!(s.rows("users").await, users_before + 1);
 
     // Editing with a stale version is refused.
     let id_text = id.to_string();
@@ -505,7 +389,7 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
     };
     let first = edit("1", "Eerste Wijziging");
     let reply = s
-        .http
+        .raw
         .post(format!("{}/api/save_user", s.base))
         .header(COOKIE, format!("{}={admin}", app::auth::COOKIE_NAME))
         .form(&as_refs(&first))
@@ -515,7 +399,7 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
     assert_eq!(reply.status(), StatusCode::OK);
     let stale = edit("1", "Tweede Wijziging");
     let reply = s
-        .http
+        .raw
         .post(format!("{}/api/save_user", s.base))
         .header(COOKIE, format!("{}={admin}", app::auth::COOKIE_NAME))
         .form(&as_refs(&stale))
@@ -532,7 +416,7 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
 
     // The new user signs in; deactivating ends the session; a reset replaces the password.
     let session = s
-        .login("nieuw", "lang-genoeg-wachtwoord")
+        .sign_in("nieuw", "lang-genoeg-wachtwoord")
         .await
         .expect("signs in");
     assert!(
@@ -540,7 +424,7 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
         "in use, so the server remembers the session"
     );
     assert_eq!(
-        s.call(
+        s.call_raw(
             "set_user_active",
             Some(&admin),
             &[("id", &id_text), ("active", "false")]
@@ -551,11 +435,11 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
     );
     assert_eq!(s.signed_in_as(&session).await, None);
     assert!(
-        s.login("nieuw", "lang-genoeg-wachtwoord").await.is_err(),
+        s.sign_in("nieuw", "lang-genoeg-wachtwoord").await.is_err(),
         "a deactivated user cannot sign in"
     );
     assert_eq!(
-        s.call(
+        s.call_raw(
             "set_user_active",
             Some(&admin),
             &[("id", &id_text), ("active", "true")]
@@ -565,11 +449,11 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
         StatusCode::OK
     );
     let reset = s
-        .call("reset_password", Some(&admin), &[("id", &id_text)])
+        .call_raw("reset_password", Some(&admin), &[("id", &id_text)])
         .await;
     let new_password: String = serde_json::from_str(&reset.body).expect("password");
-    assert!(s.login("nieuw", "lang-genoeg-wachtwoord").await.is_err());
-    assert!(s.login("nieuw", &new_password).await.is_ok());
+    assert!(s.sign_in("nieuw", "lang-genoeg-wachtwoord").await.is_err());
+    assert!(s.sign_in("nieuw", &new_password).await.is_ok());
 
     // The administrator cannot lock themselves out.
     let admin_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'beheer'")
@@ -577,7 +461,7 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
         .await
         .expect("id");
     let me = s
-        .call(
+        .call_raw(
             "set_user_active",
             Some(&admin),
             &[("id", &admin_id.to_string()), ("active", "false")],
@@ -607,37 +491,37 @@ async fn the_administrator_manages_users_and_bad_input_changes_nothing() {
 
 #[tokio::test]
 async fn teams_are_unique_and_audited() {
-    let s = spawn().await;
+    let s = common::spawn().await;
     let admin = s.demo_login("beheer").await;
     assert_eq!(
-        s.call("create_team", Some(&admin), &[("name", "  ")])
+        s.call_raw("create_team", Some(&admin), &[("name", "  ")])
             .await
             .status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     let long = "t".repeat(101);
     assert_eq!(
-        s.call("create_team", Some(&admin), &[("name", &long)])
+        s.call_raw("create_team", Some(&admin), &[("name", &long)])
             .await
             .status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(
-        s.call("create_team", Some(&admin), &[("name", "Team Oost")])
+        s.call_raw("create_team", Some(&admin), &[("name", "Team Oost")])
             .await
             .status,
         StatusCode::OK
     );
     let twice = s
-        .call("create_team", Some(&admin), &[("name", "team oost")])
+        .call_raw("create_team", Some(&admin), &[("name", "team oost")])
         .await;
     assert_eq!(
         twice.error().for_field("name").as_deref(),
         Some("Er bestaat al een team met deze naam.")
     );
-    assert_eq!(s.count("teams").await, 4);
+    assert_eq!(s.rows("teams").await, 4);
     let page = s
-        .call(
+        .call_raw(
             "audit_events",
             Some(&admin),
             &[
@@ -658,7 +542,7 @@ async fn teams_are_unique_and_audited() {
             .is_some_and(|a| a.contains("Team Oost"))
     );
     let bad_date = s
-        .call(
+        .call_raw(
             "audit_events",
             Some(&admin),
             &[
@@ -678,9 +562,9 @@ async fn teams_are_unique_and_audited() {
 
 #[tokio::test]
 async fn the_database_refuses_to_change_or_delete_audit_events() {
-    let s = spawn().await;
+    let s = common::spawn().await;
     let _ = s.demo_login("beheer").await;
-    let before = s.count("audit_events").await;
+    let before = s.rows("audit_events").await;
     assert!(before > 0);
     let update = sqlx::query("UPDATE audit_events SET actor_name = 'iemand anders'")
         .execute(&s.pool)
@@ -700,7 +584,7 @@ async fn the_database_refuses_to_change_or_delete_audit_events() {
             .to_string()
             .contains("append-only")
     );
-    assert_eq!(s.count("audit_events").await, before);
+    assert_eq!(s.rows("audit_events").await, before);
     let changed: i64 =
         sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE actor_name = 'iemand anders'")
             .fetch_one(&s.pool)
@@ -711,9 +595,9 @@ async fn the_database_refuses_to_change_or_delete_audit_events() {
 
 #[tokio::test]
 async fn pages_render_on_the_server_and_unknown_pages_are_404() {
-    let s = spawn().await;
+    let s = common::spawn().await;
     let page = s
-        .http
+        .raw
         .get(format!("{}/inloggen", s.base))
         .send()
         .await
@@ -728,7 +612,7 @@ async fn pages_render_on_the_server_and_unknown_pages_are_404() {
     let html = page.text().await.expect("html");
     assert!(html.contains("<html lang=\"nl\">") && html.contains("Inloggen"));
     let missing = s
-        .http
+        .raw
         .get(format!("{}/bestaat-niet", s.base))
         .send()
         .await
@@ -742,7 +626,7 @@ async fn pages_render_on_the_server_and_unknown_pages_are_404() {
 /// for another role is 403; without a session every page is a real redirect.
 #[tokio::test]
 async fn missing_and_forbidden_objects_get_their_status_and_a_dutch_message() {
-    let s = spawn().await;
+    let s = common::spawn().await;
     let back = s.demo_login("backoffice").await;
     let admin = s.demo_login("beheer").await;
     let zuid = s.demo_login("professional.zuid").await;
@@ -753,7 +637,7 @@ async fn missing_and_forbidden_objects_get_their_status_and_a_dutch_message() {
     .await
     .expect("case");
     let get = |token: Option<&str>, path: String| {
-        let mut request = s.http.get(format!("{}{path}", s.base));
+        let mut request = s.raw.get(format!("{}{path}", s.base));
         if let Some(token) = token {
             request = request.header(COOKIE, format!("{}={token}", app::auth::COOKIE_NAME));
         }
@@ -897,26 +781,19 @@ async fn create_admin_makes_the_first_administrator_of_a_real_deployment() {
         "the same user twice is refused"
     );
 
-    let mut config = config(dir.path());
+    let mut config = common::test_config(dir.path());
     config.database = db;
-    let running = server::start(&config, false).await.expect("start");
-    let s = TestServer {
-        base: format!("http://{}", running.addr),
-        pool: running.pool,
-        http: reqwest::Client::new(),
-        db_path: config.database.clone(),
-        _dir: dir,
-    };
+    let s = common::start(&config, false, dir).await;
     assert_eq!(
-        s.count("teams").await,
+        s.rows("teams").await,
         0,
         "no demo data in a real deployment"
     );
     let token = s
-        .login("eerste.beheerder", "een-sterk-wachtwoord")
+        .sign_in("eerste.beheerder", "een-sterk-wachtwoord")
         .await
         .expect("signs in");
-    let reply = s.call("session", Some(&token), &[]).await;
+    let reply = s.call_raw("session", Some(&token), &[]).await;
     let view: app::model::SessionView = serde_json::from_str(&reply.body).expect("view");
     assert_eq!(view.municipality, "Gemeente Proef");
     assert!(view.user.expect("user").roles.has(Role::Administrator));

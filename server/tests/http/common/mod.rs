@@ -12,13 +12,20 @@ use reqwest::header::COOKIE;
 pub struct S {
     pub base: String,
     pub pool: sqlx::SqlitePool,
+    /// A client as a browser without JavaScript: it follows redirects.
     pub http: reqwest::Client,
+    /// A client that shows every redirect as it comes.
+    pub raw: reqwest::Client,
+    pub db_path: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
+#[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
     pub body: String,
+    /// The session cookie the answer set, if any.
+    pub cookie: Option<String>,
 }
 
 impl Reply {
@@ -51,11 +58,22 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut server::Config)) -> S {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = test_config(dir.path());
     adjust(&mut config);
-    let running = server::start(&config, true).await.expect("start");
+    start(&config, true, dir).await
+}
+
+/// Starts the server of `config` (with the demo data when `demo`); `dir`
+/// holds its files and lives as long as the server.
+pub async fn start(config: &server::Config, demo: bool, dir: tempfile::TempDir) -> S {
+    let running = server::start(config, demo).await.expect("start");
     S {
         base: format!("http://{}", running.addr),
         pool: running.pool,
         http: reqwest::Client::new(),
+        raw: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        db_path: config.database.clone(),
         _dir: dir,
     }
 }
@@ -107,8 +125,61 @@ impl S {
             .expect("call");
         Reply {
             status: r.status(),
+            cookie: session_cookie(r.headers()),
             body: r.text().await.expect("body"),
         }
+    }
+
+    /// Posts to a server function as a browser would, with the session
+    /// `token` (the cookie's value) when there is one; redirects are not followed.
+    pub async fn call_raw(&self, endpoint: &str, token: Option<&str>, form: &[(&str, &str)]) -> Reply {
+        let mut request = self.raw.post(format!("{}/api/{endpoint}", self.base)).form(form);
+        if let Some(token) = token {
+            request = request.header(COOKIE, format!("{}={token}", app::auth::COOKIE_NAME));
+        }
+        let response = request.send().await.expect("request");
+        Reply {
+            status: response.status(),
+            cookie: session_cookie(response.headers()),
+            body: response.text().await.expect("body"),
+        }
+    }
+
+    /// Signs in and returns the session token (the cookie's value), or the refusal.
+    pub async fn sign_in(&self, username: &str, password: &str) -> Result<String, Reply> {
+        let reply = self
+            .call_raw("login", None, &[("username", username), ("password", password)])
+            .await;
+        if reply.status != StatusCode::OK {
+            return Err(reply);
+        }
+        let cookie = reply.cookie.expect("a session cookie");
+        let token = cookie
+            .split(';')
+            .next()
+            .and_then(|kv| kv.split_once('='))
+            .map(|(_, v)| v.to_string());
+        Ok(token.expect("token"))
+    }
+
+    /// [`S::sign_in`] as a demo user.
+    pub async fn demo_login(&self, username: &str) -> String {
+        self.sign_in(username, server::demo::PASSWORD)
+            .await
+            .unwrap_or_else(|r| panic!("{username} signs in: {} {}", r.status, r.body))
+    }
+
+    /// Who the session `token` belongs to, if anyone.
+    pub async fn signed_in_as(&self, token: &str) -> Option<String> {
+        let reply = self.call_raw("session", Some(token), &[]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let view: app::model::SessionView = serde_json::from_str(&reply.body).expect("session view");
+        view.user.map(|u| u.username)
+    }
+
+    /// The number of rows in `table`.
+    pub async fn rows(&self, table: &str) -> i64 {
+        self.count(&format!("SELECT count(*) FROM {table}")).await
     }
 
     pub async fn case(&self, session: &str, id: i64) -> CaseView {
@@ -138,6 +209,16 @@ impl S {
             .await
             .expect("count")
     }
+}
+
+/// The session cookie an answer sets.
+fn session_cookie(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(app::auth::COOKIE_NAME))
+        .map(str::to_string)
 }
 
 /// Every ledger transaction sums to zero and every stored balance equals its postings.

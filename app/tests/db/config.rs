@@ -11,25 +11,11 @@ use doorbraak::roles::CaseScope;
 use doorbraak::mandate::MandateLevel;
 use doorbraak::{Money, StreamCode};
 use sqlx::SqliteConnection;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
-const NOW: &str = "2026-11-22T10:00:00.000Z";
-const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
+use crate::fixture::{HASH, NOW};
 
 async fn fresh() -> (sqlx::pool::PoolConnection<sqlx::Sqlite>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let options = SqliteConnectOptions::new()
-        .filename(dir.path().join("t.db"))
-        .create_if_missing(true)
-        .foreign_keys(true);
-    let pool = SqlitePoolOptions::new()
-        .connect_with(options)
-        .await
-        .expect("pool");
-    sqlx::migrate!("../migrations")
-        .run(&pool)
-        .await
-        .expect("migrations");
+    let (pool, dir) = crate::fixture::database().await;
     let mut conn = pool.acquire().await.expect("conn");
     db::streams::insert_taakveld(&mut conn, "6.71d", "Maatwerkdienstverlening 18+", false)
         .await

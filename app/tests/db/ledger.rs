@@ -8,9 +8,8 @@ use chrono::NaiveDate;
 use doorbraak::ledger::{Account, Ledger, LedgerView, Operation, TxId};
 use doorbraak::{Money, StreamCode};
 use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
-const NOW: &str = "2026-11-22T10:00:00.000Z";
+use crate::fixture::NOW;
 const CASES: i64 = 6;
 const STREAMS: [StreamCode; 4] = [
     StreamCode::PARTICIPATIEWET,
@@ -19,22 +18,8 @@ const STREAMS: [StreamCode; 4] = [
     StreamCode::WMO,
 ];
 
-async fn fresh(dir: &tempfile::TempDir, cases: i64) -> SqlitePool {
-    let options = SqliteConnectOptions::new()
-        .filename(dir.path().join("ledger.db"))
-        .create_if_missing(true)
-        .foreign_keys(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .busy_timeout(std::time::Duration::from_secs(30));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(16)
-        .connect_with(options)
-        .await
-        .expect("pool");
-    sqlx::migrate!("../migrations")
-        .run(&pool)
-        .await
-        .expect("migrations");
+async fn fresh(cases: i64) -> (SqlitePool, tempfile::TempDir) {
+    let (pool, dir) = crate::fixture::database().await;
     sqlx::query("INSERT INTO streams (code, name, kind, holds_reservation) VALUES ('WMO', 'Wmo', 'internal', 1)")
         .execute(&pool)
         .await
@@ -62,7 +47,7 @@ async fn fresh(dir: &tempfile::TempDir, cases: i64) -> SqlitePool {
         .await
         .expect("case");
     }
-    pool
+    (pool, dir)
 }
 
 fn date(day: u32) -> NaiveDate {
@@ -135,8 +120,7 @@ fn random_op(r: &mut Lcg, booked: u64) -> Operation {
 
 #[tokio::test]
 async fn the_database_ledger_agrees_with_the_model_step_by_step() {
-    let dir = tempfile::tempdir().expect("dir");
-    let pool = fresh(&dir, CASES).await;
+    let (pool, _dir) = fresh(CASES).await;
     let mut model = Ledger::new(StreamCode::WMO);
     // The model numbers transactions from 0, the database from 1: map them.
     let mut ids: Vec<(TxId, TxId)> = Vec::new();
@@ -219,8 +203,7 @@ async fn the_database_ledger_agrees_with_the_model_step_by_step() {
 
 #[tokio::test]
 async fn replaying_a_key_books_nothing_and_the_ledger_is_append_only() {
-    let dir = tempfile::tempdir().expect("dir");
-    let pool = fresh(&dir, 1).await;
+    let (pool, _dir) = fresh(1).await;
     let op = Operation::Fund {
         year: 2026,
         amount: Money::from_euros(1_000).expect("m"),
@@ -274,8 +257,7 @@ async fn replaying_a_key_books_nothing_and_the_ledger_is_append_only() {
 
 #[tokio::test]
 async fn fifty_concurrent_approvals_on_room_for_ten_place_exactly_ten_holds() {
-    let dir = tempfile::tempdir().expect("dir");
-    let pool = fresh(&dir, 50).await;
+    let (pool, _dir) = fresh(50).await;
     let mut conn = pool.acquire().await.expect("conn");
     let fund = Operation::Fund {
         year: 2026,
@@ -334,8 +316,7 @@ async fn fifty_concurrent_approvals_on_room_for_ten_place_exactly_ten_holds() {
 /// its batch, and a refusal anywhere leaves nothing of the batch.
 #[tokio::test]
 async fn batches_book_like_single_operations_and_all_or_nothing() {
-    let dir = tempfile::tempdir().expect("dir");
-    let pool = fresh(&dir, CASES).await;
+    let (pool, _dir) = fresh(CASES).await;
     let mut model = Ledger::new(StreamCode::WMO);
     let mut ids: Vec<(TxId, TxId)> = Vec::new();
     let mut r = Lcg(7);

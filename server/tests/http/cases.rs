@@ -1,12 +1,12 @@
 //! HTTP tests of the path from canvas to payment: the real server, a fresh
 //! database with the demo configuration, called as each role would.
 
+use crate::common;
 use doorbraak::Money;
 use reqwest::StatusCode;
 use reqwest::header::COOKIE;
 
-mod common;
-use common::{canvas, new_case, refs, spawn};
+use crate::common::{canvas, new_case, refs, spawn};
 
 #[tokio::test]
 async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {

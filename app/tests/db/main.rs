@@ -1,0 +1,8 @@
+//! The database tier: every query of `app::db` and the services above it
+//! against a real SQLite file. One binary, one fixture, a module per feature.
+
+mod fixture;
+
+mod config;
+mod ledger;
+mod users;

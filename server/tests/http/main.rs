@@ -1,0 +1,12 @@
+//! The HTTP tier: the real server on a loopback port with a fresh SQLite
+//! file per test, called as a browser or another system would. One binary,
+//! one harness (`common`), a module per feature.
+
+mod common;
+
+mod cases;
+mod crash;
+mod runs;
+mod security;
+mod sessions_and_users;
+mod setup;
