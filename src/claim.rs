@@ -131,12 +131,15 @@ mod tests {
                 if allowed.contains(&(status, action)) {
                     continue;
                 }
-                let err = status.apply(action).unwrap_err();
+                let err = status.apply(action).expect_err("refused");
                 assert!(err.to_string().contains(status.label_nl()), "{err}");
             }
         }
         assert_eq!(
-            S::Invoiced.apply(A::Withdraw).unwrap_err().to_string(),
+            S::Invoiced
+                .apply(A::Withdraw)
+                .expect_err("refused")
+                .to_string(),
             "Deze vordering is al gefactureerd; corrigeer die eerst met de betaler."
         );
     }

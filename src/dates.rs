@@ -101,7 +101,6 @@ pub fn dutch_today(at: DateTime<Utc>) -> NaiveDate {
     dutch_local(at).date()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,7 +169,13 @@ mod tests {
         assert_eq!(local("2026-10-25T00:59:00Z"), "2026-10-25 02:59");
         assert_eq!(local("2026-10-25T01:00:00Z"), "2026-10-25 02:00");
         // Just before midnight UTC it is already tomorrow in the Netherlands.
-        assert_eq!(dutch_today(at("2026-12-31T23:30:00Z")), NaiveDate::from_ymd_opt(2027, 1, 1).expect("d"));
-        assert_eq!(dutch_today(at("2026-06-30T22:30:00Z")), NaiveDate::from_ymd_opt(2026, 7, 1).expect("d"));
+        assert_eq!(
+            dutch_today(at("2026-12-31T23:30:00Z")),
+            NaiveDate::from_ymd_opt(2027, 1, 1).expect("d")
+        );
+        assert_eq!(
+            dutch_today(at("2026-06-30T22:30:00Z")),
+            NaiveDate::from_ymd_opt(2026, 7, 1).expect("d")
+        );
     }
 }

@@ -69,7 +69,11 @@ impl fmt::Display for Blocker {
 
 /// Everything that keeps the draft from being posted; empty when it can be.
 /// `facts` run beside `preview.cases`, case by case.
-pub fn blockers(preview: &Preview, facts: &[RunCaseFacts], streams: &StreamRegistry) -> Vec<Blocker> {
+pub fn blockers(
+    preview: &Preview,
+    facts: &[RunCaseFacts],
+    streams: &StreamRegistry,
+) -> Vec<Blocker> {
     let (from, _) = bulk(Action::ChargeBack);
     let mut out = Vec::new();
     for (case, fact) in preview.cases.iter().zip(facts) {
@@ -160,7 +164,8 @@ pub enum PostError {
 
 /// The move a run makes on each of its cases, from the lifecycle.
 fn bulk(action: Action) -> (Status, Status) {
-    lifecycle::bulk_move(action).unwrap_or_else(|| unreachable!("runs only charge back and reverse"))
+    lifecycle::bulk_move(action)
+        .unwrap_or_else(|| unreachable!("runs only charge back and reverse"))
 }
 
 /// Decides the posting of the draft `version` of `run` on `date`.
@@ -187,7 +192,10 @@ pub fn plan_posting(
         .iter()
         .map(|b| (b.case, b.stream))
         .collect();
-    let year_of: BTreeMap<CaseId, i32> = facts.iter().filter_map(|f| Some((f.case, f.year?))).collect();
+    let year_of: BTreeMap<CaseId, i32> = facts
+        .iter()
+        .filter_map(|f| Some((f.case, f.year?)))
+        .collect();
     let mut charges = Vec::new();
     let mut claims = Vec::new();
     for (case, allocation) in preview.allocated() {
@@ -262,7 +270,9 @@ pub struct ReversalPlan {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReversalError {
-    #[error("Een correctierun kan zelf niet worden gecorrigeerd. Boek de casus opnieuw terug in een nieuwe run.")]
+    #[error(
+        "Een correctierun kan zelf niet worden gecorrigeerd. Boek de casus opnieuw terug in een nieuwe run."
+    )]
     OfReversal,
     #[error("Alleen een geboekte run kan worden gecorrigeerd.")]
     NotPosted,
@@ -431,21 +441,38 @@ mod tests {
             panic!("expected a plan");
         };
         let keys: Vec<&str> = plan.bookings.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["run-7-case-1-PW", "run-7-case-1-ZVW", "run-7-case-2-ZVW"]);
+        assert_eq!(
+            keys,
+            ["run-7-case-1-PW", "run-7-case-1-ZVW", "run-7-case-2-ZVW"]
+        );
         // Case 2's fund year runs in accrual: its internal charge is recorded, not booked.
-        let pw2 = plan.charges.iter().find(|c| c.case == 2 && c.stream == StreamCode::PARTICIPATIEWET).expect("pw");
+        let pw2 = plan
+            .charges
+            .iter()
+            .find(|c| c.case == 2 && c.stream == StreamCode::PARTICIPATIEWET)
+            .expect("pw");
         assert_eq!(pw2.booking, None);
         assert_eq!(pw2.year, 2025);
         for charge in plan.charges.iter().filter(|c| c.booking.is_some()) {
             let key = charge.booking.as_deref().expect("key");
-            assert!(plan.bookings.iter().any(|(k, _)| k == key), "{key} is booked");
+            assert!(
+                plan.bookings.iter().any(|(k, _)| k == key),
+                "{key} is booked"
+            );
         }
         assert_eq!(plan.claims.len(), 2);
         assert!(plan.claims.iter().all(|c| c.stream == StreamCode::ZVW));
         assert_eq!(plan.cases.cases, vec![1, 2]);
-        assert_eq!((plan.cases.from, plan.cases.to), (Status::Settled, Status::ChargedBack));
+        assert_eq!(
+            (plan.cases.from, plan.cases.to),
+            (Status::Settled, Status::ChargedBack)
+        );
         let charged: i64 = plan.charges.iter().map(|c| c.amount.cents()).sum();
-        assert_eq!(charged, 50_001 + 25_000 + 20_000 + 10_000, "charges add up to the cent");
+        assert_eq!(
+            charged,
+            50_001 + 25_000 + 20_000 + 10_000,
+            "charges add up to the cent"
+        );
     }
 
     #[test]
@@ -467,7 +494,10 @@ mod tests {
         let mut excluded = case(1, 10_000, false);
         excluded.excluded = true;
         let p = preview(StreamCode::WMO, std::slice::from_ref(&excluded)).expect("preview");
-        assert_eq!(blockers(&p, &[fact(1, Status::ChargedBack)], &streams()), vec![Blocker::Empty]);
+        assert_eq!(
+            blockers(&p, &[fact(1, Status::ChargedBack)], &streams()),
+            vec![Blocker::Empty]
+        );
 
         let incomplete = StreamRegistry::dutch_default();
         let p = preview(StreamCode::WMO, &[case(1, 10_000, false)]).expect("preview");
@@ -479,7 +509,14 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(codes, [StreamCode::PARTICIPATIEWET, StreamCode::WMO, StreamCode::ZVW]);
+        assert_eq!(
+            codes,
+            [
+                StreamCode::PARTICIPATIEWET,
+                StreamCode::WMO,
+                StreamCode::ZVW
+            ]
+        );
         assert!(found[0].to_string().contains("Vul ze aan bij Inrichting"));
     }
 
@@ -515,7 +552,13 @@ mod tests {
         );
     }
 
-    fn stored(case: CaseId, stream: StreamCode, kind: ChargeKind, cents: i64, tx: Option<u64>) -> StoredCharge {
+    fn stored(
+        case: CaseId,
+        stream: StreamCode,
+        kind: ChargeKind,
+        cents: i64,
+        tx: Option<u64>,
+    ) -> StoredCharge {
         StoredCharge {
             case,
             stream,
@@ -548,35 +591,71 @@ mod tests {
     #[test]
     fn a_reversal_undoes_each_booked_charge_and_withdraws_open_claims() {
         let charges = [
-            stored(1, StreamCode::PARTICIPATIEWET, ChargeKind::Internal, 5_000, Some(11)),
+            stored(
+                1,
+                StreamCode::PARTICIPATIEWET,
+                ChargeKind::Internal,
+                5_000,
+                Some(11),
+            ),
             stored(1, StreamCode::ZVW, ChargeKind::Claim, 2_500, Some(12)),
-            stored(2, StreamCode::PARTICIPATIEWET, ChargeKind::Internal, 4_000, None),
-            stored(3, StreamCode::PARTICIPATIEWET, ChargeKind::Internal, 1_000, Some(13)),
+            stored(
+                2,
+                StreamCode::PARTICIPATIEWET,
+                ChargeKind::Internal,
+                4_000,
+                None,
+            ),
+            stored(
+                3,
+                StreamCode::PARTICIPATIEWET,
+                ChargeKind::Internal,
+                1_000,
+                Some(13),
+            ),
         ];
-        let claims = [claim(50, 1, ClaimStatus::Open), claim(51, 3, ClaimStatus::Paid)];
+        let claims = [
+            claim(50, 1, ClaimStatus::Open),
+            claim(51, 3, ClaimStatus::Paid),
+        ];
         let reversed = BTreeSet::from([3]);
-        let plan = plan_reversal(posted(), None, &charges, &reversed, &claims, day()).expect("plan");
+        let plan =
+            plan_reversal(posted(), None, &charges, &reversed, &claims, day()).expect("plan");
         let keys: Vec<&str> = plan.bookings.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["reverse-11", "reverse-12"]);
         assert_eq!(plan.charges.len(), 3, "case 3 was reversed before");
         assert!(plan.charges.iter().all(|c| c.amount.is_negative()));
-        assert_eq!(plan.charges[2].booking, None, "an accrual charge had no booking to undo");
+        assert_eq!(
+            plan.charges[2].booking, None,
+            "an accrual charge had no booking to undo"
+        );
         assert_eq!(plan.charges[1].booking.as_deref(), Some("reverse-12"));
         assert_eq!(plan.withdrawn, vec![(50, 1)]);
         assert_eq!(plan.cases.cases, vec![1, 2]);
-        assert_eq!((plan.cases.from, plan.cases.to), (Status::ChargedBack, Status::Settled));
+        assert_eq!(
+            (plan.cases.from, plan.cases.to),
+            (Status::ChargedBack, Status::Settled)
+        );
 
-        let one = plan_reversal(posted(), Some(2), &charges, &reversed, &claims, day()).expect("plan");
+        let one =
+            plan_reversal(posted(), Some(2), &charges, &reversed, &claims, day()).expect("plan");
         assert_eq!(one.cases.cases, vec![2]);
         assert!(one.bookings.is_empty() && one.withdrawn.is_empty());
     }
 
     #[test]
     fn a_reversal_is_refused_with_the_reason() {
-        let charges = [stored(1, StreamCode::ZVW, ChargeKind::Claim, 2_500, Some(12))];
+        let charges = [stored(
+            1,
+            StreamCode::ZVW,
+            ChargeKind::Claim,
+            2_500,
+            Some(12),
+        )];
         let none = BTreeSet::new();
         let invoiced = [claim(50, 1, ClaimStatus::Invoiced)];
-        let err = plan_reversal(posted(), None, &charges, &none, &invoiced, day()).unwrap_err();
+        let err =
+            plan_reversal(posted(), None, &charges, &none, &invoiced, day()).expect_err("refused");
         assert_eq!(
             err.to_string(),
             "De vordering op ZVW voor DB-1 is al gefactureerd; corrigeer die eerst met de betaler."
@@ -585,10 +664,22 @@ mod tests {
             kind: RunKind::Reversal,
             ..posted()
         };
-        assert_eq!(plan_reversal(reversal, None, &charges, &none, &[], day()), Err(ReversalError::OfReversal));
-        assert_eq!(plan_reversal(draft(), None, &charges, &none, &[], day()), Err(ReversalError::NotPosted));
-        assert_eq!(plan_reversal(posted(), Some(9), &charges, &none, &[], day()), Err(ReversalError::CaseNotLeft));
+        assert_eq!(
+            plan_reversal(reversal, None, &charges, &none, &[], day()),
+            Err(ReversalError::OfReversal)
+        );
+        assert_eq!(
+            plan_reversal(draft(), None, &charges, &none, &[], day()),
+            Err(ReversalError::NotPosted)
+        );
+        assert_eq!(
+            plan_reversal(posted(), Some(9), &charges, &none, &[], day()),
+            Err(ReversalError::CaseNotLeft)
+        );
         let all = BTreeSet::from([1]);
-        assert_eq!(plan_reversal(posted(), None, &charges, &all, &[], day()), Err(ReversalError::NothingLeft));
+        assert_eq!(
+            plan_reversal(posted(), None, &charges, &all, &[], day()),
+            Err(ReversalError::NothingLeft)
+        );
     }
 }

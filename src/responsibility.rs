@@ -63,7 +63,8 @@ impl ResponsibilityKey {
             if stream.kind == StreamKind::External && !stream.has_agreement {
                 return Err(KeyError::NoAgreement(stream.code));
             }
-            let number = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '=' || c == ':');
+            let number =
+                rest.trim_start_matches(|c: char| c.is_whitespace() || c == '=' || c == ':');
             if number.trim().is_empty() {
                 return Err(KeyError::NoPercentage(stream.code));
             }
@@ -120,7 +121,8 @@ fn split_parts(text: &str) -> impl Iterator<Item = &str> {
     let mut start = 0;
     let mut parts = Vec::new();
     for (i, b) in bytes.iter().enumerate() {
-        let separates = *b == b';' || (*b == b',' && !(digit(i.checked_sub(1)) && digit(Some(i + 1))));
+        let separates =
+            *b == b';' || (*b == b',' && !(digit(i.checked_sub(1)) && digit(Some(i + 1))));
         if separates {
             parts.push(&text[start..i]);
             start = i + 1;
@@ -158,7 +160,7 @@ mod tests {
                 s.active = false;
             }
         }
-        StreamRegistry::new(all).unwrap()
+        StreamRegistry::new(all).expect("ok")
     }
 
     fn parse(text: &str) -> Result<String, KeyError> {
@@ -167,10 +169,13 @@ mod tests {
 
     #[test]
     fn the_forms_people_type() {
-        assert_eq!(parse("JW 60, PW 40").unwrap(), "JW 60, PW 40");
-        assert_eq!(parse("jw=60; pw=40").unwrap(), "JW 60, PW 40");
-        assert_eq!(parse("JW: 87,5 %, PW 12,5").unwrap(), "JW 87.5, PW 12.5");
-        assert_eq!(parse("ZVW 100").unwrap(), "ZVW 100");
+        assert_eq!(parse("JW 60, PW 40").expect("ok"), "JW 60, PW 40");
+        assert_eq!(parse("jw=60; pw=40").expect("ok"), "JW 60, PW 40");
+        assert_eq!(
+            parse("JW: 87,5 %, PW 12,5").expect("ok"),
+            "JW 87.5, PW 12.5"
+        );
+        assert_eq!(parse("ZVW 100").expect("ok"), "ZVW 100");
     }
 
     #[test]
@@ -178,16 +183,47 @@ mod tests {
         assert_eq!(parse(""), Err(KeyError::Empty));
         assert_eq!(parse(" , ;"), Err(KeyError::Empty));
         assert_eq!(parse("XX 100"), Err(KeyError::UnknownStream("XX".into())));
-        assert_eq!(parse("WGS 100"), Err(KeyError::UnknownStream("WGS".into())), "inactive");
-        assert_eq!(parse("WMO 100"), Err(KeyError::Reservation(StreamCode::WMO)));
-        assert_eq!(parse("WLZ 100"), Err(KeyError::NoAgreement(StreamCode::WLZ)));
-        assert_eq!(parse("JW"), Err(KeyError::NoPercentage(StreamCode::JEUGDWET)));
-        assert_eq!(parse("JW 0, PW 100"), Err(KeyError::BadPercentage(StreamCode::JEUGDWET)));
-        assert_eq!(parse("JW 101"), Err(KeyError::BadPercentage(StreamCode::JEUGDWET)));
-        assert_eq!(parse("JW 33,333, PW 66,667"), Err(KeyError::BadPercentage(StreamCode::JEUGDWET)));
-        assert_eq!(parse("JW abc"), Err(KeyError::BadPercentage(StreamCode::JEUGDWET)));
-        assert_eq!(parse("JW 50, jw 50"), Err(KeyError::Twice(StreamCode::JEUGDWET)));
-        assert_eq!(parse("JW 60, PW 30"), Err(KeyError::NotHundred("90".into())));
+        assert_eq!(
+            parse("WGS 100"),
+            Err(KeyError::UnknownStream("WGS".into())),
+            "inactive"
+        );
+        assert_eq!(
+            parse("WMO 100"),
+            Err(KeyError::Reservation(StreamCode::WMO))
+        );
+        assert_eq!(
+            parse("WLZ 100"),
+            Err(KeyError::NoAgreement(StreamCode::WLZ))
+        );
+        assert_eq!(
+            parse("JW"),
+            Err(KeyError::NoPercentage(StreamCode::JEUGDWET))
+        );
+        assert_eq!(
+            parse("JW 0, PW 100"),
+            Err(KeyError::BadPercentage(StreamCode::JEUGDWET))
+        );
+        assert_eq!(
+            parse("JW 101"),
+            Err(KeyError::BadPercentage(StreamCode::JEUGDWET))
+        );
+        assert_eq!(
+            parse("JW 33,333, PW 66,667"),
+            Err(KeyError::BadPercentage(StreamCode::JEUGDWET))
+        );
+        assert_eq!(
+            parse("JW abc"),
+            Err(KeyError::BadPercentage(StreamCode::JEUGDWET))
+        );
+        assert_eq!(
+            parse("JW 50, jw 50"),
+            Err(KeyError::Twice(StreamCode::JEUGDWET))
+        );
+        assert_eq!(
+            parse("JW 60, PW 30"),
+            Err(KeyError::NotHundred("90".into()))
+        );
         assert_eq!(
             KeyError::NotHundred("90".into()).to_string(),
             "De percentages tellen op tot 90, niet tot 100."
@@ -196,15 +232,21 @@ mod tests {
 
     #[test]
     fn stored_form_is_stable() {
-        let key = ResponsibilityKey::parse("JW 60, PW 40", &streams()).unwrap();
-        let json = serde_json::to_string(&key).unwrap();
-        assert_eq!(json, r#"[{"stream":"JW","percentage":"60"},{"stream":"PW","percentage":"40"}]"#);
-        assert_eq!(serde_json::from_str::<ResponsibilityKey>(&json).unwrap(), key);
+        let key = ResponsibilityKey::parse("JW 60, PW 40", &streams()).expect("ok");
+        let json = serde_json::to_string(&key).expect("ok");
+        assert_eq!(
+            json,
+            r#"[{"stream":"JW","percentage":"60"},{"stream":"PW","percentage":"40"}]"#
+        );
+        assert_eq!(
+            serde_json::from_str::<ResponsibilityKey>(&json).expect("ok"),
+            key
+        );
     }
 
     #[test]
     fn streams_carry_kind_and_terms() {
-        let key = ResponsibilityKey::parse("ZVW 50, JW 50", &streams()).unwrap();
+        let key = ResponsibilityKey::parse("ZVW 50, JW 50", &streams()).expect("ok");
         let resolved = key.streams(&streams());
         assert_eq!(resolved[0].kind, StreamKind::External);
         assert!(resolved[0].agreement.is_some());

@@ -209,12 +209,18 @@ mod tests {
     #[test]
     fn a_scope_per_role_and_the_rule_for_one_case_agree() {
         use Role::*;
-        assert_eq!(CaseScope::of(Professional, false), Some(CaseScope::OwnTeams));
+        assert_eq!(
+            CaseScope::of(Professional, false),
+            Some(CaseScope::OwnTeams)
+        );
         assert_eq!(CaseScope::of(Approver, true), Some(CaseScope::OwnTeams));
         assert_eq!(CaseScope::of(Approver, false), Some(CaseScope::AllTeams));
         assert_eq!(CaseScope::of(Backoffice, true), Some(CaseScope::AllTeams));
         assert_eq!(CaseScope::of(Alderman, true), None);
-        assert!(!CaseScope::AllTeams.covers(false, true), "another team's draft");
+        assert!(
+            !CaseScope::AllTeams.covers(false, true),
+            "another team's draft"
+        );
         assert!(CaseScope::OwnTeams.covers(true, true));
         assert!(!CaseScope::OwnTeams.covers(false, false));
     }

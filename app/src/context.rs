@@ -174,7 +174,12 @@ pub async fn read<T>(
             let state = auth::state()?;
             let mut r = Read::open(&state.pool, user, auth::now()).await?;
             let out = f(&mut r).await?;
-            let Read { user, time, conn, opened } = r;
+            let Read {
+                user,
+                time,
+                conn,
+                opened,
+            } = r;
             // The access log's writer needs a connection of its own.
             drop(conn);
             for (object_type, object_id) in opened {

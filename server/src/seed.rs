@@ -6,9 +6,9 @@
 use anyhow::{Context, anyhow};
 use app::db::catalogue::{ImportItem, insert as insert_catalogue_item};
 use app::db::settings::set_setting;
-use doorbraak::stream::StreamKind;
 use doorbraak::Money;
 use doorbraak::catalogue::Unit;
+use doorbraak::stream::StreamKind;
 use sqlx::SqlitePool;
 
 const TAAKVELDEN: &str = include_str!("../seed/iv3-taakvelden.csv");
@@ -17,7 +17,13 @@ const CATALOGUE: &str = include_str!("../seed/cost-catalogue.csv");
 /// (code, name, kind, taakveld, holds reservation)
 const STREAMS: &[(&str, &str, StreamKind, Option<&str>, bool)] = &[
     ("WMO", "Wmo 2015", StreamKind::Internal, Some("6.71d"), true),
-    ("PW", "Participatiewet", StreamKind::Internal, Some("6.3"), false),
+    (
+        "PW",
+        "Participatiewet",
+        StreamKind::Internal,
+        Some("6.3"),
+        false,
+    ),
     ("JW", "Jeugdwet", StreamKind::Internal, Some("6.72d"), false),
     (
         "WGS",
@@ -26,10 +32,34 @@ const STREAMS: &[(&str, &str, StreamKind, Option<&str>, bool)] = &[
         Some("6.3"),
         false,
     ),
-    ("ZVW", "Zorgverzekeringswet", StreamKind::External, None, false),
-    ("WLZ", "Wet langdurige zorg", StreamKind::External, None, false),
-    ("CORP", "Woningcorporatie", StreamKind::External, None, false),
-    ("JUS", "Justitie en politie", StreamKind::External, None, false),
+    (
+        "ZVW",
+        "Zorgverzekeringswet",
+        StreamKind::External,
+        None,
+        false,
+    ),
+    (
+        "WLZ",
+        "Wet langdurige zorg",
+        StreamKind::External,
+        None,
+        false,
+    ),
+    (
+        "CORP",
+        "Woningcorporatie",
+        StreamKind::External,
+        None,
+        false,
+    ),
+    (
+        "JUS",
+        "Justitie en politie",
+        StreamKind::External,
+        None,
+        false,
+    ),
     ("OND", "Onderwijs", StreamKind::External, None, false),
 ];
 

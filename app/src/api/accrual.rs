@@ -23,7 +23,10 @@ pub async fn accrual_year(year: Option<i32>) -> Result<AccrualView, AppError> {
 /// `date` in `year`. Each stream once a year.
 #[server(endpoint = "prebook_year")]
 pub async fn prebook_year(year: i32, amounts: String, date: String) -> Result<(), AppError> {
-    context::write(BACKOFFICE, async |w| accrual::prebook(w, year, &amounts, &date).await).await
+    context::write(BACKOFFICE, async |w| {
+        accrual::prebook(w, year, &amounts, &date).await
+    })
+    .await
 }
 
 /// The year-end true-up: per stream realised − pre-booked, booked either way. Once a year.

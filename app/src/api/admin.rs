@@ -11,7 +11,6 @@ use crate::{context, services::admin as service};
 #[cfg(feature = "ssr")]
 const ADMIN: &[doorbraak::Role] = &[doorbraak::Role::Administrator];
 
-
 #[server(endpoint = "users")]
 pub async fn list_users() -> Result<Vec<UserRecord>, AppError> {
     context::read(ADMIN, async move |r| service::list_users(r).await).await
@@ -36,7 +35,10 @@ pub async fn save_user(input: UserForm) -> Result<i64, AppError> {
             // Only an administrator makes the server hash a password.
             context::require(ADMIN).await?;
             let hash = service::new_password_hash(&input).await?;
-            let id = context::write(ADMIN, async move |w| service::save_user(w, input, hash).await).await?;
+            let id = context::write(ADMIN, async move |w| {
+                service::save_user(w, input, hash).await
+            })
+            .await?;
             context::forget_sessions()?;
             Ok(id)
         }
@@ -47,7 +49,10 @@ pub async fn save_user(input: UserForm) -> Result<i64, AppError> {
 /// Deactivates (ending every session) or reactivates a user.
 #[server(endpoint = "set_user_active")]
 pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
-    context::write(ADMIN, async move |w| service::set_user_active(w, id, active).await).await?;
+    context::write(ADMIN, async move |w| {
+        service::set_user_active(w, id, active).await
+    })
+    .await?;
     context::forget_sessions()
 }
 
@@ -60,7 +65,10 @@ pub async fn reset_password(id: i64) -> Result<String, AppError> {
             context::require(ADMIN).await?;
             let password = crate::auth::temporary_password();
             let hash = crate::auth::hash_password_async(password.clone()).await?;
-            context::write(ADMIN, async move |w| service::reset_password(w, id, &hash).await).await?;
+            context::write(ADMIN, async move |w| {
+                service::reset_password(w, id, &hash).await
+            })
+            .await?;
             context::forget_sessions()?;
             Ok(password)
         }
@@ -75,6 +83,9 @@ pub async fn create_team(name: String) -> Result<i64, AppError> {
 
 #[server(endpoint = "set_team_active")]
 pub async fn set_team_active(id: i64, active: bool) -> Result<(), AppError> {
-    context::write(ADMIN, async move |w| service::set_team_active(w, id, active).await).await?;
+    context::write(ADMIN, async move |w| {
+        service::set_team_active(w, id, active).await
+    })
+    .await?;
     context::forget_sessions()
 }

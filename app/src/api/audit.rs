@@ -3,11 +3,10 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-pub use crate::model::{PAGE_SIZE, AuditEvent, AuditPage};
+pub use crate::model::{AuditEvent, AuditPage, PAGE_SIZE};
 
 #[cfg(feature = "ssr")]
 use crate::{context, services::audit as service};
-
 
 /// Filtered audit events, newest first, 50 a page.
 #[server(endpoint = "audit_events")]
@@ -18,5 +17,8 @@ pub async fn audit_events(
     to: String,
     page: i64,
 ) -> Result<AuditPage, AppError> {
-    context::read(&[doorbraak::Role::Administrator], async move |r| service::audit_events(r, actor, action, from, to, page).await).await
+    context::read(&[doorbraak::Role::Administrator], async move |r| {
+        service::audit_events(r, actor, action, from, to, page).await
+    })
+    .await
 }

@@ -6,24 +6,32 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 pub use crate::model::canvas_form::CanvasForm;
-pub use crate::model::{CaseList, CaseView, SavedCanvas, PER_PAGE, FundYear, StreamOption, CatalogueOption, CaseChoices};
+pub use crate::model::{
+    CaseChoices, CaseList, CaseView, CatalogueOption, FundYear, PER_PAGE, SavedCanvas, StreamOption,
+};
 
 #[cfg(feature = "ssr")]
 use crate::{context, services::cases as service};
 #[cfg(feature = "ssr")]
 use doorbraak::Role;
 
-
 /// Starts a case for one of the professional's teams, with an empty canvas.
 #[server(endpoint = "create_case")]
 pub async fn create_case(team_id: i64) -> Result<i64, AppError> {
-    context::write(&[Role::Professional], async move |w| service::create_case(w, team_id).await).await
+    context::write(&[Role::Professional], async move |w| {
+        service::create_case(w, team_id).await
+    })
+    .await
 }
 
 /// The case page's data. Opening a case is recorded in the audit trail.
 #[server(endpoint = "case")]
 pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
-    context::read(&[Role::Professional, Role::Approver, Role::Backoffice], async move |r| service::get_case(r, id).await).await
+    context::read(
+        &[Role::Professional, Role::Approver, Role::Backoffice],
+        async move |r| service::get_case(r, id).await,
+    )
+    .await
 }
 
 /// Saves the draft canvas. `edits` is the save counter the form was loaded
@@ -34,13 +42,19 @@ pub async fn save_canvas(
     edits: i64,
     canvas: CanvasForm,
 ) -> Result<SavedCanvas, AppError> {
-    context::write(&[Role::Professional], async move |w| service::save_canvas(w, case_id, edits, canvas).await).await
+    context::write(&[Role::Professional], async move |w| {
+        service::save_canvas(w, case_id, edits, canvas).await
+    })
+    .await
 }
 
 /// Submits the draft for approval; the canvas must be complete.
 #[server(endpoint = "submit_case")]
 pub async fn submit_case(case_id: i64, version: i64) -> Result<(), AppError> {
-    context::write(&[Role::Professional], async move |w| service::submit_case(w, case_id, version).await).await
+    context::write(&[Role::Professional], async move |w| {
+        service::submit_case(w, case_id, version).await
+    })
+    .await
 }
 
 /// Approves (placing the hold on this year's fund), rejects or returns a
@@ -52,13 +66,19 @@ pub async fn decide_case(
     decision: String,
     reason: String,
 ) -> Result<(), AppError> {
-    context::write(&[Role::Approver], async move |w| service::decide_case(w, case_id, version, decision, reason).await).await
+    context::write(&[Role::Approver], async move |w| {
+        service::decide_case(w, case_id, version, decision, reason).await
+    })
+    .await
 }
 
 /// After "returned": a new canvas version, copied from the last one.
 #[server(endpoint = "revise_case")]
 pub async fn revise_case(case_id: i64, version: i64) -> Result<(), AppError> {
-    context::write(&[Role::Professional], async move |w| service::revise_case(w, case_id, version).await).await
+    context::write(&[Role::Professional], async move |w| {
+        service::revise_case(w, case_id, version).await
+    })
+    .await
 }
 
 /// Registers a payment against the hold. `token` comes with the form: the
@@ -72,13 +92,19 @@ pub async fn register_payment(
     reference: String,
     token: String,
 ) -> Result<(), AppError> {
-    context::write(&[Role::Backoffice], async move |w| service::register_payment(w, case_id, amount, paid_on, supplier, reference, token).await).await
+    context::write(&[Role::Backoffice], async move |w| {
+        service::register_payment(w, case_id, amount, paid_on, supplier, reference, token).await
+    })
+    .await
 }
 
 /// Settles: the final cost is the sum of payments; the rest of the hold returns to the fund.
 #[server(endpoint = "settle_case")]
 pub async fn settle_case(case_id: i64, version: i64) -> Result<(), AppError> {
-    context::write(&[Role::Backoffice], async move |w| service::settle_case(w, case_id, version).await).await
+    context::write(&[Role::Backoffice], async move |w| {
+        service::settle_case(w, case_id, version).await
+    })
+    .await
 }
 
 /// Sets or clears "waiting for an external party", with a note.
@@ -89,43 +115,64 @@ pub async fn set_waiting(
     waiting: bool,
     note: String,
 ) -> Result<(), AppError> {
-    context::write(&[Role::Professional, Role::Backoffice], async move |w| service::set_waiting(w, case_id, version, waiting, note).await).await
+    context::write(&[Role::Professional, Role::Backoffice], async move |w| {
+        service::set_waiting(w, case_id, version, waiting, note).await
+    })
+    .await
 }
 
 /// The professional's cases: those of their teams, a page at a time.
 #[server(endpoint = "my_cases")]
 pub async fn my_cases(page: i64) -> Result<CaseList, AppError> {
-    context::read(&[Role::Professional], async move |r| service::my_cases(r, page).await).await
+    context::read(&[Role::Professional], async move |r| {
+        service::my_cases(r, page).await
+    })
+    .await
 }
 
 /// Submitted canvases in the approver's scope: those they may decide (within
 /// their mandate, not their own) or, with `decidable` false, the others.
 #[server(endpoint = "approval_queue")]
 pub async fn approval_queue(decidable: bool, page: i64) -> Result<CaseList, AppError> {
-    context::read(&[Role::Approver], async move |r| service::approval_queue(r, decidable, page).await).await
+    context::read(&[Role::Approver], async move |r| {
+        service::approval_queue(r, decidable, page).await
+    })
+    .await
 }
 
 /// Approved cases to pay, and cases in progress to settle.
 #[server(endpoint = "payment_queue")]
 pub async fn payment_queue(page: i64) -> Result<CaseList, AppError> {
-    context::read(&[Role::Backoffice], async move |r| service::payment_queue(r, page).await).await
+    context::read(&[Role::Backoffice], async move |r| {
+        service::payment_queue(r, page).await
+    })
+    .await
 }
 
 /// The fund of a year: funded, held, paid, recovered, available.
 #[server(endpoint = "fund_status")]
 pub async fn fund_status(year: Option<i32>) -> Result<FundYear, AppError> {
-    context::read(&[Role::Backoffice, Role::Approver], async move |r| service::fund_status(r, year).await).await
+    context::read(&[Role::Backoffice, Role::Approver], async move |r| {
+        service::fund_status(r, year).await
+    })
+    .await
 }
 
 /// A fresh token for a payment form (double-submit protection).
 #[server(endpoint = "payment_token")]
 pub async fn payment_token() -> Result<String, AppError> {
-    context::read(&[Role::Backoffice], async move |r| service::payment_token(r).await).await
+    context::read(&[Role::Backoffice], async move |r| {
+        service::payment_token(r).await
+    })
+    .await
 }
 
 /// Teams of the user, active streams, and the active catalogue with today's prices.
 #[server(endpoint = "case_options")]
 pub async fn case_options() -> Result<CaseChoices, AppError> {
-    context::read(&[Role::Professional, Role::Approver, Role::Backoffice], async move |r| service::case_options(r).await).await
+    context::read(
+        &[Role::Professional, Role::Approver, Role::Backoffice],
+        async move |r| service::case_options(r).await,
+    )
+    .await
 }
-

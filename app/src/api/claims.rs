@@ -41,5 +41,8 @@ pub async fn close_claim(
     date: String,
     reason: String,
 ) -> Result<(), AppError> {
-    context::write(BACKOFFICE, async |w| claims::close(w, &claim, &outcome, &date, &reason).await).await
+    context::write(BACKOFFICE, async |w| {
+        claims::close(w, &claim, &outcome, &date, &reason).await
+    })
+    .await
 }

@@ -5,15 +5,17 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-pub use crate::model::{ReconcileLine, FundCheck, ReconcileView};
+pub use crate::model::{FundCheck, ReconcileLine, ReconcileView};
 
 #[cfg(feature = "ssr")]
 use crate::{context, services::reconcile as service};
 #[cfg(feature = "ssr")]
 use doorbraak::Role;
 
-
 #[server(endpoint = "reconciliation")]
 pub async fn reconciliation() -> Result<ReconcileView, AppError> {
-    context::read(&[Role::Backoffice], async move |r| service::reconciliation(r).await).await
+    context::read(&[Role::Backoffice], async move |r| {
+        service::reconciliation(r).await
+    })
+    .await
 }

@@ -19,7 +19,11 @@ pub async fn my_charges() -> Result<OwnerView, AppError> {
 
 /// `charge` is `run:case:stream`; `verdict` "accept" or "dispute" (with a reason).
 #[server(endpoint = "review_charge")]
-pub async fn review_charge(charge: String, verdict: String, reason: String) -> Result<(), AppError> {
+pub async fn review_charge(
+    charge: String,
+    verdict: String,
+    reason: String,
+) -> Result<(), AppError> {
     context::write(&[Role::StreamOwner], async |w| {
         reviews::review(w, &charge, &verdict, &reason).await
     })
@@ -55,7 +59,10 @@ pub async fn resolve_dispute(
 
 #[server(endpoint = "stream_owners")]
 pub async fn stream_owners() -> Result<Vec<StreamOwner>, AppError> {
-    context::read(&[Role::Administrator], async |r| reviews::stream_owners(r).await).await
+    context::read(&[Role::Administrator], async |r| {
+        reviews::stream_owners(r).await
+    })
+    .await
 }
 
 /// Sets the streams of a stream owner (`streams` as `JW, PW`; empty for none).

@@ -22,7 +22,10 @@ pub async fn chargeback_runs() -> Result<RunsOverview, AppError> {
 /// Starts a draft over the settled cases of a period; answers with its id.
 #[server(endpoint = "create_run")]
 pub async fn create_run(period_from: String, period_to: String) -> Result<i64, AppError> {
-    context::write(BACKOFFICE, async |w| runs::create(w, &period_from, &period_to).await).await
+    context::write(BACKOFFICE, async |w| {
+        runs::create(w, &period_from, &period_to).await
+    })
+    .await
 }
 
 /// A run with its preview (a draft) or what it booked (posted); cases a page at a time.
@@ -56,13 +59,19 @@ pub async fn set_run_case(
 /// Posts a draft; posting the same version again books nothing and succeeds.
 #[server(endpoint = "post_run")]
 pub async fn post_run(run_id: i64, version: i64, booking_date: String) -> Result<(), AppError> {
-    context::write(BACKOFFICE, async |w| runs::post(w, run_id, version, &booking_date).await).await
+    context::write(BACKOFFICE, async |w| {
+        runs::post(w, run_id, version, &booking_date).await
+    })
+    .await
 }
 
 /// Discards a draft (nothing was booked).
 #[server(endpoint = "discard_run")]
 pub async fn discard_run(run_id: i64, version: i64) -> Result<(), AppError> {
-    context::write(BACKOFFICE, async |w| runs::discard(w, run_id, version).await).await
+    context::write(BACKOFFICE, async |w| {
+        runs::discard(w, run_id, version).await
+    })
+    .await
 }
 
 /// Corrects a posted run by reversal, of one case (`case_id`) or all (empty);

@@ -36,9 +36,20 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
             let config = state.auth.clone();
             let address = auth::client_address();
             let credentials = db::users::credentials(&state.pool, &username).await?;
-            let account = if credentials.is_some() { username } else { String::new() };
-            let attempt = context::write_public(async |w| service::reserve(w, &config, &account, &address).await).await?;
-            let Attempt::Reserved { id: attempt, account } = attempt else {
+            let account = if credentials.is_some() {
+                username
+            } else {
+                String::new()
+            };
+            let attempt = context::write_public(async |w| {
+                service::reserve(w, &config, &account, &address).await
+            })
+            .await?;
+            let Attempt::Reserved {
+                id: attempt,
+                account,
+            } = attempt
+            else {
                 return Err(AppError::TooManyAttempts {
                     minutes: config.failure_window.num_minutes(),
                 });
@@ -59,7 +70,16 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
             // Session rotation: whatever session this browser had ends here.
             let previous = auth::request_token_hash(&config);
             context::write_public(async |w| {
-                service::start(w, user.id, attempt, &account, &hash, previous.as_deref(), &address).await
+                service::start(
+                    w,
+                    user.id,
+                    attempt,
+                    &account,
+                    &hash,
+                    previous.as_deref(),
+                    &address,
+                )
+                .await
             })
             .await?;
             if let Some(previous) = &previous {

@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-pub use crate::model::{CatalogueItemView, SetupView, CataloguePage, StreamForm, CatalogueItemForm, CATALOGUE_PER_PAGE};
+pub use crate::model::{
+    CATALOGUE_PER_PAGE, CatalogueItemForm, CatalogueItemView, CataloguePage, SetupView, StreamForm,
+};
 
 #[cfg(feature = "ssr")]
 use crate::{context, services::setup as service};
@@ -14,7 +16,6 @@ use doorbraak::Role;
 
 #[cfg(feature = "ssr")]
 const ADMIN: &[Role] = &[Role::Administrator];
-
 
 /// Streams, taakvelden, mandate levels, budget years and the default horizon.
 #[server(endpoint = "setup")]
@@ -33,7 +34,10 @@ pub async fn save_stream(input: StreamForm) -> Result<String, AppError> {
 /// valid: rising limits, the top level unlimited.
 #[server(endpoint = "save_mandate_level")]
 pub async fn save_mandate_level(code: String, name: String, limit: String) -> Result<(), AppError> {
-    context::write(ADMIN, async move |w| service::save_mandate_level(w, code, name, limit).await).await
+    context::write(ADMIN, async move |w| {
+        service::save_mandate_level(w, code, name, limit).await
+    })
+    .await
 }
 
 /// A new budget year, in cash or accrual mode, with its first reservation.
@@ -44,25 +48,37 @@ pub async fn create_budget_year(
     accrual: Option<String>,
     token: String,
 ) -> Result<(), AppError> {
-    context::write(ADMIN, async move |w| service::create_budget_year(w, year, reservation, accrual, token).await).await
+    context::write(ADMIN, async move |w| {
+        service::create_budget_year(w, year, reservation, accrual, token).await
+    })
+    .await
 }
 
 /// Reserves more for a year's fund. The same form posted twice books once.
 #[server(endpoint = "raise_reservation")]
 pub async fn raise_reservation(year: i32, amount: String, token: String) -> Result<(), AppError> {
-    context::write(ADMIN, async move |w| service::raise_reservation(w, year, amount, token).await).await
+    context::write(ADMIN, async move |w| {
+        service::raise_reservation(w, year, amount, token).await
+    })
+    .await
 }
 
 /// The horizon new canvases start with, in months.
 #[server(endpoint = "set_default_horizon")]
 pub async fn set_default_horizon(months: String) -> Result<(), AppError> {
-    context::write(ADMIN, async move |w| service::set_default_horizon(w, months).await).await
+    context::write(ADMIN, async move |w| {
+        service::set_default_horizon(w, months).await
+    })
+    .await
 }
 
 /// A page of catalogue items whose code or name contains `search`.
 #[server(endpoint = "catalogue_items")]
 pub async fn catalogue_items(search: String, page: i64) -> Result<CataloguePage, AppError> {
-    context::read(ADMIN, async move |r| service::catalogue_items(r, search, page).await).await
+    context::read(ADMIN, async move |r| {
+        service::catalogue_items(r, search, page).await
+    })
+    .await
 }
 
 /// One catalogue item with every price period.
@@ -75,7 +91,10 @@ pub async fn catalogue_item(id: i64) -> Result<CatalogueItemView, AppError> {
 /// changes one loaded at `version`. An item without a price stays inactive.
 #[server(endpoint = "save_catalogue_item")]
 pub async fn save_catalogue_item(input: CatalogueItemForm) -> Result<i64, AppError> {
-    context::write(ADMIN, async move |w| service::save_catalogue_item(w, input).await).await
+    context::write(ADMIN, async move |w| {
+        service::save_catalogue_item(w, input).await
+    })
+    .await
 }
 
 /// A new price for an item from a date on; the price before it ends the day
@@ -86,7 +105,10 @@ pub async fn add_catalogue_price(
     valid_from: String,
     price: String,
 ) -> Result<(), AppError> {
-    context::write(ADMIN, async move |w| service::add_catalogue_price(w, item_id, valid_from, price).await).await
+    context::write(ADMIN, async move |w| {
+        service::add_catalogue_price(w, item_id, valid_from, price).await
+    })
+    .await
 }
 
 /// A new year's prices: every active item's price on 31 December of the year
@@ -94,5 +116,8 @@ pub async fn add_catalogue_price(
 /// already have a price from that date on keep it. Returns how many were priced.
 #[server(endpoint = "index_catalogue")]
 pub async fn index_catalogue(year: i32, percentage: String) -> Result<i64, AppError> {
-    context::write(ADMIN, async move |w| service::index_catalogue(w, year, percentage).await).await
+    context::write(ADMIN, async move |w| {
+        service::index_catalogue(w, year, percentage).await
+    })
+    .await
 }

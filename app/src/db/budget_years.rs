@@ -82,10 +82,7 @@ pub async fn years(conn: &mut SqliteConnection) -> Result<Vec<BudgetYearView>, s
     Ok(years)
 }
 
-pub async fn exists(
-    conn: &mut SqliteConnection,
-    year: i32,
-) -> Result<bool, sqlx::Error> {
+pub async fn exists(conn: &mut SqliteConnection, year: i32) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM budget_years WHERE year = ?1)")
         .bind(year)
         .fetch_one(&mut *conn)

@@ -3,8 +3,8 @@
 use doorbraak::Money;
 use doorbraak::canvas::Canvas;
 use doorbraak::lifecycle::Status;
-use doorbraak::roles::CaseScope;
 use doorbraak::returns::ReturnCalculation;
+use doorbraak::roles::CaseScope;
 use sqlx::SqliteConnection;
 
 use super::decode;
@@ -478,7 +478,11 @@ pub async fn full(
         paid: decode::money("holds", id, r.paid_cents.unwrap_or(0))?,
         open: decode::money("account_balances", id, r.open_cents.unwrap_or(0))?,
         history: decode_history(id, &r.versions, &r.events, &r.payments)?,
-        fund_available: decode::money("fund_years", i64::from(fund_year), r.fund_cents.unwrap_or(0))?,
+        fund_available: decode::money(
+            "fund_years",
+            i64::from(fund_year),
+            r.fund_cents.unwrap_or(0),
+        )?,
     }))
 }
 
@@ -529,10 +533,14 @@ fn decode_history(
     events: &str,
     payments: &str,
 ) -> Result<CaseHistory, sqlx::Error> {
-    let json = |what: &str, e: serde_json::Error| decode::corrupt("cases", case_id, format!("{what}: {e}"));
-    let versions: Vec<VersionJson> = serde_json::from_str(versions).map_err(|e| json("versions", e))?;
+    let json = |what: &str, e: serde_json::Error| {
+        decode::corrupt("cases", case_id, format!("{what}: {e}"))
+    };
+    let versions: Vec<VersionJson> =
+        serde_json::from_str(versions).map_err(|e| json("versions", e))?;
     let events: Vec<EventJson> = serde_json::from_str(events).map_err(|e| json("events", e))?;
-    let payments: Vec<PaymentJson> = serde_json::from_str(payments).map_err(|e| json("payments", e))?;
+    let payments: Vec<PaymentJson> =
+        serde_json::from_str(payments).map_err(|e| json("payments", e))?;
     Ok(CaseHistory {
         versions: versions
             .into_iter()

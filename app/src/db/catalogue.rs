@@ -173,7 +173,10 @@ pub async fn search(
     .bind(page.max(0).saturating_mul(per_page))
     .fetch_all(&mut *conn)
     .await?;
-    let items = rows.into_iter().map(ItemRecord::decode).collect::<Result<_, _>>()?;
+    let items = rows
+        .into_iter()
+        .map(ItemRecord::decode)
+        .collect::<Result<_, _>>()?;
     Ok((items, total))
 }
 

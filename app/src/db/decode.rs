@@ -5,8 +5,8 @@
 //! after reading as before writing").
 
 use chrono::NaiveDate;
-use doorbraak::{Money, StreamCode};
 use doorbraak::lifecycle::Status;
+use doorbraak::{Money, StreamCode};
 
 /// A row that does not decode: logged here, an internal error for the caller.
 pub fn corrupt(table: &'static str, id: i64, what: String) -> sqlx::Error {

@@ -382,10 +382,15 @@ async fn booked(
         let mut postings: HashMap<i64, Vec<Posting>> = HashMap::new();
         for r in rows {
             const T: &str = "ledger_postings";
-            let account = account_from(&r.kind, r.stream_code, r.year, r.case_id)
-                .ok_or_else(|| super::decode::corrupt(T, r.tx_id, format!("account of kind {:?}", r.kind)))?;
+            let account =
+                account_from(&r.kind, r.stream_code, r.year, r.case_id).ok_or_else(|| {
+                    super::decode::corrupt(T, r.tx_id, format!("account of kind {:?}", r.kind))
+                })?;
             let amount = super::decode::money(T, r.tx_id, r.amount_cents)?;
-            postings.entry(r.tx_id).or_default().push(Posting { account, amount });
+            postings
+                .entry(r.tx_id)
+                .or_default()
+                .push(Posting { account, amount });
         }
         for t in txs {
             const T: &str = "ledger_transactions";
@@ -399,8 +404,16 @@ async fn booked(
             };
             let tx = Transaction::new(date, postings)
                 .map_err(|e| super::decode::corrupt(T, t.id, format!("unbalanced: {e}")))?;
-            let tx_id = u64::try_from(t.id).map_err(|_| super::decode::corrupt(T, t.id, "negative id".into()))?;
-            out.insert(TxId(tx_id), Booked { op, tx, reversed: t.reversed });
+            let tx_id = u64::try_from(t.id)
+                .map_err(|_| super::decode::corrupt(T, t.id, "negative id".into()))?;
+            out.insert(
+                TxId(tx_id),
+                Booked {
+                    op,
+                    tx,
+                    reversed: t.reversed,
+                },
+            );
         }
     }
     Ok(out)

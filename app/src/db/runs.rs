@@ -57,7 +57,10 @@ impl RunRecord {
             reverses: self.reverses,
             reversed_case: self.reversed_case,
             reason: self.reason,
-            booking_date: self.booking_date.map(|d| decode::date(T, id, &d)).transpose()?,
+            booking_date: self
+                .booking_date
+                .map(|d| decode::date(T, id, &d))
+                .transpose()?,
             version: self.version,
             created_at: self.created_at,
             created_by: self.created_by,
@@ -68,7 +71,10 @@ impl RunRecord {
                 .unwrap_or_default()
                 .split(',')
                 .filter(|s| !s.is_empty())
-                .map(|s| s.parse().map_err(|_| decode::corrupt(T, id, format!("reversal id {s:?}"))))
+                .map(|s| {
+                    s.parse()
+                        .map_err(|_| decode::corrupt(T, id, format!("reversal id {s:?}")))
+                })
                 .collect::<Result<_, _>>()?,
         })
     }
@@ -245,7 +251,10 @@ pub async fn cases(conn: &mut SqliteConnection, run: i64) -> Result<Vec<RunCaseR
                 status: decode::status("cases", id, &r.status)?,
                 year: r
                     .year
-                    .map(|y| i32::try_from(y).map_err(|_| decode::corrupt("holds", id, format!("year {y}"))))
+                    .map(|y| {
+                        i32::try_from(y)
+                            .map_err(|_| decode::corrupt("holds", id, format!("year {y}")))
+                    })
                     .transpose()?,
                 accrual: r.mode.as_deref() == Some("accrual"),
                 // No hold yet means nothing was paid.
@@ -379,7 +388,9 @@ pub async fn insert_charges(
             None => None,
             Some(key) => booked
                 .get(key)
-                .ok_or_else(|| sqlx::Error::Protocol(format!("booking {key} was planned but not executed")))?
+                .ok_or_else(|| {
+                    sqlx::Error::Protocol(format!("booking {key} was planned but not executed"))
+                })?
                 .map(|tx| i64::try_from(tx.0).map_err(|e| sqlx::Error::Encode(Box::new(e))))
                 .transpose()?,
         };
@@ -412,9 +423,12 @@ fn charge_kind_code(kind: doorbraak::chargeback::ChargeKind) -> &'static str {
 
 /// A charge kind as stored.
 pub fn charge_kind(code: &str) -> Option<doorbraak::chargeback::ChargeKind> {
-    [doorbraak::chargeback::ChargeKind::Internal, doorbraak::chargeback::ChargeKind::Claim]
-        .into_iter()
-        .find(|k| charge_kind_code(*k) == code)
+    [
+        doorbraak::chargeback::ChargeKind::Internal,
+        doorbraak::chargeback::ChargeKind::Claim,
+    ]
+    .into_iter()
+    .find(|k| charge_kind_code(*k) == code)
 }
 
 #[derive(sqlx::FromRow)]
@@ -449,11 +463,16 @@ pub async fn charges(
                 case: id,
                 stream: decode::stream(T, id, &r.stream_code)?,
                 kind: decode::code(T, id, "kind", &r.kind, charge_kind)?,
-                year: i32::try_from(r.year).map_err(|_| decode::corrupt(T, id, format!("year {}", r.year)))?,
+                year: i32::try_from(r.year)
+                    .map_err(|_| decode::corrupt(T, id, format!("year {}", r.year)))?,
                 amount: decode::money(T, id, r.amount_cents)?,
                 tx: r
                     .tx_id
-                    .map(|t| u64::try_from(t).map(TxId).map_err(|_| decode::corrupt(T, id, format!("tx {t}"))))
+                    .map(|t| {
+                        u64::try_from(t)
+                            .map(TxId)
+                            .map_err(|_| decode::corrupt(T, id, format!("tx {t}")))
+                    })
                     .transpose()?,
             })
         })

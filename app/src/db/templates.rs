@@ -78,7 +78,11 @@ pub async fn sources(
     Ok(rows
         .into_iter()
         .map(|r| LineSource {
-            key: if r.kind == "template" { SourceKey::Template(r.id) } else { SourceKey::Case(r.id) },
+            key: if r.kind == "template" {
+                SourceKey::Template(r.id)
+            } else {
+                SourceKey::Case(r.id)
+            },
             name: r.name,
             threatening: r.threatening,
             realistic: r.realistic,

@@ -61,7 +61,10 @@ impl UserRow {
             .collect::<Result<_, _>>()?;
         let mut team_ids: Vec<i64> = parts(self.teams)
             .iter()
-            .map(|t| t.parse().map_err(|_| super::decode::corrupt("user_teams", id, format!("team {t:?}"))))
+            .map(|t| {
+                t.parse()
+                    .map_err(|_| super::decode::corrupt("user_teams", id, format!("team {t:?}")))
+            })
             .collect::<Result<_, _>>()?;
         team_ids.sort_unstable();
         Ok(UserRecord {
@@ -114,7 +117,8 @@ pub async fn by_session<'e, E: sqlx::SqliteExecutor<'e>>(
     .bind(created_since)
     .fetch_optional(db)
     .await?;
-    row.map(|r| Ok((r.user.decode()?, r.last_seen_at))).transpose()
+    row.map(|r| Ok((r.user.decode()?, r.last_seen_at)))
+        .transpose()
 }
 
 pub async fn count<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<i64, sqlx::Error> {

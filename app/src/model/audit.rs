@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 
 pub const PAGE_SIZE: i64 = 50;
 
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEvent {
     pub id: i64,
@@ -17,7 +16,6 @@ pub struct AuditEvent {
     pub address: Option<String>,
 }
 
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub events: Vec<AuditEvent>,
@@ -25,4 +23,3 @@ pub struct AuditPage {
     pub page: i64,
     pub has_more: bool,
 }
-

@@ -84,10 +84,8 @@ pub struct SavedCanvas {
     pub calculation: doorbraak::returns::ReturnCalculation,
 }
 
-
 /// Rows per page of a case list.
 pub const PER_PAGE: i64 = 25;
-
 
 /// The fund of a year (this year when none is given).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,14 +94,12 @@ pub struct FundYear {
     pub position: FundPosition,
 }
 
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StreamOption {
     pub code: String,
     pub name: String,
     pub external: bool,
 }
-
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueOption {
@@ -115,7 +111,6 @@ pub struct CatalogueOption {
     pub price: Option<doorbraak::Money>,
 }
 
-
 /// What the case pages offer to choose from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseChoices {
@@ -123,4 +118,3 @@ pub struct CaseChoices {
     pub streams: Vec<StreamOption>,
     pub catalogue: Vec<CatalogueOption>,
 }
-

@@ -3,10 +3,10 @@
 //! the other's types; one file per feature.
 
 pub mod accrual;
+pub mod audit;
 pub mod canvas_form;
 pub mod cases;
 pub mod reconcile;
-pub mod audit;
 pub mod reviews;
 pub mod runs;
 pub mod setup;
@@ -15,9 +15,9 @@ pub mod tokens;
 pub mod users;
 
 pub use accrual::*;
+pub use audit::*;
 pub use cases::*;
 pub use reconcile::*;
-pub use audit::*;
 pub use reviews::*;
 pub use runs::*;
 pub use setup::*;

@@ -19,14 +19,12 @@ impl ReconcileLine {
     }
 }
 
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FundCheck {
     pub year: i32,
     pub position: doorbraak::ledger::FundPosition,
     pub reconciles: bool,
 }
-
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReconcileView {

@@ -61,7 +61,6 @@ pub struct SetupView {
     pub token: String,
 }
 
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CataloguePage {
     pub items: Vec<CatalogueItemView>,
@@ -69,7 +68,6 @@ pub struct CataloguePage {
     pub page: i64,
     pub per_page: i64,
 }
-
 
 /// A stream as the form posts it. Check boxes are present when ticked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,7 +90,6 @@ pub struct StreamForm {
     #[serde(default)]
     pub version: Option<i64>,
 }
-
 
 /// A catalogue item as the form posts it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,7 +116,5 @@ pub struct CatalogueItemForm {
     pub valid_from: String,
 }
 
-
 /// Rows per page of the catalogue.
 pub const CATALOGUE_PER_PAGE: i64 = 50;
-

@@ -52,6 +52,9 @@ impl LineSource {
             SourceKey::Template(_) => "Sjabloon: ",
             SourceKey::Case(_) => "Casus ",
         };
-        format!("{what}{} ({} + {} regels)", self.name, self.threatening, self.realistic)
+        format!(
+            "{what}{} ({} + {} regels)",
+            self.name, self.threatening, self.realistic
+        )
     }
 }

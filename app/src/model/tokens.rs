@@ -24,4 +24,3 @@ pub struct IssuedToken {
     pub token: String,
     pub expires_on: String,
 }
-

@@ -499,7 +499,10 @@ fn CopyLinesForm(
 ) -> impl IntoView {
     let copy_error = last_error(copy.value());
     let template_error = last_error(template.value());
-    let choices: Vec<(String, String)> = sources.iter().map(|s| (s.key.to_string(), s.label_nl())).collect();
+    let choices: Vec<(String, String)> = sources
+        .iter()
+        .map(|s| (s.key.to_string(), s.label_nl()))
+        .collect();
     let has_sources = !choices.is_empty();
     view! {
         <details class="copy-lines">

@@ -46,7 +46,7 @@ fn ChargeTable(charges: Vec<OwnerCharge>, caption: &'static str) -> impl IntoVie
                 <td class="utrecht-table__cell">{format!("{}{}", c.stream, if c.kind == doorbraak::chargeback::ChargeKind::Claim { " (vordering)" } else { "" })}</td>
                 <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.amount.to_string()}</td>
                 <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.settled.to_string()}</td>
-                <td class="utrecht-table__cell">{format!("dreigend {} · reëel {} · vermeden {} (casus totaal {})", c.threatening.to_string(), c.realistic.to_string(), c.avoided.to_string(), c.case_avoided.to_string())}</td>
+                <td class="utrecht-table__cell">{format!("dreigend {} · reëel {} · vermeden {} (casus totaal {})", c.threatening, c.realistic, c.avoided, c.case_avoided)}</td>
                 <td class="utrecht-table__cell">{review_nl(c)}</td>
             </tr>
         })
@@ -82,7 +82,7 @@ fn Owner(
                 or_error(view.await, |v| {
                     let open: Vec<(String, String)> = v.charges.iter()
                         .filter(|c| c.review.is_none() || c.review.as_deref() == Some("accepted"))
-                        .map(|c| (c.form_key(), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, c.amount.to_string())))
+                        .map(|c| (c.form_key(), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, c.amount)))
                         .collect();
                     let verdicts = select_options(&[("accept".into(), "Akkoord".into()), ("dispute".into(), "Bezwaar".into())], "accept");
                     view! {
@@ -138,7 +138,7 @@ fn Disputes(
                         return view! { <p class="utrecht-paragraph">"Er zijn geen open bezwaren."</p> }.into_any();
                     }
                     let options: Vec<(String, String)> = v.disputes.iter()
-                        .map(|c| (format!("{}:{}", c.review_id.unwrap_or_default(), c.review_version.unwrap_or_default()), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, c.amount.to_string())))
+                        .map(|c| (format!("{}:{}", c.review_id.unwrap_or_default(), c.review_version.unwrap_or_default()), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, c.amount)))
                         .collect();
                     let resolutions = select_options(&[
                         ("override".into(), "Terugboeking blijft staan".into()),

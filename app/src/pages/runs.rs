@@ -14,14 +14,14 @@ use crate::api::runs::{
 use crate::components::form::{
     FormMessage, SelectField, TextArea, TextField, last_error, navigate_on_success, select_options,
 };
-use chrono::Datelike;
-use doorbraak::claim::ClaimStatus;
-use doorbraak::dates::dutch;
-use doorbraak::run::{RunKind, RunStatus};
 use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
 use crate::model::ClaimRow;
+use chrono::Datelike;
+use doorbraak::claim::ClaimStatus;
+use doorbraak::dates::dutch;
+use doorbraak::run::{RunKind, RunStatus};
 
 const ROLES: &[Role] = &[Role::Backoffice];
 

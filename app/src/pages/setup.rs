@@ -146,7 +146,11 @@ fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> i
             }
         })
         .collect_view();
-    let current = view.streams.iter().find(|r| r.stream.code.as_str() == edit).cloned();
+    let current = view
+        .streams
+        .iter()
+        .find(|r| r.stream.code.as_str() == edit)
+        .cloned();
     let is_new = current.is_none();
     let version = current.as_ref().map_or(0, |r| r.version);
     let s = current.map(|r| r.stream).unwrap_or_else(|| Stream {

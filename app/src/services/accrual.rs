@@ -60,7 +60,11 @@ pub async fn year(r: &mut Read, year: Option<i32>) -> Result<AccrualView, AppErr
     let lines = streams
         .iter()
         .map(|s| {
-            let (pre, real, up) = (get(&f.prebooked, s), get(&f.realised, s), get(&f.trued_up, s));
+            let (pre, real, up) = (
+                get(&f.prebooked, s),
+                get(&f.realised, s),
+                get(&f.trued_up, s),
+            );
             let open = real
                 .checked_sub(pre)
                 .and_then(|v| v.checked_sub(up))
@@ -99,10 +103,15 @@ fn keyed(year: i32, ops: Vec<Operation>) -> Vec<(String, Operation)> {
 
 async fn accrual_year_or_refuse(conn: &mut SqliteConnection, year: i32) -> Result<(), AppError> {
     match db::accrual::is_accrual(conn, year).await? {
-        None => Err(AppError::invalid("year", format!("Het begrotingsjaar {year} bestaat niet."))),
+        None => Err(AppError::invalid(
+            "year",
+            format!("Het begrotingsjaar {year} bestaat niet."),
+        )),
         Some(false) => Err(AppError::invalid(
             "year",
-            format!("{year} loopt op kasbasis: vooraf boeken en afrekenen horen bij een jaar op transactiebasis."),
+            format!(
+                "{year} loopt op kasbasis: vooraf boeken en afrekenen horen bij een jaar op transactiebasis."
+            ),
         )),
         Some(true) => Ok(()),
     }
@@ -112,13 +121,19 @@ async fn accrual_year_or_refuse(conn: &mut SqliteConnection, year: i32) -> Resul
 fn date_in(year: i32, date: &str, today: NaiveDate) -> Result<NaiveDate, AppError> {
     let day = input::date("date", date, today)?;
     if day.year() != year {
-        return Err(AppError::invalid("date", format!("De boekdatum ligt niet in {year}.")));
+        return Err(AppError::invalid(
+            "date",
+            format!("De boekdatum ligt niet in {year}."),
+        ));
     }
     Ok(day)
 }
 
 /// `PW 10.000; JW 5.000,50` → the amount per active internal stream.
-fn expected_amounts(amounts: &str, known: &doorbraak::stream::StreamRegistry) -> Result<ByStream, AppError> {
+fn expected_amounts(
+    amounts: &str,
+    known: &doorbraak::stream::StreamRegistry,
+) -> Result<ByStream, AppError> {
     let bad = |m: String| AppError::invalid("amounts", m);
     let mut expected = ByStream::new();
     for part in amounts.split(';').map(str::trim).filter(|p| !p.is_empty()) {
@@ -131,10 +146,16 @@ fn expected_amounts(amounts: &str, known: &doorbraak::stream::StreamRegistry) ->
             .and_then(|c| known.get_active(c).ok())
             .filter(|s| s.kind == StreamKind::Internal)
             .map(|s| s.code)
-            .ok_or_else(|| bad(format!("{code} is geen actieve interne financieringsstroom.")))?;
+            .ok_or_else(|| {
+                bad(format!(
+                    "{code} is geen actieve interne financieringsstroom."
+                ))
+            })?;
         let money = Money::parse(amount.trim()).map_err(|e| bad(format!("{code}: {e}")))?;
         if money > Money::from_euros(100_000_000).map_err(|_| AppError::Internal)? {
-            return Err(bad(format!("{code}: meer dan € 100 miljoen is niet aannemelijk.")));
+            return Err(bad(format!(
+                "{code}: meer dan € 100 miljoen is niet aannemelijk."
+            )));
         }
         if expected.insert(stream, money).is_some() {
             return Err(bad(format!("{code} staat er twee keer in.")));
@@ -157,11 +178,23 @@ pub async fn prebook(w: &mut Write, year: i32, amounts: &str, date: &str) -> Res
         .map_err(|e| AppError::invalid("amounts", e.to_string()))?;
     let already = by_stream(db::accrual::booked(&mut w.tx, "prebook", year).await?)?;
     if let Some(s) = expected.keys().find(|s| already.contains_key(s)) {
-        return Err(AppError::invalid("amounts", format!("Voor {s} is in {year} al vooraf geboekt.")));
+        return Err(AppError::invalid(
+            "amounts",
+            format!("Voor {s} is in {year} al vooraf geboekt."),
+        ));
     }
     db::ledger::execute_all(&mut w.tx, &keyed(year, ops), &w.time.at, Some(w.user.id)).await?;
-    let after: BTreeMap<String, i64> = expected.iter().map(|(s, m)| (s.to_string(), m.cents())).collect();
-    w.audit("accrual_prebooked", "budget_year", Some(year.to_string()), None, Some(serde_json::json!(after)));
+    let after: BTreeMap<String, i64> = expected
+        .iter()
+        .map(|(s, m)| (s.to_string(), m.cents()))
+        .collect();
+    w.audit(
+        "accrual_prebooked",
+        "budget_year",
+        Some(year.to_string()),
+        None,
+        Some(serde_json::json!(after)),
+    );
     Ok(())
 }
 
@@ -175,14 +208,26 @@ pub async fn true_up(w: &mut Write, year: i32, date: &str) -> Result<(), AppErro
     }
     let lines = doorbraak::accrual::true_up(&f.prebooked, &f.realised)
         .map_err(|e| AppError::Conflict(e.to_string()))?;
-    let ops = keyed(year, doorbraak::accrual::true_up_operations(year, day, &lines));
+    let ops = keyed(
+        year,
+        doorbraak::accrual::true_up_operations(year, day, &lines),
+    );
     if ops.is_empty() {
         return Err(AppError::Conflict(format!(
             "In {year} is er niets af te rekenen: vooraf geboekt en gerealiseerd zijn gelijk."
         )));
     }
     db::ledger::execute_all(&mut w.tx, &ops, &w.time.at, Some(w.user.id)).await?;
-    let after: BTreeMap<String, i64> = lines.iter().map(|l| (l.stream.to_string(), l.difference.cents())).collect();
-    w.audit("accrual_trued_up", "budget_year", Some(year.to_string()), None, Some(serde_json::json!(after)));
+    let after: BTreeMap<String, i64> = lines
+        .iter()
+        .map(|l| (l.stream.to_string(), l.difference.cents()))
+        .collect();
+    w.audit(
+        "accrual_trued_up",
+        "budget_year",
+        Some(year.to_string()),
+        None,
+        Some(serde_json::json!(after)),
+    );
     Ok(())
 }

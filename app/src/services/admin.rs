@@ -100,7 +100,6 @@ fn user_json(u: &UserRecord) -> serde_json::Value {
     })
 }
 
-
 pub async fn list_users(r: &mut Read) -> Result<Vec<UserRecord>, AppError> {
     Ok(db::users::list(&mut *r.conn).await?)
 }
@@ -123,25 +122,41 @@ pub async fn new_password_hash(input: &UserForm) -> Result<Option<String>, AppEr
     }
     check_username(input.username.trim())?;
     auth::check_password_policy(&input.password)?;
-    Ok(Some(auth::hash_password_async(input.password.clone()).await?))
+    Ok(Some(
+        auth::hash_password_async(input.password.clone()).await?,
+    ))
 }
 
 /// Creates a user (no `id`) or updates one (with `id` and the `version` the
 /// form was loaded with; a stale version is refused). Returns the user's id.
 /// `new_hash` is [`new_password_hash`]'s answer for the same form.
-pub async fn save_user(w: &mut Write, input: UserForm, new_hash: Option<String>) -> Result<i64, AppError> {
+pub async fn save_user(
+    w: &mut Write,
+    input: UserForm,
+    new_hash: Option<String>,
+) -> Result<i64, AppError> {
     let mandates = db::mandates::mandates(&mut w.tx).await?;
     let valid = validate_user(&input, &mandates)?;
     let now = w.time.at.clone();
     if db::teams::count_active(&mut *w.tx, &valid.teams).await? != valid.teams.len() as i64 {
-        return Err(AppError::invalid("teams", "Kies alleen bestaande, actieve teams."));
+        return Err(AppError::invalid(
+            "teams",
+            "Kies alleen bestaande, actieve teams.",
+        ));
     }
     let (id, before) = match (input.id, new_hash) {
         (None, Some(hash)) => {
             let username = input.username.trim();
-            let id = db::users::create(&mut *w.tx, username, &valid.display_name, &hash, valid.mandate_level.as_deref(), &now)
-                .await?
-                .ok_or_else(|| AppError::invalid("username", "Deze gebruikersnaam bestaat al."))?;
+            let id = db::users::create(
+                &mut *w.tx,
+                username,
+                &valid.display_name,
+                &hash,
+                valid.mandate_level.as_deref(),
+                &now,
+            )
+            .await?
+            .ok_or_else(|| AppError::invalid("username", "Deze gebruikersnaam bestaat al."))?;
             (id, None)
         }
         (Some(id), _) => {
@@ -156,10 +171,19 @@ pub async fn save_user(w: &mut Write, input: UserForm, new_hash: Option<String>)
             }
             // Separation of duties: nobody changes their own roles.
             if id == w.user.id && before.roles != valid.roles {
-                return Err(AppError::invalid("roles", "U kunt uw eigen rollen niet wijzigen; dat doet een andere beheerder."));
+                return Err(AppError::invalid(
+                    "roles",
+                    "U kunt uw eigen rollen niet wijzigen; dat doet een andere beheerder.",
+                ));
             }
-            db::users::update_profile(&mut *w.tx, id, version, &valid.display_name, valid.mandate_level.as_deref())
-                .await?;
+            db::users::update_profile(
+                &mut *w.tx,
+                id,
+                version,
+                &valid.display_name,
+                valid.mandate_level.as_deref(),
+            )
+            .await?;
             (id, Some(user_json(&before)))
         }
         (None, None) => return Err(AppError::Internal),
@@ -167,7 +191,11 @@ pub async fn save_user(w: &mut Write, input: UserForm, new_hash: Option<String>)
     db::users::set_roles(&mut w.tx, id, valid.roles).await?;
     db::users::set_teams(&mut w.tx, id, &valid.teams).await?;
     let after = db::users::get(&mut *w.tx, id).await?.map(|u| user_json(&u));
-    let action = if before.is_some() { "user_updated" } else { "user_created" };
+    let action = if before.is_some() {
+        "user_updated"
+    } else {
+        "user_created"
+    };
     w.audit(action, "user", Some(id.to_string()), before, after);
     Ok(id)
 }
@@ -192,12 +220,7 @@ pub async fn set_user_active(w: &mut Write, id: i64, active: bool) -> Result<(),
     } else {
         "user_deactivated"
     };
-    w.audit(action,
-        "user",
-        Some(id.to_string()),
-        None,
-        None,
-    );
+    w.audit(action, "user", Some(id.to_string()), None, None);
     Ok(())
 }
 
@@ -210,12 +233,7 @@ pub async fn reset_password(w: &mut Write, id: i64, hash: &str) -> Result<(), Ap
         ));
     }
     db::sessions::delete_for_user(&mut *w.tx, id).await?;
-    w.audit("password_reset",
-        "user",
-        Some(id.to_string()),
-        None,
-        None,
-    );
+    w.audit("password_reset", "user", Some(id.to_string()), None, None);
     Ok(())
 }
 
@@ -233,11 +251,10 @@ pub async fn create_team(w: &mut Write, name: String) -> Result<i64, AppError> {
     input::free_text("name", &name)?;
     let id = db::teams::create(&mut *w.tx, &name, &w.time.at.clone())
         .await?
-        .ok_or_else(|| {
-            AppError::invalid("name", "Er bestaat al een team met deze naam.")
-        })?;
+        .ok_or_else(|| AppError::invalid("name", "Er bestaat al een team met deze naam."))?;
     let after = serde_json::json!({ "name": name });
-    w.audit("team_created",
+    w.audit(
+        "team_created",
         "team",
         Some(id.to_string()),
         None,
@@ -255,11 +272,6 @@ pub async fn set_team_active(w: &mut Write, id: i64, active: bool) -> Result<(),
     } else {
         "team_deactivated"
     };
-    w.audit(action,
-        "team",
-        Some(id.to_string()),
-        None,
-        None,
-    );
+    w.audit(action, "team", Some(id.to_string()), None, None);
     Ok(())
 }

@@ -15,9 +15,15 @@ fn non_empty(s: String) -> Option<String> {
     }
 }
 
-
 /// Filtered audit events, newest first, 50 a page.
-pub async fn audit_events(r: &mut Read, actor: String, action: String, from: String, to: String, page: i64) -> Result<AuditPage, AppError> {
+pub async fn audit_events(
+    r: &mut Read,
+    actor: String,
+    action: String,
+    from: String,
+    to: String,
+    page: i64,
+) -> Result<AuditPage, AppError> {
     let is_date = |s: &Option<String>| {
         s.as_deref()
             .is_none_or(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok())
@@ -38,8 +44,7 @@ pub async fn audit_events(r: &mut Read, actor: String, action: String, from: Str
         return Err(AppError::invalid("to", "Vul een datum in als jjjj-mm-dd."));
     }
     let page = input::page(page)?;
-    let mut rows =
-        db::audit::list(&mut *r.conn, &filter, PAGE_SIZE + 1, page * PAGE_SIZE).await?;
+    let mut rows = db::audit::list(&mut *r.conn, &filter, PAGE_SIZE + 1, page * PAGE_SIZE).await?;
     let has_more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let events = rows

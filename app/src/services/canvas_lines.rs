@@ -1,13 +1,12 @@
 //! Reusing scenario lines: copy them from an earlier canvas of the team or
 //! from a team template, and save a canvas's lines as a template.
 
+use super::cases::{load_case, load_draft, store_draft};
 use crate::context::{Read, Write};
 use crate::db;
-use super::cases::{load_case, load_draft, store_draft};
 use crate::error::AppError;
 use crate::input;
 use crate::model::*;
-
 
 /// Templates of the user's teams and the team's latest canvases with lines.
 pub async fn line_sources(r: &mut Read, case_id: i64) -> Result<Vec<LineSource>, AppError> {
@@ -15,7 +14,12 @@ pub async fn line_sources(r: &mut Read, case_id: i64) -> Result<Vec<LineSource>,
 }
 
 /// Appends the lines of `source` to the draft canvas (saved at `edits`).
-pub async fn copy_lines(w: &mut Write, case_id: i64, edits: i64, source: String) -> Result<SavedCanvas, AppError> {
+pub async fn copy_lines(
+    w: &mut Write,
+    case_id: i64,
+    edits: i64,
+    source: String,
+) -> Result<SavedCanvas, AppError> {
     let unknown = || {
         AppError::invalid(
             "source",
@@ -25,9 +29,13 @@ pub async fn copy_lines(w: &mut Write, case_id: i64, edits: i64, source: String)
     let key: SourceKey = source.parse().map_err(|_| unknown())?;
     let case = load_draft(&mut w.tx, &w.user, case_id).await?;
     let lines = match key {
-        SourceKey::Template(id) => db::templates::template_lines(&mut w.tx, id, &w.user.team_ids).await?,
+        SourceKey::Template(id) => {
+            db::templates::template_lines(&mut w.tx, id, &w.user.team_ids).await?
+        }
         SourceKey::Case(id) => {
-            let source = load_case(&mut w.tx, &w.user, id).await.map_err(|_| unknown())?;
+            let source = load_case(&mut w.tx, &w.user, id)
+                .await
+                .map_err(|_| unknown())?;
             if !w.user.team_ids.contains(&source.team_id) {
                 return Err(unknown());
             }
@@ -47,7 +55,8 @@ pub async fn copy_lines(w: &mut Write, case_id: i64, edits: i64, source: String)
         .append_lines(&lines.threatening, &lines.realistic)
         .map_err(|e| AppError::invalid("source", e.to_string()))?;
     let saved = store_draft(w, &case, edits, &canvas).await?;
-    w.audit("canvas_lines_copied",
+    w.audit(
+        "canvas_lines_copied",
         "case",
         Some(case_id.to_string()),
         None,
@@ -94,7 +103,8 @@ pub async fn save_template(w: &mut Write, case_id: i64, name: String) -> Result<
                 "Uw team heeft al een sjabloon met deze naam.",
             )
         })?;
-    w.audit("template_saved",
+    w.audit(
+        "template_saved",
         "canvas_template",
         Some(id.to_string()),
         None,

@@ -2,17 +2,17 @@
 //! approvers decide (approval places the hold on the fund in the same
 //! transaction), the backoffice pays and settles.
 
+use doorbraak::lifecycle::{Action, Actor, CaseFacts, Status};
 use doorbraak::roles::CaseScope;
 use doorbraak::{Money, Role};
-use doorbraak::lifecycle::{Action, Actor, CaseFacts, Status};
 use sqlx::SqliteConnection;
 
 use crate::context::{Read, Write};
 use crate::db::{self, cases::CaseRow};
 use crate::error::AppError;
-use crate::{auth, input};
 use crate::model::canvas_form::CanvasForm;
 use crate::model::*;
+use crate::{auth, input};
 
 fn stale() -> AppError {
     AppError::Conflict(
@@ -245,15 +245,14 @@ async fn fill_from_catalogue(
     let today = today.to_string();
     let catalogue = db::catalogue::priced_on(conn, &today).await?;
     form.fill_from_catalogue(|code| {
-        catalogue
-            .iter()
-            .find(|c| c.code == code)
-            .map(|c| crate::model::canvas_form::CatalogueDefaults {
+        catalogue.iter().find(|c| c.code == code).map(|c| {
+            crate::model::canvas_form::CatalogueDefaults {
                 name: c.name.clone(),
                 stream: c.stream.clone(),
                 unit: c.unit.clone(),
                 price: c.price,
-            })
+            }
+        })
     });
     Ok(())
 }
@@ -286,7 +285,8 @@ pub async fn create_case(w: &mut Write, team_id: i64) -> Result<i64, AppError> {
     )
     .await?;
     let after = serde_json::json!({ "reference": reference, "team_id": team_id });
-    w.audit("case_created",
+    w.audit(
+        "case_created",
         "case",
         Some(id.to_string()),
         None,
@@ -304,8 +304,7 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
         .filter(|f| may_see(&user, &f.case))
         .ok_or_else(not_found)?;
     let facts = case_facts(&full.case, full.requested, full.paid, full.open)?;
-    let fund_available = (user.roles.has(Role::Approver)
-        && full.case.status == Status::Submitted)
+    let fund_available = (user.roles.has(Role::Approver) && full.case.status == Status::Submitted)
         .then_some((year, full.fund_available));
     let db::cases::FullCase {
         case,
@@ -352,7 +351,12 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
 
 /// Saves the draft canvas. `edits` is the save counter the form was loaded
 /// with: if someone saved in between, nothing is saved and the user is told.
-pub async fn save_canvas(w: &mut Write, case_id: i64, edits: i64, canvas: CanvasForm) -> Result<SavedCanvas, AppError> {
+pub async fn save_canvas(
+    w: &mut Write,
+    case_id: i64,
+    edits: i64,
+    canvas: CanvasForm,
+) -> Result<SavedCanvas, AppError> {
     let case = load_draft(&mut w.tx, &w.user, case_id).await?;
     let version = u32::try_from(case.current_version).unwrap_or(1);
     let mut canvas = canvas;
@@ -372,7 +376,9 @@ pub async fn submit_case(w: &mut Write, case_id: i64, version: i64) -> Result<()
     canvas
         .check_submittable()
         .map_err(|e| AppError::invalid("canvas", e.to_string()))?;
-    transition(w, &case,
+    transition(
+        w,
+        &case,
         version,
         Action::Submit,
         None,
@@ -384,15 +390,29 @@ pub async fn submit_case(w: &mut Write, case_id: i64, version: i64) -> Result<()
 
 /// Approves (placing the hold on this year's fund), rejects or returns a
 /// submitted canvas, with a reason. Never one's own; within one's mandate.
-pub async fn decide_case(w: &mut Write, case_id: i64, version: i64, decision: String, reason: String) -> Result<(), AppError> {
+pub async fn decide_case(
+    w: &mut Write,
+    case_id: i64,
+    version: i64,
+    decision: String,
+    reason: String,
+) -> Result<(), AppError> {
     let action = match decision.as_str() {
         "approve" => Action::Approve,
         "reject" => Action::Reject,
         "return" => Action::Return,
-        _ => return Err(AppError::invalid("decision", "Kies goedkeuren, afwijzen of terugsturen.")),
+        _ => {
+            return Err(AppError::invalid(
+                "decision",
+                "Kies goedkeuren, afwijzen of terugsturen.",
+            ));
+        }
     };
     if reason.chars().count() > 2_000 {
-        return Err(AppError::invalid("reason", "Een reden heeft hoogstens 2.000 tekens."));
+        return Err(AppError::invalid(
+            "reason",
+            "Een reden heeft hoogstens 2.000 tekens.",
+        ));
     }
     input::free_text("reason", &reason)?;
     let case = load_case(&mut w.tx, &w.user, case_id).await?;
@@ -402,9 +422,16 @@ pub async fn decide_case(w: &mut Write, case_id: i64, version: i64, decision: St
         let date = w.time.today;
         let year = chrono::Datelike::year(&date);
         if !db::budget_years::exists(&mut w.tx, year).await? {
-            return Err(AppError::Conflict(format!("Er is geen doorbraakbudget voor {year}: functioneel beheer moet het begrotingsjaar aanmaken.")));
+            return Err(AppError::Conflict(format!(
+                "Er is geen doorbraakbudget voor {year}: functioneel beheer moet het begrotingsjaar aanmaken."
+            )));
         }
-        let hold = doorbraak::ledger::Operation::Hold { case: case_id, year, amount: requested, date };
+        let hold = doorbraak::ledger::Operation::Hold {
+            case: case_id,
+            year,
+            amount: requested,
+            date,
+        };
         let key = format!("approve-{case_id}-v{}", case.current_version);
         db::ledger::execute(&mut w.tx, &key, hold, &w.time.at.clone(), Some(w.user.id)).await?;
         db::cases::set_budget_year(&mut w.tx, case_id, year).await?;
@@ -424,8 +451,8 @@ pub async fn revise_case(w: &mut Write, case_id: i64, version: i64) -> Result<()
     let next = canvas.freeze().revise();
     let streams = db::streams::registry(&mut w.tx).await?;
     let known = streams.active().map(|s| s.code).collect();
-    let calc = doorbraak::returns::calculate_canvas(&next, &known)
-        .map_err(|_| AppError::Internal)?;
+    let calc =
+        doorbraak::returns::calculate_canvas(&next, &known).map_err(|_| AppError::Internal)?;
     let new_version = case.current_version + 1;
     db::cases::insert_canvas(
         &mut w.tx,
@@ -443,9 +470,16 @@ pub async fn revise_case(w: &mut Write, case_id: i64, version: i64) -> Result<()
 
 /// Registers a payment against the hold. `token` comes with the form: the
 /// same form posted twice books once.
-pub async fn register_payment(w: &mut Write, case_id: i64, amount: String, paid_on: String, supplier: String, reference: String, token: String) -> Result<(), AppError> {
-    let amount =
-        Money::parse(&amount).map_err(|e| AppError::invalid("amount", e.to_string()))?;
+pub async fn register_payment(
+    w: &mut Write,
+    case_id: i64,
+    amount: String,
+    paid_on: String,
+    supplier: String,
+    reference: String,
+    token: String,
+) -> Result<(), AppError> {
+    let amount = Money::parse(&amount).map_err(|e| AppError::invalid("amount", e.to_string()))?;
     let date = input::date("paid_on", &paid_on, w.time.today)?;
     let paid_on = date.format("%Y-%m-%d").to_string();
     let supplier = input::text("supplier", &supplier, 200, "de ontvanger")?;
@@ -476,7 +510,9 @@ pub async fn register_payment(w: &mut Write, case_id: i64, amount: String, paid_
         };
     }
     let case = load_case(&mut w.tx, &w.user, case_id).await?;
-    transition(w, &case,
+    transition(
+        w,
+        &case,
         case.version,
         Action::RegisterPayment { amount },
         None,
@@ -514,13 +550,7 @@ pub async fn register_payment(w: &mut Write, case_id: i64, amount: String, paid_
 /// Settles: the final cost is the sum of payments; the rest of the hold returns to the fund.
 pub async fn settle_case(w: &mut Write, case_id: i64, version: i64) -> Result<(), AppError> {
     let case = load_case(&mut w.tx, &w.user, case_id).await?;
-    transition(w, &case,
-        version,
-        Action::Settle,
-        None,
-        Some("settled_at"),
-    )
-    .await?;
+    transition(w, &case, version, Action::Settle, None, Some("settled_at")).await?;
     let release = doorbraak::ledger::Operation::Release {
         case: case_id,
         date: w.time.today,
@@ -538,7 +568,13 @@ pub async fn settle_case(w: &mut Write, case_id: i64, version: i64) -> Result<()
 }
 
 /// Sets or clears "waiting for an external party", with a note.
-pub async fn set_waiting(w: &mut Write, case_id: i64, version: i64, waiting: bool, note: String) -> Result<(), AppError> {
+pub async fn set_waiting(
+    w: &mut Write,
+    case_id: i64,
+    version: i64,
+    waiting: bool,
+    note: String,
+) -> Result<(), AppError> {
     let note = note.trim();
     if note.chars().count() > 500 {
         return Err(AppError::invalid(
@@ -587,7 +623,8 @@ pub async fn set_waiting(w: &mut Write, case_id: i64, version: i64, waiting: boo
         },
     )
     .await?;
-    w.audit("case_waiting",
+    w.audit(
+        "case_waiting",
         "case",
         Some(case_id.to_string()),
         None,
@@ -608,7 +645,11 @@ pub async fn my_cases(r: &mut Read, page: i64) -> Result<CaseList, AppError> {
 
 /// Submitted canvases in the approver's scope: those they may decide (within
 /// their mandate, not their own) or, with `decidable` false, the others.
-pub async fn approval_queue(r: &mut Read, decidable: bool, page: i64) -> Result<CaseList, AppError> {
+pub async fn approval_queue(
+    r: &mut Read,
+    decidable: bool,
+    page: i64,
+) -> Result<CaseList, AppError> {
     let filter = db::cases::CaseFilter {
         statuses: &[Status::Submitted],
         scope: scope(&r.user, Role::Approver)?,

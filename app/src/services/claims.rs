@@ -21,7 +21,10 @@ pub async fn list(r: &mut Read, status: &str) -> Result<ClaimsView, AppError> {
     let statuses: Vec<ClaimStatus> = match status {
         "" => ClaimStatus::PENDING.to_vec(),
         "alle" => Vec::new(),
-        code => vec![ClaimStatus::from_code(code).ok_or_else(|| AppError::invalid("status", "Onbekende status."))?],
+        code => vec![
+            ClaimStatus::from_code(code)
+                .ok_or_else(|| AppError::invalid("status", "Onbekende status."))?,
+        ],
     };
     Ok(ClaimsView {
         claims: db::claims::list(&mut r.conn, &statuses, 500).await?,
@@ -31,7 +34,11 @@ pub async fn list(r: &mut Read, status: &str) -> Result<ClaimsView, AppError> {
 
 /// The claim a form names at the version it showed, and whether the form's
 /// action already happened (a double submit).
-async fn load(w: &mut Write, claim: &str, action: ClaimAction) -> Result<(ClaimRow, i64, bool), AppError> {
+async fn load(
+    w: &mut Write,
+    claim: &str,
+    action: ClaimAction,
+) -> Result<(ClaimRow, i64, bool), AppError> {
     let (id, version) = input::reference("claim_id", claim, "een vordering")?;
     let next = input::next_version(version)?;
     let claim = db::claims::get(&mut w.tx, id)
@@ -42,7 +49,12 @@ async fn load(w: &mut Write, claim: &str, action: ClaimAction) -> Result<(ClaimR
 }
 
 /// open → invoiced, with the invoice's number and date.
-pub async fn invoice(w: &mut Write, claim: &str, invoice_number: &str, invoice_date: &str) -> Result<(), AppError> {
+pub async fn invoice(
+    w: &mut Write,
+    claim: &str,
+    invoice_number: &str,
+    invoice_date: &str,
+) -> Result<(), AppError> {
     let number = input::text("invoice_number", invoice_number, 50, "een factuurnummer")?;
     let date = input::date("invoice_date", invoice_date, w.time.today)?;
     let (claim, version, repeated) = load(w, claim, ClaimAction::Invoice).await?;
@@ -73,7 +85,13 @@ pub async fn invoice(w: &mut Write, claim: &str, invoice_number: &str, invoice_d
 }
 
 /// invoiced → paid (the fund is credited) or refused (a reason is required).
-pub async fn close(w: &mut Write, claim: &str, outcome: &str, date: &str, reason: &str) -> Result<(), AppError> {
+pub async fn close(
+    w: &mut Write,
+    claim: &str,
+    outcome: &str,
+    date: &str,
+    reason: &str,
+) -> Result<(), AppError> {
     let action = match outcome {
         "paid" => ClaimAction::Pay,
         "refused" => ClaimAction::Refuse,
@@ -88,23 +106,50 @@ pub async fn close(w: &mut Write, claim: &str, outcome: &str, date: &str, reason
     if repeated {
         return Ok(());
     }
-    let next = claim.status.apply(action).map_err(|e| AppError::Conflict(e.to_string()))?;
+    let next = claim
+        .status
+        .apply(action)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
     let stream: StreamCode = claim.stream;
     let op = match action {
-        ClaimAction::Pay => Operation::Receive { case: claim.case_id, stream, date: day },
-        _ => Operation::Refuse { case: claim.case_id, stream, date: day },
+        ClaimAction::Pay => Operation::Receive {
+            case: claim.case_id,
+            stream,
+            date: day,
+        },
+        _ => Operation::Refuse {
+            case: claim.case_id,
+            stream,
+            date: day,
+        },
     };
     let key = format!("claim-{}-{}", claim.id, next.code());
     db::ledger::execute(&mut w.tx, &key, op, &w.time.at, Some(w.user.id)).await?;
-    if !db::claims::close(&mut w.tx, claim.id, version, claim.status, next, day, reason.as_deref()).await? {
+    if !db::claims::close(
+        &mut w.tx,
+        claim.id,
+        version,
+        claim.status,
+        next,
+        day,
+        reason.as_deref(),
+    )
+    .await?
+    {
         return Err(stale());
     }
     w.audit(
-        if action == ClaimAction::Pay { "claim_paid" } else { "claim_refused" },
+        if action == ClaimAction::Pay {
+            "claim_paid"
+        } else {
+            "claim_refused"
+        },
         "claim",
         Some(claim.id.to_string()),
         Some(serde_json::json!({ "status": claim.status.code() })),
-        Some(serde_json::json!({ "status": next.code(), "date": day.to_string(), "reason": reason })),
+        Some(
+            serde_json::json!({ "status": next.code(), "date": day.to_string(), "reason": reason }),
+        ),
     );
     Ok(())
 }

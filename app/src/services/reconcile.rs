@@ -7,7 +7,6 @@ use crate::db;
 use crate::error::AppError;
 use crate::model::*;
 
-
 pub async fn reconciliation(r: &mut Read) -> Result<ReconcileView, AppError> {
     type Key = (i64, String, String);
     let mut sides: std::collections::BTreeMap<Key, [i64; 3]> = Default::default();
@@ -62,7 +61,9 @@ pub async fn reconciliation(r: &mut Read) -> Result<ReconcileView, AppError> {
     Ok(ReconcileView {
         lines,
         funds,
-        unbalanced: db::ledger::unbalanced_transactions(&mut r.conn).await?.len(),
+        unbalanced: db::ledger::unbalanced_transactions(&mut r.conn)
+            .await?
+            .len(),
         drifted: db::ledger::drifted_balances(&mut r.conn).await?.len(),
     })
 }

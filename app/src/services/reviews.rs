@@ -23,7 +23,12 @@ pub async fn my_charges(r: &mut Read) -> Result<OwnerView, AppError> {
 }
 
 /// `charge` is `run:case:stream`; `verdict` "accept" or "dispute" (with a reason).
-pub async fn review(w: &mut Write, charge: &str, verdict: &str, reason: &str) -> Result<(), AppError> {
+pub async fn review(
+    w: &mut Write,
+    charge: &str,
+    verdict: &str,
+    reason: &str,
+) -> Result<(), AppError> {
     let mut parts = charge.splitn(3, ':');
     let (Some(Ok(run)), Some(Ok(case)), Some(stream)) = (
         parts.next().map(str::parse::<i64>),
@@ -56,12 +61,20 @@ pub async fn review(w: &mut Write, charge: &str, verdict: &str, reason: &str) ->
             "Deze terugboeking bestaat niet, is gecorrigeerd of hoort niet bij uw stroom.".into(),
         ));
     }
-    if !db::reviews::review(&mut w.tx, run, case, stream, status, reason, w.user.id, &w.time.at).await? {
+    if !db::reviews::review(
+        &mut w.tx, run, case, stream, status, reason, w.user.id, &w.time.at,
+    )
+    .await?
+    {
         return Err(AppError::Conflict(
             "Over deze terugboeking is al bezwaar gemaakt of beslist.".into(),
         ));
     }
-    let action = if status == "accepted" { "charge_accepted" } else { "charge_disputed" };
+    let action = if status == "accepted" {
+        "charge_accepted"
+    } else {
+        "charge_disputed"
+    };
     w.audit(
         action,
         "charge",
@@ -118,10 +131,28 @@ pub async fn resolve(w: &mut Write, form: Resolution<'_>) -> Result<(), AppError
     if let Some(key) = &key {
         let date = input::date("booking_date", form.booking_date, w.time.today)?;
         super::runs::reverse(w, run, Some(case), &reason, date).await?;
-        db::reviews::set_case_key(&mut w.tx, case, key.as_ref(), key.is_none(), &reason, &w.time.at, w.user.id)
-            .await?;
+        db::reviews::set_case_key(
+            &mut w.tx,
+            case,
+            key.as_ref(),
+            key.is_none(),
+            &reason,
+            &w.time.at,
+            w.user.id,
+        )
+        .await?;
     }
-    if !db::reviews::resolve(&mut w.tx, id, version, form.resolution, &reason, w.user.id, &w.time.at).await? {
+    if !db::reviews::resolve(
+        &mut w.tx,
+        id,
+        version,
+        form.resolution,
+        &reason,
+        w.user.id,
+        &w.time.at,
+    )
+    .await?
+    {
         return Err(decided_meanwhile());
     }
     w.audit(
@@ -138,7 +169,11 @@ pub async fn stream_owners(r: &mut Read) -> Result<Vec<StreamOwner>, AppError> {
     Ok(db::reviews::stream_owners(&mut r.conn)
         .await?
         .into_iter()
-        .map(|(user_id, name, streams)| StreamOwner { user_id, name, streams })
+        .map(|(user_id, name, streams)| StreamOwner {
+            user_id,
+            name,
+            streams,
+        })
         .collect())
 }
 
@@ -153,9 +188,17 @@ pub async fn set_stream_owner(w: &mut Write, user_id: i64, streams: &str) -> Res
     };
     let known = db::streams::registry(&mut w.tx).await?;
     let mut codes: Vec<String> = Vec::new();
-    for code in streams.split([',', ';', ' ']).map(str::trim).filter(|c| !c.is_empty()) {
+    for code in streams
+        .split([',', ';', ' '])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         let code = code.to_uppercase();
-        if doorbraak::StreamCode::new(&code).ok().filter(|c| known.contains(*c)).is_none() {
+        if doorbraak::StreamCode::new(&code)
+            .ok()
+            .filter(|c| known.contains(*c))
+            .is_none()
+        {
             return Err(AppError::invalid(
                 "streams",
                 format!("Onbekende financieringsstroom: {code}."),

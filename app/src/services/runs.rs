@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use doorbraak::Money;
 use doorbraak::chargeback::{ChargeKind, StreamAvoided};
 use doorbraak::claim::{ClaimAction, ClaimStatus};
 use doorbraak::ledger::{Operation, TxId};
@@ -14,14 +15,15 @@ use doorbraak::posting::{self, PostDecision, PostError, PostingPlan};
 use doorbraak::responsibility::ResponsibilityKey;
 use doorbraak::run::{CaseKey, Outcome, Preview, RunCase, RunKind, RunStatus};
 use doorbraak::stream::StreamRegistry;
-use doorbraak::Money;
 use sqlx::SqliteConnection;
 
 use crate::context::{Acting, Read, Write};
 use crate::db::{self, runs::RunCaseRow};
 use crate::error::AppError;
 use crate::input;
-use crate::model::{ChargeView, RunCaseView, RunRow, RunTotal, RunView, RunsOverview, CASES_PER_PAGE};
+use crate::model::{
+    CASES_PER_PAGE, ChargeView, RunCaseView, RunRow, RunTotal, RunView, RunsOverview,
+};
 
 fn stale_run() -> AppError {
     AppError::Conflict(PostError::Stale.to_string())
@@ -45,7 +47,10 @@ pub async fn create(w: &mut Write, period_from: &str, period_to: &str) -> Result
     let from = input::date("period_from", period_from, w.time.today)?;
     let to = input::date("period_to", period_to, w.time.today)?;
     if to < from {
-        return Err(AppError::invalid("period_to", "De einddatum ligt vóór de begindatum."));
+        return Err(AppError::invalid(
+            "period_to",
+            "De einddatum ligt vóór de begindatum.",
+        ));
     }
     let cases = db::runs::settled_in(&mut w.tx, from, to).await?;
     if cases.is_empty() {
@@ -143,7 +148,10 @@ fn case_view(row: &RunCaseRow, outcome: &Outcome) -> RunCaseView {
         case_id: row.case_id,
         reference: row.reference.clone(),
         settled: row.settled,
-        responsibility: row.responsibility.as_ref().map(ResponsibilityKey::to_string),
+        responsibility: row
+            .responsibility
+            .as_ref()
+            .map(ResponsibilityKey::to_string),
         excluded: row.excluded,
         reason: row.reason.clone(),
         charges,
@@ -197,7 +205,11 @@ pub async fn get<U>(r: &mut Read<U>, id: i64, page: usize) -> Result<RunView, Ap
         .iter()
         .map(|t| RunTotal {
             stream: t.stream,
-            name: c.streams.get(t.stream).map(|s| s.name.clone()).unwrap_or_default(),
+            name: c
+                .streams
+                .get(t.stream)
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
             claim: t.kind == ChargeKind::Claim,
             amount: t.amount,
             cases: t.cases,
@@ -250,8 +262,16 @@ pub async fn set_case_key(
         "exclude" => (None, true, Some(input::reason("reason", form.reason)?)),
         _ => return Err(AppError::invalid("choice", "Kies een verdeelsleutel.")),
     };
-    if !db::runs::set_choice(&mut w.tx, run_id, version, case_id, key.as_ref(), excluded, reason.as_deref())
-        .await?
+    if !db::runs::set_choice(
+        &mut w.tx,
+        run_id,
+        version,
+        case_id,
+        key.as_ref(),
+        excluded,
+        reason.as_deref(),
+    )
+    .await?
     {
         return Err(stale_run());
     }
@@ -282,12 +302,25 @@ async fn book<U: Acting>(
 /// Posts a draft: every charge booked in one transaction, the cases charged
 /// back. Posting the same version again (a double click, a retry, a second
 /// tab) books nothing and succeeds; a changed run is refused.
-pub async fn post(w: &mut Write, run_id: i64, version: i64, booking_date: &str) -> Result<(), AppError> {
+pub async fn post(
+    w: &mut Write,
+    run_id: i64,
+    version: i64,
+    booking_date: &str,
+) -> Result<(), AppError> {
     let date = input::date("booking_date", booking_date, w.time.today)?;
     input::next_version(version)?;
     let run = db::runs::get(&mut w.tx, run_id).await?.ok_or_else(no_run)?;
     let c = compute(&mut w.tx, &run).await?;
-    let plan = match posting::plan_posting(run.facts(), version, &c.preview, &c.cases, &c.facts(), &c.streams, date) {
+    let plan = match posting::plan_posting(
+        run.facts(),
+        version,
+        &c.preview,
+        &c.cases,
+        &c.facts(),
+        &c.streams,
+        date,
+    ) {
         Ok(PostDecision::AlreadyPosted) => return Ok(()),
         Ok(PostDecision::Post(plan)) => plan,
         Err(e) => return Err(AppError::Conflict(e.to_string())),
@@ -320,12 +353,21 @@ async fn write_posting(
     db::runs::insert_charges(&mut w.tx, run_id, &plan.charges, &booked).await?;
     db::claims::insert(&mut w.tx, run_id, &plan.claims).await?;
     let reason = format!("Terugboekrun {run_id}");
-    let moved = db::runs::move_cases(&mut w.tx, &plan.cases, &reason, &w.time.at, w.user.id).await?;
+    let moved =
+        db::runs::move_cases(&mut w.tx, &plan.cases, &reason, &w.time.at, w.user.id).await?;
     if moved != plan.cases.cases.len() as u64 {
         return Err(stale_run());
     }
-    if !db::runs::close_draft(&mut w.tx, run_id, version, RunStatus::Posted, Some(date), &w.time.at, w.user.id)
-        .await?
+    if !db::runs::close_draft(
+        &mut w.tx,
+        run_id,
+        version,
+        RunStatus::Posted,
+        Some(date),
+        &w.time.at,
+        w.user.id,
+    )
+    .await?
     {
         return Err(stale_run());
     }
@@ -334,12 +376,26 @@ async fn write_posting(
 
 /// Discards a draft (nothing was booked).
 pub async fn discard(w: &mut Write, run_id: i64, version: i64) -> Result<(), AppError> {
-    if !db::runs::close_draft(&mut w.tx, run_id, version, RunStatus::Discarded, None, &w.time.at, w.user.id)
-        .await?
+    if !db::runs::close_draft(
+        &mut w.tx,
+        run_id,
+        version,
+        RunStatus::Discarded,
+        None,
+        &w.time.at,
+        w.user.id,
+    )
+    .await?
     {
         return Err(stale_run());
     }
-    w.audit("run_discarded", "chargeback_run", Some(run_id.to_string()), None, None);
+    w.audit(
+        "run_discarded",
+        "chargeback_run",
+        Some(run_id.to_string()),
+        None,
+        None,
+    );
     Ok(())
 }
 
@@ -364,8 +420,10 @@ pub async fn reverse(
         .collect();
     let plan = posting::plan_reversal(run.facts(), case_id, &charges, &reversed, &claims, date)
         .map_err(|e| AppError::Conflict(e.to_string()))?;
-    let reversal =
-        db::runs::insert_reversal(&mut w.tx, &run, case_id, reason, date, &w.time.at, w.user.id).await?;
+    let reversal = db::runs::insert_reversal(
+        &mut w.tx, &run, case_id, reason, date, &w.time.at, w.user.id,
+    )
+    .await?;
     let booked = book(w, &plan.bookings).await?;
     db::runs::insert_charges(&mut w.tx, reversal, &plan.charges, &booked).await?;
     for (claim, version) in &plan.withdrawn {

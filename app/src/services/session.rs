@@ -16,7 +16,10 @@ pub fn credentials(username: &str, password: &str) -> Result<String, AppError> {
         return Err(AppError::invalid("username", "Vul uw gebruikersnaam in."));
     }
     if username.chars().count() > 64 {
-        return Err(AppError::invalid("username", "Een gebruikersnaam heeft hoogstens 64 tekens."));
+        return Err(AppError::invalid(
+            "username",
+            "Een gebruikersnaam heeft hoogstens 64 tekens.",
+        ));
     }
     if password.is_empty() {
         return Err(AppError::invalid("password", "Vul uw wachtwoord in."));
@@ -37,7 +40,11 @@ pub enum Attempt {
 
 /// The name the audit trail shows for an attempt.
 fn shown(account: &str) -> String {
-    if account.is_empty() { "onbekende gebruiker".into() } else { account.to_string() }
+    if account.is_empty() {
+        "onbekende gebruiker".into()
+    } else {
+        account.to_string()
+    }
 }
 
 /// Counts the attempt, or refuses it when the account or the address failed too often.
@@ -48,8 +55,11 @@ pub async fn reserve(
     address: &str,
 ) -> Result<Attempt, AppError> {
     let since = db::timestamp(w.time.now - config.failure_window);
-    let (by_account, by_address) = db::throttle::recent_failures(&mut w.tx, account, address, &since).await?;
-    if by_account >= config.max_failures_per_account || by_address >= config.max_failures_per_address {
+    let (by_account, by_address) =
+        db::throttle::recent_failures(&mut w.tx, account, address, &since).await?;
+    if by_account >= config.max_failures_per_account
+        || by_address >= config.max_failures_per_address
+    {
         // One audit event per burst, not one per request.
         if db::throttle::count_throttled(&mut w.tx, account, address, &w.time.at).await? {
             w.audit("login_throttled", "user", Some(shown(account)), None, None);
@@ -84,7 +94,9 @@ pub async fn start(
     }
     db::sessions::create(&mut *w.tx, hash, user_id, &w.time.at, address).await?;
     db::throttle::succeeded(&mut w.tx, attempt, account).await?;
-    w.user = db::users::get(&mut *w.tx, user_id).await?.map(CurrentUser::from);
+    w.user = db::users::get(&mut *w.tx, user_id)
+        .await?
+        .map(CurrentUser::from);
     w.audit("login", "session", None, None, None);
     Ok(())
 }
@@ -99,6 +111,12 @@ pub async fn end(w: &mut Write, hash: &str) -> Result<(), AppError> {
 /// Ends every session of the user; how many there were.
 pub async fn end_all(w: &mut Write) -> Result<u64, AppError> {
     let ended = db::sessions::delete_for_user(&mut *w.tx, w.user.id).await?;
-    w.audit("logout_everywhere", "session", None, None, Some(serde_json::json!({ "sessions": ended })));
+    w.audit(
+        "logout_everywhere",
+        "session",
+        None,
+        None,
+        Some(serde_json::json!({ "sessions": ended })),
+    );
     Ok(ended)
 }

@@ -72,9 +72,17 @@ fn check_reservation(field: &str, amount: Money) -> Result<(), AppError> {
 
 /// Books a funding of the year's fund (a reservation on the Wmo) and raises
 /// the recorded reservation.
-async fn book_funding(w: &mut Write, year: i32, amount: Money, token: &str) -> Result<(), AppError> {
+async fn book_funding(
+    w: &mut Write,
+    year: i32,
+    amount: Money,
+    token: &str,
+) -> Result<(), AppError> {
     if !(16..=128).contains(&token.len()) {
-        return Err(AppError::invalid("token", "Het formulier is verlopen. Laad de pagina opnieuw."));
+        return Err(AppError::invalid(
+            "token",
+            "Het formulier is verlopen. Laad de pagina opnieuw.",
+        ));
     }
     if amount.cents() == 0 {
         return Ok(());
@@ -82,7 +90,16 @@ async fn book_funding(w: &mut Write, year: i32, amount: Money, token: &str) -> R
     let first_day = chrono::NaiveDate::from_ymd_opt(year, 1, 1).ok_or(AppError::Internal)?;
     let date = w.time.today.max(first_day);
     let key = format!("fund-{year}-{token}");
-    db::budget_years::fund(&mut w.tx, year, amount, &key, date, &w.time.at, Some(w.user.id)).await?;
+    db::budget_years::fund(
+        &mut w.tx,
+        year,
+        amount,
+        &key,
+        date,
+        &w.time.at,
+        Some(w.user.id),
+    )
+    .await?;
     w.audit(
         "fund_reserved",
         "budget_year",
@@ -117,7 +134,6 @@ async fn add_price(
         })
 }
 
-
 /// Streams, taakvelden, mandate levels, budget years and the default horizon.
 pub async fn setup_overview(r: &mut Read) -> Result<SetupView, AppError> {
     Ok(SetupView {
@@ -134,7 +150,12 @@ pub async fn setup_overview(r: &mut Read) -> Result<SetupView, AppError> {
 /// reservation role of an existing stream stay as they are.
 pub async fn save_stream(w: &mut Write, input: StreamForm) -> Result<String, AppError> {
     let code = doorbraak::StreamCode::new(&input.code)
-        .map_err(|_| AppError::invalid("code", "Een code heeft 1 tot 15 hoofdletters, cijfers of liggende streepjes."))?
+        .map_err(|_| {
+            AppError::invalid(
+                "code",
+                "Een code heeft 1 tot 15 hoofdletters, cijfers of liggende streepjes.",
+            )
+        })?
         .to_string();
     let name = text("name", &input.name, 100, true)?;
     let cost_centre = text("cost_centre", &input.cost_centre, 30, false)?;
@@ -142,7 +163,10 @@ pub async fn save_stream(w: &mut Write, input: StreamForm) -> Result<String, App
     let taakveld = input.taakveld.trim();
     let known = db::streams::taakvelden(&mut w.tx).await?;
     if !taakveld.is_empty() && !known.iter().any(|t| t.code == taakveld) {
-        return Err(AppError::invalid("taakveld", "Kies een bestaand Iv3-taakveld."));
+        return Err(AppError::invalid(
+            "taakveld",
+            "Kies een bestaand Iv3-taakveld.",
+        ));
     }
     let existing = db::streams::get(&mut w.tx, &code).await?;
     let kind = match (&existing, StreamKind::from_code(&input.kind)) {
@@ -151,11 +175,17 @@ pub async fn save_stream(w: &mut Write, input: StreamForm) -> Result<String, App
         (None, None) => return Err(AppError::invalid("kind", "Kies intern of extern.")),
     };
     if kind == StreamKind::Internal && taakveld.is_empty() {
-        return Err(AppError::invalid("taakveld", "Een interne stroom wordt geboekt op een Iv3-taakveld: kies er een."));
+        return Err(AppError::invalid(
+            "taakveld",
+            "Een interne stroom wordt geboekt op een Iv3-taakveld: kies er een.",
+        ));
     }
     let has_agreement = input.has_agreement.is_some();
     if has_agreement && kind != StreamKind::External {
-        return Err(AppError::invalid("has_agreement", "Alleen een externe financier kan een convenant hebben."));
+        return Err(AppError::invalid(
+            "has_agreement",
+            "Alleen een externe financier kan een convenant hebben.",
+        ));
     }
     let active = input.active.is_some() || existing.is_none();
     let stream = db::streams::NewStream {
@@ -165,7 +195,9 @@ pub async fn save_stream(w: &mut Write, input: StreamForm) -> Result<String, App
         taakveld: (!taakveld.is_empty()).then_some(taakveld),
         cost_centre: &cost_centre,
         ledger_account: &ledger_account,
-        holds_reservation: existing.as_ref().is_some_and(|s| s.stream.holds_reservation),
+        holds_reservation: existing
+            .as_ref()
+            .is_some_and(|s| s.stream.holds_reservation),
         has_agreement,
         active,
     };
@@ -178,10 +210,19 @@ pub async fn save_stream(w: &mut Write, input: StreamForm) -> Result<String, App
         }
         (Some(current), Some(version)) => {
             if !active && current.stream.holds_reservation {
-                return Err(AppError::invalid("active", "De stroom met de reservering van het doorbraakbudget blijft actief."));
+                return Err(AppError::invalid(
+                    "active",
+                    "De stroom met de reservering van het doorbraakbudget blijft actief.",
+                ));
             }
-            if !active && current.stream.active && db::streams::active_items(&mut w.tx, &code).await? > 0 {
-                return Err(AppError::invalid("active", "Deze stroom heeft nog actieve catalogusitems: zet die eerst op een andere stroom of op inactief."));
+            if !active
+                && current.stream.active
+                && db::streams::active_items(&mut w.tx, &code).await? > 0
+            {
+                return Err(AppError::invalid(
+                    "active",
+                    "Deze stroom heeft nog actieve catalogusitems: zet die eerst op een andere stroom of op inactief.",
+                ));
             }
             if !db::streams::update(&mut w.tx, &stream, version).await? {
                 return Err(changed_meanwhile());
@@ -190,20 +231,36 @@ pub async fn save_stream(w: &mut Write, input: StreamForm) -> Result<String, App
         (Some(_), None) => return Err(AppError::invalid("code", "Deze code bestaat al.")),
         (None, Some(_)) => return Err(AppError::NotFound("Deze stroom bestaat niet.".to_string())),
     }
-    let after = db::streams::get(&mut w.tx, &code).await?.map(|s| serde_json::json!(s));
-    let action = if before.is_some() { "stream_updated" } else { "stream_created" };
+    let after = db::streams::get(&mut w.tx, &code)
+        .await?
+        .map(|s| serde_json::json!(s));
+    let action = if before.is_some() {
+        "stream_updated"
+    } else {
+        "stream_created"
+    };
     w.audit(action, "stream", Some(code.clone()), before, after);
     Ok(code)
 }
 
 /// Adds a mandate level or changes one's name and limit. The table must stay
 /// valid: rising limits, the top level unlimited.
-pub async fn save_mandate_level(w: &mut Write, code: String, name: String, limit: String) -> Result<(), AppError> {
+pub async fn save_mandate_level(
+    w: &mut Write,
+    code: String,
+    name: String,
+    limit: String,
+) -> Result<(), AppError> {
     let code = code.trim().to_lowercase();
     if !(1..=30).contains(&code.len())
-        || !code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        || !code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
     {
-        return Err(AppError::invalid("code", "Een code heeft 1 tot 30 kleine letters, cijfers of liggende streepjes."));
+        return Err(AppError::invalid(
+            "code",
+            "Een code heeft 1 tot 30 kleine letters, cijfers of liggende streepjes.",
+        ));
     }
     let name = text("name", &name, 100, true)?;
     let limit = match limit.trim() {
@@ -211,7 +268,10 @@ pub async fn save_mandate_level(w: &mut Write, code: String, name: String, limit
         l => {
             let amount = parse_amount("limit", l)?;
             if amount.cents() == 0 {
-                return Err(AppError::invalid("limit", "Een mandaat heeft een grens boven € 0,00, of geen grens."));
+                return Err(AppError::invalid(
+                    "limit",
+                    "Een mandaat heeft een grens boven € 0,00, of geen grens.",
+                ));
             }
             Some(amount)
         }
@@ -219,25 +279,44 @@ pub async fn save_mandate_level(w: &mut Write, code: String, name: String, limit
     let current = db::mandates::mandates(&mut w.tx).await?;
     let before = serde_json::json!(current.levels());
     let mut levels = current.levels().to_vec();
-    let level = doorbraak::mandate::MandateLevel { code: code.clone(), name, limit };
+    let level = doorbraak::mandate::MandateLevel {
+        code: code.clone(),
+        name,
+        limit,
+    };
     match levels.iter_mut().find(|l| l.code == code) {
         Some(existing) => *existing = level,
         None => levels.push(level),
     }
     levels.sort_by_key(|l| l.limit.map_or(i64::MAX, Money::cents));
     if levels.last().is_some_and(|l| l.limit.is_some()) {
-        return Err(AppError::invalid("limit", "Het hoogste mandaatniveau is onbeperkt; anders kan niemand de grootste canvassen goedkeuren."));
+        return Err(AppError::invalid(
+            "limit",
+            "Het hoogste mandaatniveau is onbeperkt; anders kan niemand de grootste canvassen goedkeuren.",
+        ));
     }
     let table = doorbraak::mandate::MandateTable::new(levels)
         .map_err(|e| AppError::invalid("limit", e.to_string()))?;
     db::mandates::replace(&mut w.tx, table.levels()).await?;
     let after = serde_json::json!(table.levels());
-    w.audit("mandates_changed", "mandate_level", Some(code), Some(before), Some(after));
+    w.audit(
+        "mandates_changed",
+        "mandate_level",
+        Some(code),
+        Some(before),
+        Some(after),
+    );
     Ok(())
 }
 
 /// A new budget year, in cash or accrual mode, with its first reservation.
-pub async fn create_budget_year(w: &mut Write, year: i32, reservation: String, accrual: Option<String>, token: String) -> Result<(), AppError> {
+pub async fn create_budget_year(
+    w: &mut Write,
+    year: i32,
+    reservation: String,
+    accrual: Option<String>,
+    token: String,
+) -> Result<(), AppError> {
     year_in_range(year)?;
     let amount = parse_amount("reservation", &reservation)?;
     check_reservation("reservation", amount)?;
@@ -248,7 +327,8 @@ pub async fn create_budget_year(w: &mut Write, year: i32, reservation: String, a
             format!("Het begrotingsjaar {year} bestaat al."),
         ));
     }
-    w.audit("budget_year_created",
+    w.audit(
+        "budget_year_created",
         "budget_year",
         Some(year.to_string()),
         None,
@@ -259,7 +339,12 @@ pub async fn create_budget_year(w: &mut Write, year: i32, reservation: String, a
 }
 
 /// Reserves more for a year's fund. The same form posted twice books once.
-pub async fn raise_reservation(w: &mut Write, year: i32, amount: String, token: String) -> Result<(), AppError> {
+pub async fn raise_reservation(
+    w: &mut Write,
+    year: i32,
+    amount: String,
+    token: String,
+) -> Result<(), AppError> {
     let amount = parse_amount("amount", &amount)?;
     if amount.cents() == 0 {
         return Err(AppError::invalid(
@@ -284,9 +369,7 @@ pub async fn set_default_horizon(w: &mut Write, months: String) -> Result<(), Ap
         .parse::<u16>()
         .ok()
         .and_then(|m| doorbraak::canvas::Horizon::months(m).ok())
-        .ok_or_else(|| {
-            AppError::invalid("months", "Kies een horizon van 1 tot 120 maanden.")
-        })?;
+        .ok_or_else(|| AppError::invalid("months", "Kies een horizon van 1 tot 120 maanden."))?;
     let before = db::settings::default_horizon(&mut w.tx).await?.get();
     db::settings::set_setting(
         &mut w.tx,
@@ -294,7 +377,8 @@ pub async fn set_default_horizon(w: &mut Write, months: String) -> Result<(), Ap
         &horizon.get().to_string(),
     )
     .await?;
-    w.audit("default_horizon_changed",
+    w.audit(
+        "default_horizon_changed",
         "setting",
         Some("default_horizon_months".to_string()),
         Some(serde_json::json!(before)),
@@ -304,7 +388,11 @@ pub async fn set_default_horizon(w: &mut Write, months: String) -> Result<(), Ap
 }
 
 /// A page of catalogue items whose code or name contains `search`.
-pub async fn catalogue_items(r: &mut Read, search: String, page: i64) -> Result<CataloguePage, AppError> {
+pub async fn catalogue_items(
+    r: &mut Read,
+    search: String,
+    page: i64,
+) -> Result<CataloguePage, AppError> {
     let page = input::page(page)?;
     let search = search.trim().chars().take(100).collect::<String>();
     let (items, total) = db::catalogue::search(
@@ -345,7 +433,9 @@ pub async fn save_catalogue_item(w: &mut Write, input: CatalogueItemForm) -> Res
     let stream = doorbraak::StreamCode::new(&input.stream)
         .ok()
         .filter(|s| streams.get_active(*s).is_ok())
-        .ok_or_else(|| AppError::invalid("stream", "Kies een bestaande, actieve financieringsstroom."))?
+        .ok_or_else(|| {
+            AppError::invalid("stream", "Kies een bestaande, actieve financieringsstroom.")
+        })?
         .to_string();
     let date = iso(w.time.today);
     let id = match (input.id, input.version) {
@@ -355,7 +445,10 @@ pub async fn save_catalogue_item(w: &mut Write, input: CatalogueItemForm) -> Res
                 .ok_or_else(|| AppError::NotFound("Dit catalogusitem bestaat niet.".to_string()))?;
             let active = input.active.is_some();
             if active && before.prices.is_empty() {
-                return Err(AppError::invalid("active", "Een item zonder prijs blijft inactief: voer eerst een prijs in."));
+                return Err(AppError::invalid(
+                    "active",
+                    "Een item zonder prijs blijft inactief: voer eerst een prijs in.",
+                ));
             }
             let change = db::catalogue::ItemChange {
                 name: &name,
@@ -369,16 +462,26 @@ pub async fn save_catalogue_item(w: &mut Write, input: CatalogueItemForm) -> Res
                 return Err(changed_meanwhile());
             }
             let after = db::catalogue::get(&mut w.tx, id, &date).await?;
-            w.audit("catalogue_item_updated", "catalogue_item", Some(id.to_string()),
-                Some(serde_json::json!(before)), after.map(|a| serde_json::json!(a)));
+            w.audit(
+                "catalogue_item_updated",
+                "catalogue_item",
+                Some(id.to_string()),
+                Some(serde_json::json!(before)),
+                after.map(|a| serde_json::json!(a)),
+            );
             id
         }
         (None, None) => {
             let code = input.code.trim().to_uppercase();
             if !(1..=20).contains(&code.len())
-                || !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+                || !code
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
             {
-                return Err(AppError::invalid("code", "Een code heeft 1 tot 20 letters, cijfers of streepjes, bijvoorbeeld JW-10."));
+                return Err(AppError::invalid(
+                    "code",
+                    "Een code heeft 1 tot 20 letters, cijfers of streepjes, bijvoorbeeld JW-10.",
+                ));
             }
             let price = match input.price.trim() {
                 "" => None,
@@ -409,22 +512,38 @@ pub async fn save_catalogue_item(w: &mut Write, input: CatalogueItemForm) -> Res
                     other => other.into(),
                 })?;
             let after = db::catalogue::get(&mut w.tx, id, &date).await?;
-            w.audit("catalogue_item_created", "catalogue_item", Some(id.to_string()),
-                None, after.map(|a| serde_json::json!(a)));
+            w.audit(
+                "catalogue_item_created",
+                "catalogue_item",
+                Some(id.to_string()),
+                None,
+                after.map(|a| serde_json::json!(a)),
+            );
             id
         }
-        _ => return Err(AppError::invalid("version", "Het formulier is onvolledig. Laad de pagina opnieuw.")),
+        _ => {
+            return Err(AppError::invalid(
+                "version",
+                "Het formulier is onvolledig. Laad de pagina opnieuw.",
+            ));
+        }
     };
     Ok(id)
 }
 
 /// A new price for an item from a date on; the price before it ends the day
 /// before. Entering a price makes the item active.
-pub async fn add_catalogue_price(w: &mut Write, item_id: i64, valid_from: String, price: String) -> Result<(), AppError> {
+pub async fn add_catalogue_price(
+    w: &mut Write,
+    item_id: i64,
+    valid_from: String,
+    price: String,
+) -> Result<(), AppError> {
     let from = input::date("valid_from", &valid_from, w.time.today)?;
     let price = parse_amount("price", &price)?;
     add_price(&mut w.tx, item_id, from, price).await?;
-    w.audit("catalogue_price_added",
+    w.audit(
+        "catalogue_price_added",
         "catalogue_item",
         Some(item_id.to_string()),
         None,
@@ -436,12 +555,16 @@ pub async fn add_catalogue_price(w: &mut Write, item_id: i64, valid_from: String
 /// A new year's prices: every active item's price on 31 December of the year
 /// before, indexed by `percentage`, from 1 January of `year`. Items that
 /// already have a price from that date on keep it. Returns how many were priced.
-pub async fn index_catalogue(w: &mut Write, year: i32, percentage: String) -> Result<i64, AppError> {
+pub async fn index_catalogue(
+    w: &mut Write,
+    year: i32,
+    percentage: String,
+) -> Result<i64, AppError> {
     year_in_range(year)?;
     let percent = doorbraak::money::parse_plain_decimal(percentage.trim_end_matches('%'))
         .ok_or_else(|| {
-        AppError::invalid("percentage", "Vul een percentage in, bijvoorbeeld 3,2.")
-    })?;
+            AppError::invalid("percentage", "Vul een percentage in, bijvoorbeeld 3,2.")
+        })?;
     let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1).ok_or(AppError::Internal)?;
     let before = from.pred_opt().ok_or(AppError::Internal)?;
     let items = db::catalogue::to_index(&mut w.tx, &iso(before), &iso(from)).await?;
@@ -452,7 +575,8 @@ pub async fn index_catalogue(w: &mut Write, year: i32, percentage: String) -> Re
         add_price(&mut w.tx, *id, from, next).await?;
     }
     let count = items.len() as i64;
-    w.audit("catalogue_indexed",
+    w.audit(
+        "catalogue_indexed",
         "catalogue",
         Some(year.to_string()),
         None,

@@ -3,12 +3,12 @@
 //! totals. A fresh SQLite file per test with the real migrations.
 #![cfg(feature = "ssr")]
 
-use doorbraak::stream::StreamKind;
 use app::db;
 use doorbraak::canvas::{Canvas, Horizon};
 use doorbraak::lifecycle::Status;
-use doorbraak::roles::CaseScope;
 use doorbraak::mandate::MandateLevel;
+use doorbraak::roles::CaseScope;
+use doorbraak::stream::StreamKind;
 use doorbraak::{Money, StreamCode};
 use sqlx::SqliteConnection;
 
@@ -20,7 +20,10 @@ async fn fresh() -> (sqlx::pool::PoolConnection<sqlx::Sqlite>, tempfile::TempDir
     db::streams::insert_taakveld(&mut conn, "6.71d", "Maatwerkdienstverlening 18+", false)
         .await
         .expect("taakveld");
-    for (code, kind, holds) in [("WMO", StreamKind::Internal, true), ("ZVW", StreamKind::External, false)] {
+    for (code, kind, holds) in [
+        ("WMO", StreamKind::Internal, true),
+        ("ZVW", StreamKind::External, false),
+    ] {
         let stream = db::streams::NewStream {
             code,
             name: code,
@@ -83,7 +86,11 @@ async fn streams_insert_once_and_update_only_from_the_current_version() {
         .expect("q")
         .expect("wmo");
     assert_eq!(
-        (wmo.stream.name.as_str(), wmo.stream.accounting.cost_centre.as_str(), wmo.version),
+        (
+            wmo.stream.name.as_str(),
+            wmo.stream.accounting.cost_centre.as_str(),
+            wmo.version
+        ),
         ("Wmo 2015", "KP-1", 2)
     );
     // The schema keeps agreements to external streams and one reservation stream.
@@ -319,8 +326,14 @@ async fn case_lists_filter_by_team_and_mandate_page_and_count() {
     let list = |teams: Option<&'static [i64]>, decidable| db::cases::CaseFilter {
         statuses: &[Status::Submitted],
         scope: match teams {
-            Some(teams) => db::cases::Scope { scope: CaseScope::OwnTeams, teams },
-            None => db::cases::Scope { scope: CaseScope::AllTeams, teams: &[] },
+            Some(teams) => db::cases::Scope {
+                scope: CaseScope::OwnTeams,
+                teams,
+            },
+            None => db::cases::Scope {
+                scope: CaseScope::AllTeams,
+                teams: &[],
+            },
         },
         decidable,
     };
@@ -393,14 +406,21 @@ async fn case_lists_filter_by_team_and_mandate_page_and_count() {
     let south_draft = case(&mut conn, 7, south, pim, 1_000).await;
     let everything = |teams: &'static [i64]| db::cases::CaseFilter {
         statuses: &Status::ALL,
-        scope: db::cases::Scope { scope: CaseScope::AllTeams, teams },
+        scope: db::cases::Scope {
+            scope: CaseScope::AllTeams,
+            teams,
+        },
         decidable: None,
     };
     let seen = |list: app::model::CaseList| list.cases.iter().any(|c| c.id == south_draft);
-    let for_north = db::cases::list(&mut conn, &everything(teams), 0, 50).await.expect("q");
+    let for_north = db::cases::list(&mut conn, &everything(teams), 0, 50)
+        .await
+        .expect("q");
     assert!(!seen(for_north), "another team's draft is hidden");
     let south_teams: &'static [i64] = Box::leak(vec![south].into_boxed_slice());
-    let for_south = db::cases::list(&mut conn, &everything(south_teams), 0, 50).await.expect("q");
+    let for_south = db::cases::list(&mut conn, &everything(south_teams), 0, 50)
+        .await
+        .expect("q");
     assert!(seen(for_south), "the own team's draft is shown");
     // The case page's data comes in one query.
     let full = db::cases::full(&mut conn, ids[6], 2026)
@@ -488,5 +508,9 @@ async fn templates_are_unique_per_team_and_offered_to_that_team_only() {
     assert_eq!(offered[0].key, app::model::SourceKey::Template(id));
     assert_eq!(offered[0].key.to_string(), format!("sjabloon-{id}"));
     assert_eq!((offered[0].threatening, offered[0].realistic), (2, 0));
-    assert!(offered[0].label_nl().contains("2 + 0 regels"), "{}", offered[0].label_nl());
+    assert!(
+        offered[0].label_nl().contains("2 + 0 regels"),
+        "{}",
+        offered[0].label_nl()
+    );
 }

@@ -3,7 +3,6 @@
 //! run is booked wholly or not at all, and posting again completes it
 //! exactly once.
 
-
 use crate::common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

@@ -1,6 +1,8 @@
 //! The HTTP tier: the real server on a loopback port with a fresh SQLite
 //! file per test, called as a browser or another system would. One binary,
 //! one harness (`common`), a module per feature.
+// Tests compare against the real clock.
+#![allow(clippy::disallowed_methods)]
 
 mod common;
 

@@ -2,12 +2,11 @@
 //! preview equals what is posted, posting books once, the fund revolves,
 //! reversal and re-charging, the claim lifecycle, exports and API tokens.
 
-
 use crate::common;
+use crate::common::{S, spawn};
 use app::api::claims::ClaimsView;
 use app::api::runs::{RunView, RunsOverview};
 use doorbraak::run::RunStatus;
-use crate::common::{S, spawn};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, COOKIE};
 
@@ -176,7 +175,12 @@ async fn a_run_posts_exactly_its_preview_once_and_the_fund_revolves() {
         preview.internal.cents() + preview.claims_total.cents()
     );
     for t in &preview.totals {
-        assert_eq!(debit_by_stream[t.stream.as_str()], t.amount.cents(), "{}", t.stream);
+        assert_eq!(
+            debit_by_stream[t.stream.as_str()],
+            t.amount.cents(),
+            "{}",
+            t.stream
+        );
     }
 
     // Other roles and the anonymous get nothing.
@@ -776,9 +780,7 @@ async fn a_disputed_charge_is_held_out_until_the_backoffice_resolves_it() {
             .all(|c| ["JW", "PW"].contains(&c.stream.as_str()))
     );
     assert!(
-        mine.charges
-            .iter()
-            .all(|c| c.avoided >= c.amount),
+        mine.charges.iter().all(|c| c.avoided >= c.amount),
         "never more than avoided"
     );
     let (a, b) = (&mine.charges[0], &mine.charges[1]);

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeSet;
 
+use crate::common;
 use app::error::AppError;
 use doorbraak::Role;
 use reqwest::StatusCode;
 use reqwest::header::COOKIE;
-use crate::common;
 use server::demo;
 
 #[tokio::test]

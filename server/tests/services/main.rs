@@ -3,12 +3,14 @@
 //! the real database with the demo municipality. The core decides; these
 //! tests show that what it decides is what gets written, and that a refused
 //! action writes nothing.
+// Tests compare against the real clock.
+#![allow(clippy::disallowed_methods)]
 
 use app::context::{Moment, Write};
+use app::db;
 use app::error::AppError;
 use app::model::CurrentUser;
 use app::services::{claims, runs};
-use app::db;
 use chrono::{DateTime, Utc};
 use doorbraak::claim::ClaimStatus;
 use doorbraak::run::RunStatus;
@@ -21,7 +23,10 @@ struct Demo {
 
 async fn demo() -> Demo {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut config = server::Config::new(dir.path().join("services.db"), "127.0.0.1:0".parse().expect("addr"));
+    let mut config = server::Config::new(
+        dir.path().join("services.db"),
+        "127.0.0.1:0".parse().expect("addr"),
+    );
     config.session_secret = Some("a-test-secret-that-is-long-enough-0123456789".into());
     config.log = "warn".into();
     config.site_root = dir.path().join("site");
@@ -44,7 +49,11 @@ impl Demo {
             .expect("q")
             .expect("user")
             .id;
-        db::users::get(&self.pool, id).await.expect("q").expect("user").into()
+        db::users::get(&self.pool, id)
+            .await
+            .expect("q")
+            .expect("user")
+            .into()
     }
 
     async fn write(&self, username: &str, now: DateTime<Utc>) -> Write {
@@ -54,7 +63,10 @@ impl Demo {
     }
 
     async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.pool).await.expect("count")
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.pool)
+            .await
+            .expect("count")
     }
 
     /// A draft over every settled case, made by the backoffice at `now`.
@@ -62,7 +74,9 @@ impl Demo {
         let mut w = self.write("backoffice", now).await;
         let today = Moment::of(now).today;
         let from = (today - chrono::Duration::days(365 * 9)).to_string();
-        let id = runs::create(&mut w, &from, &today.to_string()).await.expect("draft");
+        let id = runs::create(&mut w, &from, &today.to_string())
+            .await
+            .expect("draft");
         w.commit().await.expect("commit");
         id
     }
@@ -74,11 +88,12 @@ async fn an_audit_event_carries_the_time_of_the_rows_it_describes() {
     // 23:30 UTC on 31 December is already New Year's Day in the Netherlands.
     let now = at("2026-12-31T23:30:00.123Z");
     let id = d.draft(now).await;
-    let (created,): (String,) = sqlx::query_as("SELECT created_at FROM chargeback_runs WHERE id = ?1")
-        .bind(id)
-        .fetch_one(&d.pool)
-        .await
-        .expect("run");
+    let (created,): (String,) =
+        sqlx::query_as("SELECT created_at FROM chargeback_runs WHERE id = ?1")
+            .bind(id)
+            .fetch_one(&d.pool)
+            .await
+            .expect("run");
     let (audited,): (String,) = sqlx::query_as(
         "SELECT at FROM audit_events WHERE action = 'run_created' AND object_id = ?1",
     )
@@ -88,7 +103,11 @@ async fn an_audit_event_carries_the_time_of_the_rows_it_describes() {
     .expect("event");
     assert_eq!(created, "2026-12-31T23:30:00.123Z");
     assert_eq!(audited, created, "one moment per request");
-    assert_eq!(Moment::of(now).today.to_string(), "2027-01-01", "the Dutch date");
+    assert_eq!(
+        Moment::of(now).today.to_string(),
+        "2027-01-01",
+        "the Dutch date"
+    );
 }
 
 #[tokio::test]
@@ -98,7 +117,9 @@ async fn a_refused_action_writes_nothing_not_even_its_audit_event() {
     let id = d.draft(now).await;
     let mut w = d.write("backoffice", now).await;
     let view = {
-        let mut r = app::context::Read::open(&d.pool, d.user("backoffice").await, now).await.expect("read");
+        let mut r = app::context::Read::open(&d.pool, d.user("backoffice").await, now)
+            .await
+            .expect("read");
         runs::get(&mut r, id, 0).await.expect("view")
     };
     let case = view.cases[0].case_id;
@@ -107,13 +128,20 @@ async fn a_refused_action_writes_nothing_not_even_its_audit_event() {
         responsibility: "JW 60, PW 30",
         reason: "Jeugdhulp had moeten betalen",
     };
-    let err = runs::set_case_key(&mut w, id, view.run.version, case, form).await.unwrap_err();
+    let err = runs::set_case_key(&mut w, id, view.run.version, case, form)
+        .await
+        .expect_err("refused");
     assert_eq!(
         err,
-        AppError::invalid("responsibility", "De percentages tellen op tot 90, niet tot 100.")
+        AppError::invalid(
+            "responsibility",
+            "De percentages tellen op tot 90, niet tot 100."
+        )
     );
     drop(w);
-    let events = d.count("SELECT count(*) FROM audit_events WHERE action = 'run_case_key_set'").await;
+    let events = d
+        .count("SELECT count(*) FROM audit_events WHERE action = 'run_case_key_set'")
+        .await;
     assert_eq!(events, 0);
 
     // The same key, right, is stored as the core typed it.
@@ -123,15 +151,22 @@ async fn a_refused_action_writes_nothing_not_even_its_audit_event() {
         responsibility: "jw=60; pw=40",
         reason: "Jeugdhulp had moeten betalen",
     };
-    runs::set_case_key(&mut w, id, view.run.version, case, form).await.expect("key");
-    w.commit().await.expect("commit");
-    let stored: String = sqlx::query_scalar("SELECT responsibility FROM run_cases WHERE run_id = ?1 AND case_id = ?2")
-        .bind(id)
-        .bind(case)
-        .fetch_one(&d.pool)
+    runs::set_case_key(&mut w, id, view.run.version, case, form)
         .await
         .expect("key");
-    assert_eq!(stored, r#"[{"stream":"JW","percentage":"60"},{"stream":"PW","percentage":"40"}]"#);
+    w.commit().await.expect("commit");
+    let stored: String = sqlx::query_scalar(
+        "SELECT responsibility FROM run_cases WHERE run_id = ?1 AND case_id = ?2",
+    )
+    .bind(id)
+    .bind(case)
+    .fetch_one(&d.pool)
+    .await
+    .expect("key");
+    assert_eq!(
+        stored,
+        r#"[{"stream":"JW","percentage":"60"},{"stream":"PW","percentage":"40"}]"#
+    );
 }
 
 #[tokio::test]
@@ -150,8 +185,13 @@ async fn a_blocked_draft_is_not_posted_and_a_posted_one_not_twice() {
         .expect("clear");
     let txs = d.count("SELECT count(*) FROM ledger_transactions").await;
     let mut w = d.write("backoffice", now).await;
-    let err = runs::post(&mut w, id, version, "2026-11-20").await.unwrap_err();
-    assert!(err.to_string().contains("geen volledige boekingscodes"), "{err}");
+    let err = runs::post(&mut w, id, version, "2026-11-20")
+        .await
+        .expect_err("refused");
+    assert!(
+        err.to_string().contains("geen volledige boekingscodes"),
+        "{err}"
+    );
     drop(w);
     sqlx::query("UPDATE streams SET cost_centre = 'KP-WMO' WHERE code = 'WMO'")
         .execute(&d.pool)
@@ -159,15 +199,22 @@ async fn a_blocked_draft_is_not_posted_and_a_posted_one_not_twice() {
         .expect("restore");
 
     let mut w = d.write("backoffice", now).await;
-    runs::post(&mut w, id, version, "2026-11-20").await.expect("post");
+    runs::post(&mut w, id, version, "2026-11-20")
+        .await
+        .expect("post");
     w.commit().await.expect("commit");
     let booked = d.count("SELECT count(*) FROM ledger_transactions").await;
     assert!(booked > txs);
     // The same form again: done, nothing booked.
     let mut w = d.write("backoffice", now).await;
-    runs::post(&mut w, id, version, "2026-11-20").await.expect("again");
+    runs::post(&mut w, id, version, "2026-11-20")
+        .await
+        .expect("again");
     w.commit().await.expect("commit");
-    assert_eq!(d.count("SELECT count(*) FROM ledger_transactions").await, booked);
+    assert_eq!(
+        d.count("SELECT count(*) FROM ledger_transactions").await,
+        booked
+    );
     let status: String = sqlx::query_scalar("SELECT status FROM chargeback_runs WHERE id = ?1")
         .bind(id)
         .fetch_one(&d.pool)
@@ -196,7 +243,9 @@ async fn a_claim_moves_only_as_the_core_allows_and_a_repeated_form_is_done() {
         .await
         .expect("version");
     let mut w = d.write("backoffice", now).await;
-    runs::post(&mut w, id, version, "2026-11-20").await.expect("post");
+    runs::post(&mut w, id, version, "2026-11-20")
+        .await
+        .expect("post");
     w.commit().await.expect("commit");
     let (claim, claim_version): (i64, i64) =
         sqlx::query_as("SELECT id, version FROM claims WHERE run_id = ?1 ORDER BY id LIMIT 1")
@@ -208,7 +257,9 @@ async fn a_claim_moves_only_as_the_core_allows_and_a_repeated_form_is_done() {
 
     // Paying an open claim is refused with the core's reason.
     let mut w = d.write("backoffice", now).await;
-    let err = claims::close(&mut w, &form(claim_version), "paid", "2026-11-20", "").await.unwrap_err();
+    let err = claims::close(&mut w, &form(claim_version), "paid", "2026-11-20", "")
+        .await
+        .expect_err("refused");
     assert_eq!(
         err.to_string(),
         "Deze vordering is open; alleen een gefactureerde vordering kan worden betaald of geweigerd."
@@ -217,16 +268,24 @@ async fn a_claim_moves_only_as_the_core_allows_and_a_repeated_form_is_done() {
 
     for _ in 0..2 {
         let mut w = d.write("backoffice", now).await;
-        claims::invoice(&mut w, &form(claim_version), "F-2026-001", "2026-11-20").await.expect("invoice");
+        claims::invoice(&mut w, &form(claim_version), "F-2026-001", "2026-11-20")
+            .await
+            .expect("invoice");
         w.commit().await.expect("commit");
     }
     let receipts = d.count("SELECT count(*) FROM ledger_transactions").await;
     for _ in 0..2 {
         let mut w = d.write("backoffice", now).await;
-        claims::close(&mut w, &form(claim_version + 1), "paid", "2026-11-21", "").await.expect("pay");
+        claims::close(&mut w, &form(claim_version + 1), "paid", "2026-11-21", "")
+            .await
+            .expect("pay");
         w.commit().await.expect("commit");
     }
-    assert_eq!(d.count("SELECT count(*) FROM ledger_transactions").await, receipts + 1, "received once");
+    assert_eq!(
+        d.count("SELECT count(*) FROM ledger_transactions").await,
+        receipts + 1,
+        "received once"
+    );
     let status: String = sqlx::query_scalar("SELECT status FROM claims WHERE id = ?1")
         .bind(claim)
         .fetch_one(&d.pool)
@@ -241,6 +300,8 @@ async fn a_claim_moves_only_as_the_core_allows_and_a_repeated_form_is_done() {
         .expect("case");
     let mut w = d.write("backoffice", now).await;
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
-    let err = runs::reverse(&mut w, id, Some(case), "Verkeerde sleutel", date).await.unwrap_err();
+    let err = runs::reverse(&mut w, id, Some(case), "Verkeerde sleutel", date)
+        .await
+        .expect_err("refused");
     assert!(err.to_string().contains("is al betaald"), "{err}");
 }

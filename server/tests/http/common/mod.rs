@@ -132,8 +132,16 @@ impl S {
 
     /// Posts to a server function as a browser would, with the session
     /// `token` (the cookie's value) when there is one; redirects are not followed.
-    pub async fn call_raw(&self, endpoint: &str, token: Option<&str>, form: &[(&str, &str)]) -> Reply {
-        let mut request = self.raw.post(format!("{}/api/{endpoint}", self.base)).form(form);
+    pub async fn call_raw(
+        &self,
+        endpoint: &str,
+        token: Option<&str>,
+        form: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self
+            .raw
+            .post(format!("{}/api/{endpoint}", self.base))
+            .form(form);
         if let Some(token) = token {
             request = request.header(COOKIE, format!("{}={token}", app::auth::COOKIE_NAME));
         }
@@ -148,7 +156,11 @@ impl S {
     /// Signs in and returns the session token (the cookie's value), or the refusal.
     pub async fn sign_in(&self, username: &str, password: &str) -> Result<String, Reply> {
         let reply = self
-            .call_raw("login", None, &[("username", username), ("password", password)])
+            .call_raw(
+                "login",
+                None,
+                &[("username", username), ("password", password)],
+            )
             .await;
         if reply.status != StatusCode::OK {
             return Err(reply);
@@ -173,7 +185,8 @@ impl S {
     pub async fn signed_in_as(&self, token: &str) -> Option<String> {
         let reply = self.call_raw("session", Some(token), &[]).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        let view: app::model::SessionView = serde_json::from_str(&reply.body).expect("session view");
+        let view: app::model::SessionView =
+            serde_json::from_str(&reply.body).expect("session view");
         view.user.map(|u| u.username)
     }
 
