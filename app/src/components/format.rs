@@ -8,11 +8,15 @@ pub fn dutch_date(iso: &str) -> String {
     }
 }
 
-/// `2026-11-22T06:30:00.000Z` → `22-11-2026 06:30:00 UTC`.
+/// A stored instant in Dutch local time: `2026-11-22T06:30:00.000Z` →
+/// `22-11-2026 07:30:00` (CET; CEST in summer). Text that is no instant is
+/// shown as it is.
 pub fn dutch_time(iso: &str) -> String {
-    match iso.get(11..19) {
-        Some(t) => format!("{} {t} UTC", dutch_date(iso)),
-        None => dutch_date(iso),
+    match iso.parse::<chrono::DateTime<chrono::Utc>>() {
+        Ok(at) => doorbraak::dates::dutch_local(at)
+            .format("%d-%m-%Y %H:%M:%S")
+            .to_string(),
+        Err(_) => dutch_date(iso),
     }
 }
 
@@ -40,10 +44,8 @@ mod tests {
     #[test]
     fn iso_becomes_dutch() {
         assert_eq!(dutch_date("2026-11-22"), "22-11-2026");
-        assert_eq!(
-            dutch_time("2026-11-22T06:30:00.000Z"),
-            "22-11-2026 06:30:00 UTC"
-        );
+        assert_eq!(dutch_time("2026-11-22T06:30:00.000Z"), "22-11-2026 07:30:00");
+        assert_eq!(dutch_time("2026-07-01T22:30:00.000Z"), "02-07-2026 00:30:00");
         assert_eq!(dutch_date("x"), "x");
     }
 }
