@@ -348,3 +348,31 @@ pub async fn create_admin(
     tx.commit().await?;
     Ok(id)
 }
+
+#[cfg(test)]
+mod route_table {
+    /// The router serves exactly the pages of the page table.
+    #[tokio::test]
+    async fn the_router_serves_exactly_the_page_table() {
+        let routed: std::collections::BTreeSet<String> = super::route_list()
+            .iter()
+            .map(|r| {
+                r.path()
+                    .split('/')
+                    .map(
+                        |part| match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                            Some(name) => format!(":{name}"),
+                            None => part.to_string(),
+                        },
+                    )
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect();
+        let table: std::collections::BTreeSet<String> = app::routes::PAGES
+            .iter()
+            .map(|p| p.path.to_string())
+            .collect();
+        assert_eq!(routed, table);
+    }
+}

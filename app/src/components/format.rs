@@ -44,8 +44,14 @@ mod tests {
     #[test]
     fn iso_becomes_dutch() {
         assert_eq!(dutch_date("2026-11-22"), "22-11-2026");
-        assert_eq!(dutch_time("2026-11-22T06:30:00.000Z"), "22-11-2026 07:30:00");
-        assert_eq!(dutch_time("2026-07-01T22:30:00.000Z"), "02-07-2026 00:30:00");
+        assert_eq!(
+            dutch_time("2026-11-22T06:30:00.000Z"),
+            "22-11-2026 07:30:00"
+        );
+        assert_eq!(
+            dutch_time("2026-07-01T22:30:00.000Z"),
+            "02-07-2026 00:30:00"
+        );
         assert_eq!(dutch_date("x"), "x");
     }
 }

@@ -1,4 +1,5 @@
-//! The start page: one section for each role the user holds.
+//! The start page: one section for each role the user holds, with the
+//! tasks the page table (`crate::routes`) gives that role.
 
 use doorbraak::Role;
 use leptos::prelude::*;
@@ -6,60 +7,27 @@ use leptos_meta::Title;
 
 use crate::components::guard::{Guarded, signed_in_user};
 
-struct Task {
-    label: &'static str,
-    href: Option<&'static str>,
-}
-
-fn tasks(role: Role) -> (&'static str, Vec<Task>) {
-    let t = |label, href| Task { label, href };
+/// What a role does, in a sentence; its tasks come from the page table.
+fn intro(role: Role) -> &'static str {
     match role {
-        Role::Professional => (
-            "U schrijft maatwerkcanvassen voor huishoudens die vastlopen, stelt de doorbraak voor en legt de uitkomst vast.",
-            vec![t(
-                "Casussen van uw team en een nieuw maatwerkcanvas",
-                Some("/casussen"),
-            )],
-        ),
-        Role::Approver => (
-            "U beoordeelt ingediende canvassen binnen uw mandaat: goedkeuren, afwijzen of terugsturen, met een reden.",
-            vec![t("Te beoordelen canvassen", Some("/beoordelen"))],
-        ),
-        Role::Backoffice => (
-            "U betaalt goedgekeurde doorbraken, rekent af, boekt terug naar de financieringsstromen en bewaakt het doorbraakbudget.",
-            vec![
-                t("Betalen en afrekenen", Some("/betalen")),
-                t("Doorbraakbudget per jaar", Some("/fonds")),
-                t("Terugboekruns", Some("/terugboeken")),
-                t("Vorderingen op externe partijen", Some("/vorderingen")),
-                t("Bezwaren van budgethouders", Some("/bezwaren")),
-                t("Jaarafrekening (vooraf boeken)", Some("/jaarafrekening")),
-                t("Aansluiting", Some("/aansluiting")),
-            ],
-        ),
-        Role::StreamOwner => (
-            "U ziet wat er op uw financieringsstroom wordt teruggeboekt, met de onderbouwing, en accepteert of betwist het.",
-            vec![t("Terugboekingen op uw stroom", Some("/mijn-stromen"))],
-        ),
-        Role::Alderman => (
-            "U ziet de resultaten: doorbraken, vermeden kosten per wet, het rendement en de stand van het revolverend fonds.",
-            vec![t("Dashboard vermeden kosten", None)],
-        ),
-        Role::Administrator => (
-            "U beheert gebruikers, teams en de inrichting, en ziet de audit trail.",
-            vec![
-                t("Gebruikers", Some("/beheer/gebruikers")),
-                t("Teams", Some("/beheer/teams")),
-                t("Audit trail", Some("/beheer/audit")),
-                t(
-                    "Inrichting: stromen, mandaten, begrotingsjaren",
-                    Some("/inrichting"),
-                ),
-                t("Kostencatalogus", Some("/inrichting/catalogus")),
-                t("Budgethouders", Some("/inrichting/budgethouders")),
-                t("API-tokens", Some("/beheer/tokens")),
-            ],
-        ),
+        Role::Professional => {
+            "U schrijft maatwerkcanvassen voor huishoudens die vastlopen, stelt de doorbraak voor en legt de uitkomst vast."
+        }
+        Role::Approver => {
+            "U beoordeelt ingediende canvassen binnen uw mandaat: goedkeuren, afwijzen of terugsturen, met een reden."
+        }
+        Role::Backoffice => {
+            "U betaalt goedgekeurde doorbraken, rekent af, boekt terug naar de financieringsstromen en bewaakt het doorbraakbudget."
+        }
+        Role::StreamOwner => {
+            "U ziet wat er op uw financieringsstroom wordt teruggeboekt, met de onderbouwing, en accepteert of betwist het."
+        }
+        Role::Alderman => {
+            "U ziet de resultaten: doorbraken, vermeden kosten per wet, het rendement en de stand van het revolverend fonds."
+        }
+        Role::Administrator => {
+            "U beheert gebruikers, teams en de inrichting, en ziet de audit trail."
+        }
     }
 }
 
@@ -80,18 +48,20 @@ fn StartSections() -> impl IntoView {
         .roles
         .iter()
         .map(|role| {
-            let (intro, items) = tasks(role);
-            let items = items
-                .into_iter()
-                .map(|task| match task.href {
-                    Some(href) => view! { <li><a class="utrecht-link" href=href>{task.label}</a></li> }.into_any(),
-                    None => view! { <li>{task.label}" "<span class="utrecht-status-badge utrecht-status-badge--neutral">"volgt"</span></li> }.into_any(),
-                })
-                .collect_view();
+            let tasks: Vec<_> = crate::routes::tasks(role).collect();
+            let items = if tasks.is_empty() {
+                view! { <li>"Voor deze rol zijn er nog geen pagina's."</li> }.into_any()
+            } else {
+                tasks
+                    .into_iter()
+                    .map(|(href, label)| view! { <li><a class="utrecht-link" href=href>{label}</a></li> })
+                    .collect_view()
+                    .into_any()
+            };
             view! {
                 <section class="role-section" aria-labelledby=format!("rol-{}", role.code())>
                     <h2 class="utrecht-heading-2" id=format!("rol-{}", role.code())>{role.label_nl()}</h2>
-                    <p class="utrecht-paragraph">{intro}</p>
+                    <p class="utrecht-paragraph">{intro(role)}</p>
                     <ul class="utrecht-unordered-list task-list">{items}</ul>
                 </section>
             }
