@@ -2,7 +2,7 @@
 # Sets up whatever is missing and runs every test tier:
 #   core   unit + property + worked examples + no-panic (tests/), purity + wasm32 build
 #   db     query modules against a fresh SQLite file (app/tests/db.rs)
-#   http   the real server on 127.0.0.1:0 (server/tests/http.rs)
+#   http   the real server on 127.0.0.1:0 (server/tests/http/), and the services (server/tests/services/)
 #   e2e    the real server + headless Chromium + axe-core (tests/e2e/e2e.mjs)
 #   audit  cargo audit, when a copy of the RustSec advisory database is at hand
 # Ends with one line "N passed, N failed" over all tiers.

@@ -7,7 +7,7 @@ use crate::error::AppError;
 pub use crate::model::{LineSource, SavedCanvas};
 
 #[cfg(feature = "ssr")]
-use crate::{context, services::canvas_lines as service};
+use crate::{context, services::canvas as service};
 #[cfg(feature = "ssr")]
 use doorbraak::Role;
 

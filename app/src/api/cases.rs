@@ -11,6 +11,8 @@ pub use crate::model::{
 };
 
 #[cfg(feature = "ssr")]
+use crate::services::{canvas, queues};
+#[cfg(feature = "ssr")]
 use crate::{context, services::cases as service};
 #[cfg(feature = "ssr")]
 use doorbraak::Role;
@@ -43,7 +45,7 @@ pub async fn save_canvas(
     canvas: CanvasForm,
 ) -> Result<SavedCanvas, AppError> {
     context::write(&[Role::Professional], async move |w| {
-        service::save_canvas(w, case_id, edits, canvas).await
+        canvas::save_canvas(w, case_id, edits, canvas).await
     })
     .await
 }
@@ -125,7 +127,7 @@ pub async fn set_waiting(
 #[server(endpoint = "my_cases")]
 pub async fn my_cases(page: i64) -> Result<CaseList, AppError> {
     context::read(&[Role::Professional], async move |r| {
-        service::my_cases(r, page).await
+        queues::my_cases(r, page).await
     })
     .await
 }
@@ -135,7 +137,7 @@ pub async fn my_cases(page: i64) -> Result<CaseList, AppError> {
 #[server(endpoint = "approval_queue")]
 pub async fn approval_queue(decidable: bool, page: i64) -> Result<CaseList, AppError> {
     context::read(&[Role::Approver], async move |r| {
-        service::approval_queue(r, decidable, page).await
+        queues::approval_queue(r, decidable, page).await
     })
     .await
 }
@@ -144,7 +146,7 @@ pub async fn approval_queue(decidable: bool, page: i64) -> Result<CaseList, AppE
 #[server(endpoint = "payment_queue")]
 pub async fn payment_queue(page: i64) -> Result<CaseList, AppError> {
     context::read(&[Role::Backoffice], async move |r| {
-        service::payment_queue(r, page).await
+        queues::payment_queue(r, page).await
     })
     .await
 }
@@ -153,7 +155,7 @@ pub async fn payment_queue(page: i64) -> Result<CaseList, AppError> {
 #[server(endpoint = "fund_status")]
 pub async fn fund_status(year: Option<i32>) -> Result<FundYear, AppError> {
     context::read(&[Role::Backoffice, Role::Approver], async move |r| {
-        service::fund_status(r, year).await
+        queues::fund_status(r, year).await
     })
     .await
 }
@@ -172,7 +174,7 @@ pub async fn payment_token() -> Result<String, AppError> {
 pub async fn case_options() -> Result<CaseChoices, AppError> {
     context::read(
         &[Role::Professional, Role::Approver, Role::Backoffice],
-        async move |r| service::case_options(r).await,
+        async move |r| canvas::case_options(r).await,
     )
     .await
 }

@@ -3,14 +3,12 @@
 //! transaction), the backoffice pays and settles.
 
 use doorbraak::lifecycle::{Action, Actor, CaseFacts, Status};
-use doorbraak::roles::CaseScope;
 use doorbraak::{Money, Role};
 use sqlx::SqliteConnection;
 
 use crate::context::{Read, Write};
 use crate::db::{self, cases::CaseRow};
 use crate::error::AppError;
-use crate::model::canvas_form::CanvasForm;
 use crate::model::*;
 use crate::{auth, input};
 
@@ -39,15 +37,6 @@ fn may_see(user: &CurrentUser, case: &CaseRow) -> bool {
         !user.team_ids.is_empty(),
         case.status == Status::Draft,
     )
-}
-
-/// What a list shows `user` acting as `role`: the core's scope of the role.
-fn scope(user: &CurrentUser, role: Role) -> Result<db::cases::Scope<'_>, AppError> {
-    let scope = CaseScope::of(role, !user.team_ids.is_empty()).ok_or(AppError::Forbidden)?;
-    Ok(db::cases::Scope {
-        scope,
-        teams: &user.team_ids,
-    })
 }
 
 fn not_found() -> AppError {
@@ -150,113 +139,6 @@ async fn transition(
     Ok(decision.next)
 }
 
-/// The case as a draft of one of the user's own teams, or a refusal.
-pub(crate) async fn load_draft(
-    conn: &mut SqliteConnection,
-    user: &CurrentUser,
-    case_id: i64,
-) -> Result<CaseRow, AppError> {
-    let case = load_case(conn, user, case_id).await?;
-    if case.status != Status::Draft || !user.team_ids.contains(&case.team_id) {
-        return Err(AppError::Conflict(
-            "Alleen een concept van uw eigen team kan worden gewijzigd.".to_string(),
-        ));
-    }
-    Ok(case)
-}
-
-/// Stores a draft canvas with its return, if nobody saved it since `edits`.
-pub(crate) async fn store_draft(
-    w: &mut Write,
-    case: &CaseRow,
-    edits: i64,
-    canvas: &doorbraak::canvas::Canvas,
-) -> Result<SavedCanvas, AppError> {
-    let streams = db::streams::registry(&mut w.tx).await?;
-    for line in canvas.threatening.iter().chain(canvas.realistic.iter()) {
-        if streams.get_active(line.stream()).is_err() {
-            return Err(AppError::invalid(
-                "threatening",
-                format!("Onbekende financieringsstroom {}.", line.stream()),
-            ));
-        }
-    }
-    let known = streams.active().map(|s| s.code).collect();
-    let calculation = doorbraak::returns::calculate_canvas(canvas, &known)
-        .map_err(|e| AppError::invalid("threatening", e.to_string()))?;
-    let stored = db::cases::update_canvas(
-        &mut w.tx,
-        case.id,
-        case.current_version,
-        edits,
-        canvas,
-        &calculation,
-        w.user.id,
-        &w.time.at,
-    )
-    .await?;
-    if !stored {
-        return Err(AppError::Conflict(
-            "Iemand anders heeft dit canvas intussen opgeslagen. Laad de pagina opnieuw; uw wijzigingen zijn niet opgeslagen."
-                .to_string(),
-        ));
-    }
-    Ok(SavedCanvas {
-        edits: edits + 1,
-        calculation,
-    })
-}
-
-/// Catalogue lines carry the catalogue's own name, whatever the form said.
-async fn fill_catalogue_names(
-    conn: &mut SqliteConnection,
-    canvas: &mut doorbraak::canvas::Canvas,
-) -> Result<(), AppError> {
-    use doorbraak::canvas::{LineItem, ScenarioLine};
-    for lines in [&mut canvas.threatening, &mut canvas.realistic] {
-        for (i, line) in lines.iter_mut().enumerate() {
-            if let LineItem::Catalogue { code, .. } = line.item() {
-                let name = db::catalogue::name_of(conn, code).await?;
-                let name = name.ok_or_else(|| {
-                    AppError::invalid(
-                        &format!("line[{i}]"),
-                        format!("Onbekend catalogusitem {code}."),
-                    )
-                })?;
-                let mut fields = line.fields();
-                fields.item = LineItem::Catalogue {
-                    code: code.clone(),
-                    name,
-                };
-                *line = ScenarioLine::new(fields)
-                    .map_err(|e| AppError::invalid("threatening", e.to_string()))?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Fills catalogue lines' blank fields from the catalogue (today's price).
-async fn fill_from_catalogue(
-    conn: &mut SqliteConnection,
-    form: &mut CanvasForm,
-    today: chrono::NaiveDate,
-) -> Result<(), AppError> {
-    let today = today.to_string();
-    let catalogue = db::catalogue::priced_on(conn, &today).await?;
-    form.fill_from_catalogue(|code| {
-        catalogue.iter().find(|c| c.code == code).map(|c| {
-            crate::model::canvas_form::CatalogueDefaults {
-                name: c.name.clone(),
-                stream: c.stream.clone(),
-                unit: c.unit.clone(),
-                price: c.price,
-            }
-        })
-    });
-    Ok(())
-}
-
 /// Starts a case for one of the professional's teams, with an empty canvas.
 pub async fn create_case(w: &mut Write, team_id: i64) -> Result<i64, AppError> {
     if !w.user.team_ids.contains(&team_id) {
@@ -347,24 +229,6 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
     };
     r.opened("case", id.to_string());
     Ok(view)
-}
-
-/// Saves the draft canvas. `edits` is the save counter the form was loaded
-/// with: if someone saved in between, nothing is saved and the user is told.
-pub async fn save_canvas(
-    w: &mut Write,
-    case_id: i64,
-    edits: i64,
-    canvas: CanvasForm,
-) -> Result<SavedCanvas, AppError> {
-    let case = load_draft(&mut w.tx, &w.user, case_id).await?;
-    let version = u32::try_from(case.current_version).unwrap_or(1);
-    let mut canvas = canvas;
-    fill_from_catalogue(&mut w.tx, &mut canvas, w.time.today).await?;
-    let mut parsed = canvas.to_canvas(version)?;
-    fill_catalogue_names(&mut w.tx, &mut parsed).await?;
-    let saved = store_draft(w, &case, edits, &parsed).await?;
-    Ok(saved)
 }
 
 /// Submits the draft for approval; the canvas must be complete.
@@ -633,89 +497,7 @@ pub async fn set_waiting(
     Ok(())
 }
 
-/// The professional's cases: those of their teams, a page at a time.
-pub async fn my_cases(r: &mut Read, page: i64) -> Result<CaseList, AppError> {
-    let filter = db::cases::CaseFilter {
-        statuses: &Status::ALL,
-        scope: scope(&r.user, Role::Professional)?,
-        decidable: None,
-    };
-    Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
-}
-
-/// Submitted canvases in the approver's scope: those they may decide (within
-/// their mandate, not their own) or, with `decidable` false, the others.
-pub async fn approval_queue(
-    r: &mut Read,
-    decidable: bool,
-    page: i64,
-) -> Result<CaseList, AppError> {
-    let filter = db::cases::CaseFilter {
-        statuses: &[Status::Submitted],
-        scope: scope(&r.user, Role::Approver)?,
-        decidable: Some((
-            db::cases::Decider {
-                user_id: r.user.id,
-                mandate_level: r.user.mandate_level.as_deref(),
-            },
-            decidable,
-        )),
-    };
-    Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
-}
-
-/// Approved cases to pay, and cases in progress to settle.
-pub async fn payment_queue(r: &mut Read, page: i64) -> Result<CaseList, AppError> {
-    let filter = db::cases::CaseFilter {
-        statuses: &[Status::Approved, Status::InProgress],
-        scope: scope(&r.user, Role::Backoffice)?,
-        decidable: None,
-    };
-    Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
-}
-
-/// The fund of a year: funded, held, paid, recovered, available.
-pub async fn fund_status(r: &mut Read, year: Option<i32>) -> Result<FundYear, AppError> {
-    let year = year.unwrap_or_else(|| chrono::Datelike::year(&r.time.today));
-    if !(2000..=2200).contains(&year) {
-        return Err(AppError::invalid(
-            "year",
-            "Kies een begrotingsjaar tussen 2000 en 2200.",
-        ));
-    }
-    Ok(FundYear {
-        year,
-        position: db::ledger::position(&mut r.conn, year).await?,
-    })
-}
-
 /// A fresh token for a payment form (double-submit protection).
 pub async fn payment_token(_r: &mut Read) -> Result<String, AppError> {
     Ok(auth::random_token())
-}
-
-/// Teams of the user, active streams, and the active catalogue with today's prices.
-pub async fn case_options(r: &mut Read) -> Result<CaseChoices, AppError> {
-    let user = r.user.clone();
-    let teams = db::teams::list(&mut *r.conn)
-        .await?
-        .into_iter()
-        .filter(|t| user.team_ids.contains(&t.id))
-        .collect();
-    let streams = db::streams::registry(&mut r.conn)
-        .await?
-        .active()
-        .map(|s| StreamOption {
-            code: s.code.to_string(),
-            name: s.name.clone(),
-            external: s.kind == doorbraak::stream::StreamKind::External,
-        })
-        .collect();
-    let today = r.time.today.format("%Y-%m-%d").to_string();
-    let catalogue = db::catalogue::priced_on(&mut r.conn, &today).await?;
-    Ok(CaseChoices {
-        teams,
-        streams,
-        catalogue,
-    })
 }

@@ -7,9 +7,10 @@
 pub mod accrual;
 pub mod admin;
 pub mod audit;
-pub mod canvas_lines;
+pub mod canvas;
 pub mod cases;
 pub mod claims;
+pub mod queues;
 pub mod reconcile;
 pub mod reviews;
 pub mod runs;

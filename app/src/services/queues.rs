@@ -1,0 +1,78 @@
+//! The lists of cases each role works from — the professional's cases,
+//! the approver's queue, the backoffice's payment queue — each scoped by the
+//! core's `CaseScope`, and the fund of a year.
+
+use doorbraak::Role;
+use doorbraak::lifecycle::Status;
+use doorbraak::roles::CaseScope;
+
+use crate::context::Read;
+use crate::db;
+use crate::error::AppError;
+use crate::input;
+use crate::model::*;
+
+/// What a list shows `user` acting as `role`: the core's scope of the role.
+fn scope(user: &CurrentUser, role: Role) -> Result<db::cases::Scope<'_>, AppError> {
+    let scope = CaseScope::of(role, !user.team_ids.is_empty()).ok_or(AppError::Forbidden)?;
+    Ok(db::cases::Scope {
+        scope,
+        teams: &user.team_ids,
+    })
+}
+
+/// The professional's cases: those of their teams, a page at a time.
+pub async fn my_cases(r: &mut Read, page: i64) -> Result<CaseList, AppError> {
+    let filter = db::cases::CaseFilter {
+        statuses: &Status::ALL,
+        scope: scope(&r.user, Role::Professional)?,
+        decidable: None,
+    };
+    Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
+}
+
+/// Submitted canvases in the approver's scope: those they may decide (within
+/// their mandate, not their own) or, with `decidable` false, the others.
+pub async fn approval_queue(
+    r: &mut Read,
+    decidable: bool,
+    page: i64,
+) -> Result<CaseList, AppError> {
+    let filter = db::cases::CaseFilter {
+        statuses: &[Status::Submitted],
+        scope: scope(&r.user, Role::Approver)?,
+        decidable: Some((
+            db::cases::Decider {
+                user_id: r.user.id,
+                mandate_level: r.user.mandate_level.as_deref(),
+            },
+            decidable,
+        )),
+    };
+    Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
+}
+
+/// Approved cases to pay, and cases in progress to settle.
+pub async fn payment_queue(r: &mut Read, page: i64) -> Result<CaseList, AppError> {
+    let filter = db::cases::CaseFilter {
+        statuses: &[Status::Approved, Status::InProgress],
+        scope: scope(&r.user, Role::Backoffice)?,
+        decidable: None,
+    };
+    Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
+}
+
+/// The fund of a year: funded, held, paid, recovered, available.
+pub async fn fund_status(r: &mut Read, year: Option<i32>) -> Result<FundYear, AppError> {
+    let year = year.unwrap_or_else(|| chrono::Datelike::year(&r.time.today));
+    if !(2000..=2200).contains(&year) {
+        return Err(AppError::invalid(
+            "year",
+            "Kies een begrotingsjaar tussen 2000 en 2200.",
+        ));
+    }
+    Ok(FundYear {
+        year,
+        position: db::ledger::position(&mut r.conn, year).await?,
+    })
+}
