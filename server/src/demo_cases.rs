@@ -1,17 +1,19 @@
 //! Demo cases, deterministic from a seed: canvases built from the catalogue,
 //! spread over four years and the teams, in every status from draft to
-//! settled, booked in the ledger exactly as the application books them.
+//! settled, moved through the same services (and so the same transitions,
+//! bookings and audit events) as people's forms.
 //! The same generator makes the national-scale set for benchmarks.
 
 use anyhow::{Context, anyhow};
-use app::db;
+use app::context::{Moment, Write};
+use app::model::CurrentUser;
+use app::{db, services};
 use chrono::{Datelike, NaiveDate};
 use doorbraak::canvas::{
     Blocker, Canvas, CanvasTexts, CostLine, Horizon, Judgement, LineItem, Quantity, ScenarioLine,
     ScenarioLineFields, TriangleJudgement, ValueTriangle,
 };
 use doorbraak::catalogue::Unit;
-use doorbraak::ledger::Operation;
 use doorbraak::lifecycle::Status;
 use doorbraak::{Money, Percentage, StreamCode};
 use rust_decimal::Decimal;
@@ -195,50 +197,58 @@ fn canvas(rng: &mut Rng, catalogue: &Catalogue) -> anyhow::Result<Canvas> {
     })
 }
 
-/// Who takes a step, what it is called, and why.
-struct Step {
-    actor: i64,
-    action: &'static str,
-    reason: Option<&'static str>,
-    stamp: Option<&'static str>,
+fn instant(date: NaiveDate, hour: u32) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    Ok(date.and_hms_opt(hour, 0, 0).context("time")?.and_utc())
 }
 
-/// A generated case moving through its statuses as the application moves it.
-struct Progress {
-    id: i64,
-    status: Status,
-    version: i64,
+/// The people who move the cases, as the application knows them.
+struct Actors {
+    professionals: Vec<(i64, CurrentUser)>,
+    approver: CurrentUser,
+    backoffice: CurrentUser,
 }
 
-impl Progress {
-    async fn to(
-        &mut self,
-        conn: &mut sqlx::SqliteConnection,
-        to: Status,
-        step: Step,
-        when: NaiveDate,
-    ) -> anyhow::Result<()> {
-        let at = iso(when, 10);
-        db::cases::set_status(conn, self.id, self.version, to, step.stamp, &at).await?;
-        let event = db::cases::NewCaseEvent {
-            case_id: self.id,
-            at: &at,
-            actor_id: step.actor,
-            action: step.action,
-            from: Some(self.status),
-            to,
-            reason: step.reason,
-        };
-        db::cases::record_event(conn, event).await?;
-        self.status = to;
-        self.version += 1;
-        Ok(())
+async fn actors(pool: &SqlitePool) -> anyhow::Result<Actors> {
+    let people = people(pool).await?;
+    let user = |id: i64| async move {
+        db::users::get(pool, id)
+            .await?
+            .map(CurrentUser::from)
+            .ok_or_else(|| anyhow!("user {id}"))
+    };
+    let mut professionals = Vec::new();
+    for (team, id) in people.professionals {
+        professionals.push((team, user(id).await?));
     }
+    Ok(Actors {
+        professionals,
+        approver: user(people.approver).await?,
+        backoffice: user(people.backoffice).await?,
+    })
 }
 
-fn iso(date: NaiveDate, hour: u32) -> String {
-    format!("{}T{hour:02}:00:00.000Z", date.format("%Y-%m-%d"))
+/// Takes one step of a case as `user` at `at`, through the same service a
+/// person's form goes through.
+fn act(w: &mut Write, user: &CurrentUser, date: NaiveDate, hour: u32) -> anyhow::Result<()> {
+    w.user = user.clone();
+    w.time = Moment::of(instant(date, hour)?);
+    Ok(())
 }
+
+async fn version(w: &mut Write, id: i64) -> anyhow::Result<i64> {
+    Ok(db::cases::get(&mut w.tx, id)
+        .await?
+        .context("case")?
+        .version)
+}
+
+/// The services answer in Dutch for people; here an error is a bug.
+fn step<T>(what: &str, result: Result<T, app::error::AppError>) -> anyhow::Result<T> {
+    result.map_err(|e| anyhow!("{what}: {e}"))
+}
+
+/// Cases per transaction.
+const BATCH: usize = 500;
 
 /// Generates `count` cases with `seed`, in every status or (`all_settled`)
 /// all settled. Returns how many were made.
@@ -248,15 +258,9 @@ pub async fn generate(
     seed: u64,
     all_settled: bool,
 ) -> anyhow::Result<usize> {
-    let people = people(pool).await?;
     let mut rng = Rng(seed);
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let catalogue = db::catalogue::priced_on(&mut tx, "2026-01-01").await?;
-    let known = db::streams::registry(&mut tx)
-        .await?
-        .active()
-        .map(|s| s.code)
-        .collect();
     let years = db::budget_years::year_numbers(&mut tx).await?;
     let today = app::auth::today();
     let current = years
@@ -277,16 +281,28 @@ pub async fn generate(
                 top_up,
                 &format!("fund-topup-{year}-{seed}"),
                 date,
-                &iso(date, 8),
+                &app::db::timestamp(instant(date, 8)?),
                 None,
             )
             .await
             .map_err(|e| anyhow!("{e:?}"))?;
         }
     }
+    tx.commit().await?;
+    let actors = actors(pool).await?;
+    let start = instant(today, 8)?;
+    let mut w = Write::begin(pool, actors.backoffice.clone(), start, "demo")
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
     for n in 0..count {
+        if n > 0 && n % BATCH == 0 {
+            w.commit().await.map_err(|e| anyhow!("{e}"))?;
+            w = Write::begin(pool, actors.backoffice.clone(), start, "demo")
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+        }
         let year = years[n % years.len()];
-        let (team, professional) = *rng.pick(&people.professionals);
+        let (team, professional) = rng.pick(&actors.professionals).clone();
         // Cases of the current year are younger: fewer are settled yet.
         let mut roll = rng.below(100);
         if year == current {
@@ -316,126 +332,43 @@ pub async fn generate(
             Ok((created + chrono::Duration::days(days as i64)).min(end))
         };
         let canvas = canvas(&mut rng, &catalogue)?;
-        let calc = doorbraak::returns::calculate_canvas(&canvas, &known)?;
-        let reference = db::cases::next_reference(&mut tx, year).await?;
-        let id =
-            db::cases::create(&mut tx, &reference, team, professional, &iso(created, 9)).await?;
-        db::cases::insert_canvas(
-            &mut tx,
-            id,
-            1,
-            &canvas,
-            &calc,
-            professional,
-            &iso(created, 9),
-        )
-        .await?;
-        let mut progress = Progress {
-            id,
-            status: Status::Draft,
-            version: 1,
-        };
-        db::cases::record_event(
-            &mut tx,
-            db::cases::NewCaseEvent {
-                case_id: id,
-                at: &iso(created, 9),
-                actor_id: professional,
-                action: "aangemaakt",
-                from: None,
-                to: Status::Draft,
-                reason: None,
-            },
-        )
-        .await?;
+
+        act(&mut w, &professional, created, 9)?;
+        let id = step("create", services::cases::create_case(&mut w, team).await)?;
+        let case = db::cases::get(&mut w.tx, id).await?.context("case")?;
+        let (_, edits, _) = db::cases::canvas(&mut w.tx, id, case.current_version)
+            .await?
+            .context("canvas")?;
+        step(
+            "save",
+            services::canvas::store_draft(&mut w, &case, edits, &canvas).await,
+        )?;
         if target == Status::Draft {
             continue;
         }
-        progress
-            .to(
-                &mut tx,
-                Status::Submitted,
-                Step {
-                    actor: professional,
-                    action: "indienen",
-                    reason: None,
-                    stamp: Some("submitted_at"),
-                },
-                at(1)?,
-            )
-            .await?;
-        match target {
+        act(&mut w, &professional, at(1)?, 10)?;
+        let v = version(&mut w, id).await?;
+        step("submit", services::cases::submit_case(&mut w, id, v).await)?;
+        let decision = match target {
             Status::Submitted => continue,
-            Status::Returned => {
-                progress
-                    .to(
-                        &mut tx,
-                        Status::Returned,
-                        Step {
-                            actor: people.approver,
-                            action: "terugsturen",
-                            reason: Some("Onderbouw de kosten beter"),
-                            stamp: Some("decided_at"),
-                        },
-                        at(3)?,
-                    )
-                    .await?;
-                continue;
-            }
-            Status::Rejected => {
-                progress
-                    .to(
-                        &mut tx,
-                        Status::Rejected,
-                        Step {
-                            actor: people.approver,
-                            action: "afwijzen",
-                            reason: Some("Past binnen bestaande voorziening"),
-                            stamp: Some("decided_at"),
-                        },
-                        at(3)?,
-                    )
-                    .await?;
-                continue;
-            }
-            _ => {}
-        }
-        let approved = at(3)?;
-        progress
-            .to(
-                &mut tx,
-                Status::Approved,
-                Step {
-                    actor: people.approver,
-                    action: "goedkeuren",
-                    reason: Some("Akkoord"),
-                    stamp: Some("decided_at"),
-                },
-                approved,
-            )
-            .await?;
-        let hold = Operation::Hold {
-            case: id,
-            year,
-            amount: calc.investment,
-            date: approved,
+            Status::Returned => ("return", "Onderbouw de kosten beter"),
+            Status::Rejected => ("reject", "Past binnen bestaande voorziening"),
+            _ => ("approve", "Akkoord"),
         };
-        db::ledger::execute(
-            &mut tx,
-            &format!("approve-{id}-v1"),
-            hold,
-            &iso(approved, 10),
-            Some(people.approver),
-        )
-        .await
-        .map_err(|e| anyhow!("hold {reference}: {e:?}"))?;
-        db::cases::set_budget_year(&mut tx, id, year).await?;
-        db::cases::freeze_canvas(&mut tx, id, 1).await?;
-        if target == Status::Approved {
+        act(&mut w, &actors.approver, at(3)?, 10)?;
+        let v = version(&mut w, id).await?;
+        let decided =
+            services::cases::decide_case(&mut w, id, v, decision.0.into(), decision.1.into()).await;
+        step("decide", decided)?;
+        if matches!(
+            target,
+            Status::Returned | Status::Rejected | Status::Approved
+        ) {
             continue;
         }
         // One or two payments; together at most the hold, usually a little less.
-        let total = calc.investment.cents() * (90 + rng.below(11) as i64) / 100;
+        let investment = canvas.investment()?.cents();
+        let total = investment * (90 + rng.below(11) as i64) / 100;
         let parts = if rng.below(2) == 0 {
             vec![total]
         } else {
@@ -443,85 +376,26 @@ pub async fn generate(
         };
         for (k, cents) in parts.into_iter().enumerate() {
             let paid_on = at(7 + k as u64 * 10)?;
-            let amount = Money::from_cents(cents)?;
-            let receipt = db::ledger::execute(
-                &mut tx,
-                &format!("pay-{id}-{k}"),
-                Operation::Pay {
-                    case: id,
-                    amount,
-                    date: paid_on,
-                },
-                &iso(paid_on, 11),
-                Some(people.backoffice),
+            act(&mut w, &actors.backoffice, paid_on, 11)?;
+            let paid = services::cases::register_payment(
+                &mut w,
+                id,
+                Money::from_cents(cents)?.to_input_string(),
+                paid_on.to_string(),
+                "Leverancier".into(),
+                format!("Demo {id}/{k}"),
+                format!("demo-payment-{seed}-{id}-{k}"),
             )
-            .await
-            .map_err(|e| anyhow!("pay {reference}: {e:?}"))?;
-            let tx_id = receipt
-                .tx
-                .and_then(|t| i64::try_from(t.0).ok())
-                .context("tx")?;
-            let paid = paid_on.format("%Y-%m-%d").to_string();
-            db::cases::insert_payment(
-                &mut tx,
-                db::cases::NewPayment {
-                    case_id: id,
-                    tx_id,
-                    amount_cents: cents,
-                    paid_on: &paid,
-                    supplier: "Leverancier",
-                    reference: &format!("{reference}-{k}"),
-                    user_id: people.backoffice,
-                    now: &iso(paid_on, 11),
-                },
-            )
-            .await?;
-            if k == 0 {
-                progress
-                    .to(
-                        &mut tx,
-                        Status::InProgress,
-                        Step {
-                            actor: people.backoffice,
-                            action: "betaling registreren",
-                            reason: None,
-                            stamp: Some("first_paid_at"),
-                        },
-                        paid_on,
-                    )
-                    .await?;
-            }
+            .await;
+            step("pay", paid)?;
         }
         if target == Status::InProgress {
             continue;
         }
-        let settled = at(30)?;
-        db::ledger::execute(
-            &mut tx,
-            &format!("settle-{id}"),
-            Operation::Release {
-                case: id,
-                date: settled,
-            },
-            &iso(settled, 12),
-            Some(people.backoffice),
-        )
-        .await
-        .map_err(|e| anyhow!("settle {reference}: {e:?}"))?;
-        progress
-            .to(
-                &mut tx,
-                Status::Settled,
-                Step {
-                    actor: people.backoffice,
-                    action: "afrekenen",
-                    reason: None,
-                    stamp: Some("settled_at"),
-                },
-                settled,
-            )
-            .await?;
+        act(&mut w, &actors.backoffice, at(30)?, 12)?;
+        let v = version(&mut w, id).await?;
+        step("settle", services::cases::settle_case(&mut w, id, v).await)?;
     }
-    tx.commit().await?;
+    w.commit().await.map_err(|e| anyhow!("{e}"))?;
     Ok(count)
 }

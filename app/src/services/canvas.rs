@@ -30,7 +30,7 @@ pub(crate) async fn load_draft(
 }
 
 /// Stores a draft canvas with its return, if nobody saved it since `edits`.
-pub(crate) async fn store_draft(
+pub async fn store_draft(
     w: &mut Write,
     case: &CaseRow,
     edits: i64,

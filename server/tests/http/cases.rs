@@ -14,7 +14,7 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
     let prof = s.login("professional").await;
     let lead = s.login("teamleider").await;
     let back = s.login("backoffice").await;
-    let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    let year = chrono::Datelike::year(&doorbraak::dates::dutch_today(chrono::Utc::now()));
     let before: app::api::cases::FundYear = s
         .call(&back, "fund_status", &[("year", year.to_string())])
         .await
@@ -157,8 +157,7 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
             ("amount", amount.to_string()),
             (
                 "paid_on",
-                chrono::Utc::now()
-                    .date_naive()
+                doorbraak::dates::dutch_today(chrono::Utc::now())
                     .format("%Y-%m-%d")
                     .to_string(),
             ),

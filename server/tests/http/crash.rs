@@ -124,7 +124,7 @@ async fn a_run_killed_while_posting_is_booked_wholly_or_not_at_all() {
     let mut first = server(&db, port);
     ready(&http, &base).await;
     let cookie = login(&http, &base).await;
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = doorbraak::dates::dutch_today(chrono::Utc::now()).to_string();
     let (status, body) = call(
         &http,
         &base,

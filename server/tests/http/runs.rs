@@ -16,8 +16,7 @@ fn long_ago() -> String {
 }
 
 fn today() -> String {
-    chrono::Utc::now()
-        .date_naive()
+    doorbraak::dates::dutch_today(chrono::Utc::now())
         .format("%Y-%m-%d")
         .to_string()
 }

@@ -89,7 +89,7 @@ async fn pay(
     reference: &str,
 ) -> common::Reply {
     let token: String = s.call(session, "payment_token", &[]).await.ok();
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = doorbraak::dates::dutch_today(chrono::Utc::now()).to_string();
     s.call(
         session,
         "register_payment",
@@ -194,7 +194,10 @@ async fn markup_stored_in_any_free_text_comes_back_as_text_on_every_page() {
             &[
                 ("case_id", approved.to_string()),
                 ("amount", "1,00".into()),
-                ("paid_on", chrono::Utc::now().date_naive().to_string()),
+                (
+                    "paid_on",
+                    doorbraak::dates::dutch_today(chrono::Utc::now()).to_string(),
+                ),
                 ("supplier", PAYLOAD.into()),
                 ("reference", "<b>kenmerk</b>".into()),
                 ("token", token),
@@ -497,7 +500,7 @@ async fn a_payment_form_reused_with_other_figures_is_refused() {
     let back = s.login("backoffice").await;
     let case = approved_case(&s).await;
     let token: String = s.call(&back, "payment_token", &[]).await.ok();
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = doorbraak::dates::dutch_today(chrono::Utc::now()).to_string();
     let first = s
         .call(
             &back,
@@ -590,7 +593,7 @@ async fn dates_outside_the_window_or_in_another_form_are_refused() {
         0
     );
     // A Dutch date is read, and stored as ISO.
-    let today = chrono::Utc::now().date_naive();
+    let today = doorbraak::dates::dutch_today(chrono::Utc::now());
     let token: String = s.call(&back, "payment_token", &[]).await.ok();
     let dutch = today.format(" %d-%m-%Y ").to_string();
     let reply = s
