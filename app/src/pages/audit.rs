@@ -7,7 +7,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::audit::audit_events;
-use crate::components::form::html_escape;
+use crate::components::form::select_options;
 use crate::components::format::{dutch_time, urlencode};
 use crate::components::guard::Guarded;
 use crate::components::table::DataTable;
@@ -45,14 +45,9 @@ fn AuditTrail() -> impl IntoView {
             {move || Suspend::new(async move {
                 let (actor, action, from, to, _) = query.with_untracked(|_| filter());
                 let page = events.await;
-                // Options as static HTML: the browser's parser does not keep
-                // hydration markers inside a <select>.
-                let options: String = page.as_ref().map(|p| p.actions.clone()).unwrap_or_default().into_iter().map(|a| {
-                    let selected = if a == action { " selected" } else { "" };
-                    let a = html_escape(&a);
-                    format!("<option value=\"{a}\"{selected}>{a}</option>")
-                }).collect();
-                let options = format!("<option value=\"\">Alle</option>{options}");
+                let mut actions = vec![(String::new(), "Alle".to_string())];
+                actions.extend(page.as_ref().map(|p| p.actions.clone()).unwrap_or_default().into_iter().map(|a| (a.clone(), a)));
+                let options = select_options(&actions, &action);
                 let link = {
                     let q = format!("actor={}&action={}&from={}&to={}", urlencode(&actor), urlencode(&action), urlencode(&from), urlencode(&to));
                     move |p: i64| format!("?{q}&page={p}")

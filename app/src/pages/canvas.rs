@@ -8,7 +8,6 @@ use doorbraak::catalogue::Unit;
 use doorbraak::lifecycle::Status;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::canvas_lines::{CopyLines, SaveTemplate, line_sources};
 use crate::api::cases::{CaseChoices, SaveCanvas, case_options, get_case};
@@ -31,14 +30,7 @@ const AUTOSAVE_AFTER_MS: u64 = 2_000;
 #[component]
 pub fn CanvasPage() -> impl IntoView {
     const ROLES: &[Role] = &[Role::Professional];
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::components::params::object_id();
     let copy = ServerAction::<CopyLines>::new();
     let template = ServerAction::<SaveTemplate>::new();
     let case = role_resource(
@@ -148,15 +140,21 @@ fn line_row(
         .unwrap_or_default();
     let name = move |field: &str| format!("canvas[{side}][{i}][{field}]");
     let label = move |what: &str| format!("{title}, regel {}: {what}", i + 1);
-    let stream_options = options.streams.iter().map(|s| {
-        view! { <option value=s.code.clone() selected=s.code == stream>{format!("{} — {}", s.code, s.name)}</option> }
-    }).collect_view();
-    let unit_options = Unit::ALL
-        .iter()
-        .map(|u| {
-            view! { <option value=u.code() selected=u.code() == unit>{u.label_nl()}</option> }
-        })
-        .collect_view();
+    let mut streams = vec![(String::new(), "—".to_string())];
+    streams.extend(
+        options
+            .streams
+            .iter()
+            .map(|s| (s.code.clone(), format!("{} — {}", s.code, s.name))),
+    );
+    let stream_options = select_options(&streams, &stream);
+    let mut units = vec![(String::new(), "uit catalogus".to_string())];
+    units.extend(
+        Unit::ALL
+            .iter()
+            .map(|u| (u.code().to_string(), u.label_nl().to_string())),
+    );
+    let unit_options = select_options(&units, &unit);
     let row_error = move || {
         error.get().and_then(|e| match &e {
             AppError::Invalid {
@@ -169,9 +167,7 @@ fn line_row(
     view! {
         <tr class="utrecht-table__row">
             <td class="utrecht-table__cell">
-                <select class="utrecht-select utrecht-select--html-select" name=name("stream") aria-label=label("financieringsstroom")>
-                    <option value="">"—"</option>{stream_options}
-                </select>
+                <select class="utrecht-select utrecht-select--html-select" name=name("stream") aria-label=label("financieringsstroom") inner_html=stream_options></select>
             </td>
             <td class="utrecht-table__cell">
                 <input class="utrecht-textbox utrecht-textbox--html-input" name=name("catalogue_code") value=code list="catalogus" aria-label=label("catalogusitem (code)") size="8"/>
@@ -179,9 +175,7 @@ fn line_row(
                 <input class="utrecht-textbox utrecht-textbox--html-input" name=name("reason") value=reason aria-label=label("reden voor een vrije regel") placeholder="reden"/>
             </td>
             <td class="utrecht-table__cell">
-                <select class="utrecht-select utrecht-select--html-select" name=name("unit") aria-label=label("eenheid")>
-                    <option value="">"uit catalogus"</option>{unit_options}
-                </select>
+                <select class="utrecht-select utrecht-select--html-select" name=name("unit") aria-label=label("eenheid") inner_html=unit_options></select>
             </td>
             <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("quantity") value=quantity aria-label=label("aantal") size="5"/></td>
             <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("unit_price") value=price aria-label=label("prijs per eenheid") size="9"/></td>
@@ -260,22 +254,23 @@ fn Corner(
     value: (String, String),
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let options = [
-        ("", "—"),
-        ("better", "beter"),
-        ("equal", "gelijk"),
-        ("worse", "slechter"),
-    ]
-    .into_iter()
-    .map(|(code, text)| view! { <option value=code selected=code == value.0>{text}</option> })
-    .collect_view();
+    let options = select_options(
+        &[
+            ("", "—"),
+            ("better", "beter"),
+            ("equal", "gelijk"),
+            ("worse", "slechter"),
+        ]
+        .map(|(code, text)| (code.to_string(), text.to_string())),
+        &value.0,
+    );
     let select_id = format!("veld-{key}");
     let text_id = format!("veld-{key}-toelichting");
     view! {
         <div class="utrecht-form-field">
             <label class="utrecht-form-label" for=select_id.clone()>{format!("{label}: vergeleken met het dreigend scenario")}</label>
             {move || error.get().and_then(|e| e.for_field(key)).map(|m| view! { <div class="utrecht-form-field-error-message">{m}</div> })}
-            <select class="utrecht-select utrecht-select--html-select" id=select_id name={format!("canvas[{key}][judgement]")}>{options}</select>
+            <select class="utrecht-select utrecht-select--html-select" id=select_id name={format!("canvas[{key}][judgement]")} inner_html=options></select>
             <label class="utrecht-form-label" for=text_id.clone()>{format!("{label}: toelichting")}</label>
             <input class="utrecht-textbox utrecht-textbox--html-input" id=text_id name={format!("canvas[{key}][justification]")} value=value.1/>
         </div>
@@ -410,13 +405,15 @@ fn CanvasForm_(
     let blockers = (0..c.blockers.len() + 1).map(|i| {
         let b = c.blockers.get(i);
         let law = b.map(|b| b.law.to_string()).unwrap_or_default();
-        let stream_options = options.streams.iter().map(|s| view! { <option value=s.code.clone() selected=s.code == law>{s.name.clone()}</option> }).collect_view();
+        let mut laws = vec![(String::new(), "—".to_string())];
+        laws.extend(options.streams.iter().map(|s| (s.code.clone(), s.name.clone())));
+        let stream_options = select_options(&laws, &law);
         let v = |f: fn(&doorbraak::canvas::Blocker) -> &String| b.map(|b| f(b).clone()).unwrap_or_default();
         view! {
             <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset">
                 <legend class="utrecht-form-fieldset__legend">{format!("Knelpunt {}", i + 1)}</legend>
                 <label class="utrecht-form-label" for={format!("knelpunt-{i}-wet")}>"Wet"</label>
-                <select class="utrecht-select utrecht-select--html-select" id={format!("knelpunt-{i}-wet")} name={format!("canvas[blockers][{i}][law]")}><option value="">"—"</option>{stream_options}</select>
+                <select class="utrecht-select utrecht-select--html-select" id={format!("knelpunt-{i}-wet")} name={format!("canvas[blockers][{i}][law]")} inner_html=stream_options></select>
                 <label class="utrecht-form-label" for={format!("knelpunt-{i}-regel")}>"Regel of voorziening"</label>
                 <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("knelpunt-{i}-regel")} name={format!("canvas[blockers][{i}][rule]")} value=v(|b| &b.rule)/>
                 <label class="utrecht-form-label" for={format!("knelpunt-{i}-organisatie")}>"Organisatie"</label>

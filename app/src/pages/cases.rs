@@ -5,7 +5,6 @@ use doorbraak::Role;
 use doorbraak::lifecycle::Status;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::cases::{
     CaseChoices, CreateCase, DecideCase, RegisterPayment, ReviseCase, SetWaiting, SettleCase,
@@ -13,7 +12,7 @@ use crate::api::cases::{
     payment_token,
 };
 use crate::components::form::{
-    ErrorAlert, FormMessage, TextArea, TextField, last_error, navigate_on_success,
+    ErrorAlert, FormMessage, TextArea, TextField, last_error, navigate_on_success, select_options,
 };
 use crate::components::format::{dutch_date, dutch_time};
 use crate::components::guard::{Guarded, loaded, or_error, role_resource, signed_in_user};
@@ -130,7 +129,7 @@ fn Cases(
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 let teams = loaded(options.await).map(|o| o.teams).unwrap_or_default();
-                let team_options = teams.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name.clone()}</option> }).collect_view();
+                let team_options = select_options(&teams.into_iter().map(|t| (t.id.to_string(), t.name)).collect::<Vec<_>>(), "");
                 view! {
                     <h2 class="utrecht-heading-2" id="nieuwe-casus">"Nieuwe casus"</h2>
                     <ActionForm action=create attr:aria-labelledby="nieuwe-casus">
@@ -139,7 +138,7 @@ fn Cases(
                             <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="veld-team_id">"Team"</label></div>
                             {move || error.get().and_then(|e| e.for_field("team_id")).map(|m| view! { <div class="utrecht-form-field-error-message">{m}</div> })}
                             <div class="utrecht-form-field__input">
-                                <select class="utrecht-select utrecht-select--html-select" id="veld-team_id" name="team_id">{team_options}</select>
+                                <select class="utrecht-select utrecht-select--html-select" id="veld-team_id" name="team_id" inner_html=team_options></select>
                             </div>
                         </div>
                         <p class="utrecht-paragraph utrecht-paragraph--small">"Het huishouden krijgt een pseudoniem kenmerk; vul nergens een naam, adres of BSN in."</p>
@@ -267,14 +266,7 @@ fn Fund(
 #[component]
 pub fn CasePage() -> impl IntoView {
     const ROLES: &[Role] = &[Role::Professional, Role::Approver, Role::Backoffice];
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::components::params::object_id();
     let actions = CaseActions::new();
     let case = role_resource(
         ROLES,

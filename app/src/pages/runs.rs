@@ -4,7 +4,7 @@
 use doorbraak::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::api::claims::{ClaimsView, CloseClaim, InvoiceClaim, claims};
 use crate::api::runs::{
@@ -99,22 +99,8 @@ impl RunActions {
 
 #[component]
 pub fn RunPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
-    let page = move || {
-        query
-            .read()
-            .get("pagina")
-            .and_then(|p| p.parse::<usize>().ok())
-            .map_or(0, |p| p.saturating_sub(1))
-    };
+    let id = crate::components::params::object_id();
+    let page = crate::components::params::page_index();
     let actions = RunActions {
         key: ServerAction::new(),
         post: ServerAction::new(),

@@ -7,7 +7,7 @@ use doorbraak::catalogue::Unit;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::api::setup::{
     AddCataloguePrice, CataloguePage as CatalogueResults, CreateBudgetYear, IndexCatalogue,
@@ -456,14 +456,7 @@ fn Catalogue(
 
 #[component]
 pub fn CatalogueItemPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::components::params::object_id();
     let save = ServerAction::<SaveCatalogueItem>::new();
     let price = ServerAction::<AddCataloguePrice>::new();
     let item = role_resource(

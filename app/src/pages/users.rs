@@ -4,10 +4,9 @@
 use doorbraak::{Role, RoleSet};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::admin::{ResetPassword, SaveUser, SetUserActive, get_user, list_teams, list_users};
-use crate::components::form::{FormMessage, TextField, last_error};
+use crate::components::form::{FormMessage, TextField, last_error, select_options};
 use crate::components::guard::Guarded;
 use crate::components::table::DataTable;
 use crate::error::AppError;
@@ -146,15 +145,19 @@ fn RoleTeamFields(
             }
         })
         .collect_view();
-    let levels = doorbraak::mandate::MandateTable::dutch_default()
-        .levels()
-        .iter()
-        .map(|l| {
-            let selected = mandate.as_deref() == Some(l.code.as_str());
-            let limit = l.limit.map_or("onbeperkt".to_string(), |m| format!("tot en met {m}"));
-            view! { <option value=l.code.clone() selected=selected>{format!("{} ({limit})", l.name)}</option> }
-        })
-        .collect_view();
+    let mut levels = vec![(String::new(), "Geen".to_string())];
+    levels.extend(
+        doorbraak::mandate::MandateTable::dutch_default()
+            .levels()
+            .iter()
+            .map(|l| {
+                let limit = l
+                    .limit
+                    .map_or("onbeperkt".to_string(), |m| format!("tot en met {m}"));
+                (l.code.clone(), format!("{} ({limit})", l.name))
+            }),
+    );
+    let levels = select_options(&levels, mandate.as_deref().unwrap_or_default());
     view! {
         <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset" aria-describedby="rollen-fout">
             <legend class="utrecht-form-fieldset__legend">"Rollen"</legend>
@@ -172,10 +175,7 @@ fn RoleTeamFields(
             </div>
             {move || message("mandate_level")().map(|m| view! { <div class="utrecht-form-field-error-message" id="veld-mandate_level-fout">{m}</div> })}
             <div class="utrecht-form-field__input">
-                <select class="utrecht-select utrecht-select--html-select" id="veld-mandate_level" name="input[mandate_level]">
-                    <option value="" selected=mandate.is_none()>"Geen"</option>
-                    {levels}
-                </select>
+                <select class="utrecht-select utrecht-select--html-select" id="veld-mandate_level" name="input[mandate_level]" inner_html=levels></select>
             </div>
         </div>
     }
@@ -193,14 +193,7 @@ pub fn UserEditPage() -> impl IntoView {
 
 #[component]
 fn UserEdit() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::components::params::object_id();
     let save = ServerAction::<SaveUser>::new();
     let set_active = ServerAction::<SetUserActive>::new();
     let reset = ServerAction::<ResetPassword>::new();

@@ -1,0 +1,38 @@
+//! Typed route and query parameters: a page reads its object's id the one
+//! way. An id that is missing or not a number is 0, which no object has, so
+//! the page shows the server's 404 message.
+
+use leptos::Params;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params, use_query};
+use leptos_router::params::Params;
+
+#[derive(Params, Debug, Clone, PartialEq, Eq)]
+struct ObjectId {
+    id: Option<i64>,
+}
+
+/// The `:id` of the page's path.
+pub fn object_id() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = use_params::<ObjectId>();
+    move || params.read().as_ref().ok().and_then(|p| p.id).unwrap_or(0)
+}
+
+#[derive(Params, Debug, Clone, PartialEq, Eq)]
+struct PageNumber {
+    pagina: Option<usize>,
+}
+
+/// The list page the address asks for (`?pagina=2` is the second, index 1).
+pub fn page_index() -> impl Fn() -> usize + Copy + Send + Sync + 'static {
+    let query = use_query::<PageNumber>();
+    move || {
+        query
+            .read()
+            .as_ref()
+            .ok()
+            .and_then(|q| q.pagina)
+            .unwrap_or(1)
+            .saturating_sub(1)
+    }
+}
