@@ -20,6 +20,7 @@ pub mod money;
 pub mod posting;
 pub mod responsibility;
 pub mod returns;
+pub mod review;
 pub mod roles;
 pub mod run;
 pub mod stream;

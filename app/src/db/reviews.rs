@@ -3,6 +3,8 @@
 
 use sqlx::{QueryBuilder, SqliteConnection};
 
+use doorbraak::review::ReviewStatus;
+
 use super::decode;
 
 pub use crate::model::OwnerCharge;
@@ -133,7 +135,10 @@ impl ChargeRow {
             avoided: money(self.avoided_cents)?,
             case_avoided: money(self.case_avoided_cents)?,
             review_id: self.review_id,
-            review: self.review,
+            review: self
+                .review
+                .map(|r| decode::code("charge_reviews", id, "status", &r, ReviewStatus::from_code))
+                .transpose()?,
             reason: self.reason,
             review_version: self.review_version,
             resolution: self.resolution,
@@ -173,7 +178,7 @@ pub async fn review(
     run: i64,
     case: i64,
     stream: &str,
-    status: &str,
+    status: ReviewStatus,
     reason: Option<&str>,
     user: i64,
     now: &str,
@@ -189,7 +194,7 @@ pub async fn review(
     .bind(run)
     .bind(case)
     .bind(stream)
-    .bind(status)
+    .bind(status.code())
     .bind(reason)
     .bind(user)
     .bind(now)
@@ -198,17 +203,48 @@ pub async fn review(
     Ok(done.rows_affected() == 1)
 }
 
-/// An open dispute: (run, case, stream, version).
-pub async fn dispute(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<Option<(i64, i64, String, String, i64)>, sqlx::Error> {
-    sqlx::query_as(
+/// A review of a charge, as the backoffice resolves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub run_id: i64,
+    pub case_id: i64,
+    pub stream: String,
+    pub status: ReviewStatus,
+    pub version: i64,
+}
+
+/// A review by its id.
+pub async fn dispute(conn: &mut SqliteConnection, id: i64) -> Result<Option<Review>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        run_id: i64,
+        case_id: i64,
+        stream_code: String,
+        status: String,
+        version: i64,
+    }
+    let row: Option<Row> = sqlx::query_as(
         "SELECT run_id, case_id, stream_code, status, version FROM charge_reviews WHERE id = ?1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
-    .await
+    .await?;
+    row.map(|r| {
+        Ok(Review {
+            status: decode::code(
+                "charge_reviews",
+                id,
+                "status",
+                &r.status,
+                ReviewStatus::from_code,
+            )?,
+            run_id: r.run_id,
+            case_id: r.case_id,
+            stream: r.stream_code,
+            version: r.version,
+        })
+    })
+    .transpose()
 }
 
 /// disputed → resolved; false when it changed since `version`.

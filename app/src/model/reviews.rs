@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use doorbraak::chargeback::ChargeKind;
+use doorbraak::review::ReviewStatus;
 use doorbraak::{Money, StreamCode};
 use serde::{Deserialize, Serialize};
 
@@ -25,8 +26,8 @@ pub struct OwnerCharge {
     /// The case's avoided costs over all streams.
     pub case_avoided: Money,
     pub review_id: Option<i64>,
-    /// accepted, disputed or resolved; None before any review.
-    pub review: Option<String>,
+    /// None before any review.
+    pub review: Option<ReviewStatus>,
     pub reason: Option<String>,
     pub review_version: Option<i64>,
     pub resolution: Option<String>,

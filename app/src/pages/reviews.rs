@@ -17,20 +17,23 @@ use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
 use crate::model::OwnerCharge;
+use doorbraak::review::ReviewStatus;
 
 fn review_nl(c: &OwnerCharge) -> String {
-    match (c.review.as_deref(), c.resolution.as_deref()) {
-        (Some("accepted"), _) => "Akkoord".into(),
-        (Some("disputed"), _) => format!("Bezwaar: {}", c.reason.clone().unwrap_or_default()),
-        (Some("resolved"), Some("override")) => format!(
+    match (c.review, c.resolution.as_deref()) {
+        (Some(ReviewStatus::Accepted), _) => "Akkoord".into(),
+        (Some(ReviewStatus::Disputed), _) => {
+            format!("Bezwaar: {}", c.reason.clone().unwrap_or_default())
+        }
+        (Some(ReviewStatus::Resolved), Some("override")) => format!(
             "Bezwaar afgewezen: {}",
             c.resolution_reason.clone().unwrap_or_default()
         ),
-        (Some("resolved"), _) => format!(
+        (Some(ReviewStatus::Resolved), _) => format!(
             "Bezwaar gehonoreerd: {}",
             c.resolution_reason.clone().unwrap_or_default()
         ),
-        _ => "Nog niet beoordeeld".into(),
+        (None, _) => "Nog niet beoordeeld".into(),
     }
 }
 
@@ -81,7 +84,7 @@ fn Owner(
             {move || Suspend::new(async move {
                 or_error(view.await, |v| {
                     let open: Vec<(String, String)> = v.charges.iter()
-                        .filter(|c| c.review.is_none() || c.review.as_deref() == Some("accepted"))
+                        .filter(|c| ReviewStatus::open_to_verdict(c.review))
                         .map(|c| (c.form_key(), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, c.amount)))
                         .collect();
                     let verdicts = select_options(&[("accept".into(), "Akkoord".into()), ("dispute".into(), "Bezwaar".into())], "accept");

@@ -4,6 +4,7 @@
 //! or excluded. Everything lands in the audit trail.
 
 use doorbraak::responsibility::ResponsibilityKey;
+use doorbraak::review::ReviewStatus;
 
 use crate::context::{Read, Write};
 use crate::db;
@@ -39,7 +40,10 @@ pub async fn review(
     };
     let reason = reason.trim();
     let (status, reason) = match verdict {
-        "accept" => ("accepted", (!reason.is_empty()).then_some(reason)),
+        "accept" => (
+            ReviewStatus::Accepted,
+            (!reason.is_empty()).then_some(reason),
+        ),
         "dispute" => {
             if reason.is_empty() || reason.chars().count() > 500 {
                 return Err(AppError::invalid(
@@ -47,7 +51,7 @@ pub async fn review(
                     "Geef de reden van uw bezwaar (hoogstens 500 tekens).",
                 ));
             }
-            ("disputed", Some(reason))
+            (ReviewStatus::Disputed, Some(reason))
         }
         _ => return Err(AppError::invalid("verdict", "Kies akkoord of bezwaar.")),
     };
@@ -70,7 +74,7 @@ pub async fn review(
             "Over deze terugboeking is al bezwaar gemaakt of beslist.".into(),
         ));
     }
-    let action = if status == "accepted" {
+    let action = if status == ReviewStatus::Accepted {
         "charge_accepted"
     } else {
         "charge_disputed"
@@ -110,10 +114,11 @@ pub struct Resolution<'a> {
 pub async fn resolve(w: &mut Write, form: Resolution<'_>) -> Result<(), AppError> {
     let (id, version) = input::reference("dispute", form.dispute, "een bezwaar")?;
     let reason = input::reason("reason", form.reason)?;
-    let (run, case, stream, status, current) = db::reviews::dispute(&mut w.tx, id)
+    let review = db::reviews::dispute(&mut w.tx, id)
         .await?
         .ok_or_else(|| AppError::NotFound("Dit bezwaar bestaat niet.".into()))?;
-    if status != "disputed" || current != version {
+    let (run, case, stream) = (review.run_id, review.case_id, review.stream);
+    if review.status != ReviewStatus::Disputed || review.version != version {
         return Err(decided_meanwhile());
     }
     // None: the charge stands; Some(None): excluded; Some(Some(key)): another key.
@@ -159,7 +164,7 @@ pub async fn resolve(w: &mut Write, form: Resolution<'_>) -> Result<(), AppError
         "dispute_resolved",
         "charge",
         Some(format!("{run}:{case}:{stream}")),
-        Some(serde_json::json!({ "status": "disputed" })),
+        Some(serde_json::json!({ "status": ReviewStatus::Disputed.code() })),
         Some(serde_json::json!({ "resolution": form.resolution, "reason": reason, "key": key })),
     );
     Ok(())
