@@ -42,7 +42,7 @@ fn Accrual(
     let true_up_error = last_error(true_up.value());
     view! {
         <h1 class="utrecht-heading-1">"Vooraf boeken en afrekenen"</h1>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(view.await, |v| {
                     let y = v.year;
@@ -89,6 +89,6 @@ fn Accrual(
                     }
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }

@@ -126,7 +126,7 @@ fn Cases(
     navigate_on_success(create.value(), |id| format!("/casussen/{id}/canvas"));
     view! {
         <h1 class="utrecht-heading-1">"Casussen van uw team"</h1>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 let teams = loaded(options.await).map(|o| o.teams).unwrap_or_default();
                 let team_options = select_options(&teams.into_iter().map(|t| (t.id.to_string(), t.name)).collect::<Vec<_>>(), "");
@@ -147,7 +147,7 @@ fn Cases(
                     {or_error(cases.await, |list| view! { <CaseTable list caption="Alle casussen van uw teams"/> })}
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -180,7 +180,7 @@ fn Approvals(queue: Resource<Option<Result<CaseList, AppError>>>) -> impl IntoVi
             <a class="utrecht-link" href="?lijst=mandaat" aria-current=move || decidable().then_some("page")>"Binnen uw mandaat"</a>
             <a class="utrecht-link" href="?lijst=overig" aria-current=move || (!decidable()).then_some("page")>"Buiten uw mandaat of uw eigen canvas"</a>
         </nav>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 let inside = query.with_untracked(|_| decidable());
                 or_error(queue.await, |list| if inside {
@@ -189,7 +189,7 @@ fn Approvals(queue: Resource<Option<Result<CaseList, AppError>>>) -> impl IntoVi
                     view! { <CaseTable list caption="Ter informatie: buiten uw mandaat of uw eigen canvas" base="lijst=overig&"/> }
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -209,11 +209,11 @@ pub fn PaymentsPage() -> impl IntoView {
 fn Payments(queue: Resource<Option<Result<CaseList, AppError>>>) -> impl IntoView {
     view! {
         <h1 class="utrecht-heading-1">"Betalen en afrekenen"</h1>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(queue.await, |list| view! { <CaseTable list caption="Goedgekeurde casussen en casussen in uitvoering"/> })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -237,7 +237,7 @@ fn Fund(
 ) -> impl IntoView {
     view! {
         <h1 class="utrecht-heading-1">"Doorbraakbudget"</h1>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(position.await, |fund| { let (y, p) = (fund.year, fund.position); view! {
                     <nav class="pagination" aria-label="Begrotingsjaar">
@@ -259,7 +259,7 @@ fn Fund(
                     </p>
                 }})
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -330,7 +330,7 @@ fn Case(
 ) -> impl IntoView {
     let user = signed_in_user();
     view! {
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || {
                 let user = user.clone();
                 Suspend::new(async move {
@@ -342,7 +342,7 @@ fn Case(
                     view! { <CaseDetails view user token actions/> }.into_any()
                 })
             }}
-        </Suspense>
+        </Transition>
     }
 }
 

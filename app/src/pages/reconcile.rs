@@ -26,7 +26,7 @@ pub fn ReconcilePage() -> impl IntoView {
 fn Reconcile(view: Resource<Option<Result<ReconcileView, AppError>>>) -> impl IntoView {
     view! {
         <h1 class="utrecht-heading-1">"Aansluiting"</h1>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(view.await, |r| {
                     let differences = r.differences();
@@ -71,6 +71,6 @@ fn Reconcile(view: Resource<Option<Result<ReconcileView, AppError>>>) -> impl In
                     }
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }

@@ -80,7 +80,7 @@ fn Owner(
     let error = last_error(review.value());
     view! {
         <h1 class="utrecht-heading-1">"Terugboekingen op uw stroom"</h1>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(view.await, |v| {
                     let open: Vec<(String, String)> = v.charges.iter()
@@ -108,7 +108,7 @@ fn Owner(
                     }
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -134,7 +134,7 @@ fn Disputes(
     view! {
         <h1 class="utrecht-heading-1">"Bezwaren van budgethouders"</h1>
         <p class="utrecht-paragraph">"Een casus met een open bezwaar gaat niet mee in een nieuwe run tot het bezwaar is afgehandeld."</p>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(view.await, |v| {
                     if v.disputes.is_empty() {
@@ -163,7 +163,7 @@ fn Disputes(
                     }.into_any()
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -188,7 +188,7 @@ fn Owners(
     let error = last_error(set.value());
     view! {
         <h1 class="utrecht-heading-1">"Budgethouders"</h1>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(owners.await, |list| {
                     let options: Vec<(String, String)> = list.iter().map(|o| (o.user_id.to_string(), o.name.clone())).collect();
@@ -209,6 +209,6 @@ fn Owners(
                     }
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }

@@ -46,7 +46,7 @@ fn Runs(
     navigate_on_success(create.value(), |id| format!("/terugboeken/{id}"));
     view! {
         <h1 class="utrecht-heading-1">"Terugboeken"</h1>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(overview.await, |o| {
                     let first = format!("{}-01-01", o.today.year() - 4);
@@ -73,7 +73,7 @@ fn Runs(
                     }
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -124,11 +124,11 @@ pub fn RunPage() -> impl IntoView {
 fn Run(run: Resource<Option<Result<RunView, AppError>>>, actions: RunActions) -> impl IntoView {
     navigate_on_success(actions.reverse.value(), |id| format!("/terugboeken/{id}"));
     view! {
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(run.await, |v| view! { <RunBody v actions/> })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -377,7 +377,7 @@ fn Claims(
             <a class="utrecht-link" href="?status=refused">"Geweigerd"</a>
             <a class="utrecht-link" href="?status=alle">"Alle"</a>
         </nav>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(list.await, |view| {
                     let (claims, today) = (view.claims, view.today.to_string());
@@ -417,6 +417,6 @@ fn Claims(
                     }
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }

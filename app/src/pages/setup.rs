@@ -99,7 +99,7 @@ fn Setup(
             <a class="utrecht-link" href="/inrichting/catalogus">"een eigen pagina"</a>", net als "
             <a class="utrecht-link" href="/inrichting/budgethouders">"de budgethouders per stroom"</a>"."
         </p>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
             {move || {
                 // Tracked: choosing another stream or level to edit re-renders the forms.
                 let (edit_stream, edit_mandate) = query.with(|q| (q.get("stroom").unwrap_or_default(), q.get("mandaat").unwrap_or_default()));
@@ -115,7 +115,7 @@ fn Setup(
                 }
                 })
             }}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -386,7 +386,7 @@ fn Catalogue(
     view! {
         <h1 class="utrecht-heading-1">"Kostencatalogus"</h1>
         <p class="utrecht-paragraph"><a class="utrecht-link" href="/inrichting">"Terug naar inrichting"</a></p>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
             {move || Suspend::new(async move {
                 let search = query.with_untracked(|_| search());
                 let list = match loaded(items.await) {
@@ -450,7 +450,7 @@ fn Catalogue(
                     </ActionForm>
                 }.into_any()
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -482,7 +482,7 @@ fn CatalogueItem(
 ) -> impl IntoView {
     view! {
         <p class="utrecht-paragraph"><a class="utrecht-link" href="/inrichting/catalogus">"Terug naar de catalogus"</a></p>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
             {move || Suspend::new(async move {
                 match loaded(item.await) {
                     Err(e) => view! { <h1 class="utrecht-heading-1">"Catalogusitem"</h1><ErrorAlert message=e.to_string()/> }.into_any(),
@@ -492,7 +492,7 @@ fn CatalogueItem(
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

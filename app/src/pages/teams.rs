@@ -32,7 +32,7 @@ fn TeamsAdmin() -> impl IntoView {
     view! {
         <h1 class="utrecht-heading-1">"Teams"</h1>
         <FormMessage error=toggle_error/>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 teams.await.map(|teams| {
                     let rows = teams.into_iter().map(|t| view! {
@@ -55,7 +55,7 @@ fn TeamsAdmin() -> impl IntoView {
                     }
                 })
             })}
-        </Suspense>
+        </Transition>
         <h2 class="utrecht-heading-2" id="nieuw-team">"Nieuw team"</h2>
         <ActionForm action=create attr:aria-labelledby="nieuw-team">
             <FormMessage error/>

@@ -57,7 +57,7 @@ fn Tokens(
             <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || issue.pending().get()>"Token uitgeven"</button>
         </ActionForm>
         <FormMessage error=revoke_error/>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(tokens.await, |list| {
                     let rows = list.into_iter().map(|t| view! {
@@ -81,6 +81,6 @@ fn Tokens(
                     view! { <DataTable caption="Uitgegeven tokens".to_string() headers=&["Naam", "Begin", "Uitgegeven", "Geldig tot", "Laatst gebruikt", "Status"]>{rows}</DataTable> }
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }

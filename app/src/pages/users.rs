@@ -33,12 +33,12 @@ fn UsersAdmin() -> impl IntoView {
     let created = move || matches!(save.value().get(), Some(Ok(_)));
     view! {
         <h1 class="utrecht-heading-1">"Gebruikers"</h1>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 let teams = teams.await.unwrap_or_default();
                 users.await.map(|users| view! { <UserTable users teams/> })
             })}
-        </Suspense>
+        </Transition>
         <h2 class="utrecht-heading-2" id="nieuwe-gebruiker">"Nieuwe gebruiker"</h2>
         <Show when=created>
             <div class="utrecht-alert utrecht-alert--ok" role="status"><p class="utrecht-paragraph">"De gebruiker is aangemaakt."</p></div>
@@ -50,12 +50,12 @@ fn UsersAdmin() -> impl IntoView {
             <TextField label="Naam" name="input[display_name]" field="display_name" error autocomplete="off"/>
             <TextField label="Wachtwoord" name="input[password]" field="password" error input_type="password"
                 autocomplete="new-password" description="Minstens 12 tekens."/>
-            <Suspense fallback=|| ()>
+            <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let teams = teams.await.unwrap_or_default();
                     view! { <RoleTeamFields error teams selected_roles=RoleSet::default() selected_teams=vec![] mandate=None/> }
                 })}
-            </Suspense>
+            </Transition>
             <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || save.pending().get()>
                 "Gebruiker aanmaken"
             </button>
@@ -207,7 +207,7 @@ fn UserEdit() -> impl IntoView {
     let reset_error = last_error(reset.value());
     view! {
         <p class="utrecht-paragraph"><a class="utrecht-link" href="/beheer/gebruikers">"← Alle gebruikers"</a></p>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 let teams = teams.await.unwrap_or_default();
                 match user.await {
@@ -248,6 +248,6 @@ fn UserEdit() -> impl IntoView {
                     }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
