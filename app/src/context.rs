@@ -200,20 +200,6 @@ pub async fn read<T>(
     )
 }
 
-/// A read that needs nobody signed in.
-pub async fn read_public<T>(
-    f: impl AsyncFnOnce(&mut Read<Option<CurrentUser>>) -> Result<T, AppError>,
-) -> Result<T, AppError> {
-    auth::respond(
-        async {
-            let user = auth::current_user().await?;
-            let mut r = Read::open(&auth::state()?.pool, user, auth::now()).await?;
-            f(&mut r).await
-        }
-        .await,
-    )
-}
-
 /// A write by a user holding one of `roles`: committed when `f` succeeds,
 /// rolled back (audit events included) when it fails.
 pub async fn write<T>(
