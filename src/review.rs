@@ -37,6 +37,38 @@ impl ReviewStatus {
     }
 }
 
+/// How the backoffice resolves a dispute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Resolution {
+    /// The charge stands.
+    Override,
+    /// The case is reversed and charged again with a responsibility key.
+    Key,
+    /// The case is reversed and left out of runs.
+    Exclude,
+}
+
+impl Resolution {
+    pub const ALL: [Resolution; 3] = [Resolution::Override, Resolution::Key, Resolution::Exclude];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Resolution::Override => "override",
+            Resolution::Key => "key",
+            Resolution::Exclude => "exclude",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Resolution> {
+        Resolution::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Whether the resolution upholds the dispute (the charge is undone).
+    pub fn upholds(self) -> bool {
+        self != Resolution::Override
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +83,13 @@ mod tests {
         assert!(ReviewStatus::open_to_verdict(Some(ReviewStatus::Accepted)));
         assert!(!ReviewStatus::open_to_verdict(Some(ReviewStatus::Disputed)));
         assert!(!ReviewStatus::open_to_verdict(Some(ReviewStatus::Resolved)));
+        for r in Resolution::ALL {
+            assert_eq!(Resolution::from_code(r.code()), Some(r));
+        }
+        assert!(
+            !Resolution::Override.upholds()
+                && Resolution::Key.upholds()
+                && Resolution::Exclude.upholds()
+        );
     }
 }

@@ -45,7 +45,7 @@ pub async fn resolve_dispute(
     booking_date: String,
 ) -> Result<(), AppError> {
     context::write(&[Role::Backoffice], async |w| {
-        let form = reviews::Resolution {
+        let form = reviews::ResolutionForm {
             dispute: &dispute,
             resolution: &resolution,
             responsibility: &responsibility,

@@ -3,7 +3,7 @@
 
 use sqlx::{QueryBuilder, SqliteConnection};
 
-use doorbraak::review::ReviewStatus;
+use doorbraak::review::{Resolution, ReviewStatus};
 
 use super::decode;
 
@@ -141,7 +141,18 @@ impl ChargeRow {
                 .transpose()?,
             reason: self.reason,
             review_version: self.review_version,
-            resolution: self.resolution,
+            resolution: self
+                .resolution
+                .map(|r| {
+                    decode::code(
+                        "charge_reviews",
+                        id,
+                        "resolution",
+                        &r,
+                        Resolution::from_code,
+                    )
+                })
+                .transpose()?,
             resolution_reason: self.resolution_reason,
         })
     }
@@ -252,7 +263,7 @@ pub async fn resolve(
     conn: &mut SqliteConnection,
     id: i64,
     version: i64,
-    resolution: &str,
+    resolution: Resolution,
     reason: &str,
     user: i64,
     now: &str,
@@ -264,7 +275,7 @@ pub async fn resolve(
     )
     .bind(id)
     .bind(version)
-    .bind(resolution)
+    .bind(resolution.code())
     .bind(reason)
     .bind(user)
     .bind(now)

@@ -5,9 +5,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReconcileLine {
     pub year: i64,
-    pub stream: String,
-    /// "internal" or "claim".
-    pub kind: String,
+    pub stream: doorbraak::StreamCode,
+    pub kind: doorbraak::chargeback::ChargeKind,
     pub ledger: doorbraak::Money,
     pub runs: doorbraak::Money,
     pub exports: doorbraak::Money,

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use doorbraak::chargeback::ChargeKind;
-use doorbraak::review::ReviewStatus;
+use doorbraak::review::{Resolution, ReviewStatus};
 use doorbraak::{Money, StreamCode};
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +30,7 @@ pub struct OwnerCharge {
     pub review: Option<ReviewStatus>,
     pub reason: Option<String>,
     pub review_version: Option<i64>,
-    pub resolution: Option<String>,
+    pub resolution: Option<Resolution>,
     pub resolution_reason: Option<String>,
 }
 

@@ -40,8 +40,8 @@ fn Reconcile(view: Resource<Option<Result<ReconcileView, AppError>>>) -> impl In
                         view! {
                             <tr class="utrecht-table__row" class:difference=bad>
                                 <td class="utrecht-table__cell">{l.year}</td>
-                                <td class="utrecht-table__cell">{l.stream.clone()}</td>
-                                <td class="utrecht-table__cell">{if l.kind == "claim" { "Vordering" } else { "Intern" }}</td>
+                                <td class="utrecht-table__cell">{l.stream.to_string()}</td>
+                                <td class="utrecht-table__cell">{if l.kind == doorbraak::chargeback::ChargeKind::Claim { "Vordering" } else { "Intern" }}</td>
                                 <td class="utrecht-table__cell utrecht-table__cell--numeric">{l.ledger.to_string()}</td>
                                 <td class="utrecht-table__cell utrecht-table__cell--numeric">{l.runs.to_string()}</td>
                                 <td class="utrecht-table__cell utrecht-table__cell--numeric">{l.exports.to_string()}</td>

@@ -17,15 +17,15 @@ use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
 use crate::model::OwnerCharge;
-use doorbraak::review::ReviewStatus;
+use doorbraak::review::{Resolution, ReviewStatus};
 
 fn review_nl(c: &OwnerCharge) -> String {
-    match (c.review, c.resolution.as_deref()) {
+    match (c.review, c.resolution) {
         (Some(ReviewStatus::Accepted), _) => "Akkoord".into(),
         (Some(ReviewStatus::Disputed), _) => {
             format!("Bezwaar: {}", c.reason.clone().unwrap_or_default())
         }
-        (Some(ReviewStatus::Resolved), Some("override")) => format!(
+        (Some(ReviewStatus::Resolved), Some(Resolution::Override)) => format!(
             "Bezwaar afgewezen: {}",
             c.resolution_reason.clone().unwrap_or_default()
         ),

@@ -23,7 +23,8 @@ pub async fn reconciliation(r: &mut Read) -> Result<ReconcileView, AppError> {
         let journal = crate::exports::journal(&mut r.conn, run).await?;
         for line in journal.lines {
             let Some(kind) = line.charged else { continue };
-            let year = years.get(&line.case_reference).copied().unwrap_or_default();
+            // A journal line of a case no charge names is itself a difference: year 0 shows it.
+            let year = years.get(&line.case_reference).copied().unwrap_or(0);
             let kind = match kind {
                 doorbraak::chargeback::ChargeKind::Internal => "internal",
                 doorbraak::chargeback::ChargeKind::Claim => "claim",
@@ -41,8 +42,8 @@ pub async fn reconciliation(r: &mut Read) -> Result<ReconcileView, AppError> {
         .map(|((year, stream, kind), [ledger, runs, exports])| {
             Ok(ReconcileLine {
                 year,
-                stream,
-                kind,
+                stream: db::decode::stream("run_charges", year, &stream)?,
+                kind: db::decode::code("run_charges", year, "kind", &kind, db::runs::charge_kind)?,
                 ledger: m(year, ledger)?,
                 runs: m(year, runs)?,
                 exports: m(year, exports)?,

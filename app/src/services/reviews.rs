@@ -4,7 +4,7 @@
 //! or excluded. Everything lands in the audit trail.
 
 use doorbraak::responsibility::ResponsibilityKey;
-use doorbraak::review::ReviewStatus;
+use doorbraak::review::{Resolution, ReviewStatus};
 
 use crate::context::{Read, Write};
 use crate::db;
@@ -98,7 +98,7 @@ pub async fn disputes(r: &mut Read) -> Result<DisputesView, AppError> {
 }
 
 /// A dispute's resolution as the form posts it.
-pub struct Resolution<'a> {
+pub struct ResolutionForm<'a> {
     /// `id:version` of the dispute.
     pub dispute: &'a str,
     /// "override", "key" or "exclude".
@@ -111,7 +111,7 @@ pub struct Resolution<'a> {
 /// Resolves a dispute: "override" keeps the charge; "key" reverses the case
 /// and gives its next run the responsibility key; "exclude" reverses it and
 /// excludes it from runs.
-pub async fn resolve(w: &mut Write, form: Resolution<'_>) -> Result<(), AppError> {
+pub async fn resolve(w: &mut Write, form: ResolutionForm<'_>) -> Result<(), AppError> {
     let (id, version) = input::reference("dispute", form.dispute, "een bezwaar")?;
     let reason = input::reason("reason", form.reason)?;
     let review = db::reviews::dispute(&mut w.tx, id)
@@ -122,16 +122,17 @@ pub async fn resolve(w: &mut Write, form: Resolution<'_>) -> Result<(), AppError
         return Err(decided_meanwhile());
     }
     // None: the charge stands; Some(None): excluded; Some(Some(key)): another key.
-    let key: Option<Option<ResponsibilityKey>> = match form.resolution {
-        "override" => None,
-        "key" => {
+    let resolution = Resolution::from_code(form.resolution)
+        .ok_or_else(|| AppError::invalid("resolution", "Kies een besluit."))?;
+    let key: Option<Option<ResponsibilityKey>> = match resolution {
+        Resolution::Override => None,
+        Resolution::Key => {
             let streams = db::streams::registry(&mut w.tx).await?;
             let key = ResponsibilityKey::parse(form.responsibility, &streams)
                 .map_err(|e| AppError::invalid("responsibility", e.to_string()))?;
             Some(Some(key))
         }
-        "exclude" => Some(None),
-        _ => return Err(AppError::invalid("resolution", "Kies een besluit.")),
+        Resolution::Exclude => Some(None),
     };
     if let Some(key) = &key {
         let date = input::date("booking_date", form.booking_date, w.time.today)?;
@@ -148,13 +149,7 @@ pub async fn resolve(w: &mut Write, form: Resolution<'_>) -> Result<(), AppError
         .await?;
     }
     if !db::reviews::resolve(
-        &mut w.tx,
-        id,
-        version,
-        form.resolution,
-        &reason,
-        w.user.id,
-        &w.time.at,
+        &mut w.tx, id, version, resolution, &reason, w.user.id, &w.time.at,
     )
     .await?
     {
@@ -165,7 +160,7 @@ pub async fn resolve(w: &mut Write, form: Resolution<'_>) -> Result<(), AppError
         "charge",
         Some(format!("{run}:{case}:{stream}")),
         Some(serde_json::json!({ "status": ReviewStatus::Disputed.code() })),
-        Some(serde_json::json!({ "resolution": form.resolution, "reason": reason, "key": key })),
+        Some(serde_json::json!({ "resolution": resolution.code(), "reason": reason, "key": key })),
     );
     Ok(())
 }
