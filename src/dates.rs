@@ -101,6 +101,19 @@ pub fn dutch_today(at: DateTime<Utc>) -> NaiveDate {
     dutch_local(at).date()
 }
 
+/// The instant a Dutch calendar day begins (00:00 in Amsterdam), in UTC.
+/// Midnight never falls in a clock change (those happen at 02:00 and 03:00),
+/// so the offset is that of the day's start: one hour in winter, two in summer.
+pub fn dutch_day_start(date: NaiveDate) -> DateTime<Utc> {
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or(NaiveDateTime::MIN);
+    let summer = (midnight - Duration::hours(2)).and_utc();
+    if dutch_local(summer) == midnight {
+        summer
+    } else {
+        (midnight - Duration::hours(1)).and_utc()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +190,23 @@ mod tests {
             dutch_today(at("2026-06-30T22:30:00Z")),
             NaiveDate::from_ymd_opt(2026, 7, 1).expect("d")
         );
+    }
+
+    #[test]
+    fn a_dutch_day_starts_at_its_own_midnight() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("d");
+        let utc = |date| dutch_day_start(date).format("%Y-%m-%dT%H:%M").to_string();
+        assert_eq!(utc(d(2027, 1, 1)), "2026-12-31T23:00");
+        assert_eq!(utc(d(2026, 7, 1)), "2026-06-30T22:00");
+        // The days of the clock changes start before the change.
+        assert_eq!(utc(d(2026, 3, 29)), "2026-03-28T23:00");
+        assert_eq!(utc(d(2026, 10, 25)), "2026-10-24T22:00");
+        for date in [d(2026, 3, 29), d(2026, 10, 25), d(2027, 1, 1)] {
+            assert_eq!(dutch_today(dutch_day_start(date)), date);
+            assert_eq!(
+                dutch_today(dutch_day_start(date) - Duration::seconds(1)),
+                date.pred_opt().expect("d")
+            );
+        }
     }
 }

@@ -100,20 +100,26 @@ pub async fn list(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<RunRow>
         .collect()
 }
 
-/// Settled cases whose settlement date lies in the period, in reference
-/// order; a case with an open dispute is held out until it is resolved.
+/// Settled cases whose settlement date — the Dutch calendar date of
+/// `settled_at` — lies in the period, in reference order; a case with an
+/// open dispute is held out until it is resolved.
 pub async fn settled_in(
     conn: &mut SqliteConnection,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<i64>, sqlx::Error> {
+    let start = super::timestamp(doorbraak::dates::dutch_day_start(from));
+    let end = to
+        .succ_opt()
+        .map(|next| super::timestamp(doorbraak::dates::dutch_day_start(next)))
+        .unwrap_or_else(|| "9999".to_string());
     sqlx::query_scalar(
-        "SELECT id FROM cases WHERE status = 'settled' AND substr(settled_at, 1, 10) BETWEEN ?1 AND ?2
+        "SELECT id FROM cases WHERE status = 'settled' AND settled_at >= ?1 AND settled_at < ?2
            AND NOT EXISTS (SELECT 1 FROM charge_reviews r WHERE r.case_id = cases.id AND r.status = 'disputed')
          ORDER BY reference",
     )
-    .bind(from.to_string())
-    .bind(to.to_string())
+    .bind(start)
+    .bind(end)
     .fetch_all(&mut *conn)
     .await
 }

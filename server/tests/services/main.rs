@@ -305,3 +305,46 @@ async fn a_claim_moves_only_as_the_core_allows_and_a_repeated_form_is_done() {
         .expect_err("refused");
     assert!(err.to_string().contains("is al betaald"), "{err}");
 }
+
+#[tokio::test]
+async fn a_run_period_follows_the_dutch_calendar_date_of_settlement() {
+    let d = demo().await;
+    let case: i64 =
+        sqlx::query_scalar("SELECT id FROM cases WHERE status = 'in_progress' ORDER BY id LIMIT 1")
+            .fetch_one(&d.pool)
+            .await
+            .expect("a case in progress");
+    // Settled at 23:30 UTC on 31 December 2026: 1 January 2027 in the Netherlands.
+    let mut w = d.write("backoffice", at("2026-12-31T23:30:00Z")).await;
+    let version: i64 = sqlx::query_scalar("SELECT version FROM cases WHERE id = ?1")
+        .bind(case)
+        .fetch_one(&d.pool)
+        .await
+        .expect("version");
+    app::services::cases::settle_case(&mut w, case, version)
+        .await
+        .expect("settle");
+    w.commit().await.expect("commit");
+
+    let later = at("2027-01-02T09:00:00Z");
+    let mut w = d.write("backoffice", later).await;
+    let err = runs::create(&mut w, "2026-12-31", "2026-12-31")
+        .await
+        .expect_err("nothing that day");
+    assert!(
+        err.to_string().contains("geen afgerekende casussen"),
+        "{err}"
+    );
+    drop(w);
+    let mut w = d.write("backoffice", later).await;
+    let id = runs::create(&mut w, "2027-01-01", "2027-01-01")
+        .await
+        .expect("the Dutch day");
+    w.commit().await.expect("commit");
+    let cases: Vec<i64> = sqlx::query_scalar("SELECT case_id FROM run_cases WHERE run_id = ?1")
+        .bind(id)
+        .fetch_all(&d.pool)
+        .await
+        .expect("cases");
+    assert_eq!(cases, vec![case]);
+}
