@@ -75,6 +75,21 @@ pub enum ChargeKind {
     Claim,
 }
 
+impl ChargeKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ChargeKind::Internal => "internal",
+            ChargeKind::Claim => "claim",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ChargeKind> {
+        [ChargeKind::Internal, ChargeKind::Claim]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Charge {
     pub stream: StreamCode,

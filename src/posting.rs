@@ -188,10 +188,9 @@ pub fn plan_posting(
         return Err(PostError::Blocked(first));
     }
     let key = |case: CaseId, stream: StreamCode| format!("run-{}-case-{case}-{stream}", run.id);
-    let booked: BTreeSet<(CaseId, StreamCode)> = bookings(preview, cases, date)
-        .iter()
-        .map(|b| (b.case, b.stream))
-        .collect();
+    let planned = bookings(preview, cases, date);
+    let booked: BTreeSet<(CaseId, StreamCode)> =
+        planned.iter().map(|b| (b.case, b.stream)).collect();
     let year_of: BTreeMap<CaseId, i32> = facts
         .iter()
         .filter_map(|f| Some((f.case, f.year?)))
@@ -221,7 +220,7 @@ pub fn plan_posting(
     }
     let (from, to) = bulk(Action::ChargeBack);
     Ok(PostDecision::Post(PostingPlan {
-        bookings: bookings(preview, cases, date)
+        bookings: planned
             .into_iter()
             .map(|b| (key(b.case, b.stream), b.op))
             .collect(),

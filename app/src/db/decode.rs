@@ -9,15 +9,10 @@ use doorbraak::lifecycle::Status;
 use doorbraak::{Money, StreamCode};
 
 /// A row that does not decode: logged here, an internal error for the caller.
-pub fn corrupt(table: &'static str, id: i64, what: String) -> sqlx::Error {
-    tracing::error!(table, id, problem = %what, "a stored row does not decode");
+/// `id` is the row's id or, for a table keyed by code, its code.
+pub fn corrupt(table: &'static str, id: impl std::fmt::Display, what: String) -> sqlx::Error {
+    tracing::error!(table, id = %id, problem = %what, "a stored row does not decode");
     sqlx::Error::Decode(format!("{table} {id}: {what}").into())
-}
-
-/// A row keyed by text (a code) that does not decode.
-pub fn corrupt_keyed(table: &'static str, key: &str, what: String) -> sqlx::Error {
-    tracing::error!(table, key, problem = %what, "a stored row does not decode");
-    sqlx::Error::Decode(format!("{table} {key}: {what}").into())
 }
 
 /// A case status code.

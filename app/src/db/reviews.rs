@@ -3,6 +3,7 @@
 
 use sqlx::{QueryBuilder, SqliteConnection};
 
+use doorbraak::chargeback::ChargeKind;
 use doorbraak::review::{Resolution, ReviewStatus};
 
 use super::decode;
@@ -125,10 +126,19 @@ impl ChargeRow {
             case_id: id,
             reference: self.reference,
             stream: decode::stream(T, id, &self.stream)?,
-            kind: decode::code(T, id, "kind", &self.kind, super::runs::charge_kind)?,
+            kind: decode::code(T, id, "kind", &self.kind, ChargeKind::from_code)?,
             year: self.year,
             amount: money(self.amount_cents)?,
-            booking_date: decode::date(T, id, self.booking_date.as_deref().unwrap_or("(none)"))?,
+            booking_date: match self.booking_date.as_deref() {
+                Some(date) => decode::date(T, id, date)?,
+                None => {
+                    return Err(decode::corrupt(
+                        T,
+                        id,
+                        "posted run without booking date".into(),
+                    ));
+                }
+            },
             settled: money(self.settled_cents)?,
             threatening: money(self.threatening_cents)?,
             realistic: money(self.realistic_cents)?,

@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
+use doorbraak::chargeback::ChargeKind;
 use doorbraak::ledger::TxId;
 use doorbraak::lifecycle::Status;
 use doorbraak::posting::{CaseMove, PlannedCharge, StoredCharge};
@@ -410,7 +411,7 @@ pub async fn insert_charges(
             b.push_bind(run)
                 .push_bind(c.case)
                 .push_bind(c.stream.to_string())
-                .push_bind(charge_kind_code(c.kind))
+                .push_bind(c.kind.code())
                 .push_bind(c.year)
                 .push_bind(c.amount.cents())
                 .push_bind(*tx);
@@ -418,23 +419,6 @@ pub async fn insert_charges(
         q.build().execute(&mut *conn).await?;
     }
     Ok(())
-}
-
-fn charge_kind_code(kind: doorbraak::chargeback::ChargeKind) -> &'static str {
-    match kind {
-        doorbraak::chargeback::ChargeKind::Internal => "internal",
-        doorbraak::chargeback::ChargeKind::Claim => "claim",
-    }
-}
-
-/// A charge kind as stored.
-pub fn charge_kind(code: &str) -> Option<doorbraak::chargeback::ChargeKind> {
-    [
-        doorbraak::chargeback::ChargeKind::Internal,
-        doorbraak::chargeback::ChargeKind::Claim,
-    ]
-    .into_iter()
-    .find(|k| charge_kind_code(*k) == code)
 }
 
 #[derive(sqlx::FromRow)]
@@ -468,7 +452,7 @@ pub async fn charges(
             Ok(StoredCharge {
                 case: id,
                 stream: decode::stream(T, id, &r.stream_code)?,
-                kind: decode::code(T, id, "kind", &r.kind, charge_kind)?,
+                kind: decode::code(T, id, "kind", &r.kind, ChargeKind::from_code)?,
                 year: i32::try_from(r.year)
                     .map_err(|_| decode::corrupt(T, id, format!("year {}", r.year)))?,
                 amount: decode::money(T, id, r.amount_cents)?,

@@ -43,7 +43,7 @@ struct StreamRow {
 
 impl StreamRow {
     fn decode(self) -> Result<StreamRecord, sqlx::Error> {
-        let corrupt = |what: String| super::decode::corrupt_keyed("streams", &self.code, what);
+        let corrupt = |what: String| super::decode::corrupt("streams", &self.code, what);
         let code = StreamCode::new(&self.code).map_err(|e| corrupt(e.to_string()))?;
         let kind = StreamKind::from_code(&self.kind)
             .ok_or_else(|| corrupt(format!("unknown kind {:?}", self.kind)))?;

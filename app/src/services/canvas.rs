@@ -130,7 +130,7 @@ pub async fn save_canvas(
     canvas: CanvasForm,
 ) -> Result<SavedCanvas, AppError> {
     let case = load_draft(&mut w.tx, &w.user, case_id).await?;
-    let version = u32::try_from(case.current_version).unwrap_or(1);
+    let version = u32::try_from(case.current_version).map_err(|_| AppError::Internal)?;
     let mut canvas = canvas;
     fill_from_catalogue(&mut w.tx, &mut canvas, w.time.today).await?;
     let mut parsed = canvas.to_canvas(version)?;

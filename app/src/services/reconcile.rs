@@ -2,6 +2,8 @@
 //! back and claimed = what the posted runs booked = what their journals
 //! export; and per year, the fund's own identity. Any difference is shown.
 
+use doorbraak::chargeback::ChargeKind;
+
 use crate::context::Read;
 use crate::db;
 use crate::error::AppError;
@@ -25,13 +27,9 @@ pub async fn reconciliation(r: &mut Read) -> Result<ReconcileView, AppError> {
             let Some(kind) = line.charged else { continue };
             // A journal line of a case no charge names is itself a difference: year 0 shows it.
             let year = years.get(&line.case_reference).copied().unwrap_or(0);
-            let kind = match kind {
-                doorbraak::chargeback::ChargeKind::Internal => "internal",
-                doorbraak::chargeback::ChargeKind::Claim => "claim",
-            };
             let cents = line.debit.cents() - line.credit.cents();
             sides
-                .entry((year, line.stream.to_string(), kind.to_string()))
+                .entry((year, line.stream.to_string(), kind.code().to_string()))
                 .or_default()[2] += cents;
         }
     }
@@ -43,7 +41,7 @@ pub async fn reconciliation(r: &mut Read) -> Result<ReconcileView, AppError> {
             Ok(ReconcileLine {
                 year,
                 stream: db::decode::stream("run_charges", year, &stream)?,
-                kind: db::decode::code("run_charges", year, "kind", &kind, db::runs::charge_kind)?,
+                kind: db::decode::code("run_charges", year, "kind", &kind, ChargeKind::from_code)?,
                 ledger: m(year, ledger)?,
                 runs: m(year, runs)?,
                 exports: m(year, exports)?,

@@ -62,6 +62,18 @@ impl Demo {
             .expect("begin")
     }
 
+    /// One value of the row with the id `id`.
+    async fn value<T>(&self, sql: &str, id: i64) -> T
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + Unpin,
+    {
+        sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.pool)
@@ -174,11 +186,9 @@ async fn a_blocked_draft_is_not_posted_and_a_posted_one_not_twice() {
     let d = demo().await;
     let now = at("2026-11-20T10:00:00Z");
     let id = d.draft(now).await;
-    let version: i64 = sqlx::query_scalar("SELECT version FROM chargeback_runs WHERE id = ?1")
-        .bind(id)
-        .fetch_one(&d.pool)
-        .await
-        .expect("version");
+    let version: i64 = d
+        .value("SELECT version FROM chargeback_runs WHERE id = ?1", id)
+        .await;
     sqlx::query("UPDATE streams SET cost_centre = '' WHERE code = 'WMO'")
         .execute(&d.pool)
         .await
@@ -215,11 +225,9 @@ async fn a_blocked_draft_is_not_posted_and_a_posted_one_not_twice() {
         d.count("SELECT count(*) FROM ledger_transactions").await,
         booked
     );
-    let status: String = sqlx::query_scalar("SELECT status FROM chargeback_runs WHERE id = ?1")
-        .bind(id)
-        .fetch_one(&d.pool)
-        .await
-        .expect("status");
+    let status: String = d
+        .value("SELECT status FROM chargeback_runs WHERE id = ?1", id)
+        .await;
     assert_eq!(status, RunStatus::Posted.code());
     // Every charge that was booked names its ledger transaction.
     assert_eq!(
@@ -237,11 +245,9 @@ async fn a_claim_moves_only_as_the_core_allows_and_a_repeated_form_is_done() {
     let d = demo().await;
     let now = at("2026-11-20T10:00:00Z");
     let id = d.draft(now).await;
-    let version: i64 = sqlx::query_scalar("SELECT version FROM chargeback_runs WHERE id = ?1")
-        .bind(id)
-        .fetch_one(&d.pool)
-        .await
-        .expect("version");
+    let version: i64 = d
+        .value("SELECT version FROM chargeback_runs WHERE id = ?1", id)
+        .await;
     let mut w = d.write("backoffice", now).await;
     runs::post(&mut w, id, version, "2026-11-20")
         .await
@@ -286,18 +292,14 @@ async fn a_claim_moves_only_as_the_core_allows_and_a_repeated_form_is_done() {
         receipts + 1,
         "received once"
     );
-    let status: String = sqlx::query_scalar("SELECT status FROM claims WHERE id = ?1")
-        .bind(claim)
-        .fetch_one(&d.pool)
-        .await
-        .expect("status");
+    let status: String = d
+        .value("SELECT status FROM claims WHERE id = ?1", claim)
+        .await;
     assert_eq!(status, ClaimStatus::Paid.code());
     // A paid claim cannot be withdrawn: reversing its case is refused.
-    let case: i64 = sqlx::query_scalar("SELECT case_id FROM claims WHERE id = ?1")
-        .bind(claim)
-        .fetch_one(&d.pool)
-        .await
-        .expect("case");
+    let case: i64 = d
+        .value("SELECT case_id FROM claims WHERE id = ?1", claim)
+        .await;
     let mut w = d.write("backoffice", now).await;
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
     let err = runs::reverse(&mut w, id, Some(case), "Verkeerde sleutel", date)
@@ -316,11 +318,9 @@ async fn a_run_period_follows_the_dutch_calendar_date_of_settlement() {
             .expect("a case in progress");
     // Settled at 23:30 UTC on 31 December 2026: 1 January 2027 in the Netherlands.
     let mut w = d.write("backoffice", at("2026-12-31T23:30:00Z")).await;
-    let version: i64 = sqlx::query_scalar("SELECT version FROM cases WHERE id = ?1")
-        .bind(case)
-        .fetch_one(&d.pool)
-        .await
-        .expect("version");
+    let version: i64 = d
+        .value("SELECT version FROM cases WHERE id = ?1", case)
+        .await;
     app::services::cases::settle_case(&mut w, case, version)
         .await
         .expect("settle");
