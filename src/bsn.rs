@@ -2,10 +2,17 @@
 //!
 //! A canvas describes the situation, not the person. Any nine digits that pass
 //! the eleven-test are refused, written together (`123456782`) or in groups
-//! separated by single spaces, dots or dashes (`1234 56 782`, `123.456.782`).
-//! Digits are read in maximal blocks; a candidate is one block of nine digits or
-//! consecutive blocks that together hold exactly nine, so a longer number (an
-//! IBAN, a phone number) is never cut in two to make a match.
+//! (`1234 56 782`, `123.456.782`, `123-456-782`), also when the groups are
+//! joined by a non-breaking, narrow or thin space or an en or em dash, and
+//! when the digits are full-width (`１２３４５６７８２`).
+//!
+//! Digits are read in maximal blocks. Blocks joined by a dot or a dash are one
+//! number (`1.234.567.890`, `12-03-2024`); numbers joined by a space may be
+//! one written in groups. A candidate is one number, or consecutive numbers
+//! joined by spaces, holding exactly nine digits — so a longer number (an
+//! IBAN, a phone number, an amount in the billions) is never cut to make a
+//! match, and a date is never counted in: `op 12-03-2024 1.234 euro` is
+//! a date and an amount.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -30,59 +37,110 @@ pub fn passes_eleven_test(digits: &[u8; 9]) -> bool {
     (weighted - i32::from(digits[8])) % 11 == 0
 }
 
-struct Block {
+/// The value of an ASCII or full-width digit.
+fn digit(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '\u{FF10}'..='\u{FF19}' => u8::try_from(u32::from(c) - 0xFF10).ok(),
+        _ => None,
+    }
+}
+
+/// A space that may stand between the groups of one written number.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}')
+}
+
+/// A dot or dash binds blocks into one number.
+fn is_binder(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '-' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '\u{2014}'
+    )
+}
+
+/// One number: digit blocks joined by dots or dashes.
+struct Number {
     start: usize,
-    digits: Vec<u8>,
+    blocks: Vec<Vec<u8>>,
+}
+
+impl Number {
+    fn digits(&self) -> usize {
+        self.blocks.iter().map(Vec::len).sum()
+    }
+
+    /// `12-03-2024`, `12.3.2024`, `2024-03-12`: a day, a month and a year.
+    fn is_date(&self) -> bool {
+        let sizes: Vec<usize> = self.blocks.iter().map(Vec::len).collect();
+        matches!(sizes.as_slice(), [1 | 2, 1 | 2, 4] | [4, 1 | 2, 1 | 2])
+    }
 }
 
 /// Finds the first BSN-like number.
 pub fn find_bsn(text: &str) -> Option<BsnFound> {
     let chars: Vec<char> = text.chars().collect();
+    let joins = |i: usize, accept: fn(char) -> bool| {
+        i + 1 < chars.len() && accept(chars[i]) && digit(chars[i + 1]).is_some()
+    };
     let mut i = 0;
     while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
+        if digit(chars[i]).is_none() {
             i += 1;
             continue;
         }
-        // A run: digit blocks joined by single separators.
-        let mut blocks: Vec<Block> = Vec::new();
+        // A run: numbers joined by single spaces.
+        let mut numbers: Vec<Number> = Vec::new();
         loop {
-            let start = i;
-            let mut digits = Vec::new();
-            while i < chars.len() && chars[i].is_ascii_digit() {
-                digits.push(chars[i] as u8 - b'0');
+            let mut number = Number {
+                start: i,
+                blocks: Vec::new(),
+            };
+            loop {
+                let mut block = Vec::new();
+                while let Some(d) = chars.get(i).copied().and_then(digit) {
+                    block.push(d);
+                    i += 1;
+                }
+                number.blocks.push(block);
+                if !joins(i, is_binder) {
+                    break;
+                }
                 i += 1;
             }
-            blocks.push(Block { start, digits });
-            let joined = i + 1 < chars.len()
-                && matches!(chars[i], ' ' | '.' | '-')
-                && chars[i + 1].is_ascii_digit();
-            if !joined {
+            numbers.push(number);
+            if !joins(i, is_space) {
                 break;
             }
             i += 1;
         }
-        if let Some(found) = candidate_in(&blocks) {
+        if let Some(found) = candidate_in(&numbers) {
             return Some(found);
         }
     }
     None
 }
 
-fn candidate_in(blocks: &[Block]) -> Option<BsnFound> {
-    for first in 0..blocks.len() {
+fn candidate_in(numbers: &[Number]) -> Option<BsnFound> {
+    for first in 0..numbers.len() {
         let mut digits: Vec<u8> = Vec::with_capacity(9);
-        for block in &blocks[first..] {
-            digits.extend_from_slice(&block.digits);
+        for number in &numbers[first..] {
+            if number.is_date() {
+                break;
+            }
+            digits.extend(number.blocks.iter().flatten());
             if digits.len() >= 9 {
                 break;
             }
+        }
+        if numbers[first].digits() > 9 {
+            continue;
         }
         if let Ok(nine) = <[u8; 9]>::try_from(digits.as_slice())
             && passes_eleven_test(&nine)
         {
             return Some(BsnFound {
-                position: blocks[first].start + 1,
+                position: numbers[first].start + 1,
             });
         }
     }
@@ -130,6 +188,36 @@ mod tests {
     }
 
     #[test]
+    fn finds_a_bsn_however_its_groups_are_joined_or_its_digits_written() {
+        for text in [
+            "nr 123\u{A0}456\u{A0}782",
+            "nr 123\u{202F}456\u{202F}782",
+            "nr 123\u{2013}456\u{2013}782",
+            "nr 123\u{2014}456\u{2014}782",
+            "nr １２３４５６７８２",
+            "nr １２３ ４５６ ７８２",
+        ] {
+            assert_eq!(find_bsn(text), Some(BsnFound { position: 4 }), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_date_or_a_longer_number_is_no_bsn() {
+        // 12-03-2024 and 1.234 would make nine digits (120320241) that pass.
+        assert!(passes_eleven_test(&[1, 2, 0, 3, 2, 0, 2, 4, 1]));
+        assert_eq!(find_bsn("op 12-03-2024 1.234 euro"), None);
+        assert_eq!(find_bsn("op 2024-03-12 1.234 euro"), None);
+        // Nine digits inside a grouped longer number.
+        assert_eq!(find_bsn("€ 1.123.456.782"), None);
+        assert_eq!(find_bsn("ref 9-123-456-782"), None);
+        // ... but a BSN after a date is still found.
+        assert_eq!(
+            find_bsn("op 12-03-2024 123456782"),
+            Some(BsnFound { position: 15 })
+        );
+    }
+
+    #[test]
     fn a_bsn_at_the_end_counts_in_characters_not_bytes() {
         assert_eq!(find_bsn("één: 111222333"), Some(BsnFound { position: 6 }));
         assert!(passes_eleven_test(&[1, 1, 1, 2, 2, 2, 3, 3, 3]));
@@ -142,7 +230,7 @@ mod tests {
         }
 
         #[test]
-        fn every_valid_bsn_is_found_whatever_the_grouping(n in 10_000_000u32..999_999_999, sep in prop::sample::select(vec!["", " ", ".", "-"])) {
+        fn every_valid_bsn_is_found_whatever_the_grouping(n in 10_000_000u32..999_999_999, sep in prop::sample::select(vec!["", " ", ".", "-", "\u{A0}", "\u{202F}", "\u{2013}", "\u{2014}"])) {
             let s = format!("{n:09}");
             let digits: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
             let nine = <[u8; 9]>::try_from(digits.as_slice()).expect("nine");

@@ -30,11 +30,9 @@ pub enum ChargebackError {
     #[error("De financieringsstroom {0} komt twee keer voor.")]
     DuplicateStream(StreamCode),
     #[error(
-        "De percentages van de verantwoordelijkheidssleutel tellen op tot {0}, niet tot 100 %."
+        "De percentages van de verantwoordelijkheidssleutel tellen op tot {0} %, niet tot 100 %."
     )]
-    PercentagesNotHundred(Percentage),
-    #[error("Voor {0} is er geen convenant: daar kan niets op worden teruggeboekt.")]
-    NoAgreement(StreamCode),
+    PercentagesNotHundred(String),
     #[error("De verantwoordelijkheidssleutel noemt geen enkele stroom.")]
     NoStreams,
     #[error("De verdeling telt niet op tot de afgerekende kosten.")]
@@ -44,6 +42,8 @@ pub enum ChargebackError {
 /// The terms of an agreement that apply to one charge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgreementTerms {
+    /// The agreement version (its stored id).
+    pub agreement: i64,
     pub payer_share: Percentage,
     /// What is left of the yearly cap, if there is one.
     pub cap_remaining: Option<Money>,
@@ -95,6 +95,43 @@ pub struct Charge {
     pub stream: StreamCode,
     pub amount: Money,
     pub kind: ChargeKind,
+    /// For a claim: the agreement version it was made under.
+    pub agreement: Option<i64>,
+}
+
+/// Why part of a settled cost stays on the Wmo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ResidualReason {
+    /// The Wmo's own share under the key (or nothing avoided elsewhere).
+    WmoShare,
+    /// A stream is never charged more than it avoided.
+    AvoidedCap,
+    /// The payer bears less than 100 % under its agreement.
+    PayerShare,
+    /// The agreement's yearly cap is used up.
+    CapUsedUp,
+    /// The external stream has no agreement in force on the settlement date.
+    NoAgreement,
+}
+
+impl ResidualReason {
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            ResidualReason::WmoShare => "eigen aandeel Wmo",
+            ResidualReason::AvoidedCap => "begrensd op de vermeden kosten",
+            ResidualReason::PayerShare => "aandeel van de betaler volgens het convenant",
+            ResidualReason::CapUsedUp => "jaarplafond van het convenant bereikt",
+            ResidualReason::NoAgreement => "geen convenant van kracht",
+        }
+    }
+}
+
+/// A part of the residual: which stream's share it was cut from, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidualPart {
+    pub stream: StreamCode,
+    pub reason: ResidualReason,
+    pub amount: Money,
 }
 
 /// A settled cost split into charges and the residual that stays on the Wmo.
@@ -104,13 +141,16 @@ pub struct Allocation {
     settled: Money,
     charges: Vec<Charge>,
     residual: Money,
+    /// Why the residual stays on the Wmo; the parts sum to it.
+    why: Vec<ResidualPart>,
     not_charged: Vec<StreamCode>,
 }
 
 impl Allocation {
     fn new(
         settled: Money,
-        charges: Vec<Charge>,
+        reservation: StreamCode,
+        (charges, mut why): (Vec<Charge>, Vec<ResidualPart>),
         not_charged: Vec<StreamCode>,
     ) -> Result<Allocation, ChargebackError> {
         let charged: i64 = charges.iter().map(|c| c.amount.cents()).sum();
@@ -119,12 +159,41 @@ impl Allocation {
         if residual.is_negative() || charges.iter().any(|c| !c.amount.is_positive()) {
             return Err(ChargebackError::DoesNotSum);
         }
+        // What no share covered (nothing avoided elsewhere) is the Wmo's own.
+        let explained: i64 = why.iter().map(|p| p.amount.cents()).sum();
+        let rest = residual.cents() - explained;
+        if rest < 0 {
+            return Err(ChargebackError::DoesNotSum);
+        }
+        if rest > 0 {
+            match why
+                .iter_mut()
+                .find(|p| p.stream == reservation && p.reason == ResidualReason::WmoShare)
+            {
+                Some(own) => {
+                    own.amount = Money::from_cents(own.amount.cents() + rest)
+                        .map_err(|_| ChargebackError::DoesNotSum)?
+                }
+                None => why.push(ResidualPart {
+                    stream: reservation,
+                    reason: ResidualReason::WmoShare,
+                    amount: Money::from_cents(rest).map_err(|_| ChargebackError::DoesNotSum)?,
+                }),
+            }
+        }
+        why.sort_by_key(|p| (p.reason, p.stream));
         Ok(Allocation {
             settled,
             charges,
             residual,
+            why,
             not_charged,
         })
+    }
+
+    /// Why the residual stays on the Wmo, part by part (summing to it).
+    pub fn residual_parts(&self) -> &[ResidualPart] {
+        &self.why
     }
 
     pub fn settled(&self) -> Money {
@@ -187,15 +256,18 @@ fn check_unique(streams: impl Iterator<Item = StreamCode>) -> Result<(), Chargeb
     Ok(())
 }
 
-/// Applies an external payer's agreed share and remaining cap to an attributed amount.
-fn payer_bears(attributed: i64, terms: AgreementTerms) -> i64 {
+/// What an external payer bears of an attributed amount: its agreed share
+/// (half away from zero, in cents), then at most its remaining cap.
+/// Answers (before the cap, after it).
+fn payer_bears(attributed: i64, terms: AgreementTerms) -> (i64, i64) {
     let share = attributed * terms.payer_share.basis_points();
     // Half away from zero, in cents (amounts are non-negative here).
-    let mut bears = (share + 5_000) / 10_000;
-    if let Some(cap) = terms.cap_remaining {
-        bears = bears.min(cap.cents().max(0));
-    }
-    bears
+    let bears = (share + 5_000) / 10_000;
+    let capped = match terms.cap_remaining {
+        Some(cap) => bears.min(cap.cents().max(0)),
+        None => bears,
+    };
+    (bears, capped)
 }
 
 struct Share {
@@ -207,20 +279,47 @@ struct Share {
     agreement: Option<AgreementTerms>,
 }
 
-fn charges_from(shares: Vec<Share>, reservation: StreamCode) -> Vec<Charge> {
+/// Turns shares into charges, and what each share could not charge into
+/// residual parts with their reason.
+fn charges_from(shares: Vec<Share>, reservation: StreamCode) -> (Vec<Charge>, Vec<ResidualPart>) {
     let mut charges: Vec<Charge> = Vec::new();
+    let mut why: Vec<ResidualPart> = Vec::new();
+    let mut cut = |stream, reason, cents: i64| {
+        if let Ok(amount) = Money::from_cents(cents)
+            && amount.is_positive()
+        {
+            why.push(ResidualPart {
+                stream,
+                reason,
+                amount,
+            });
+        }
+    };
     for share in shares {
-        if share.stream == reservation || share.cents == 0 {
+        if share.stream == reservation {
+            cut(share.stream, ResidualReason::WmoShare, share.cents);
             continue;
         }
         let mut cents = share
             .limit
             .map_or(share.cents, |limit| share.cents.min(limit));
-        let kind = match share.kind {
-            StreamKind::Internal => ChargeKind::Internal,
-            StreamKind::External => {
-                cents = share.agreement.map_or(0, |terms| payer_bears(cents, terms));
-                ChargeKind::Claim
+        cut(
+            share.stream,
+            ResidualReason::AvoidedCap,
+            share.cents - cents,
+        );
+        let (kind, agreement) = match (share.kind, share.agreement) {
+            (StreamKind::Internal, _) => (ChargeKind::Internal, None),
+            (StreamKind::External, None) => {
+                cut(share.stream, ResidualReason::NoAgreement, cents);
+                continue;
+            }
+            (StreamKind::External, Some(terms)) => {
+                let (bears, capped) = payer_bears(cents, terms);
+                cut(share.stream, ResidualReason::PayerShare, cents - bears);
+                cut(share.stream, ResidualReason::CapUsedUp, bears - capped);
+                cents = capped;
+                (ChargeKind::Claim, Some(terms.agreement))
             }
         };
         if let Ok(amount) = Money::from_cents(cents)
@@ -230,11 +329,12 @@ fn charges_from(shares: Vec<Share>, reservation: StreamCode) -> Vec<Charge> {
                 stream: share.stream,
                 amount,
                 kind,
+                agreement,
             });
         }
     }
     charges.sort_by_key(|c| c.stream);
-    charges
+    (charges, why)
 }
 
 /// The beneficiary key. `reservation` is the stream holding the fund (the Wmo).
@@ -272,7 +372,12 @@ pub fn beneficiary_key(
             agreement: a.agreement,
         })
         .collect();
-    Allocation::new(settled, charges_from(shares, reservation), not_charged)
+    Allocation::new(
+        settled,
+        reservation,
+        charges_from(shares, reservation),
+        not_charged,
+    )
 }
 
 /// The responsibility key: the named streams with percentages summing to 100 %.
@@ -293,17 +398,10 @@ pub fn responsibility_key(
         .map(|r| r.percentage.basis_points())
         .sum();
     if total_bp != 10_000 {
-        let shown = Percentage::new(
-            rust_decimal::Decimal::new(total_bp, 2).min(rust_decimal::Decimal::ONE_HUNDRED),
-        )
-        .unwrap_or(Percentage::HUNDRED);
-        return Err(ChargebackError::PercentagesNotHundred(shown));
-    }
-    if let Some(r) = responsible
-        .iter()
-        .find(|r| r.kind == StreamKind::External && r.agreement.is_none())
-    {
-        return Err(ChargebackError::NoAgreement(r.stream));
+        let shown = rust_decimal::Decimal::new(total_bp, 2).normalize();
+        return Err(ChargebackError::PercentagesNotHundred(
+            shown.to_string().replace('.', ","),
+        ));
     }
     let mut sorted: Vec<&ResponsibleStream> = responsible.iter().collect();
     sorted.sort_by_key(|r| r.stream);
@@ -320,7 +418,17 @@ pub fn responsibility_key(
             agreement: r.agreement,
         })
         .collect();
-    Allocation::new(settled, charges_from(shares, reservation), Vec::new())
+    let not_charged = sorted
+        .iter()
+        .filter(|r| r.kind == StreamKind::External && r.agreement.is_none())
+        .map(|r| r.stream)
+        .collect();
+    Allocation::new(
+        settled,
+        reservation,
+        charges_from(shares, reservation),
+        not_charged,
+    )
 }
 
 #[cfg(test)]
@@ -359,6 +467,7 @@ mod tests {
             kind: StreamKind::External,
             avoided: e(5_000),
             agreement: Some(AgreementTerms {
+                agreement: 7,
                 payer_share: Percentage::parse("50").expect("p"),
                 cap_remaining: Some(e(200)),
             }),
@@ -373,6 +482,19 @@ mod tests {
         assert_eq!(a.charge_for(StreamCode::ZVW), e(200));
         assert_eq!(a.charge_for(StreamCode::JEUGDWET), e(500));
         assert_eq!(a.residual(), e(300));
+        assert_eq!(a.charges()[1].agreement, Some(7));
+        let why: Vec<(ResidualReason, i64)> = a
+            .residual_parts()
+            .iter()
+            .map(|p| (p.reason, p.amount.cents()))
+            .collect();
+        assert_eq!(
+            why,
+            vec![
+                (ResidualReason::PayerShare, 25_000),
+                (ResidualReason::CapUsedUp, 5_000)
+            ]
+        );
     }
 
     #[test]
@@ -391,20 +513,35 @@ mod tests {
         .expect("ok");
         assert_eq!(ok.charge_for(StreamCode::JEUGDWET), e(700));
         assert_eq!(ok.residual(), e(300));
-        assert!(matches!(
-            responsibility_key(e(1), StreamCode::WMO, &[r(StreamCode::JEUGDWET, "70")]),
-            Err(ChargebackError::PercentagesNotHundred(_))
-        ));
+        assert_eq!(
+            ok.residual_parts(),
+            &[ResidualPart {
+                stream: StreamCode::WMO,
+                reason: ResidualReason::WmoShare,
+                amount: e(300)
+            }]
+        );
+        assert_eq!(
+            responsibility_key(
+                e(1),
+                StreamCode::WMO,
+                &[r(StreamCode::JEUGDWET, "70"), r(StreamCode::PARTICIPATIEWET, "40,5")]
+            )
+            .map_err(|e| e.to_string()),
+            Err("De percentages van de verantwoordelijkheidssleutel tellen op tot 110,5 %, niet tot 100 %.".into())
+        );
+        // An external stream without an agreement in force: its share stays on the Wmo.
         let ext = ResponsibleStream {
             stream: StreamCode::ZVW,
             kind: StreamKind::External,
             percentage: Percentage::HUNDRED,
             agreement: None,
         };
-        assert_eq!(
-            responsibility_key(e(1), StreamCode::WMO, &[ext]),
-            Err(ChargebackError::NoAgreement(StreamCode::ZVW))
-        );
+        let none = responsibility_key(e(10), StreamCode::WMO, &[ext]).expect("allocated");
+        assert!(none.charges().is_empty());
+        assert_eq!(none.not_charged(), &[StreamCode::ZVW]);
+        assert_eq!(none.residual_parts()[0].reason, ResidualReason::NoAgreement);
+        assert_eq!(none.residual_parts()[0].amount, e(10));
         assert_eq!(
             responsibility_key(
                 e(1),
@@ -453,6 +590,7 @@ mod tests {
                     },
                     avoided: Money::from_cents(cents).expect("m"),
                     agreement: agreement.map(|(bp, cap)| AgreementTerms {
+                        agreement: 1,
                         payer_share: Percentage::new(rust_decimal::Decimal::new(bp, 2)).expect("p"),
                         cap_remaining: cap.map(|c| Money::from_cents(c).expect("m")),
                     }),
@@ -468,6 +606,8 @@ mod tests {
             let a = beneficiary_key(settled, StreamCode::WMO, &avoided).expect("alloc");
             let charged: i64 = a.charges().iter().map(|c| c.amount.cents()).sum();
             prop_assert_eq!(charged + a.residual().cents(), settled.cents());
+            let explained: i64 = a.residual_parts().iter().map(|p| p.amount.cents()).sum();
+            prop_assert_eq!(explained, a.residual().cents(), "every cent of the residual has its reason");
             prop_assert!(!a.residual().is_negative());
             for c in a.charges() {
                 let s = avoided.iter().find(|s| s.stream == c.stream).expect("stream");

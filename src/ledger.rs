@@ -11,8 +11,16 @@
 //!   hold to the year's paid account; never more than is left;
 //! - **release** (void the rest): settling moves what is left back to the fund.
 //!
-//! So `available = funded + recovered − held − paid` is the fund account's
-//! balance, and no operation may make it, a hold or a claim negative.
+//! Money that comes back (chargebacks, paid claims, accrual contributions
+//! and true-ups, released holds) is credited to the fund of the year in which
+//! it is **booked**, so it finances new breakthroughs at once; a hold stays
+//! in the year of its approval. Closing a year carries what is left over
+//! into the next year's fund or returns it to the Wmo budget; a closed year
+//! takes no new fundings, approvals or recoveries.
+//!
+//! So `available = funded + carried in + recovered − held − paid − carried
+//! out − returned` is the fund account's balance, and no operation may make
+//! it, a hold or a claim negative.
 //! Every operation carries an idempotency key: replaying it returns the first
 //! result and books nothing.
 
@@ -122,6 +130,18 @@ pub enum LedgerError {
     IdempotencyConflict(String),
     #[error("De boeking valt buiten het toegestane bereik van bedragen.")]
     Overflow,
+    #[error("Begrotingsjaar {0} is afgesloten: er kan niets meer in worden geboekt.")]
+    YearClosed(Year),
+    #[error("Begrotingsjaar {0} is al afgesloten.")]
+    AlreadyClosed(Year),
+    #[error("Begrotingsjaar {0} kan pas na afloop van het jaar worden afgesloten.")]
+    CloseTooEarly(Year),
+    #[error("Er is maar {available} beschikbaar om over te hevelen, niet {requested}.")]
+    CarryOverExceeds { available: Money, requested: Money },
+    #[error("Het over te hevelen bedrag kan niet negatief zijn.")]
+    NegativeCarryOver,
+    #[error("Een jaarafsluiting kan niet worden teruggedraaid.")]
+    ReversalOfClosing,
 }
 
 impl From<MoneyError> for LedgerError {
@@ -199,15 +219,22 @@ impl Transaction {
         &self.postings
     }
 
-    /// The same postings with opposite signs.
+    /// The same postings with opposite signs, booked on `date`: a fund or a
+    /// budget of another year is booked in the year of `date` instead, as
+    /// money always moves in the year it is booked in.
     pub fn reversed(&self, date: NaiveDate) -> Transaction {
+        let year = date.year();
         Transaction {
             date,
             postings: self
                 .postings
                 .iter()
                 .map(|p| Posting {
-                    account: p.account,
+                    account: match p.account {
+                        Account::Fund { .. } => Account::Fund { year },
+                        Account::Budget { stream, .. } => Account::Budget { stream, year },
+                        other => other,
+                    },
                     amount: -p.amount,
                 })
                 .collect(),
@@ -232,6 +259,19 @@ pub enum Operation {
         amount: Money,
         date: NaiveDate,
     },
+    /// Less reserved for a year: part of the available amount returns to the Wmo budget.
+    ReduceFunding {
+        year: Year,
+        amount: Money,
+        date: NaiveDate,
+    },
+    /// Closing a year: `carry_over` of the available amount moves into the
+    /// next year's fund (*overheveling*), the rest returns to the Wmo budget.
+    CloseYear {
+        year: Year,
+        carry_over: Money,
+        date: NaiveDate,
+    },
     /// Approval: a hold on the fund for the requested amount.
     Hold {
         case: CaseId,
@@ -247,6 +287,10 @@ pub enum Operation {
     },
     /// Settling: what is left of the hold returns to the fund.
     Release { case: CaseId, date: NaiveDate },
+    /// Reopening a settlement that released nothing (the hold was fully
+    /// paid): the hold is open again. One that released money is reopened
+    /// by reversing the release.
+    Reopen { case: CaseId, date: NaiveDate },
     /// An internal stream is debited, the fund credited.
     ChargeBack {
         case: CaseId,
@@ -280,7 +324,8 @@ pub enum Operation {
         amount: Money,
         date: NaiveDate,
     },
-    /// Accrual true-up: positive charges the stream more, negative refunds it.
+    /// Accrual true-up for `year`: positive charges the stream more, negative
+    /// refunds it; booked in the year of its date.
     TrueUp {
         stream: StreamCode,
         year: Year,
@@ -302,21 +347,37 @@ pub struct Receipt {
 /// The state of the fund in one year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct FundPosition {
+    /// Reserved on the Wmo (fundings less reductions).
     pub funded: Money,
+    /// Carried over from the year before when it was closed.
+    pub carried_in: Money,
+    /// Money that came back, booked in this year: chargebacks, paid claims,
+    /// accrual contributions and true-ups, holds of earlier years released.
     pub recovered: Money,
+    /// Still held for this year's approvals.
     pub held: Money,
+    /// Paid for this year's approvals.
     pub paid: Money,
+    /// Carried over into the next year at closing, and what this year's
+    /// holds released into later years.
+    pub carried_out: Money,
+    /// Returned to the Wmo budget at closing.
+    pub returned: Money,
     pub available: Money,
+    pub closed: bool,
 }
 
 impl FundPosition {
-    /// available = funded + recovered − held − paid.
+    /// available = funded + carried in + recovered − held − paid − carried out − returned.
     pub fn reconciles(&self) -> bool {
         let expected = self
             .funded
-            .checked_add(self.recovered)
+            .checked_add(self.carried_in)
+            .and_then(|v| v.checked_add(self.recovered))
             .and_then(|v| v.checked_sub(self.held))
-            .and_then(|v| v.checked_sub(self.paid));
+            .and_then(|v| v.checked_sub(self.paid))
+            .and_then(|v| v.checked_sub(self.carried_out))
+            .and_then(|v| v.checked_sub(self.returned));
         expected == Ok(self.available)
     }
 }
@@ -350,6 +411,8 @@ pub trait LedgerView {
     fn balance(&self, account: Account) -> Money;
     fn hold(&self, case: CaseId) -> Option<HoldState>;
     fn booked(&self, tx: TxId) -> Option<Booked>;
+    /// The year was closed: it takes no new bookings on its fund.
+    fn closed(&self, year: Year) -> bool;
 }
 
 /// A change to the derived state (holds and yearly totals) that goes with a
@@ -387,6 +450,21 @@ pub enum Change {
     Held {
         year: Year,
         cents: i64,
+    },
+    CarriedIn {
+        year: Year,
+        cents: i64,
+    },
+    CarriedOut {
+        year: Year,
+        cents: i64,
+    },
+    Returned {
+        year: Year,
+        cents: i64,
+    },
+    Closed {
+        year: Year,
     },
     Reversed {
         original: TxId,
@@ -513,14 +591,28 @@ fn recoverable(
     Ok(hold)
 }
 
+fn open_year(view: &impl LedgerView, year: Year) -> Result<(), LedgerError> {
+    if view.closed(year) {
+        Err(LedgerError::YearClosed(year))
+    } else {
+        Ok(())
+    }
+}
+
+fn first_day(year: Year) -> Result<NaiveDate, LedgerError> {
+    NaiveDate::from_ymd_opt(year, 1, 1).ok_or(LedgerError::Overflow)
+}
+
 /// Decides an operation against `view`: every rule of the fund, and no
 /// account that holds money may go below zero.
 pub fn plan(op: Operation, view: &impl LedgerView) -> Result<Plan, LedgerError> {
     let (tx, original) = match op {
         Operation::Reverse { tx: id, date } => {
             let booked = view.booked(id).ok_or(LedgerError::UnknownTransaction(id))?;
-            if matches!(booked.op, Operation::Reverse { .. }) {
-                return Err(LedgerError::ReversalOfReversal);
+            match booked.op {
+                Operation::Reverse { .. } => return Err(LedgerError::ReversalOfReversal),
+                Operation::CloseYear { .. } => return Err(LedgerError::ReversalOfClosing),
+                _ => {}
             }
             if booked.reversed {
                 return Err(LedgerError::AlreadyReversed(id));
@@ -535,7 +627,29 @@ pub fn plan(op: Operation, view: &impl LedgerView) -> Result<Plan, LedgerError> 
                 }
                 _ => {}
             }
-            (booked.tx.reversed(date), Some((id, booked.op)))
+            let tx = booked.tx.reversed(date);
+            for p in tx.postings() {
+                if let Account::Fund { year } = p.account {
+                    open_year(view, year)?;
+                }
+            }
+            (tx, Some((id, booked.op)))
+        }
+        Operation::CloseYear {
+            year,
+            carry_over,
+            date,
+        } => return plan_closing(year, carry_over, date, view),
+        Operation::Reopen { case, date } => {
+            let hold = settled_hold(view, case)?;
+            if hold.recovered != 0 {
+                return Err(LedgerError::ChargedBackFirst(case));
+            }
+            not_before(date, hold.date)?;
+            return Ok(Plan {
+                transaction: None,
+                changes: vec![Change::HoldOpen { case, open: true }],
+            });
         }
         _ => match transaction_for(op, view)? {
             Some(tx) => (tx, None),
@@ -566,6 +680,76 @@ pub fn plan(op: Operation, view: &impl LedgerView) -> Result<Plan, LedgerError> 
     })
 }
 
+/// Closing `year`: what is available moves on — `carry_over` into the next
+/// year's fund, the rest back to the Wmo budget — and the year takes no new
+/// bookings on its fund. Holds still open stay valid.
+fn plan_closing(
+    year: Year,
+    carry_over: Money,
+    date: NaiveDate,
+    view: &impl LedgerView,
+) -> Result<Plan, LedgerError> {
+    if view.closed(year) {
+        return Err(LedgerError::AlreadyClosed(year));
+    }
+    if date.year() <= year {
+        return Err(LedgerError::CloseTooEarly(year));
+    }
+    if carry_over.is_negative() {
+        return Err(LedgerError::NegativeCarryOver);
+    }
+    let available = view.balance(Account::Fund { year });
+    if carry_over > available {
+        return Err(LedgerError::CarryOverExceeds {
+            available,
+            requested: carry_over,
+        });
+    }
+    let next = year.checked_add(1).ok_or(LedgerError::Overflow)?;
+    if carry_over.is_positive() {
+        open_year(view, next)?;
+    }
+    let returned = available.checked_sub(carry_over)?;
+    let postings: Vec<Posting> = [
+        (Account::Fund { year }, -available),
+        (Account::Fund { year: next }, carry_over),
+        (
+            Account::Budget {
+                stream: view.reservation(),
+                year,
+            },
+            returned,
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, amount)| !amount.is_zero())
+    .map(|(account, amount)| Posting { account, amount })
+    .collect();
+    let transaction = if postings.is_empty() {
+        None
+    } else {
+        Some(Transaction::new(date, postings)?)
+    };
+    Ok(Plan {
+        transaction,
+        changes: vec![
+            Change::CarriedOut {
+                year,
+                cents: carry_over.cents(),
+            },
+            Change::CarriedIn {
+                year: next,
+                cents: carry_over.cents(),
+            },
+            Change::Returned {
+                year,
+                cents: returned.cents(),
+            },
+            Change::Closed { year },
+        ],
+    })
+}
+
 fn transaction_for(
     op: Operation,
     view: &impl LedgerView,
@@ -573,11 +757,29 @@ fn transaction_for(
     let tx = match op {
         Operation::Fund { year, amount, date } => {
             in_year(date, year)?;
+            open_year(view, year)?;
             let wmo = Account::Budget {
                 stream: view.reservation(),
                 year,
             };
             Transaction::transfer(date, wmo, Account::Fund { year }, amount)?
+        }
+        Operation::ReduceFunding { year, amount, date } => {
+            positive(amount)?;
+            not_before(date, first_day(year)?)?;
+            open_year(view, year)?;
+            let available = view.balance(Account::Fund { year });
+            if amount > available {
+                return Err(LedgerError::InsufficientFunds {
+                    available,
+                    requested: amount,
+                });
+            }
+            let wmo = Account::Budget {
+                stream: view.reservation(),
+                year,
+            };
+            Transaction::transfer(date, Account::Fund { year }, wmo, amount)?
         }
         Operation::Hold {
             case,
@@ -587,6 +789,7 @@ fn transaction_for(
         } => {
             positive(amount)?;
             in_year(date, year)?;
+            open_year(view, year)?;
             if view.hold(case).is_some() {
                 return Err(LedgerError::HoldExists(case));
             }
@@ -621,10 +824,12 @@ fn transaction_for(
             if rest.is_zero() {
                 return Ok(None);
             }
+            // Released money revolves into the year it is released in.
+            open_year(view, date.year())?;
             Transaction::transfer(
                 date,
                 Account::Hold { case },
-                Account::Fund { year: hold.year },
+                Account::Fund { year: date.year() },
                 rest,
             )?
         }
@@ -634,12 +839,11 @@ fn transaction_for(
             amount,
             date,
         } => {
-            let hold = recoverable(view, case, stream, amount, date)?;
-            let budget = Account::Budget {
-                stream,
-                year: hold.year,
-            };
-            Transaction::transfer(date, budget, Account::Fund { year: hold.year }, amount)?
+            recoverable(view, case, stream, amount, date)?;
+            let year = date.year();
+            open_year(view, year)?;
+            let budget = Account::Budget { stream, year };
+            Transaction::transfer(date, budget, Account::Fund { year }, amount)?
         }
         Operation::Claim {
             case,
@@ -663,7 +867,10 @@ fn transaction_for(
                 return Err(LedgerError::NoOpenClaim { stream, case });
             }
             let to = match op {
-                Operation::Receive { .. } => Account::Fund { year: hold.year },
+                Operation::Receive { .. } => {
+                    open_year(view, date.year())?;
+                    Account::Fund { year: date.year() }
+                }
                 _ => Account::Payer { stream },
             };
             Transaction::transfer(date, Account::Receivable { stream, case }, to, open)?
@@ -675,6 +882,7 @@ fn transaction_for(
             date,
         } => {
             in_year(date, year)?;
+            open_year(view, year)?;
             if stream == view.reservation() {
                 return Err(LedgerError::ReservationNotCharged);
             }
@@ -691,18 +899,30 @@ fn transaction_for(
             difference,
             date,
         } => {
-            in_year(date, year)?;
+            // The true-up of a year is booked at its end or later, in the
+            // year of its date.
+            not_before(date, first_day(year)?)?;
+            let booked_in = date.year();
+            open_year(view, booked_in)?;
             if stream == view.reservation() {
                 return Err(LedgerError::ReservationNotCharged);
             }
-            let (budget, fund) = (Account::Budget { stream, year }, Account::Fund { year });
+            let (budget, fund) = (
+                Account::Budget {
+                    stream,
+                    year: booked_in,
+                },
+                Account::Fund { year: booked_in },
+            );
             if difference.is_negative() {
                 Transaction::transfer(date, fund, budget, difference.abs())?
             } else {
                 Transaction::transfer(date, budget, fund, difference)?
             }
         }
-        Operation::Reverse { .. } => return Err(LedgerError::ReversalOfReversal),
+        Operation::CloseYear { .. } | Operation::Reopen { .. } | Operation::Reverse { .. } => {
+            return Err(LedgerError::ReversalOfReversal);
+        }
     };
     Ok(Some(tx))
 }
@@ -727,29 +947,55 @@ fn check_overdraw(tx: &Transaction, view: &impl LedgerView) -> Result<(), Ledger
     Ok(())
 }
 
-/// The changes to derived state for an operation (`sign` −1 when it is being reversed).
+/// The changes to derived state for an operation (`sign` −1 when it is being
+/// reversed). The yearly totals follow the postings on the fund accounts, so
+/// money counts in the year it was booked in.
 fn changes_for(op: Operation, tx: &Transaction, sign: i64, view: &impl LedgerView) -> Vec<Change> {
     let mut changes = Vec::new();
     let year_of = |case: CaseId| view.hold(case).map(|h| h.year);
+    let hold_year = |case: CaseId| match op {
+        Operation::Hold { year, .. } => Some(year),
+        _ => year_of(case),
+    };
+    let mut held_in = None;
     for p in &tx.postings {
-        if let Account::Hold { case } = p.account {
-            let year = match op {
-                Operation::Hold { year, .. } => Some(year),
-                _ => year_of(case),
-            };
-            if let Some(year) = year {
-                changes.push(Change::Held {
-                    year,
-                    cents: p.amount.cents(),
-                });
+        if let Account::Hold { case } = p.account
+            && let Some(year) = hold_year(case)
+        {
+            held_in = Some(year);
+            changes.push(Change::Held {
+                year,
+                cents: p.amount.cents(),
+            });
+        }
+    }
+    for p in &tx.postings {
+        let Account::Fund { year } = p.account else {
+            continue;
+        };
+        let cents = p.amount.cents();
+        match (op, held_in) {
+            (Operation::Fund { .. } | Operation::ReduceFunding { .. }, _) => {
+                changes.push(Change::Funded { year, cents })
             }
+            // A hold's money crossing into another year: it leaves the hold's
+            // year and comes back in the year it is booked in.
+            (_, Some(hold)) if hold != year => {
+                changes.push(Change::Recovered { year, cents });
+                changes.push(Change::CarriedOut { year: hold, cents });
+            }
+            (_, Some(_)) => {}
+            (
+                Operation::ChargeBack { .. }
+                | Operation::Receive { .. }
+                | Operation::Prebook { .. }
+                | Operation::TrueUp { .. },
+                None,
+            ) => changes.push(Change::Recovered { year, cents }),
+            _ => {}
         }
     }
     match op {
-        Operation::Fund { year, .. } => changes.push(Change::Funded {
-            year,
-            cents: tx.amount_on(&Account::Fund { year }),
-        }),
         Operation::Hold {
             case, year, date, ..
         } => changes.push(if sign > 0 {
@@ -770,20 +1016,6 @@ fn changes_for(op: Operation, tx: &Transaction, sign: i64, view: &impl LedgerVie
                 case,
                 cents: sign * amount.cents(),
             });
-            if let (Operation::ChargeBack { .. }, Some(year)) = (op, year_of(case)) {
-                changes.push(Change::Recovered {
-                    year,
-                    cents: tx.amount_on(&Account::Fund { year }),
-                });
-            }
-        }
-        Operation::Receive { case, .. } => {
-            if let Some(year) = year_of(case) {
-                changes.push(Change::Recovered {
-                    year,
-                    cents: tx.amount_on(&Account::Fund { year }),
-                });
-            }
         }
         Operation::Refuse { case, stream, .. } => {
             changes.push(Change::HoldRecovered {
@@ -791,13 +1023,7 @@ fn changes_for(op: Operation, tx: &Transaction, sign: i64, view: &impl LedgerVie
                 cents: -tx.amount_on(&Account::Payer { stream }),
             });
         }
-        Operation::Prebook { year, .. } | Operation::TrueUp { year, .. } => {
-            changes.push(Change::Recovered {
-                year,
-                cents: tx.amount_on(&Account::Fund { year }),
-            });
-        }
-        Operation::Reverse { .. } => {}
+        _ => {}
     }
     changes
 }
@@ -809,11 +1035,49 @@ struct Entry {
     reversed_by: Option<TxId>,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-struct YearTotals {
-    funded: i64,
-    recovered: i64,
-    held: i64,
+/// A year's totals in cents (or the changes to them), kept beside the
+/// ledger so a position never scans it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct YearTotals {
+    pub funded: i64,
+    pub carried_in: i64,
+    pub recovered: i64,
+    pub held: i64,
+    pub carried_out: i64,
+    pub returned: i64,
+    pub closed: bool,
+}
+
+impl YearTotals {
+    /// Adds a change to the yearly totals (other changes add nothing).
+    pub fn apply(&mut self, change: Change) {
+        match change {
+            Change::Funded { cents, .. } => self.funded += cents,
+            Change::CarriedIn { cents, .. } => self.carried_in += cents,
+            Change::Recovered { cents, .. } => self.recovered += cents,
+            Change::Held { cents, .. } => self.held += cents,
+            Change::CarriedOut { cents, .. } => self.carried_out += cents,
+            Change::Returned { cents, .. } => self.returned += cents,
+            Change::Closed { .. } => self.closed = true,
+            _ => {}
+        }
+    }
+}
+
+impl Change {
+    /// The year whose totals this change alters, if it alters them.
+    pub fn year(self) -> Option<Year> {
+        match self {
+            Change::Funded { year, .. }
+            | Change::CarriedIn { year, .. }
+            | Change::Recovered { year, .. }
+            | Change::Held { year, .. }
+            | Change::CarriedOut { year, .. }
+            | Change::Returned { year, .. }
+            | Change::Closed { year } => Some(year),
+            _ => None,
+        }
+    }
 }
 
 /// The in-memory ledger: the model every persistent ledger must agree with.
@@ -847,6 +1111,10 @@ impl LedgerView for Ledger {
             tx: entry.tx.clone(),
             reversed: entry.reversed_by.is_some(),
         })
+    }
+
+    fn closed(&self, year: Year) -> bool {
+        self.years.get(&year).is_some_and(|t| t.closed)
     }
 }
 
@@ -890,10 +1158,14 @@ impl Ledger {
         let totals = self.years.get(&year).copied().unwrap_or_default();
         FundPosition {
             funded: money(totals.funded),
+            carried_in: money(totals.carried_in),
             recovered: money(totals.recovered),
             held: money(totals.held),
             paid: self.balance(Account::Paid { year }),
+            carried_out: money(totals.carried_out),
+            returned: money(totals.returned),
             available: self.balance(Account::Fund { year }),
+            closed: totals.closed,
         }
     }
 
@@ -939,14 +1211,11 @@ impl Ledger {
                 };
                 continue;
             }
+            if let Some(year) = change.year() {
+                self.years.entry(year).or_default().apply(change);
+                continue;
+            }
             match change {
-                Change::Funded { year, cents } => {
-                    self.years.entry(year).or_default().funded += cents
-                }
-                Change::Recovered { year, cents } => {
-                    self.years.entry(year).or_default().recovered += cents
-                }
-                Change::Held { year, cents } => self.years.entry(year).or_default().held += cents,
                 Change::Reversed { original } => {
                     if let Some(entry) = usize::try_from(original.0)
                         .ok()
@@ -1075,7 +1344,8 @@ mod tests {
                 recovered: e(0),
                 held: e(0),
                 paid: e(1_500),
-                available: e(8_500)
+                available: e(8_500),
+                ..FundPosition::default()
             }
         );
         assert!(pos.reconciles());
@@ -1475,5 +1745,288 @@ mod tests {
             Err(LedgerError::Overdraw(Account::Fund { year: 2026 }))
         );
         assert!(l.position(2026).reconciles());
+    }
+
+    fn ymd(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    /// 2025 funded € 10.000, case 1 approved for € 4.000 in 2025, paid € 3.000.
+    fn year_with_a_case() -> Ledger {
+        let mut l = Ledger::new(StreamCode::WMO);
+        let ops = [
+            Operation::Fund {
+                year: 2025,
+                amount: e(10_000),
+                date: ymd(2025, 1, 2),
+            },
+            Operation::Hold {
+                case: 1,
+                year: 2025,
+                amount: e(4_000),
+                date: ymd(2025, 3, 1),
+            },
+            Operation::Pay {
+                case: 1,
+                amount: e(3_000),
+                date: ymd(2025, 4, 1),
+            },
+        ];
+        for (i, op) in ops.into_iter().enumerate() {
+            l.execute(&format!("setup-{i}"), op).expect("setup");
+        }
+        l
+    }
+
+    fn every_year_reconciles(l: &Ledger) {
+        for year in 2024..=2028 {
+            let p = l.position(year);
+            assert!(p.reconciles(), "{year}: {p:?}");
+        }
+    }
+
+    #[test]
+    fn recoveries_are_credited_to_the_year_they_are_booked_in() {
+        let mut l = year_with_a_case();
+        l.execute(
+            "settle",
+            Operation::Release {
+                case: 1,
+                date: ymd(2025, 12, 1),
+            },
+        )
+        .expect("settle");
+        l.execute(
+            "charge",
+            Operation::ChargeBack {
+                case: 1,
+                stream: StreamCode::JEUGDWET,
+                amount: e(1_000),
+                date: ymd(2026, 1, 5),
+            },
+        )
+        .expect("charge");
+        assert_eq!(l.balance(Account::Fund { year: 2026 }), e(1_000));
+        assert_eq!(l.position(2026).recovered, e(1_000));
+        assert_eq!(l.position(2025).recovered, e(0));
+        assert_eq!(
+            l.balance(Account::Budget {
+                stream: StreamCode::JEUGDWET,
+                year: 2026
+            }),
+            e(-1_000)
+        );
+        every_year_reconciles(&l);
+    }
+
+    #[test]
+    fn closing_a_year_carries_over_or_returns_and_then_takes_nothing_new() {
+        let mut l = year_with_a_case();
+        // € 6.000 available, € 1.000 still held for case 1.
+        let early = l.execute(
+            "close-early",
+            Operation::CloseYear {
+                year: 2025,
+                carry_over: e(1),
+                date: ymd(2025, 12, 31),
+            },
+        );
+        assert_eq!(early, Err(LedgerError::CloseTooEarly(2025)));
+        let too_much = l.execute(
+            "close-much",
+            Operation::CloseYear {
+                year: 2025,
+                carry_over: e(6_001),
+                date: ymd(2026, 1, 2),
+            },
+        );
+        assert_eq!(
+            too_much,
+            Err(LedgerError::CarryOverExceeds {
+                available: e(6_000),
+                requested: e(6_001)
+            })
+        );
+        l.execute(
+            "close",
+            Operation::CloseYear {
+                year: 2025,
+                carry_over: e(5_000),
+                date: ymd(2026, 1, 2),
+            },
+        )
+        .expect("close");
+        let (old, new) = (l.position(2025), l.position(2026));
+        assert!(old.closed && !new.closed);
+        assert_eq!(
+            (old.carried_out, old.returned, old.available, old.held),
+            (e(5_000), e(1_000), e(0), e(1_000))
+        );
+        assert_eq!((new.carried_in, new.available), (e(5_000), e(5_000)));
+        assert_eq!(
+            l.balance(Account::Budget {
+                stream: StreamCode::WMO,
+                year: 2025
+            }),
+            e(-9_000)
+        );
+        let twice = l.execute(
+            "close-again",
+            Operation::CloseYear {
+                year: 2025,
+                carry_over: e(0),
+                date: ymd(2026, 1, 3),
+            },
+        );
+        assert_eq!(twice, Err(LedgerError::AlreadyClosed(2025)));
+        let fund = l.execute(
+            "fund-closed",
+            Operation::Fund {
+                year: 2025,
+                amount: e(1),
+                date: ymd(2025, 12, 31),
+            },
+        );
+        assert_eq!(fund, Err(LedgerError::YearClosed(2025)));
+        // The open hold stays valid: it pays, and its rest is released into 2026.
+        l.execute(
+            "pay-late",
+            Operation::Pay {
+                case: 1,
+                amount: e(400),
+                date: ymd(2026, 1, 10),
+            },
+        )
+        .expect("pay");
+        l.execute(
+            "settle-late",
+            Operation::Release {
+                case: 1,
+                date: ymd(2026, 1, 11),
+            },
+        )
+        .expect("release");
+        let (old, new) = (l.position(2025), l.position(2026));
+        assert_eq!(
+            (old.held, old.paid, old.carried_out),
+            (e(0), e(3_400), e(5_600))
+        );
+        assert_eq!((new.recovered, new.available), (e(600), e(5_600)));
+        // A recovery dated in the closed year is refused.
+        let backdated = l.execute(
+            "charge-closed",
+            Operation::ChargeBack {
+                case: 1,
+                stream: StreamCode::JEUGDWET,
+                amount: e(100),
+                date: ymd(2025, 12, 31),
+            },
+        );
+        assert!(backdated.is_err());
+        every_year_reconciles(&l);
+    }
+
+    #[test]
+    fn funding_is_reduced_only_as_far_as_available() {
+        let mut l = year_with_a_case();
+        let r = l.execute(
+            "reduce-much",
+            Operation::ReduceFunding {
+                year: 2025,
+                amount: e(6_000)
+                    .checked_add(Money::from_cents(1).expect("m"))
+                    .expect("m"),
+                date: ymd(2025, 6, 1),
+            },
+        );
+        assert!(matches!(r, Err(LedgerError::InsufficientFunds { .. })));
+        l.execute(
+            "reduce",
+            Operation::ReduceFunding {
+                year: 2025,
+                amount: e(2_500),
+                date: ymd(2025, 6, 1),
+            },
+        )
+        .expect("reduce");
+        let p = l.position(2025);
+        assert_eq!((p.funded, p.available), (e(7_500), e(3_500)));
+        every_year_reconciles(&l);
+    }
+
+    #[test]
+    fn a_reversed_payment_restores_the_hold() {
+        let mut l = year_with_a_case();
+        let pay = l
+            .execute(
+                "pay-odd",
+                Operation::Pay {
+                    case: 1,
+                    amount: Money::from_cents(12_345).expect("m"),
+                    date: ymd(2025, 5, 1),
+                },
+            )
+            .expect("pay");
+        let before = l.balance(Account::Hold { case: 1 });
+        let tx = pay.tx.expect("tx");
+        l.execute(
+            "undo-pay",
+            Operation::Reverse {
+                tx,
+                date: ymd(2025, 5, 2),
+            },
+        )
+        .expect("reverse");
+        assert_eq!(
+            l.balance(Account::Hold { case: 1 }).cents() - before.cents(),
+            12_345
+        );
+        assert_eq!(l.position(2025).paid, e(3_000));
+        let twice = l.execute(
+            "undo-pay-2",
+            Operation::Reverse {
+                tx,
+                date: ymd(2025, 5, 3),
+            },
+        );
+        assert_eq!(twice, Err(LedgerError::AlreadyReversed(tx)));
+        every_year_reconciles(&l);
+    }
+
+    #[test]
+    fn a_settlement_reopened_in_a_later_year_takes_the_release_back_from_that_year() {
+        let mut l = year_with_a_case();
+        let release = l
+            .execute(
+                "settle",
+                Operation::Release {
+                    case: 1,
+                    date: ymd(2025, 11, 1),
+                },
+            )
+            .expect("settle")
+            .tx
+            .expect("tx");
+        l.execute(
+            "fund-26",
+            Operation::Fund {
+                year: 2026,
+                amount: e(2_000),
+                date: ymd(2026, 1, 2),
+            },
+        )
+        .expect("fund");
+        l.execute(
+            "reopen",
+            Operation::Reverse {
+                tx: release,
+                date: ymd(2026, 2, 1),
+            },
+        )
+        .expect("reopen");
+        assert_eq!(l.balance(Account::Hold { case: 1 }), e(1_000));
+        assert_eq!(l.balance(Account::Fund { year: 2026 }), e(1_000));
+        assert_eq!(l.position(2025).held, e(1_000));
+        every_year_reconciles(&l);
     }
 }

@@ -206,8 +206,10 @@ pub fn group_thousands(value: u64) -> String {
 /// as a decimal point (`1234.56`), because no Dutch grouping looks like that.
 ///
 /// Refused: more than two decimals, mixed or misplaced separators
-/// (`1,234.5,6`, `1,234.56`), and `12,345` / `1,234`, which a Dutch reader takes
-/// for a decimal and an English one for a thousands group.
+/// (`1,234.5,6`, `1,234.56`), `12,345` / `1,234`, which a Dutch reader takes
+/// for a decimal and an English one for a thousands group, and a thousands
+/// dot after a leading zero (`0.500`, `0.500,00`): nobody groups a zero, so
+/// it is a decimal written with a point and three places — ambiguous.
 pub fn parse_amount(input: &str) -> Result<Money, MoneyError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
@@ -272,6 +274,11 @@ pub fn parse_amount(input: &str) -> Result<Money, MoneyError> {
                     "gebruik een punt voor duizendtallen en een komma voor centen",
                 ));
             }
+            if dots > 0 && int.starts_with('0') {
+                return Err(MoneyError::Ambiguous {
+                    input: trimmed.to_string(),
+                });
+            }
             if dots > 0 && !is_grouped(int) {
                 return Err(malformed("duizendtallen staan in groepen van drie cijfers"));
             }
@@ -289,11 +296,21 @@ pub fn parse_amount(input: &str) -> Result<Money, MoneyError> {
             let (int, dec) = body.split_once('.').unwrap_or((&body, ""));
             match dec.len() {
                 1 | 2 => (int.to_string(), dec),
+                3 if int.starts_with('0') => {
+                    return Err(MoneyError::Ambiguous {
+                        input: trimmed.to_string(),
+                    });
+                }
                 3 if int.len() <= 3 => (format!("{int}{dec}"), ""),
                 _ => return Err(malformed("duizendtallen staan in groepen van drie cijfers")),
             }
         }
         (0, _) => {
+            if body.starts_with('0') {
+                return Err(MoneyError::Ambiguous {
+                    input: trimmed.to_string(),
+                });
+            }
             if !is_grouped(&body) {
                 return Err(malformed("duizendtallen staan in groepen van drie cijfers"));
             }
@@ -457,6 +474,17 @@ mod tests {
             Money::parse("1,234"),
             Err(MoneyError::Ambiguous { .. })
         ));
+        for zero_grouped in ["0.500", "0.500,00", "0.500.000", "€ 0.050"] {
+            assert!(
+                matches!(
+                    Money::parse(zero_grouped),
+                    Err(MoneyError::Ambiguous { .. })
+                ),
+                "{zero_grouped}"
+            );
+        }
+        assert_eq!(Money::parse("0.50").map(Money::cents), Ok(50));
+        assert_eq!(Money::parse("0,500").map(Money::cents).is_err(), true);
         assert!(matches!(
             Money::parse("1,234.5,6"),
             Err(MoneyError::Malformed { .. })

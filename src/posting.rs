@@ -119,6 +119,8 @@ pub struct PlannedCharge {
     pub kind: ChargeKind,
     pub year: i32,
     pub amount: Money,
+    /// A claim's agreement version.
+    pub agreement: Option<i64>,
     pub booking: Option<String>,
 }
 
@@ -205,6 +207,7 @@ pub fn plan_posting(
                 kind: charge.kind,
                 year: year_of.get(&case).copied().unwrap_or(date.year()),
                 amount: charge.amount,
+                agreement: charge.agreement,
                 booking: booked
                     .contains(&(case, charge.stream))
                     .then(|| key(case, charge.stream)),
@@ -243,6 +246,7 @@ pub struct StoredCharge {
     pub kind: ChargeKind,
     pub year: i32,
     pub amount: Money,
+    pub agreement: Option<i64>,
     pub tx: Option<TxId>,
 }
 
@@ -289,14 +293,18 @@ pub enum ReversalError {
 
 /// Decides the reversal of `run` (of one `case`, or all not yet reversed):
 /// `charges` are what the run recorded, `reversed` the cases already
-/// undone, `claims` the run's claims. Open claims are withdrawn; one already
-/// invoiced must be settled with the payer first.
+/// undone, `claims` the run's claims, `trued_up` the accrual years whose
+/// true-up was booked. Open claims are withdrawn; one already invoiced must
+/// be settled with the payer first. An accrual charge that was recorded
+/// without a booking is undone by a refunding true-up once its year is
+/// trued up, so the true-up keeps matching what was realised.
 pub fn plan_reversal(
     run: RunFacts,
     case: Option<CaseId>,
     charges: &[StoredCharge],
     reversed: &BTreeSet<CaseId>,
     claims: &[StoredClaim],
+    trued_up: &BTreeSet<i32>,
     date: NaiveDate,
 ) -> Result<ReversalPlan, ReversalError> {
     if run.kind == RunKind::Reversal {
@@ -328,13 +336,34 @@ pub fn plan_reversal(
         withdrawn.push((claim.id, claim.version));
     }
     let key = |tx: TxId| format!("reverse-{}", tx.0);
+    let refund_key = |c: &StoredCharge| {
+        format!(
+            "reverse-run-{}-case-{}-{}-true-up",
+            run.id, c.case, c.stream
+        )
+    };
+    let refunds = |c: &StoredCharge| {
+        c.tx.is_none() && c.kind == ChargeKind::Internal && trued_up.contains(&c.year)
+    };
     let (from, to) = bulk(Action::ReverseChargeBack);
+    let mut bookings: Vec<(String, Operation)> = Vec::new();
+    for c in &undo {
+        if let Some(tx) = c.tx {
+            bookings.push((key(tx), Operation::Reverse { tx, date }));
+        } else if refunds(c) {
+            bookings.push((
+                refund_key(c),
+                Operation::TrueUp {
+                    stream: c.stream,
+                    year: c.year,
+                    difference: -c.amount,
+                    date,
+                },
+            ));
+        }
+    }
     Ok(ReversalPlan {
-        bookings: undo
-            .iter()
-            .filter_map(|c| c.tx)
-            .map(|tx| (key(tx), Operation::Reverse { tx, date }))
-            .collect(),
+        bookings,
         charges: undo
             .iter()
             .map(|c| PlannedCharge {
@@ -343,7 +372,11 @@ pub fn plan_reversal(
                 kind: c.kind,
                 year: c.year,
                 amount: -c.amount,
-                booking: c.tx.map(key),
+                agreement: c.agreement,
+                booking: match c.tx {
+                    Some(tx) => Some(key(tx)),
+                    None => refunds(c).then(|| refund_key(c)),
+                },
             })
             .collect(),
         withdrawn,
@@ -359,10 +392,10 @@ pub fn plan_reversal(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::chargeback::AgreementTerms;
+    use crate::agreement::{Agreement, Agreements};
     use crate::chargeback::StreamAvoided;
     use crate::money::Percentage;
-    use crate::run::{CaseKey, preview};
+    use crate::run::{CaseKey, YearMode, preview};
     use crate::stream::{Stream, StreamKind};
 
     fn eur(cents: i64) -> Money {
@@ -380,7 +413,6 @@ mod tests {
             s.accounting.taakveld = "6.3".into();
             s.accounting.cost_centre = "KP1".into();
             s.accounting.ledger_account = "4400".into();
-            s.has_agreement = s.code == StreamCode::ZVW;
         }
         StreamRegistry::new(all).expect("streams")
     }
@@ -390,13 +422,12 @@ mod tests {
             stream,
             kind,
             avoided: eur(cents),
-            agreement: (kind == StreamKind::External).then_some(AgreementTerms {
-                payer_share: Percentage::HUNDRED,
-                cap_remaining: None,
-            }),
+            agreement: None,
         };
         RunCase {
             case: id,
+            reference: format!("DB-{id}"),
+            settled_on: NaiveDate::from_ymd_opt(2025, 11, 1).expect("date"),
             settled: eur(settled),
             avoided: vec![
                 a(StreamCode::WMO, StreamKind::Internal, 100_000),
@@ -405,8 +436,29 @@ mod tests {
             ],
             key: CaseKey::Beneficiary,
             excluded: false,
-            accrual,
+            mode: if accrual {
+                YearMode::Accrual
+            } else {
+                YearMode::Cash
+            },
         }
+    }
+
+    /// The Zvw under one agreement at 100 %, without a cap.
+    fn zvw() -> Agreements {
+        Agreements::new(
+            vec![Agreement {
+                id: 1,
+                stream: StreamCode::ZVW,
+                version: 1,
+                valid_from: NaiveDate::from_ymd_opt(2020, 1, 1).expect("d"),
+                valid_to: None,
+                payer_share: Percentage::HUNDRED,
+                yearly_cap: None,
+                reference: "CZ-1".into(),
+            }],
+            [],
+        )
     }
 
     fn fact(case: CaseId, status: Status) -> RunCaseFacts {
@@ -428,7 +480,7 @@ mod tests {
     }
 
     fn plan(cases: &[RunCase], facts: &[RunCaseFacts]) -> Result<PostDecision, PostError> {
-        let p = preview(StreamCode::WMO, cases).expect("preview");
+        let p = preview(StreamCode::WMO, cases, &zvw()).expect("preview");
         plan_posting(draft(), 3, &p, cases, facts, &streams(), day())
     }
 
@@ -480,7 +532,7 @@ mod tests {
         refused.key = CaseKey::Responsibility(vec![]);
         let cases = [case(1, 10_000, false), refused];
         let facts = [fact(1, Status::ChargedBack), fact(2, Status::Settled)];
-        let p = preview(StreamCode::WMO, &cases).expect("preview");
+        let p = preview(StreamCode::WMO, &cases, &zvw()).expect("preview");
         let found = blockers(&p, &facts, &streams());
         assert!(matches!(&found[0], Blocker::NotSettled { reference } if reference == "DB-1"));
         assert!(matches!(&found[1], Blocker::Refused { reference, .. } if reference == "DB-2"));
@@ -492,14 +544,14 @@ mod tests {
 
         let mut excluded = case(1, 10_000, false);
         excluded.excluded = true;
-        let p = preview(StreamCode::WMO, std::slice::from_ref(&excluded)).expect("preview");
+        let p = preview(StreamCode::WMO, std::slice::from_ref(&excluded), &zvw()).expect("preview");
         assert_eq!(
             blockers(&p, &[fact(1, Status::ChargedBack)], &streams()),
             vec![Blocker::Empty]
         );
 
         let incomplete = StreamRegistry::dutch_default();
-        let p = preview(StreamCode::WMO, &[case(1, 10_000, false)]).expect("preview");
+        let p = preview(StreamCode::WMO, &[case(1, 10_000, false)], &zvw()).expect("preview");
         let found = blockers(&p, &[fact(1, Status::Settled)], &incomplete);
         let codes: Vec<StreamCode> = found
             .iter()
@@ -522,7 +574,7 @@ mod tests {
     #[test]
     fn a_repeated_posting_is_done_and_a_changed_run_is_stale() {
         let cases = [case(1, 10_000, false)];
-        let p = preview(StreamCode::WMO, &cases).expect("preview");
+        let p = preview(StreamCode::WMO, &cases, &zvw()).expect("preview");
         let facts = [fact(1, Status::Settled)];
         let posted = RunFacts {
             status: RunStatus::Posted,
@@ -564,6 +616,7 @@ mod tests {
             kind,
             year: 2025,
             amount: eur(cents),
+            agreement: None,
             tx: tx.map(TxId),
         }
     }
@@ -618,8 +671,16 @@ mod tests {
             claim(51, 3, ClaimStatus::Paid),
         ];
         let reversed = BTreeSet::from([3]);
-        let plan =
-            plan_reversal(posted(), None, &charges, &reversed, &claims, day()).expect("plan");
+        let plan = plan_reversal(
+            posted(),
+            None,
+            &charges,
+            &reversed,
+            &claims,
+            &BTreeSet::new(),
+            day(),
+        )
+        .expect("plan");
         let keys: Vec<&str> = plan.bookings.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["reverse-11", "reverse-12"]);
         assert_eq!(plan.charges.len(), 3, "case 3 was reversed before");
@@ -636,10 +697,46 @@ mod tests {
             (Status::ChargedBack, Status::Settled)
         );
 
-        let one =
-            plan_reversal(posted(), Some(2), &charges, &reversed, &claims, day()).expect("plan");
+        let one = plan_reversal(
+            posted(),
+            Some(2),
+            &charges,
+            &reversed,
+            &claims,
+            &BTreeSet::new(),
+            day(),
+        )
+        .expect("plan");
         assert_eq!(one.cases.cases, vec![2]);
         assert!(one.bookings.is_empty() && one.withdrawn.is_empty());
+        // Once 2025 is trued up, undoing the unbooked accrual charge refunds it by a true-up.
+        let trued_up = BTreeSet::from([2025]);
+        let refund = plan_reversal(
+            posted(),
+            Some(2),
+            &charges,
+            &reversed,
+            &claims,
+            &trued_up,
+            day(),
+        )
+        .expect("plan");
+        assert_eq!(
+            refund.bookings,
+            vec![(
+                "reverse-run-7-case-2-PW-true-up".to_string(),
+                Operation::TrueUp {
+                    stream: StreamCode::PARTICIPATIEWET,
+                    year: 2025,
+                    difference: eur(-4_000),
+                    date: day()
+                }
+            )]
+        );
+        assert_eq!(
+            refund.charges[0].booking.as_deref(),
+            Some("reverse-run-7-case-2-PW-true-up")
+        );
     }
 
     #[test]
@@ -653,8 +750,16 @@ mod tests {
         )];
         let none = BTreeSet::new();
         let invoiced = [claim(50, 1, ClaimStatus::Invoiced)];
-        let err =
-            plan_reversal(posted(), None, &charges, &none, &invoiced, day()).expect_err("refused");
+        let err = plan_reversal(
+            posted(),
+            None,
+            &charges,
+            &none,
+            &invoiced,
+            &BTreeSet::new(),
+            day(),
+        )
+        .expect_err("refused");
         assert_eq!(
             err.to_string(),
             "De vordering op ZVW voor DB-1 is al gefactureerd; corrigeer die eerst met de betaler."
@@ -664,20 +769,36 @@ mod tests {
             ..posted()
         };
         assert_eq!(
-            plan_reversal(reversal, None, &charges, &none, &[], day()),
+            plan_reversal(
+                reversal,
+                None,
+                &charges,
+                &none,
+                &[],
+                &BTreeSet::new(),
+                day()
+            ),
             Err(ReversalError::OfReversal)
         );
         assert_eq!(
-            plan_reversal(draft(), None, &charges, &none, &[], day()),
+            plan_reversal(draft(), None, &charges, &none, &[], &BTreeSet::new(), day()),
             Err(ReversalError::NotPosted)
         );
         assert_eq!(
-            plan_reversal(posted(), Some(9), &charges, &none, &[], day()),
+            plan_reversal(
+                posted(),
+                Some(9),
+                &charges,
+                &none,
+                &[],
+                &BTreeSet::new(),
+                day()
+            ),
             Err(ReversalError::CaseNotLeft)
         );
         let all = BTreeSet::from([1]);
         assert_eq!(
-            plan_reversal(posted(), None, &charges, &all, &[], day()),
+            plan_reversal(posted(), None, &charges, &all, &[], &BTreeSet::new(), day()),
             Err(ReversalError::NothingLeft)
         );
     }

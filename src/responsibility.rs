@@ -18,7 +18,10 @@ pub struct KeyPart {
     pub percentage: Percentage,
 }
 
-/// A checked key: known, active, chargeable streams, each once, making 100 %.
+/// A checked key: known, active streams, each once, making 100 %. The Wmo
+/// may be named: its share stays on the Wmo as residual. Whether an external
+/// stream can be charged depends on the agreement in force on the settlement
+/// date, which the run decides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ResponsibilityKey(Vec<KeyPart>);
@@ -29,14 +32,12 @@ pub enum KeyError {
     Empty,
     #[error("Onbekende financieringsstroom: {0}.")]
     UnknownStream(String),
-    #[error("Op {0} wordt niet teruggeboekt: die stroom draagt het doorbraakbudget.")]
-    Reservation(StreamCode),
-    #[error("Voor {0} is er geen convenant: daar kan niets op worden teruggeboekt.")]
-    NoAgreement(StreamCode),
     #[error("Geef voor {0} een percentage, bijvoorbeeld {0} 60.")]
     NoPercentage(StreamCode),
     #[error("Het percentage voor {0} ligt niet tussen 0 en 100 (met hoogstens twee decimalen).")]
     BadPercentage(StreamCode),
+    #[error("Een aandeel van 0 % voor {0} draagt niets: laat {0} weg uit de sleutel.")]
+    ZeroPercentage(StreamCode),
     #[error("{0} staat er twee keer in.")]
     Twice(StreamCode),
     #[error("De percentages tellen op tot {0}, niet tot 100.")]
@@ -57,21 +58,16 @@ impl ResponsibilityKey {
                 .ok()
                 .and_then(|c| streams.get_active(c).ok())
                 .ok_or_else(|| KeyError::UnknownStream(code.clone()))?;
-            if stream.holds_reservation {
-                return Err(KeyError::Reservation(stream.code));
-            }
-            if stream.kind == StreamKind::External && !stream.has_agreement {
-                return Err(KeyError::NoAgreement(stream.code));
-            }
             let number =
                 rest.trim_start_matches(|c: char| c.is_whitespace() || c == '=' || c == ':');
             if number.trim().is_empty() {
                 return Err(KeyError::NoPercentage(stream.code));
             }
-            let percentage = Percentage::parse(number)
-                .ok()
-                .filter(|p| *p > Percentage::ZERO)
-                .ok_or(KeyError::BadPercentage(stream.code))?;
+            let percentage =
+                Percentage::parse(number).map_err(|_| KeyError::BadPercentage(stream.code))?;
+            if percentage == Percentage::ZERO {
+                return Err(KeyError::ZeroPercentage(stream.code));
+            }
             if parts.iter().any(|p| p.stream == stream.code) {
                 return Err(KeyError::Twice(stream.code));
             }
@@ -85,7 +81,9 @@ impl ResponsibilityKey {
         }
         let sum: rust_decimal::Decimal = parts.iter().map(|p| p.percentage.value()).sum();
         if sum != rust_decimal::Decimal::ONE_HUNDRED {
-            return Err(KeyError::NotHundred(sum.normalize().to_string()));
+            return Err(KeyError::NotHundred(
+                sum.normalize().to_string().replace(".", ","),
+            ));
         }
         Ok(ResponsibilityKey(parts))
     }
@@ -94,20 +92,19 @@ impl ResponsibilityKey {
         &self.0
     }
 
-    /// The key as the allocation uses it. A stream that is no longer
-    /// configured is kept as internal without terms, so the allocation
-    /// refuses the case instead of silently dropping a share.
+    /// The key as the allocation uses it (the run adds the agreement terms).
+    /// A stream that is no longer configured is kept as external, so without
+    /// an agreement its share stays on the Wmo instead of being dropped.
     pub fn streams(&self, streams: &StreamRegistry) -> Vec<ResponsibleStream> {
         self.0
             .iter()
-            .map(|p| {
-                let stream = streams.get(p.stream).ok();
-                ResponsibleStream {
-                    stream: p.stream,
-                    kind: stream.map_or(StreamKind::External, |s| s.kind),
-                    percentage: p.percentage,
-                    agreement: stream.and_then(|s| s.agreement_terms()),
-                }
+            .map(|p| ResponsibleStream {
+                stream: p.stream,
+                kind: streams
+                    .get(p.stream)
+                    .map_or(StreamKind::External, |s| s.kind),
+                percentage: p.percentage,
+                agreement: None,
             })
             .collect()
     }
@@ -153,9 +150,6 @@ mod tests {
     fn streams() -> StreamRegistry {
         let mut all: Vec<Stream> = StreamRegistry::dutch_default().iter().cloned().collect();
         for s in &mut all {
-            if s.code.as_str() == "ZVW" {
-                s.has_agreement = true;
-            }
             if s.code.as_str() == "WGS" {
                 s.active = false;
             }
@@ -176,6 +170,11 @@ mod tests {
             "JW 87.5, PW 12.5"
         );
         assert_eq!(parse("ZVW 100").expect("ok"), "ZVW 100");
+        assert_eq!(
+            parse("WMO 25, JW 75").expect("ok"),
+            "WMO 25, JW 75",
+            "the Wmo may keep a share"
+        );
     }
 
     #[test]
@@ -189,20 +188,16 @@ mod tests {
             "inactive"
         );
         assert_eq!(
-            parse("WMO 100"),
-            Err(KeyError::Reservation(StreamCode::WMO))
-        );
-        assert_eq!(
-            parse("WLZ 100"),
-            Err(KeyError::NoAgreement(StreamCode::WLZ))
-        );
-        assert_eq!(
             parse("JW"),
             Err(KeyError::NoPercentage(StreamCode::JEUGDWET))
         );
         assert_eq!(
             parse("JW 0, PW 100"),
-            Err(KeyError::BadPercentage(StreamCode::JEUGDWET))
+            Err(KeyError::ZeroPercentage(StreamCode::JEUGDWET))
+        );
+        assert_eq!(
+            parse("JW 0,00, PW 100").map_err(|e| e.to_string()),
+            Err("Een aandeel van 0 % voor JW draagt niets: laat JW weg uit de sleutel.".into())
         );
         assert_eq!(
             parse("JW 101"),
@@ -225,6 +220,11 @@ mod tests {
             Err(KeyError::NotHundred("90".into()))
         );
         assert_eq!(
+            parse("JW 60, PW 50,5"),
+            Err(KeyError::NotHundred("110,5".into())),
+            "above 100 the real total is named"
+        );
+        assert_eq!(
             KeyError::NotHundred("90".into()).to_string(),
             "De percentages tellen op tot 90, niet tot 100."
         );
@@ -245,12 +245,10 @@ mod tests {
     }
 
     #[test]
-    fn streams_carry_kind_and_terms() {
+    fn streams_carry_their_kind() {
         let key = ResponsibilityKey::parse("ZVW 50, JW 50", &streams()).expect("ok");
         let resolved = key.streams(&streams());
         assert_eq!(resolved[0].kind, StreamKind::External);
-        assert!(resolved[0].agreement.is_some());
         assert_eq!(resolved[1].kind, StreamKind::Internal);
-        assert!(resolved[1].agreement.is_none());
     }
 }

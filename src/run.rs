@@ -5,20 +5,25 @@
 //! what was shown. Each case is allocated by its key (the beneficiary key by
 //! default, or the responsibility key the backoffice chose); an excluded case
 //! is listed but books nothing. Internal charges become ledger chargebacks
-//! (the fund is credited at once), external ones claims. In a budget year run
+//! (the fund is credited at once), external ones claims under the agreement
+//! in force on the case's settlement date; the yearly caps are consumed case
+//! by case in order of settlement date, then reference. In a budget year run
 //! in accrual mode the internal charges are recorded as realised savings but
 //! not booked: the stream paid in advance, and the year-end true-up settles
-//! the difference.
+//! the difference. Once that year is trued up, a later charge is booked at
+//! once as an additional true-up, so nothing is recorded without its booking.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::agreement::Agreements;
 use crate::chargeback::{
     Allocation, ChargeKind, ResponsibleStream, StreamAvoided, beneficiary_key, responsibility_key,
 };
-use crate::ledger::{CaseId, Operation};
+use crate::ledger::{CaseId, Operation, Year};
 use crate::money::Money;
 use crate::stream::StreamCode;
+use crate::stream::StreamKind;
 
 /// A run charges settled cases back, or reverses (part of) a posted one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -90,18 +95,32 @@ pub enum CaseKey {
     Responsibility(Vec<ResponsibleStream>),
 }
 
+/// How the fund year of a case is accounted for its internal charges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum YearMode {
+    /// Charged back when posted.
+    Cash,
+    /// Pre-booked: recorded now, settled by the year-end true-up.
+    Accrual,
+    /// Pre-booked and already trued up: booked as an additional true-up of `year`.
+    TruedUp { year: Year },
+}
+
 /// One settled case offered to a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunCase {
     pub case: CaseId,
+    pub reference: String,
+    /// The Dutch calendar date it was settled on: the agreement in force then applies.
+    pub settled_on: NaiveDate,
     /// The sum of the case's payments.
     pub settled: Money,
-    /// Per stream, from the frozen canvas (the evidence).
+    /// Per stream, from the frozen canvas (the evidence); the run adds the
+    /// agreement terms.
     pub avoided: Vec<StreamAvoided>,
     pub key: CaseKey,
     pub excluded: bool,
-    /// The case's fund year runs in accrual mode.
-    pub accrual: bool,
+    pub mode: YearMode,
 }
 
 /// What the run does with one case.
@@ -177,22 +196,57 @@ impl Preview {
     }
 }
 
-/// Allocates every case; the totals add up to the cent (settled = charges + residual).
-pub fn preview(reservation: StreamCode, cases: &[RunCase]) -> Result<Preview, RunError> {
+/// Allocates every case; the totals add up to the cent (settled = charges +
+/// residual). External streams get the terms of the agreement in force on
+/// the case's settlement date; the caps are consumed in order of settlement
+/// date, then reference, starting from what `agreements` says earlier runs used.
+pub fn preview(
+    reservation: StreamCode,
+    cases: &[RunCase],
+    agreements: &Agreements,
+) -> Result<Preview, RunError> {
     if cases.is_empty() {
         return Err(RunError::Empty);
     }
+    let mut book = agreements.clone();
+    let mut order: Vec<usize> = (0..cases.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |c: &RunCase| (c.settled_on, c.reference.clone());
+        key(&cases[a]).cmp(&key(&cases[b]))
+    });
     let mut totals: Vec<StreamTotal> = Vec::new();
     let (mut settled, mut residual) = (0i64, 0i64);
-    let mut previews = Vec::with_capacity(cases.len());
-    for c in cases {
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; cases.len()];
+    for i in order {
+        let c = &cases[i];
+        let terms = |stream, kind| match kind {
+            StreamKind::External => book.terms(stream, c.settled_on),
+            StreamKind::Internal => None,
+        };
         let outcome = if c.excluded {
             Outcome::Excluded
         } else {
             let allocated = match &c.key {
-                CaseKey::Beneficiary => beneficiary_key(c.settled, reservation, &c.avoided),
+                CaseKey::Beneficiary => {
+                    let avoided: Vec<StreamAvoided> = c
+                        .avoided
+                        .iter()
+                        .map(|a| StreamAvoided {
+                            agreement: terms(a.stream, a.kind),
+                            ..*a
+                        })
+                        .collect();
+                    beneficiary_key(c.settled, reservation, &avoided)
+                }
                 CaseKey::Responsibility(streams) => {
-                    responsibility_key(c.settled, reservation, streams)
+                    let streams: Vec<ResponsibleStream> = streams
+                        .iter()
+                        .map(|r| ResponsibleStream {
+                            agreement: terms(r.stream, r.kind),
+                            ..*r
+                        })
+                        .collect();
+                    responsibility_key(c.settled, reservation, &streams)
                 }
             };
             match allocated {
@@ -205,21 +259,28 @@ pub fn preview(reservation: StreamCode, cases: &[RunCase]) -> Result<Preview, Ru
                         .ok_or(RunError::Overflow)?;
                     for charge in a.charges() {
                         add(&mut totals, charge.stream, charge.kind, charge.amount)?;
+                        if let Some(agreement) = charge.agreement {
+                            book.consume(agreement, c.settled_on, charge.amount);
+                        }
                     }
                     Outcome::Allocated(a)
                 }
                 Err(e) => Outcome::Refused(e.to_string()),
             }
         };
-        previews.push(CasePreview {
-            case: c.case,
-            outcome,
-        });
+        outcomes[i] = Some(outcome);
     }
     totals.sort_by_key(|t| t.stream);
     let money = |cents| Money::from_cents(cents).map_err(|_| RunError::Overflow);
     Ok(Preview {
-        cases: previews,
+        cases: cases
+            .iter()
+            .zip(outcomes)
+            .map(|(c, outcome)| CasePreview {
+                case: c.case,
+                outcome: outcome.unwrap_or(Outcome::Excluded),
+            })
+            .collect(),
         totals,
         settled: money(settled)?,
         residual: money(residual)?,
@@ -259,23 +320,30 @@ pub struct Booking {
 }
 
 /// The ledger operations of a previewed run, dated `date`: a chargeback per
-/// internal charge (none in accrual years), a claim per external one.
+/// internal charge (none in accrual years that are not trued up yet; an
+/// additional true-up in those that are), a claim per external one.
 pub fn bookings(preview: &Preview, cases: &[RunCase], date: NaiveDate) -> Vec<Booking> {
-    let accrual: std::collections::BTreeSet<CaseId> =
-        cases.iter().filter(|c| c.accrual).map(|c| c.case).collect();
+    let modes: std::collections::BTreeMap<CaseId, YearMode> =
+        cases.iter().map(|c| (c.case, c.mode)).collect();
     let mut out = Vec::new();
     for (case, allocation) in preview.allocated() {
-        let in_accrual = accrual.contains(&case);
+        let mode = modes.get(&case).copied().unwrap_or(YearMode::Cash);
         for charge in allocation.charges() {
-            let op = match charge.kind {
-                ChargeKind::Internal if in_accrual => continue,
-                ChargeKind::Internal => Operation::ChargeBack {
+            let op = match (charge.kind, mode) {
+                (ChargeKind::Internal, YearMode::Accrual) => continue,
+                (ChargeKind::Internal, YearMode::TruedUp { year }) => Operation::TrueUp {
+                    stream: charge.stream,
+                    year,
+                    difference: charge.amount,
+                    date,
+                },
+                (ChargeKind::Internal, YearMode::Cash) => Operation::ChargeBack {
                     case,
                     stream: charge.stream,
                     amount: charge.amount,
                     date,
                 },
-                ChargeKind::Claim => Operation::Claim {
+                (ChargeKind::Claim, _) => Operation::Claim {
                     case,
                     stream: charge.stream,
                     amount: charge.amount,
@@ -309,15 +377,35 @@ mod tests {
             kind,
             avoided: eur(cents),
             agreement: agreement.then_some(AgreementTerms {
+                agreement: 1,
                 payer_share: Percentage::HUNDRED,
                 cap_remaining: None,
             }),
         }
     }
 
+    /// The Zvw under one agreement at 100 %, without a cap.
+    fn zvw() -> Agreements {
+        Agreements::new(
+            vec![crate::agreement::Agreement {
+                id: 1,
+                stream: StreamCode::ZVW,
+                version: 1,
+                valid_from: NaiveDate::from_ymd_opt(2020, 1, 1).expect("d"),
+                valid_to: None,
+                payer_share: Percentage::HUNDRED,
+                yearly_cap: None,
+                reference: "CZ-1".into(),
+            }],
+            [],
+        )
+    }
+
     fn case(id: CaseId, settled: i64) -> RunCase {
         RunCase {
             case: id,
+            reference: format!("DB-{id}"),
+            settled_on: NaiveDate::from_ymd_opt(2026, 11, 1).expect("d"),
             settled: eur(settled),
             avoided: vec![
                 avoided(StreamCode::WMO, StreamKind::Internal, 100_000, false),
@@ -331,7 +419,7 @@ mod tests {
             ],
             key: CaseKey::Beneficiary,
             excluded: false,
-            accrual: false,
+            mode: YearMode::Cash,
         }
     }
 
@@ -339,7 +427,7 @@ mod tests {
     fn totals_add_up_to_the_cent_over_cases() {
         // 1,000.01 over weights 1:2:1 → WMO 250.00 (residual), PW 500.01, ZVW 250.00.
         let cases = vec![case(1, 100_001), case(2, 100_001)];
-        let p = preview(StreamCode::WMO, &cases).expect("preview");
+        let p = preview(StreamCode::WMO, &cases, &zvw()).expect("preview");
         assert_eq!(p.settled, eur(200_002));
         assert_eq!(p.total(ChargeKind::Internal), eur(100_002));
         assert_eq!(p.total(ChargeKind::Claim), eur(50_000));
@@ -361,7 +449,7 @@ mod tests {
             agreement: None,
         }]);
         let cases = vec![excluded, refused, case(3, 40_000)];
-        let p = preview(StreamCode::WMO, &cases).expect("preview");
+        let p = preview(StreamCode::WMO, &cases, &zvw()).expect("preview");
         assert_eq!(p.refused().map(|(c, _)| c).collect::<Vec<_>>(), vec![2]);
         assert_eq!(p.settled, eur(40_000));
         let ops = bookings(&p, &cases, NaiveDate::from_ymd_opt(2026, 12, 1).expect("d"));
@@ -372,17 +460,27 @@ mod tests {
     #[test]
     fn accrual_cases_record_internal_charges_without_booking_them() {
         let mut accrual = case(1, 40_000);
-        accrual.accrual = true;
+        accrual.mode = YearMode::Accrual;
         let cases = vec![accrual];
-        let p = preview(StreamCode::WMO, &cases).expect("preview");
+        let p = preview(StreamCode::WMO, &cases, &zvw()).expect("preview");
         assert_eq!(p.total(ChargeKind::Internal), eur(20_000));
         let ops = bookings(&p, &cases, NaiveDate::from_ymd_opt(2026, 12, 1).expect("d"));
         assert_eq!(ops.len(), 1);
         assert!(matches!(ops[0].op, Operation::Claim { .. }));
+        // After the year's true-up, a late charge is booked as an additional true-up.
+        let mut late = case(2, 40_000);
+        late.mode = YearMode::TruedUp { year: 2025 };
+        let cases = vec![late];
+        let p = preview(StreamCode::WMO, &cases, &zvw()).expect("preview");
+        let ops = bookings(&p, &cases, NaiveDate::from_ymd_opt(2026, 12, 1).expect("d"));
+        assert!(ops.iter().any(|b| matches!(
+            b.op,
+            Operation::TrueUp { year: 2025, difference, .. } if difference == eur(20_000)
+        )));
     }
 
     #[test]
     fn an_empty_run_is_refused() {
-        assert_eq!(preview(StreamCode::WMO, &[]), Err(RunError::Empty));
+        assert_eq!(preview(StreamCode::WMO, &[], &zvw()), Err(RunError::Empty));
     }
 }

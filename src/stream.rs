@@ -1,13 +1,9 @@
-//! Financing streams (*financieringsstromen*) and agreements with external payers.
+//! Financing streams (*financieringsstromen*).
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-use crate::chargeback::AgreementTerms;
-use crate::money::{Money, Percentage};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StreamError {
@@ -19,12 +15,6 @@ pub enum StreamError {
     Duplicate(StreamCode),
     #[error("Er moet precies één interne stroom zijn die de reservering draagt (de Wmo).")]
     ReservationStream,
-    #[error("Een convenant met {stream} loopt tot vóór zijn begindatum.")]
-    AgreementPeriod { stream: StreamCode },
-    #[error("Een jaarplafond kan niet negatief zijn.")]
-    NegativeCap,
-    #[error("Alleen een externe stroom heeft een convenant ({0} is intern).")]
-    AgreementOnInternal(StreamCode),
 }
 
 /// A short upper-case code for a stream: `WMO`, `PW`, `JW`, `WGS`, `ZVW`.
@@ -165,24 +155,8 @@ pub struct Stream {
     pub accounting: AccountingCodes,
     /// The stream that holds the doorbraakbudget reservation (the Wmo).
     pub holds_reservation: bool,
-    /// For an external payer: an agreement (*convenant*) exists, so a share
-    /// can be claimed from it.
-    pub has_agreement: bool,
     /// Offered in new canvases and keys; an inactive stream keeps its history.
     pub active: bool,
-}
-
-impl Stream {
-    /// The terms a charge on this stream is made under: an external stream
-    /// without an agreement cannot be charged. The agreement bears 100 %,
-    /// without a cap (versioned agreements with shares and caps are the
-    /// configuration still to come).
-    pub fn agreement_terms(&self) -> Option<AgreementTerms> {
-        (self.kind == StreamKind::External && self.has_agreement).then_some(AgreementTerms {
-            payer_share: Percentage::HUNDRED,
-            cap_remaining: None,
-        })
-    }
 }
 
 /// The configured streams, with exactly one internal reservation stream.
@@ -257,7 +231,6 @@ impl StreamRegistry {
                 ledger_account: String::new(),
             },
             holds_reservation: holds,
-            has_agreement: false,
             active: true,
         };
         let streams = vec![
@@ -303,69 +276,9 @@ impl StreamRegistry {
     }
 }
 
-/// An agreement (*convenant*) with an external payer. Versioned and never edited
-/// once used: a charge uses the version in force on the settlement date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Agreement {
-    pub stream: StreamCode,
-    pub version: u32,
-    pub valid_from: NaiveDate,
-    pub valid_to: Option<NaiveDate>,
-    /// The share of its attributed amount the payer bears (default 100 %).
-    pub payer_share: Percentage,
-    pub yearly_cap: Option<Money>,
-}
-
-impl Agreement {
-    pub fn new(
-        stream: StreamCode,
-        version: u32,
-        valid_from: NaiveDate,
-        valid_to: Option<NaiveDate>,
-        payer_share: Percentage,
-        yearly_cap: Option<Money>,
-    ) -> Result<Agreement, StreamError> {
-        if valid_to.is_some_and(|to| to < valid_from) {
-            return Err(StreamError::AgreementPeriod { stream });
-        }
-        if yearly_cap.is_some_and(Money::is_negative) {
-            return Err(StreamError::NegativeCap);
-        }
-        Ok(Agreement {
-            stream,
-            version,
-            valid_from,
-            valid_to,
-            payer_share,
-            yearly_cap,
-        })
-    }
-
-    pub fn covers(&self, date: NaiveDate) -> bool {
-        self.valid_from <= date && self.valid_to.is_none_or(|to| date <= to)
-    }
-}
-
-/// The agreement for `stream` in force on `date`: of those covering the date,
-/// the highest version.
-pub fn agreement_in_force(
-    agreements: &[Agreement],
-    stream: StreamCode,
-    date: NaiveDate,
-) -> Option<&Agreement> {
-    agreements
-        .iter()
-        .filter(|a| a.stream == stream && a.covers(date))
-        .max_by_key(|a| a.version)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).expect("date")
-    }
 
     #[test]
     fn codes_are_validated_and_folded_to_upper_case() {
@@ -390,51 +303,5 @@ mod tests {
             registry.get(StreamCode::new("XYZ").expect("code")),
             Err(StreamError::Unknown(_))
         ));
-    }
-
-    #[test]
-    fn the_agreement_in_force_is_the_latest_version_covering_the_date() {
-        let v1 = Agreement::new(
-            StreamCode::ZVW,
-            1,
-            d(2024, 1, 1),
-            None,
-            Percentage::HUNDRED,
-            None,
-        )
-        .expect("v1");
-        let v2 = Agreement::new(
-            StreamCode::ZVW,
-            2,
-            d(2026, 1, 1),
-            Some(d(2026, 12, 31)),
-            Percentage::parse("50").expect("pct"),
-            None,
-        )
-        .expect("v2");
-        let all = [v1, v2];
-        assert_eq!(
-            agreement_in_force(&all, StreamCode::ZVW, d(2025, 6, 1)).map(|a| a.version),
-            Some(1)
-        );
-        assert_eq!(
-            agreement_in_force(&all, StreamCode::ZVW, d(2026, 6, 1)).map(|a| a.version),
-            Some(2)
-        );
-        assert_eq!(
-            agreement_in_force(&all, StreamCode::WLZ, d(2026, 6, 1)),
-            None
-        );
-        assert!(
-            Agreement::new(
-                StreamCode::ZVW,
-                3,
-                d(2026, 2, 1),
-                Some(d(2026, 1, 1)),
-                Percentage::HUNDRED,
-                None
-            )
-            .is_err()
-        );
     }
 }

@@ -7,7 +7,7 @@ use doorbraak::ledger::{Account, FundPosition, Ledger, Operation, TxId};
 use doorbraak::{Money, StreamCode};
 use proptest::prelude::*;
 
-const YEAR: i32 = 2026;
+const YEARS: [i32; 3] = [2025, 2026, 2027];
 const STREAMS: [StreamCode; 4] = [
     StreamCode::PARTICIPATIEWET,
     StreamCode::JEUGDWET,
@@ -15,82 +15,142 @@ const STREAMS: [StreamCode; 4] = [
     StreamCode::WMO,
 ];
 
-fn date(day: u32) -> NaiveDate {
-    NaiveDate::from_yo_opt(YEAR, 1 + day % 365).expect("date")
+/// A day of one of the years (index into YEARS).
+fn date(year: usize, day: u32) -> NaiveDate {
+    NaiveDate::from_yo_opt(YEARS[year % YEARS.len()], 1 + day % 365).expect("date")
 }
 
+fn money(cents: i64) -> Money {
+    Money::from_cents(cents).expect("m")
+}
+
+/// Operations across three budget years: fundings and reductions, holds,
+/// payments, releases and recoveries on any day, closings after the year,
+/// and reversals (corrections) of anything booked before.
 fn arb_op() -> impl Strategy<Value = Operation> {
     let cents = 1i64..2_000_000;
     let case = 0i64..8;
     let stream = prop::sample::select(STREAMS.to_vec());
+    let year = 0usize..3;
+    let day = 0u32..365;
     prop_oneof![
-        (cents.clone(), 0u32..365).prop_map(|(c, d)| Operation::Fund {
-            year: YEAR,
-            amount: Money::from_cents(c).expect("m"),
-            date: date(d)
+        (year.clone(), cents.clone(), day.clone()).prop_map(|(y, c, d)| Operation::Fund {
+            year: YEARS[y],
+            amount: money(c),
+            date: date(y, d)
         }),
-        (case.clone(), cents.clone(), 0u32..365).prop_map(|(k, c, d)| Operation::Hold {
-            case: k,
-            year: YEAR,
-            amount: Money::from_cents(c).expect("m"),
-            date: date(d)
-        }),
-        (case.clone(), cents.clone(), 0u32..365).prop_map(|(k, c, d)| Operation::Pay {
-            case: k,
-            amount: Money::from_cents(c).expect("m"),
-            date: date(d)
-        }),
-        (case.clone(), 0u32..365).prop_map(|(k, d)| Operation::Release {
-            case: k,
-            date: date(d)
-        }),
-        (case.clone(), stream.clone(), cents.clone(), 0u32..365).prop_map(|(k, s, c, d)| {
-            Operation::ChargeBack {
-                case: k,
-                stream: s,
-                amount: Money::from_cents(c).expect("m"),
-                date: date(d),
+        (year.clone(), cents.clone(), day.clone()).prop_map(|(y, c, d)| {
+            Operation::ReduceFunding {
+                year: YEARS[y],
+                amount: money(c),
+                date: date(y, d),
             }
         }),
-        (case.clone(), stream.clone(), cents.clone(), 0u32..365).prop_map(|(k, s, c, d)| {
-            Operation::Claim {
+        (year.clone(), 0i64..2_000_000, day.clone()).prop_map(|(y, c, d)| Operation::CloseYear {
+            year: YEARS[y],
+            carry_over: money(c),
+            date: date(y + 1, d)
+        }),
+        (year.clone(), case.clone(), cents.clone(), day.clone()).prop_map(|(y, k, c, d)| {
+            Operation::Hold {
                 case: k,
-                stream: s,
-                amount: Money::from_cents(c).expect("m"),
-                date: date(d),
+                year: YEARS[y],
+                amount: money(c),
+                date: date(y, d),
             }
         }),
-        (case.clone(), stream.clone(), 0u32..365).prop_map(|(k, s, d)| Operation::Receive {
+        (year.clone(), case.clone(), cents.clone(), day.clone()).prop_map(|(y, k, c, d)| {
+            Operation::Pay {
+                case: k,
+                amount: money(c),
+                date: date(y, d),
+            }
+        }),
+        (year.clone(), case.clone(), day.clone()).prop_map(|(y, k, d)| Operation::Release {
             case: k,
-            stream: s,
-            date: date(d)
+            date: date(y, d)
         }),
-        (case, stream.clone(), 0u32..365).prop_map(|(k, s, d)| Operation::Refuse {
+        (year.clone(), case.clone(), day.clone()).prop_map(|(y, k, d)| Operation::Reopen {
             case: k,
-            stream: s,
-            date: date(d)
+            date: date(y, d)
         }),
-        (stream.clone(), cents.clone(), 0u32..365).prop_map(|(s, c, d)| Operation::Prebook {
-            stream: s,
-            year: YEAR,
-            amount: Money::from_cents(c).expect("m"),
-            date: date(d)
+        (
+            year.clone(),
+            case.clone(),
+            stream.clone(),
+            cents.clone(),
+            day.clone()
+        )
+            .prop_map(|(y, k, s, c, d)| Operation::ChargeBack {
+                case: k,
+                stream: s,
+                amount: money(c),
+                date: date(y, d),
+            }),
+        (
+            year.clone(),
+            case.clone(),
+            stream.clone(),
+            cents.clone(),
+            day.clone()
+        )
+            .prop_map(|(y, k, s, c, d)| Operation::Claim {
+                case: k,
+                stream: s,
+                amount: money(c),
+                date: date(y, d),
+            }),
+        (year.clone(), case.clone(), stream.clone(), day.clone()).prop_map(|(y, k, s, d)| {
+            Operation::Receive {
+                case: k,
+                stream: s,
+                date: date(y, d),
+            }
         }),
-        (stream, -2_000_000i64..2_000_000, 0u32..365).prop_map(|(s, c, d)| Operation::TrueUp {
-            stream: s,
-            year: YEAR,
-            difference: Money::from_cents(c).expect("m"),
-            date: date(d)
+        (year.clone(), case, stream.clone(), day.clone()).prop_map(|(y, k, s, d)| {
+            Operation::Refuse {
+                case: k,
+                stream: s,
+                date: date(y, d),
+            }
         }),
-        (0u64..60, 0u32..365).prop_map(|(t, d)| Operation::Reverse {
+        (year.clone(), stream.clone(), cents, day.clone()).prop_map(|(y, s, c, d)| {
+            Operation::Prebook {
+                stream: s,
+                year: YEARS[y],
+                amount: money(c),
+                date: date(y, d),
+            }
+        }),
+        (
+            year.clone(),
+            0usize..2,
+            stream,
+            -2_000_000i64..2_000_000,
+            day.clone()
+        )
+            .prop_map(|(y, later, s, c, d)| Operation::TrueUp {
+                stream: s,
+                year: YEARS[y],
+                difference: money(c),
+                date: date(y + later, d),
+            }),
+        (year, 0u64..60, day).prop_map(|(y, t, d)| Operation::Reverse {
             tx: TxId(t),
-            date: date(d)
+            date: date(y, d)
         }),
     ]
 }
 
-fn snapshot(l: &Ledger) -> (FundPosition, Vec<Money>) {
-    let mut accounts = vec![Account::Fund { year: YEAR }, Account::Paid { year: YEAR }];
+fn snapshot(l: &Ledger) -> (Vec<FundPosition>, Vec<Money>) {
+    let mut accounts = Vec::new();
+    for year in YEARS.into_iter().chain([2028]) {
+        accounts.push(Account::Fund { year });
+        accounts.push(Account::Paid { year });
+        for s in STREAMS {
+            accounts.push(Account::Budget { stream: s, year });
+        }
+    }
     for case in 0..8 {
         accounts.push(Account::Hold { case });
         for s in STREAMS {
@@ -98,16 +158,31 @@ fn snapshot(l: &Ledger) -> (FundPosition, Vec<Money>) {
         }
     }
     for s in STREAMS {
-        accounts.push(Account::Budget {
-            stream: s,
-            year: YEAR,
-        });
         accounts.push(Account::Payer { stream: s });
     }
     (
-        l.position(YEAR),
+        YEARS.iter().map(|y| l.position(*y)).collect(),
         accounts.into_iter().map(|a| l.balance(a)).collect(),
     )
+}
+
+fn date_of(op: &Operation) -> NaiveDate {
+    match *op {
+        Operation::Fund { date, .. }
+        | Operation::ReduceFunding { date, .. }
+        | Operation::CloseYear { date, .. }
+        | Operation::Hold { date, .. }
+        | Operation::Pay { date, .. }
+        | Operation::Release { date, .. }
+        | Operation::Reopen { date, .. }
+        | Operation::ChargeBack { date, .. }
+        | Operation::Claim { date, .. }
+        | Operation::Receive { date, .. }
+        | Operation::Refuse { date, .. }
+        | Operation::Prebook { date, .. }
+        | Operation::TrueUp { date, .. }
+        | Operation::Reverse { date, .. } => date,
+    }
 }
 
 proptest! {
@@ -118,10 +193,16 @@ proptest! {
         let mut l = Ledger::new(StreamCode::WMO);
         for (i, op) in ops.iter().enumerate() {
             let _ = l.execute(&format!("k{i}"), *op);
-            let pos = l.position(YEAR);
-            prop_assert!(!pos.available.is_negative());
-            prop_assert!(!pos.held.is_negative());
-            prop_assert!(pos.reconciles(), "does not reconcile: {:?}", pos);
+            for year in YEARS {
+                let pos = l.position(year);
+                prop_assert!(!pos.available.is_negative());
+                prop_assert!(!pos.held.is_negative());
+                prop_assert!(pos.reconciles(), "{} does not reconcile: {:?}", year, pos);
+                if pos.closed {
+                    // A closed year keeps nothing available: it all moved on.
+                    prop_assert!(pos.available.is_zero(), "{} closed with {:?}", year, pos);
+                }
+            }
         }
         for (_, tx) in l.transactions() {
             let sum: i64 = tx.postings().iter().map(|p| p.amount.cents()).sum();
@@ -160,9 +241,10 @@ proptest! {
         let before = snapshot(&l);
         if let Ok(receipt) = l.execute("last", last)
             && let Some(tx) = receipt.tx
-            && !matches!(last, Operation::Reverse { .. })
+            && !matches!(last, Operation::Reverse { .. } | Operation::CloseYear { .. })
         {
-            let reversed = l.execute("undo", Operation::Reverse { tx, date: date(364) });
+            // Corrected on the same day, so in the same year.
+            let reversed = l.execute("undo", Operation::Reverse { tx, date: date_of(&last) });
             // A reversal may be refused (e.g. the money was spent since), but
             // directly after the operation it never is.
             prop_assert!(reversed.is_ok(), "{:?}", reversed);

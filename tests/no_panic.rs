@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use doorbraak::accrual::{prebook, true_up};
+use doorbraak::agreement::{Agreement, check_version};
 use doorbraak::bsn::find_bsn;
 use doorbraak::canvas::{
     Canvas, CostLine, Horizon, LineItem, Quantity, ScenarioLine, ScenarioLineFields,
@@ -18,7 +19,7 @@ use doorbraak::lifecycle::{Action, Actor, CaseFacts, Status, decide};
 use doorbraak::mandate::{MandateLevel, MandateTable};
 use doorbraak::money::parse_plain_decimal;
 use doorbraak::returns::calculate;
-use doorbraak::stream::{Agreement, StreamKind};
+use doorbraak::stream::StreamKind;
 use doorbraak::{Money, Percentage, Role, RoleSet, StreamCode};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -151,6 +152,7 @@ proptest! {
         if let Ok(p) = PricePeriod::new(d, Some(d2), m) {
             let _ = CatalogueItem::new(&text, &text, Unit::PerDay, StreamCode::WMO, vec![p, p]);
         }
-        let _ = Agreement::new(StreamCode::ZVW, 1, d, Some(d2), Percentage::HUNDRED, Some(m));
+        let agreement = Agreement { id: 1, stream: StreamCode::ZVW, version: 1, valid_from: d, valid_to: Some(d2), payer_share: Percentage::HUNDRED, yearly_cap: Some(m), reference: text.clone() };
+        let _ = check_version(&agreement, Some(&agreement), Some(d2), std::slice::from_ref(&agreement));
     }
 }

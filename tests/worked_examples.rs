@@ -27,6 +27,7 @@ fn zvw(avoided: &str, agreement: bool) -> StreamAvoided {
         kind: StreamKind::External,
         avoided: eur(avoided),
         agreement: agreement.then_some(AgreementTerms {
+            agreement: 1,
             payer_share: Percentage::HUNDRED,
             cap_remaining: None,
         }),
