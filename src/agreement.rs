@@ -172,6 +172,22 @@ pub fn in_force(
         .max_by_key(|a| a.version)
 }
 
+/// The agreement version a claim was made under, and its agreement year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreementUse {
+    pub agreement: i64,
+    pub year: i32,
+}
+
+impl AgreementUse {
+    pub fn new(agreement: i64, settled_on: NaiveDate) -> AgreementUse {
+        AgreementUse {
+            agreement,
+            year: settled_on.year(),
+        }
+    }
+}
+
 /// The agreements and what of their yearly caps is used, as a run consumes
 /// them case by case.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

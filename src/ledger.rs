@@ -756,8 +756,8 @@ fn transaction_for(
 ) -> Result<Option<Transaction>, LedgerError> {
     let tx = match op {
         Operation::Fund { year, amount, date } => {
-            in_year(date, year)?;
             open_year(view, year)?;
+            in_year(date, year)?;
             let wmo = Account::Budget {
                 stream: view.reservation(),
                 year,
@@ -788,8 +788,8 @@ fn transaction_for(
             date,
         } => {
             positive(amount)?;
-            in_year(date, year)?;
             open_year(view, year)?;
+            in_year(date, year)?;
             if view.hold(case).is_some() {
                 return Err(LedgerError::HoldExists(case));
             }

@@ -97,6 +97,12 @@ pub enum Action {
         amount: Money,
     },
     Settle,
+    /// Correct a payment by reversal: the amount goes back on the hold.
+    ReversePayment {
+        amount: Money,
+    },
+    /// Reopen a settlement while nothing was charged back for it.
+    ReopenSettlement,
     ChargeBack,
     /// Undo a chargeback (a reversal run); the case can be charged back again.
     ReverseChargeBack,
@@ -117,6 +123,8 @@ impl Action {
             Action::Revise => "herzien",
             Action::RegisterPayment { .. } => "betaling registreren",
             Action::Settle => "afrekenen",
+            Action::ReversePayment { .. } => "betaling terugdraaien",
+            Action::ReopenSettlement => "afrekening heropenen",
             Action::ChargeBack => "terugboeken",
             Action::ReverseChargeBack => "terugboeking corrigeren",
             Action::Evaluate => "evalueren",
@@ -134,6 +142,8 @@ impl Action {
             Action::Approve | Action::Reject | Action::Return => Role::Approver,
             Action::RegisterPayment { .. }
             | Action::Settle
+            | Action::ReversePayment { .. }
+            | Action::ReopenSettlement
             | Action::ChargeBack
             | Action::ReverseChargeBack
             | Action::Close => Role::Backoffice,
@@ -147,6 +157,8 @@ impl Action {
             Action::Approve
                 | Action::Reject
                 | Action::Return
+                | Action::ReversePayment { .. }
+                | Action::ReopenSettlement
                 | Action::SetWaiting { waiting: true }
         )
     }
@@ -158,8 +170,12 @@ pub enum LifecycleError {
     RoleRequired { action: &'static str, role: Role },
     #[error("Een casus met status '{status}' kan niet worden {action}.", action = past_participle(*.action))]
     NotAllowed { action: Action, status: Status },
-    #[error("U kunt uw eigen canvas niet beoordelen.")]
+    #[error(
+        "U kunt dit canvas niet beoordelen: u heeft er zelf een versie van opgeslagen (vier ogen)."
+    )]
     OwnCanvas,
+    #[error("Er is maar {paid} betaald; er kan niet meer worden teruggedraaid.")]
+    ReversalExceedsPaid { amount: Money, paid: Money },
     #[error("Geef een reden op.")]
     ReasonRequired,
     #[error(transparent)]
@@ -191,6 +207,8 @@ fn past_participle(action: Action) -> &'static str {
         Action::Revise => "herzien",
         Action::RegisterPayment { .. } => "betaald",
         Action::Settle => "afgerekend",
+        Action::ReversePayment { .. } => "gecorrigeerd",
+        Action::ReopenSettlement => "heropend",
         Action::ChargeBack => "teruggeboekt",
         Action::ReverseChargeBack => "teruggezet naar afgerekend",
         Action::Evaluate => "geëvalueerd",
@@ -209,10 +227,12 @@ pub struct Actor {
 }
 
 /// What the decision needs to know of the case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseFacts {
     pub status: Status,
-    pub author_id: i64,
+    /// Everyone who saved any version of the canvas, the case's creator
+    /// included: none of them may decide on it (four eyes).
+    pub authors: Vec<i64>,
     /// Who approved the canvas now in force, once approved.
     pub approved_by: Option<i64>,
     /// The amount the canvas requests (the investment).
@@ -276,7 +296,7 @@ pub fn decide(
     match (action, case.status) {
         (Action::Submit, Draft) => to(Submitted),
         (Action::Approve | Action::Reject | Action::Return, Submitted) => {
-            if actor.user_id == case.author_id {
+            if case.authors.contains(&actor.user_id) {
                 return Err(LifecycleError::OwnCanvas);
             }
             let level = actor
@@ -313,6 +333,31 @@ pub fn decide(
             }
             to(Settled)
         }
+        (Action::ReversePayment { amount }, Approved | InProgress) => {
+            if !amount.is_positive() {
+                return Err(LifecycleError::PaymentNotPositive);
+            }
+            let left = case
+                .paid
+                .checked_sub(amount)
+                .map_err(|_| LifecycleError::PaymentNotPositive)?;
+            if left.is_negative() {
+                return Err(LifecycleError::ReversalExceedsPaid {
+                    amount,
+                    paid: case.paid,
+                });
+            }
+            to(if left.is_positive() {
+                InProgress
+            } else {
+                Approved
+            })
+        }
+        (Action::ReopenSettlement, Settled) => to(if case.paid.is_positive() {
+            InProgress
+        } else {
+            Approved
+        }),
         (Action::ChargeBack | Action::ReverseChargeBack, status) => match bulk_move(action) {
             Some((from, next)) if from == status => to(next),
             _ => not_allowed,
@@ -354,7 +399,7 @@ mod tests {
     fn case(status: Status) -> CaseFacts {
         CaseFacts {
             status,
-            author_id: 1,
+            authors: vec![1],
             approved_by: Some(7),
             requested: euros(2_000),
             held: euros(2_000),
@@ -414,12 +459,95 @@ mod tests {
     }
 
     #[test]
-    fn nobody_approves_their_own_canvas() {
+    fn nobody_approves_a_canvas_they_saved_a_version_of() {
         let both = actor(1, &[Role::Professional, Role::Approver], Some("manager"));
         assert_eq!(
             go(Action::Approve, &both, &case(Status::Submitted), Some("ok")),
             Err(LifecycleError::OwnCanvas)
         );
+        // A colleague who saved the second version is an author too.
+        let colleague = actor(5, &[Role::Professional, Role::Approver], Some("manager"));
+        let edited = CaseFacts {
+            authors: vec![1, 5],
+            ..case(Status::Submitted)
+        };
+        for decision in [Action::Approve, Action::Reject, Action::Return] {
+            assert_eq!(
+                go(decision, &colleague, &edited, Some("ok")),
+                Err(LifecycleError::OwnCanvas)
+            );
+        }
+        assert_eq!(
+            go(
+                Action::Approve,
+                &colleague,
+                &case(Status::Submitted),
+                Some("ok")
+            ),
+            Ok(Status::Approved)
+        );
+    }
+
+    #[test]
+    fn payments_and_settlements_are_corrected_with_a_reason() {
+        let back = actor(3, &[Role::Backoffice], None);
+        let paid = |amount: i64, status| CaseFacts {
+            paid: euros(amount),
+            ..case(status)
+        };
+        let undo = |e| Action::ReversePayment { amount: euros(e) };
+        assert_eq!(
+            go(
+                undo(300),
+                &back,
+                &paid(500, Status::InProgress),
+                Some("dubbel")
+            ),
+            Ok(Status::InProgress)
+        );
+        assert_eq!(
+            go(
+                undo(500),
+                &back,
+                &paid(500, Status::InProgress),
+                Some("dubbel")
+            ),
+            Ok(Status::Approved),
+            "nothing paid any more"
+        );
+        assert_eq!(
+            go(undo(501), &back, &paid(500, Status::InProgress), Some("x")),
+            Err(LifecycleError::ReversalExceedsPaid {
+                amount: euros(501),
+                paid: euros(500)
+            })
+        );
+        assert_eq!(
+            go(undo(1), &back, &paid(500, Status::InProgress), None),
+            Err(LifecycleError::ReasonRequired)
+        );
+        assert!(matches!(
+            go(undo(1), &back, &paid(500, Status::Settled), Some("x")),
+            Err(LifecycleError::NotAllowed { .. })
+        ));
+        assert_eq!(
+            go(
+                Action::ReopenSettlement,
+                &back,
+                &paid(500, Status::Settled),
+                Some("te vroeg")
+            ),
+            Ok(Status::InProgress)
+        );
+        assert!(matches!(
+            go(
+                Action::ReopenSettlement,
+                &back,
+                &paid(500, Status::ChargedBack),
+                Some("x")
+            ),
+            Err(LifecycleError::NotAllowed { .. })
+        ));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::agreement::AgreementUse;
 use crate::chargeback::ChargeKind;
 use crate::claim::{ClaimAction, ClaimStatus};
 use crate::ledger::{CaseId, Operation, TxId};
@@ -119,8 +120,8 @@ pub struct PlannedCharge {
     pub kind: ChargeKind,
     pub year: i32,
     pub amount: Money,
-    /// A claim's agreement version.
-    pub agreement: Option<i64>,
+    /// A claim's agreement version and agreement year.
+    pub agreement: Option<AgreementUse>,
     pub booking: Option<String>,
 }
 
@@ -197,6 +198,8 @@ pub fn plan_posting(
         .iter()
         .filter_map(|f| Some((f.case, f.year?)))
         .collect();
+    let settled_on: BTreeMap<CaseId, NaiveDate> =
+        cases.iter().map(|c| (c.case, c.settled_on)).collect();
     let mut charges = Vec::new();
     let mut claims = Vec::new();
     for (case, allocation) in preview.allocated() {
@@ -207,7 +210,10 @@ pub fn plan_posting(
                 kind: charge.kind,
                 year: year_of.get(&case).copied().unwrap_or(date.year()),
                 amount: charge.amount,
-                agreement: charge.agreement,
+                agreement: charge
+                    .agreement
+                    .zip(settled_on.get(&case))
+                    .map(|(id, on)| AgreementUse::new(id, *on)),
                 booking: booked
                     .contains(&(case, charge.stream))
                     .then(|| key(case, charge.stream)),
@@ -246,7 +252,7 @@ pub struct StoredCharge {
     pub kind: ChargeKind,
     pub year: i32,
     pub amount: Money,
-    pub agreement: Option<i64>,
+    pub agreement: Option<AgreementUse>,
     pub tx: Option<TxId>,
 }
 

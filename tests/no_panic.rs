@@ -144,8 +144,8 @@ proptest! {
             roles: Role::ALL.into_iter().enumerate().filter(|(i, _)| roles & (1 << i) != 0).map(|(_, r)| r).collect::<RoleSet>(),
             mandate_level: Some(text.clone()),
         };
-        let facts = CaseFacts { status: Status::ALL[status], author_id: 2, approved_by: None, requested: m, held: m2, paid: m, waiting_for_external: roles % 2 == 0 };
-        for action in [Action::Submit, Action::Approve, Action::Reject, Action::Return, Action::Revise, Action::RegisterPayment { amount: m }, Action::Settle, Action::ChargeBack, Action::ReverseChargeBack, Action::Evaluate, Action::Close, Action::SetWaiting { waiting: roles > 100 }] {
+        let facts = CaseFacts { status: Status::ALL[status], authors: vec![2], approved_by: None, requested: m, held: m2, paid: m, waiting_for_external: roles % 2 == 0 };
+        for action in [Action::Submit, Action::Approve, Action::Reject, Action::Return, Action::Revise, Action::RegisterPayment { amount: m }, Action::Settle, Action::ChargeBack, Action::ReverseChargeBack, Action::Evaluate, Action::Close, Action::ReversePayment { amount: m2 }, Action::ReopenSettlement, Action::SetWaiting { waiting: roles > 100 }] {
             let _ = decide(action, &actor, &facts, Some(&text), &table);
         }
         let _ = table.required_level(m);

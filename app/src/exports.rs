@@ -7,7 +7,6 @@ use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use doorbraak::journal::{self, JournalLine, Totals};
 use doorbraak::ledger::Posting;
-use doorbraak::stream::AccountingCodes;
 use doorbraak::{Money, Role, StreamCode};
 use serde::Serialize;
 use sqlx::SqliteConnection;
@@ -32,11 +31,9 @@ pub async fn journal(conn: &mut SqliteConnection, run_id: i64) -> Result<Journal
         .ok_or_else(|| {
             AppError::NotFound("Deze run bestaat niet of is nog niet geboekt.".into())
         })?;
-    let codes: std::collections::HashMap<String, AccountingCodes> = db::streams::list(conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.stream.code.to_string(), r.stream.accounting))
-        .collect();
+    // The codes the run was posted with: a later change of a stream's codes
+    // never changes a posted journal.
+    let codes = db::runs::frozen_codes(conn, run_id).await?;
     let reservation = db::ledger::reservation_stream(conn).await?;
     let mut lines = Vec::new();
     for p in db::runs::journal_postings(conn, run_id).await? {
@@ -47,13 +44,22 @@ pub async fn journal(conn: &mut SqliteConnection, run_id: i64) -> Result<Journal
         ) else {
             return Err(AppError::Internal);
         };
+        let on = journal::booked_on(account, reservation);
+        if !codes.contains_key(&on) {
+            return Err(db::decode::corrupt(
+                "run_accounting_codes",
+                run_id,
+                format!("no codes for {on}"),
+            )
+            .into());
+        }
         lines.push(journal::line(
             &Posting { account, amount },
             date,
             run_id,
             &p.reference,
             reservation,
-            |s: StreamCode| codes.get(s.as_str()).cloned().unwrap_or_default(),
+            |s: StreamCode| codes.get(&s).cloned().unwrap_or_default(),
         ));
     }
     let totals = journal::totals(&lines).map_err(|_| AppError::Internal)?;

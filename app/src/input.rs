@@ -36,6 +36,43 @@ pub fn optional_id(field: &str, value: &str, what: &str) -> Result<Option<i64>, 
     }
 }
 
+/// An amount of at least € 0,00, with the core's message for a malformed one.
+pub fn amount(field: &str, value: &str) -> Result<doorbraak::Money, AppError> {
+    let amount =
+        doorbraak::Money::parse(value).map_err(|e| AppError::invalid(field, e.to_string()))?;
+    if amount.is_negative() {
+        return Err(AppError::invalid(
+            field,
+            "Een bedrag kan niet negatief zijn.",
+        ));
+    }
+    Ok(amount)
+}
+
+/// A budget year between 2000 and 2200.
+pub fn year(field: &str, year: i32) -> Result<i32, AppError> {
+    if (2000..=2200).contains(&year) {
+        Ok(year)
+    } else {
+        Err(AppError::invalid(
+            field,
+            "Kies een jaar tussen 2000 en 2200.",
+        ))
+    }
+}
+
+/// A token a form carries so that posting it twice books once.
+pub fn form_token(token: &str) -> Result<&str, AppError> {
+    if (16..=128).contains(&token.len()) {
+        Ok(token)
+    } else {
+        Err(AppError::invalid(
+            "token",
+            "Het formulier is verlopen. Laad de pagina opnieuw.",
+        ))
+    }
+}
+
 /// A page number of a list: 0 up to [`MAX_PAGE`].
 pub fn page(value: i64) -> Result<i64, AppError> {
     if (0..=MAX_PAGE).contains(&value) {

@@ -35,8 +35,10 @@ use crate::components::layout::Header;
 use crate::error::AppError;
 use crate::model::SessionView;
 use crate::pages::accrual::AccrualPage;
+use crate::pages::agreements::AgreementsPage;
 use crate::pages::canvas::CanvasPage;
-use crate::pages::cases::{ApprovalsPage, CasePage, CasesPage, FundPage, PaymentsPage};
+use crate::pages::cases::{ApprovalsPage, CasePage, CasesPage, PaymentsPage};
+use crate::pages::fund::FundPage;
 use crate::pages::reconcile::ReconcilePage;
 use crate::pages::reviews::{DisputesPage, OwnerPage, StreamOwnersPage};
 use crate::pages::runs::{ClaimsPage, RunPage, RunsPage};
@@ -143,6 +145,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/aansluiting") view=ReconcilePage ssr=SsrMode::Async/>
                         <Route path=path!("/mijn-stromen") view=OwnerPage ssr=SsrMode::Async/>
                         <Route path=path!("/inrichting/budgethouders") view=StreamOwnersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/inrichting/convenanten") view=AgreementsPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <footer class="utrecht-page-footer page-footer">

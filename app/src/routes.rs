@@ -70,9 +70,15 @@ pub const PAGES: &[Page] = &[
     ),
     page(
         "/fonds",
-        &[B],
+        &[B, A],
         Some("Doorbraakbudget"),
-        &[task(B, "Doorbraakbudget per jaar")],
+        &[
+            task(
+                B,
+                "Doorbraakbudget per jaar: reserveren, verlagen, jaar afsluiten",
+            ),
+            task(A, "Begrotingsjaren en reservering"),
+        ],
     ),
     page(
         "/terugboeken",
@@ -123,7 +129,7 @@ pub const PAGES: &[Page] = &[
         "/inrichting",
         &[A],
         Some("Inrichting"),
-        &[task(A, "Inrichting: stromen, mandaten, begrotingsjaren")],
+        &[task(A, "Inrichting: stromen, mandaten, horizon")],
     ),
     page(
         "/inrichting/catalogus",
@@ -132,6 +138,12 @@ pub const PAGES: &[Page] = &[
         &[task(A, "Kostencatalogus")],
     ),
     page("/inrichting/catalogus/:id", &[A], None, &[]),
+    page(
+        "/inrichting/convenanten",
+        &[A],
+        None,
+        &[task(A, "Convenanten met externe financiers")],
+    ),
     page(
         "/inrichting/budgethouders",
         &[A],

@@ -144,10 +144,23 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
             cost_centre,
             ledger_account,
             holds_reservation: stream.holds_reservation,
-            has_agreement: agreement,
             active: stream.active,
         };
         db::streams::update(&mut tx, &update, record.version).await?;
+        if agreement {
+            let v1 = doorbraak::agreement::Agreement {
+                id: 0,
+                stream: stream.code,
+                version: 1,
+                valid_from: chrono::NaiveDate::from_ymd_opt(2020, 1, 1)
+                    .ok_or_else(|| anyhow::anyhow!("date"))?,
+                valid_to: None,
+                payer_share: doorbraak::Percentage::HUNDRED,
+                yearly_cap: None,
+                reference: "CZ-2020-001".into(),
+            };
+            db::agreements::insert(&mut tx, &v1, &now, None).await?;
+        }
     }
     for year in demo_years() {
         let date =

@@ -119,7 +119,6 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<()> {
             cost_centre: "",
             ledger_account: "",
             holds_reservation: *holds,
-            has_agreement: false,
             active: true,
         };
         app::db::streams::insert(&mut tx, &stream).await?;

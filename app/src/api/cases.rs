@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 pub use crate::model::canvas_form::CanvasForm;
 pub use crate::model::{
-    CaseChoices, CaseList, CaseView, CatalogueOption, FundYear, PER_PAGE, SavedCanvas, StreamOption,
+    CaseChoices, CaseList, CaseView, CatalogueOption, PER_PAGE, SavedCanvas, StreamOption,
 };
 
 #[cfg(feature = "ssr")]
@@ -109,6 +109,29 @@ pub async fn settle_case(case_id: i64, version: i64) -> Result<(), AppError> {
     .await
 }
 
+/// Corrects a payment by reversal, with a reason: the hold is restored.
+#[server(endpoint = "reverse_payment")]
+pub async fn reverse_payment(
+    case_id: i64,
+    version: i64,
+    payment_id: i64,
+    reason: String,
+) -> Result<(), AppError> {
+    context::write(&[Role::Backoffice], async move |w| {
+        service::reverse_payment(w, case_id, version, payment_id, reason).await
+    })
+    .await
+}
+
+/// Reopens a settlement while nothing was charged back for it, with a reason.
+#[server(endpoint = "reopen_settlement")]
+pub async fn reopen_settlement(case_id: i64, version: i64, reason: String) -> Result<(), AppError> {
+    context::write(&[Role::Backoffice], async move |w| {
+        service::reopen_settlement(w, case_id, version, reason).await
+    })
+    .await
+}
+
 /// Sets or clears "waiting for an external party", with a note.
 #[server(endpoint = "set_waiting")]
 pub async fn set_waiting(
@@ -147,15 +170,6 @@ pub async fn approval_queue(decidable: bool, page: i64) -> Result<CaseList, AppE
 pub async fn payment_queue(page: i64) -> Result<CaseList, AppError> {
     context::read(&[Role::Backoffice], async move |r| {
         queues::payment_queue(r, page).await
-    })
-    .await
-}
-
-/// The fund of a year: funded, held, paid, recovered, available.
-#[server(endpoint = "fund_status")]
-pub async fn fund_status(year: Option<i32>) -> Result<FundYear, AppError> {
-    context::read(&[Role::Backoffice, Role::Approver], async move |r| {
-        queues::fund_status(r, year).await
     })
     .await
 }

@@ -4,10 +4,12 @@
 
 pub mod accrual;
 pub mod admin;
+pub mod agreements;
 pub mod audit;
 pub mod canvas_lines;
 pub mod cases;
 pub mod claims;
+pub mod fund;
 pub mod reconcile;
 pub mod reviews;
 pub mod runs;

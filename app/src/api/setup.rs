@@ -1,6 +1,6 @@
 //! Configuration by the administrator (inrichting): streams with their
 //! accounting codes, the cost catalogue and its prices, mandate levels,
-//! budget years with the fund's reservation, and the default horizon.
+//! and the default horizon (budget years: see `fund`).
 
 use leptos::prelude::*;
 
@@ -36,29 +36,6 @@ pub async fn save_stream(input: StreamForm) -> Result<String, AppError> {
 pub async fn save_mandate_level(code: String, name: String, limit: String) -> Result<(), AppError> {
     context::write(ADMIN, async move |w| {
         service::save_mandate_level(w, code, name, limit).await
-    })
-    .await
-}
-
-/// A new budget year, in cash or accrual mode, with its first reservation.
-#[server(endpoint = "create_budget_year")]
-pub async fn create_budget_year(
-    year: i32,
-    reservation: String,
-    accrual: Option<String>,
-    token: String,
-) -> Result<(), AppError> {
-    context::write(ADMIN, async move |w| {
-        service::create_budget_year(w, year, reservation, accrual, token).await
-    })
-    .await
-}
-
-/// Reserves more for a year's fund. The same form posted twice books once.
-#[server(endpoint = "raise_reservation")]
-pub async fn raise_reservation(year: i32, amount: String, token: String) -> Result<(), AppError> {
-    context::write(ADMIN, async move |w| {
-        service::raise_reservation(w, year, amount, token).await
     })
     .await
 }

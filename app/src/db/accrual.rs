@@ -14,8 +14,21 @@ pub async fn is_accrual(
         .await
 }
 
+/// The accrual years whose true-up was booked.
+pub async fn trued_up_years(
+    conn: &mut SqliteConnection,
+) -> Result<std::collections::BTreeSet<i32>, sqlx::Error> {
+    let years: Vec<i32> = sqlx::query_scalar(
+        "SELECT DISTINCT year FROM ledger_transactions WHERE kind = 'true_up' AND year IS NOT NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(years.into_iter().collect())
+}
+
 /// Per stream, the amount its budget was debited by ledger transactions of
-/// `kind` (prebook or true_up) in `year`, in cents (a refund is negative).
+/// `kind` (prebook or true_up) for `year`, and by their reversals, in cents
+/// (a refund is negative).
 pub async fn booked(
     conn: &mut SqliteConnection,
     kind: &str,
@@ -23,8 +36,10 @@ pub async fn booked(
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.stream_code, -sum(p.amount_cents)
-         FROM ledger_transactions t JOIN ledger_postings p ON p.tx_id = t.id AND p.kind = 'budget'
-         WHERE t.kind = ?1 AND t.year = ?2
+         FROM ledger_transactions t
+         JOIN ledger_transactions o ON o.id = coalesce(t.reverses, t.id)
+         JOIN ledger_postings p ON p.tx_id = t.id AND p.kind = 'budget'
+         WHERE o.kind = ?1 AND o.year = ?2
          GROUP BY p.stream_code ORDER BY p.stream_code",
     )
     .bind(kind)

@@ -450,10 +450,12 @@ pub async fn full(
                                                      'from', e.from_status, 'to', e.to_status, 'reason', e.reason)
                                          ORDER BY e.id)
                  FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = c.id) AS events,
-                (SELECT json_group_array(json_object('cents', amount_cents, 'paid_on', paid_on,
-                                                     'supplier', supplier, 'reference', reference)
-                                         ORDER BY paid_on, id)
-                 FROM payments WHERE case_id = c.id) AS payments,
+                (SELECT json_group_array(json_object('id', p.id, 'cents', p.amount_cents, 'paid_on', p.paid_on,
+                                                     'supplier', p.supplier, 'reference', p.reference,
+                                                     'reversed_on', r.reversed_on, 'reversal_reason', r.reason)
+                                         ORDER BY p.paid_on, p.id)
+                 FROM payments p LEFT JOIN payment_reversals r ON r.payment_id = p.id
+                 WHERE p.case_id = c.id) AS payments,
                 (SELECT balance_cents FROM account_balances WHERE account = ?3) AS fund_cents
          FROM cases c JOIN canvases cv ON cv.case_id = c.id AND cv.version = c.current_version
          WHERE c.id = ?1",
@@ -484,6 +486,80 @@ pub async fn full(
             r.fund_cents.unwrap_or(0),
         )?,
     }))
+}
+
+/// Everyone who saved a version of the case's canvas, its creator included.
+pub async fn authors(conn: &mut SqliteConnection, case: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT user_id FROM canvas_editors WHERE case_id = ?1
+         UNION SELECT professional_id FROM cases WHERE id = ?1",
+    )
+    .bind(case)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// A payment of a case: its ledger transaction, amount, and whether it was reversed.
+pub async fn payment(
+    conn: &mut SqliteConnection,
+    case: i64,
+    payment: i64,
+) -> Result<Option<(i64, Money, bool)>, sqlx::Error> {
+    let row: Option<(i64, i64, bool)> = sqlx::query_as(
+        "SELECT p.tx_id, p.amount_cents, EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id)
+         FROM payments p WHERE p.id = ?2 AND p.case_id = ?1",
+    )
+    .bind(case)
+    .bind(payment)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|(tx, cents, reversed)| Ok((tx, decode::money("payments", payment, cents)?, reversed)))
+        .transpose()
+}
+
+pub async fn insert_payment_reversal(
+    conn: &mut SqliteConnection,
+    payment: i64,
+    tx: i64,
+    reason: &str,
+    on: &str,
+    now: &str,
+    user: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO payment_reversals (payment_id, tx_id, reason, reversed_on, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(payment)
+    .bind(tx)
+    .bind(reason)
+    .bind(on)
+    .bind(now)
+    .bind(user)
+    .execute(&mut *conn)
+    .await
+    .map(|_| ())
+}
+
+/// The release transaction of the case's settlement still in force (not
+/// reversed), if the settlement released anything.
+pub async fn release_in_force(
+    conn: &mut SqliteConnection,
+    case: i64,
+) -> Result<Option<u64>, sqlx::Error> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT max(t.id) FROM ledger_transactions t
+         WHERE t.case_id = ?1 AND t.kind = 'release'
+           AND NOT EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id)",
+    )
+    .bind(case)
+    .fetch_one(&mut *conn)
+    .await?;
+    id.map(|id| {
+        u64::try_from(id)
+            .map_err(|_| decode::corrupt("ledger_transactions", id, "negative id".into()))
+    })
+    .transpose()
 }
 
 /// What [`full`] returns.
@@ -520,10 +596,13 @@ struct EventJson {
 
 #[derive(serde::Deserialize)]
 struct PaymentJson {
+    id: i64,
     cents: i64,
     paid_on: String,
     supplier: String,
     reference: String,
+    reversed_on: Option<String>,
+    reversal_reason: Option<String>,
 }
 
 /// Canvas versions, events and payments from the JSON arrays [`full`] selects.
@@ -566,10 +645,22 @@ fn decode_history(
             .into_iter()
             .map(|p| {
                 Ok(PaymentRow {
+                    id: p.id,
                     amount: decode::money("payments", case_id, p.cents)?,
                     paid_on: p.paid_on,
                     supplier: p.supplier,
                     reference: p.reference,
+                    reversed: match (p.reversed_on, p.reversal_reason) {
+                        (Some(on), Some(why)) => Some((on, why)),
+                        (None, None) => None,
+                        _ => {
+                            return Err(decode::corrupt(
+                                "payment_reversals",
+                                p.id,
+                                "half a reversal".into(),
+                            ));
+                        }
+                    },
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?,

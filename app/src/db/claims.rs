@@ -12,8 +12,11 @@ use super::ledger::CHUNK;
 
 const COLUMNS: &str =
     "k.id, k.run_id, k.case_id, c.reference, k.stream_code, k.amount_cents, k.status,
-    k.invoice_number, k.invoice_date, k.closed_on, k.reason, k.version
-    FROM claims k JOIN cases c ON c.id = k.case_id";
+    k.invoice_number, k.invoice_date, k.closed_on, k.reason, k.version,
+    a.version AS agreement_version, a.reference AS agreement_reference
+    FROM claims k JOIN cases c ON c.id = k.case_id
+    LEFT JOIN run_charges rc ON rc.run_id = k.run_id AND rc.case_id = k.case_id AND rc.stream_code = k.stream_code
+    LEFT JOIN agreements a ON a.id = rc.agreement_id";
 
 #[derive(sqlx::FromRow)]
 struct ClaimRecord {
@@ -29,6 +32,8 @@ struct ClaimRecord {
     closed_on: Option<String>,
     reason: Option<String>,
     version: i64,
+    agreement_version: Option<i64>,
+    agreement_reference: Option<String>,
 }
 
 impl ClaimRecord {
@@ -49,6 +54,10 @@ impl ClaimRecord {
             closed_on: date(self.closed_on)?,
             reason: self.reason,
             version: self.version,
+            agreement: self
+                .agreement_version
+                .zip(self.agreement_reference)
+                .map(|(v, r)| crate::model::agreement_label(v, &r)),
         })
     }
 }

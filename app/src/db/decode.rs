@@ -38,6 +38,13 @@ pub fn date(table: &'static str, id: i64, value: &str) -> Result<NaiveDate, sqlx
         .map_err(|_| corrupt(table, id, format!("date {value:?}")))
 }
 
+/// The Dutch calendar date of a stored timestamp (`2026-12-31T23:30:00.000Z` → 1 January).
+pub fn dutch_date(table: &'static str, id: i64, value: &str) -> Result<NaiveDate, sqlx::Error> {
+    chrono::DateTime::parse_from_rfc3339(value)
+        .map(|at| doorbraak::dates::dutch_today(at.with_timezone(&chrono::Utc)))
+        .map_err(|_| corrupt(table, id, format!("timestamp {value:?}")))
+}
+
 /// A stream code.
 pub fn stream(table: &'static str, id: i64, value: &str) -> Result<StreamCode, sqlx::Error> {
     StreamCode::new(value).map_err(|_| corrupt(table, id, format!("stream {value:?}")))

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use doorbraak::ledger::{
     Account, Booked, CaseId, Change, FundPosition, HoldState, LedgerError, LedgerView, Operation,
-    Plan, Posting, Receipt, Transaction, TxId, Year, plan,
+    Plan, Posting, Receipt, Transaction, TxId, Year, YearTotals, plan,
 };
 use doorbraak::{Money, StreamCode};
 use sqlx::{QueryBuilder, SqliteConnection};
@@ -112,6 +112,9 @@ pub fn account_from(
 fn kind_of(op: &Operation) -> &'static str {
     match op {
         Operation::Fund { .. } => "fund",
+        Operation::ReduceFunding { .. } => "reduce_funding",
+        Operation::CloseYear { .. } => "close_year",
+        Operation::Reopen { .. } => "reopen",
         Operation::Hold { .. } => "hold",
         Operation::Pay { .. } => "pay",
         Operation::Release { .. } => "release",
@@ -130,6 +133,7 @@ fn case_of(op: &Operation) -> Option<CaseId> {
         Operation::Hold { case, .. }
         | Operation::Pay { case, .. }
         | Operation::Release { case, .. }
+        | Operation::Reopen { case, .. }
         | Operation::ChargeBack { case, .. }
         | Operation::Claim { case, .. }
         | Operation::Receive { case, .. }
@@ -141,6 +145,9 @@ fn case_of(op: &Operation) -> Option<CaseId> {
 fn date_of(op: &Operation) -> NaiveDate {
     match *op {
         Operation::Fund { date, .. }
+        | Operation::ReduceFunding { date, .. }
+        | Operation::CloseYear { date, .. }
+        | Operation::Reopen { date, .. }
         | Operation::Hold { date, .. }
         | Operation::Pay { date, .. }
         | Operation::Release { date, .. }
@@ -168,8 +175,12 @@ struct BatchView {
     holds_before: HashMap<CaseId, Option<HoldState>>,
     holds: HashMap<CaseId, HoldState>,
     booked: HashMap<TxId, Booked>,
-    /// funded, recovered, held: changes per year.
-    years: BTreeMap<Year, [i64; 3]>,
+    /// The ledger row's year of each transaction being reversed.
+    booked_years: HashMap<TxId, Option<Year>>,
+    /// Years closed before the batch.
+    closed: HashSet<Year>,
+    /// Changes to the yearly totals.
+    years: BTreeMap<Year, YearTotals>,
 }
 
 impl LedgerView for BatchView {
@@ -186,6 +197,9 @@ impl LedgerView for BatchView {
     }
     fn booked(&self, tx: TxId) -> Option<Booked> {
         self.booked.get(&tx).cloned()
+    }
+    fn closed(&self, year: Year) -> bool {
+        self.closed.contains(&year) || self.years.get(&year).is_some_and(|t| t.closed)
     }
 }
 
@@ -204,12 +218,11 @@ impl BatchView {
                 };
                 continue;
             }
+            if let Some(year) = change.year() {
+                self.years.entry(year).or_default().apply(*change);
+                continue;
+            }
             match *change {
-                Change::Funded { year, cents } => self.years.entry(year).or_default()[0] += cents,
-                Change::Recovered { year, cents } => {
-                    self.years.entry(year).or_default()[1] += cents
-                }
-                Change::Held { year, cents } => self.years.entry(year).or_default()[2] += cents,
                 Change::Reversed { original } => {
                     if let Some(b) = self.booked.get_mut(&original) {
                         b.reversed = true;
@@ -348,15 +361,18 @@ struct TxRecord {
     id: i64,
     operation: String,
     tx_date: String,
+    year: Option<i64>,
     reversed: bool,
 }
 
-/// Booked transactions with their postings and whether they were reversed.
+/// Booked transactions with their postings and whether they were reversed,
+/// and the year their ledger row carries.
 async fn booked(
     conn: &mut SqliteConnection,
     ids: &[TxId],
-) -> Result<HashMap<TxId, Booked>, sqlx::Error> {
+) -> Result<(HashMap<TxId, Booked>, HashMap<TxId, Option<Year>>), sqlx::Error> {
     let mut out = HashMap::new();
+    let mut years = HashMap::new();
     let ids: Vec<i64> = ids.iter().filter_map(|t| i64::try_from(t.0).ok()).collect();
     for chunk in ids.chunks(CHUNK) {
         let push_ids = |q: &mut QueryBuilder<'_, sqlx::Sqlite>| {
@@ -367,7 +383,7 @@ async fn booked(
             q.push(")");
         };
         let mut q = QueryBuilder::new(
-            "SELECT t.id, t.operation, t.tx_date,
+            "SELECT t.id, t.operation, t.tx_date, t.year,
                     EXISTS (SELECT 1 FROM ledger_transactions r WHERE r.reverses = t.id) AS reversed
              FROM ledger_transactions t WHERE t.id IN (",
         );
@@ -406,6 +422,14 @@ async fn booked(
                 .map_err(|e| super::decode::corrupt(T, t.id, format!("unbalanced: {e}")))?;
             let tx_id = u64::try_from(t.id)
                 .map_err(|_| super::decode::corrupt(T, t.id, "negative id".into()))?;
+            let year = t
+                .year
+                .map(|y| {
+                    Year::try_from(y)
+                        .map_err(|_| super::decode::corrupt(T, t.id, format!("year {y}")))
+                })
+                .transpose()?;
+            years.insert(TxId(tx_id), year);
             out.insert(
                 TxId(tx_id),
                 Booked {
@@ -416,7 +440,7 @@ async fn booked(
             );
         }
     }
-    Ok(out)
+    Ok((out, years))
 }
 
 /// Loads what the operations are decided against: the holds of every case
@@ -436,7 +460,12 @@ async fn load_view(
             _ => None,
         })
         .collect();
-    view.booked = booked(conn, &reversed).await?;
+    (view.booked, view.booked_years) = booked(conn, &reversed).await?;
+    view.closed = sqlx::query_scalar::<_, Year>("SELECT year FROM fund_years WHERE closed = 1")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
     let mut cases: HashSet<CaseId> = ops.iter().filter_map(|op| case_of(op)).collect();
     for b in view.booked.values() {
         cases.extend(case_of(&b.op));
@@ -457,6 +486,10 @@ async fn load_view(
         accounts.extend(b.tx.postings().iter().map(|p| p.account));
     }
     for op in ops {
+        // Money that comes back is booked in the year of its date.
+        accounts.insert(Account::Fund {
+            year: chrono::Datelike::year(&date_of(op)),
+        });
         if let Some(case) = case_of(op) {
             accounts.insert(Account::Hold { case });
             if let Some(h) = view.holds.get(&case) {
@@ -471,10 +504,15 @@ async fn load_view(
                 accounts.insert(Account::Receivable { stream, case });
             }
             Operation::Fund { year, .. }
+            | Operation::ReduceFunding { year, .. }
             | Operation::Hold { year, .. }
             | Operation::Prebook { year, .. }
             | Operation::TrueUp { year, .. } => {
                 accounts.insert(Account::Fund { year });
+            }
+            Operation::CloseYear { year, .. } => {
+                accounts.insert(Account::Fund { year });
+                accounts.insert(Account::Fund { year: year + 1 });
             }
             _ => {}
         }
@@ -574,9 +612,13 @@ pub async fn execute_all(
         });
         let year = match *op {
             Operation::Fund { year, .. }
+            | Operation::ReduceFunding { year, .. }
+            | Operation::CloseYear { year, .. }
             | Operation::Hold { year, .. }
             | Operation::Prebook { year, .. }
             | Operation::TrueUp { year, .. } => Some(year),
+            // A correction counts in the year of what it corrects.
+            Operation::Reverse { tx, .. } => view.booked_years.get(&tx).copied().flatten(),
             _ => case.and_then(|c| view.hold(c)).map(|h| h.year),
         };
         view.apply(&planned);
@@ -668,19 +710,26 @@ async fn write(
     }
     write_balances(conn, view).await?;
     write_holds(conn, view).await?;
-    for (year, [funded, recovered, held]) in &view.years {
+    for (year, t) in &view.years {
         sqlx::query("INSERT INTO fund_years (year) VALUES (?1) ON CONFLICT (year) DO NOTHING")
             .bind(year)
             .execute(&mut *conn)
             .await?;
         sqlx::query(
             "UPDATE fund_years SET funded_cents = funded_cents + ?2, recovered_cents = recovered_cents + ?3,
-                    held_cents = held_cents + ?4 WHERE year = ?1",
+                    held_cents = held_cents + ?4, carried_in_cents = carried_in_cents + ?5,
+                    carried_out_cents = carried_out_cents + ?6, returned_cents = returned_cents + ?7,
+                    closed = max(closed, ?8)
+             WHERE year = ?1",
         )
         .bind(year)
-        .bind(funded)
-        .bind(recovered)
-        .bind(held)
+        .bind(t.funded)
+        .bind(t.recovered)
+        .bind(t.held)
+        .bind(t.carried_in)
+        .bind(t.carried_out)
+        .bind(t.returned)
+        .bind(t.closed)
         .execute(&mut *conn)
         .await?;
     }
@@ -780,8 +829,9 @@ async fn write_holds(conn: &mut SqliteConnection, view: &BatchView) -> Result<()
     Ok(())
 }
 
-/// The fund of a year: funded, recovered, held, paid, available. Reads three
-/// rows by primary key; its cost does not grow with the ledger.
+/// The fund of a year: funded, carried in, recovered, held, paid, carried
+/// out, returned, available. Reads three rows by primary key; its cost does
+/// not grow with the ledger.
 pub async fn position(
     conn: &mut SqliteConnection,
     year: Year,
@@ -791,13 +841,18 @@ pub async fn position(
     #[derive(sqlx::FromRow)]
     struct PositionRow {
         funded_cents: Option<i64>,
+        carried_in_cents: Option<i64>,
         recovered_cents: Option<i64>,
         held_cents: Option<i64>,
+        carried_out_cents: Option<i64>,
+        returned_cents: Option<i64>,
+        closed: Option<bool>,
         paid_cents: Option<i64>,
         available_cents: Option<i64>,
     }
     let row: PositionRow = sqlx::query_as(
-        "SELECT y.funded_cents, y.recovered_cents, y.held_cents,
+        "SELECT y.funded_cents, y.carried_in_cents, y.recovered_cents, y.held_cents,
+                y.carried_out_cents, y.returned_cents, y.closed,
                 (SELECT balance_cents FROM account_balances WHERE account = ?2) AS paid_cents,
                 (SELECT balance_cents FROM account_balances WHERE account = ?3) AS available_cents
          FROM (SELECT 1) LEFT JOIN fund_years y ON y.year = ?1",
@@ -811,10 +866,14 @@ pub async fn position(
     let m = |c: Option<i64>| super::decode::money("fund_years", i64::from(year), c.unwrap_or(0));
     Ok(FundPosition {
         funded: m(row.funded_cents)?,
+        carried_in: m(row.carried_in_cents)?,
         recovered: m(row.recovered_cents)?,
         held: m(row.held_cents)?,
         paid: m(row.paid_cents)?,
+        carried_out: m(row.carried_out_cents)?,
+        returned: m(row.returned_cents)?,
         available: m(row.available_cents)?,
+        closed: row.closed.unwrap_or(false),
     })
 }
 

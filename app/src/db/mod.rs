@@ -3,6 +3,7 @@
 //! times as ISO text (UTC, milliseconds).
 
 pub mod accrual;
+pub mod agreements;
 pub mod audit;
 pub mod budget_years;
 pub mod cases;

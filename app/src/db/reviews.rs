@@ -68,6 +68,8 @@ struct ChargeRow {
     review_version: Option<i64>,
     resolution: Option<String>,
     resolution_reason: Option<String>,
+    agreement_version: Option<i64>,
+    agreement_reference: Option<String>,
 }
 
 /// Posted charges that stand (not reversed), with their evidence and
@@ -86,8 +88,10 @@ pub async fn charges(
                 coalesce(ret.avoided_cents, 0) AS avoided_cents,
                 c.total_avoided_cents AS case_avoided_cents,
                 v.id AS review_id, v.status AS review, v.reason, v.version AS review_version,
-                v.resolution, v.resolution_reason
+                v.resolution, v.resolution_reason,
+                a.version AS agreement_version, a.reference AS agreement_reference
          FROM run_charges ch
+         LEFT JOIN agreements a ON a.id = ch.agreement_id
          JOIN chargeback_runs r ON r.id = ch.run_id AND r.kind = 'chargeback'
          JOIN cases c ON c.id = ch.case_id
          LEFT JOIN holds h ON h.case_id = ch.case_id
@@ -144,6 +148,10 @@ impl ChargeRow {
             realistic: money(self.realistic_cents)?,
             avoided: money(self.avoided_cents)?,
             case_avoided: money(self.case_avoided_cents)?,
+            agreement: self
+                .agreement_version
+                .zip(self.agreement_reference)
+                .map(|(v, r)| crate::model::agreement_label(v, &r)),
             review_id: self.review_id,
             review: self
                 .review

@@ -5,12 +5,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
+use doorbraak::agreement::AgreementUse;
 use doorbraak::chargeback::ChargeKind;
 use doorbraak::ledger::TxId;
 use doorbraak::lifecycle::Status;
 use doorbraak::posting::{CaseMove, PlannedCharge, StoredCharge};
 use doorbraak::responsibility::ResponsibilityKey;
-use doorbraak::run::{RunKind, RunStatus};
+use doorbraak::run::{RunKind, RunStatus, YearMode};
+use doorbraak::stream::AccountingCodes;
 use doorbraak::{Money, StreamCode};
 use sqlx::{QueryBuilder, SqliteConnection};
 
@@ -181,7 +183,10 @@ pub struct RunCaseRow {
     pub status: Status,
     /// The fund year of the hold.
     pub year: Option<i32>,
-    pub accrual: bool,
+    /// How the fund year accounts for internal charges.
+    pub mode: YearMode,
+    /// The Dutch calendar date of the settlement.
+    pub settled_on: NaiveDate,
     /// The sum of the payments.
     pub settled: Money,
     /// The backoffice's key; none for the beneficiary key.
@@ -210,6 +215,8 @@ struct RunCaseRecord {
     status: String,
     year: Option<i64>,
     mode: Option<String>,
+    trued_up: bool,
+    settled_at: Option<String>,
     paid_cents: Option<i64>,
     responsibility: Option<String>,
     excluded: bool,
@@ -220,7 +227,8 @@ struct RunCaseRecord {
 pub async fn cases(conn: &mut SqliteConnection, run: i64) -> Result<Vec<RunCaseRow>, sqlx::Error> {
     const T: &str = "run_cases";
     let rows: Vec<RunCaseRecord> = sqlx::query_as(
-        "SELECT rc.case_id, c.reference, c.status, h.year, y.mode, h.paid_cents,
+        "SELECT rc.case_id, c.reference, c.status, h.year, y.mode, c.settled_at, h.paid_cents,
+                EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.kind = 'true_up' AND t.year = h.year) AS trued_up,
                 rc.responsibility, rc.excluded, rc.reason
          FROM run_cases rc
          JOIN cases c ON c.id = rc.case_id
@@ -253,17 +261,26 @@ pub async fn cases(conn: &mut SqliteConnection, run: i64) -> Result<Vec<RunCaseR
     rows.into_iter()
         .map(|r| {
             let id = r.case_id;
+            let year = r
+                .year
+                .map(|y| {
+                    i32::try_from(y).map_err(|_| decode::corrupt("holds", id, format!("year {y}")))
+                })
+                .transpose()?;
+            // A case in a run was settled: without a settlement time the row is corrupt.
+            let settled_at = r
+                .settled_at
+                .ok_or_else(|| decode::corrupt("cases", id, "no settlement time".into()))?;
             Ok(RunCaseRow {
                 avoided: by_case.remove(&id).unwrap_or_default(),
                 status: decode::status("cases", id, &r.status)?,
-                year: r
-                    .year
-                    .map(|y| {
-                        i32::try_from(y)
-                            .map_err(|_| decode::corrupt("holds", id, format!("year {y}")))
-                    })
-                    .transpose()?,
-                accrual: r.mode.as_deref() == Some("accrual"),
+                mode: match (r.mode.as_deref(), year) {
+                    (Some("accrual"), Some(year)) if r.trued_up => YearMode::TruedUp { year },
+                    (Some("accrual"), _) => YearMode::Accrual,
+                    _ => YearMode::Cash,
+                },
+                year,
+                settled_on: decode::dutch_date("cases", id, &settled_at)?,
                 // No hold yet means nothing was paid.
                 settled: decode::money("holds", id, r.paid_cents.unwrap_or(0))?,
                 responsibility: r
@@ -405,7 +422,7 @@ pub async fn insert_charges(
     }
     for chunk in rows.chunks(CHUNK) {
         let mut q = QueryBuilder::new(
-            "INSERT INTO run_charges (run_id, case_id, stream_code, kind, year, amount_cents, tx_id) ",
+            "INSERT INTO run_charges (run_id, case_id, stream_code, kind, year, amount_cents, agreement_id, agreement_year, tx_id) ",
         );
         q.push_values(chunk, |mut b, (c, tx)| {
             b.push_bind(run)
@@ -414,6 +431,8 @@ pub async fn insert_charges(
                 .push_bind(c.kind.code())
                 .push_bind(c.year)
                 .push_bind(c.amount.cents())
+                .push_bind(c.agreement.map(|a| a.agreement))
+                .push_bind(c.agreement.map(|a| a.year))
                 .push_bind(*tx);
         });
         q.build().execute(&mut *conn).await?;
@@ -428,6 +447,8 @@ struct ChargeRecord {
     kind: String,
     year: i64,
     amount_cents: i64,
+    agreement_id: Option<i64>,
+    agreement_year: Option<i64>,
     tx_id: Option<i64>,
 }
 
@@ -439,8 +460,8 @@ pub async fn charges(
 ) -> Result<Vec<StoredCharge>, sqlx::Error> {
     const T: &str = "run_charges";
     let rows: Vec<ChargeRecord> = sqlx::query_as(
-        "SELECT case_id, stream_code, kind, year, amount_cents, tx_id FROM run_charges
-         WHERE run_id = ?1 AND (?2 IS NULL OR case_id = ?2) ORDER BY case_id, stream_code",
+        "SELECT case_id, stream_code, kind, year, amount_cents, agreement_id, agreement_year, tx_id
+         FROM run_charges WHERE run_id = ?1 AND (?2 IS NULL OR case_id = ?2) ORDER BY case_id, stream_code",
     )
     .bind(run)
     .bind(case)
@@ -456,6 +477,16 @@ pub async fn charges(
                 year: i32::try_from(r.year)
                     .map_err(|_| decode::corrupt(T, id, format!("year {}", r.year)))?,
                 amount: decode::money(T, id, r.amount_cents)?,
+                agreement: match (r.agreement_id, r.agreement_year) {
+                    (None, None) => None,
+                    (Some(agreement), Some(year)) => Some(AgreementUse {
+                        agreement,
+                        year: i32::try_from(year).map_err(|_| {
+                            decode::corrupt(T, id, format!("agreement year {year}"))
+                        })?,
+                    }),
+                    _ => return Err(decode::corrupt(T, id, "half an agreement".into())),
+                },
                 tx: r
                     .tx_id
                     .map(|t| {
@@ -569,6 +600,70 @@ pub async fn journal_postings(
     .await
 }
 
+/// Freezes the accounting codes a run is posted with, per stream it books on.
+pub async fn freeze_codes(
+    conn: &mut SqliteConnection,
+    run: i64,
+    codes: &[(StreamCode, AccountingCodes)],
+) -> Result<(), sqlx::Error> {
+    for chunk in codes.chunks(CHUNK) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO run_accounting_codes (run_id, stream_code, taakveld, cost_centre, ledger_account) ",
+        );
+        q.push_values(chunk, |mut b, (stream, c)| {
+            b.push_bind(run)
+                .push_bind(stream.as_str())
+                .push_bind(c.taakveld.as_str())
+                .push_bind(c.cost_centre.as_str())
+                .push_bind(c.ledger_account.as_str());
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A reversal run books with the codes of the run it corrects.
+pub async fn copy_codes(
+    conn: &mut SqliteConnection,
+    from: i64,
+    to: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO run_accounting_codes (run_id, stream_code, taakveld, cost_centre, ledger_account)
+         SELECT ?2, stream_code, taakveld, cost_centre, ledger_account FROM run_accounting_codes WHERE run_id = ?1",
+    )
+    .bind(from)
+    .bind(to)
+    .execute(&mut *conn)
+    .await
+    .map(|_| ())
+}
+
+/// The accounting codes a posted run was booked with.
+pub async fn frozen_codes(
+    conn: &mut SqliteConnection,
+    run: i64,
+) -> Result<HashMap<StreamCode, AccountingCodes>, sqlx::Error> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT stream_code, taakveld, cost_centre, ledger_account FROM run_accounting_codes WHERE run_id = ?1",
+    )
+    .bind(run)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(stream, taakveld, cost_centre, ledger_account)| {
+            Ok((
+                decode::stream("run_accounting_codes", run, &stream)?,
+                AccountingCodes {
+                    taakveld,
+                    cost_centre,
+                    ledger_account,
+                },
+            ))
+        })
+        .collect()
+}
+
 /// (year, stream, kind) → cents: the three sides of the reconciliation.
 pub type Sums = Vec<(i64, String, String, i64)>;
 
@@ -583,6 +678,7 @@ pub async fn ledger_sums(conn: &mut SqliteConnection) -> Result<Sums, sqlx::Erro
          LEFT JOIN ledger_transactions o ON o.id = t.reverses
          JOIN ledger_postings p ON p.tx_id = t.id AND p.kind IN ('budget', 'payer')
          WHERE coalesce(o.kind, t.kind) IN ('chargeback', 'claim')
+            OR t.id IN (SELECT tx_id FROM run_charges WHERE tx_id IS NOT NULL)
          GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
     )
     .fetch_all(&mut *conn)

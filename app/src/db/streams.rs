@@ -16,7 +16,6 @@ pub struct NewStream<'a> {
     pub cost_centre: &'a str,
     pub ledger_account: &'a str,
     pub holds_reservation: bool,
-    pub has_agreement: bool,
     pub active: bool,
 }
 
@@ -36,7 +35,6 @@ struct StreamRow {
     cost_centre: String,
     ledger_account: String,
     holds_reservation: bool,
-    has_agreement: bool,
     active: bool,
     version: i64,
 }
@@ -58,7 +56,6 @@ impl StreamRow {
                 },
                 name: self.name,
                 holds_reservation: self.holds_reservation,
-                has_agreement: self.has_agreement,
                 active: self.active,
             },
             version: self.version,
@@ -69,7 +66,7 @@ impl StreamRow {
 /// Every stream, active or not, the active ones first.
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<StreamRecord>, sqlx::Error> {
     sqlx::query_as::<_, StreamRow>(
-        "SELECT code, name, kind, taakveld, cost_centre, ledger_account, holds_reservation, has_agreement, active, version
+        "SELECT code, name, kind, taakveld, cost_centre, ledger_account, holds_reservation, active, version
          FROM streams ORDER BY active DESC, code",
     )
     .fetch_all(&mut *conn)
@@ -100,8 +97,8 @@ pub async fn registry(conn: &mut SqliteConnection) -> Result<StreamRegistry, sql
 /// Inserts a stream; `false` when the code is taken.
 pub async fn insert(conn: &mut SqliteConnection, s: &NewStream<'_>) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "INSERT INTO streams (code, name, kind, taakveld, cost_centre, ledger_account, holds_reservation, has_agreement, active)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (code) DO NOTHING",
+        "INSERT INTO streams (code, name, kind, taakveld, cost_centre, ledger_account, holds_reservation, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (code) DO NOTHING",
     )
     .bind(s.code)
     .bind(s.name)
@@ -110,7 +107,6 @@ pub async fn insert(conn: &mut SqliteConnection, s: &NewStream<'_>) -> Result<bo
     .bind(s.cost_centre)
     .bind(s.ledger_account)
     .bind(s.holds_reservation)
-    .bind(s.has_agreement)
     .bind(s.active)
     .execute(&mut *conn)
     .await?;
@@ -125,16 +121,15 @@ pub async fn update(
     version: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE streams SET name = ?2, taakveld = ?3, cost_centre = ?4, ledger_account = ?5, has_agreement = ?6,
-                active = ?7, version = version + 1
-         WHERE code = ?1 AND version = ?8",
+        "UPDATE streams SET name = ?2, taakveld = ?3, cost_centre = ?4, ledger_account = ?5,
+                active = ?6, version = version + 1
+         WHERE code = ?1 AND version = ?7",
     )
     .bind(s.code)
     .bind(s.name)
     .bind(s.taakveld)
     .bind(s.cost_centre)
     .bind(s.ledger_account)
-    .bind(s.has_agreement)
     .bind(s.active)
     .bind(version)
     .execute(&mut *conn)

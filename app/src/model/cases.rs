@@ -1,6 +1,5 @@
 //! Cases as lists, queues and the case page show them.
 
-use doorbraak::ledger::FundPosition;
 use serde::{Deserialize, Serialize};
 
 /// One line of a case's history.
@@ -16,10 +15,13 @@ pub struct CaseEvent {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentRow {
+    pub id: i64,
     pub amount: doorbraak::Money,
     pub paid_on: String,
     pub supplier: String,
     pub reference: String,
+    /// Corrected by reversal: when and why.
+    pub reversed: Option<(String, String)>,
 }
 
 /// A case in a list or queue.
@@ -88,11 +90,6 @@ pub struct SavedCanvas {
 pub const PER_PAGE: i64 = 25;
 
 /// The fund of a year (this year when none is given).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FundYear {
-    pub year: i32,
-    pub position: FundPosition,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StreamOption {

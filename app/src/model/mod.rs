@@ -3,9 +3,11 @@
 //! the other's types; one file per feature.
 
 pub mod accrual;
+pub mod agreements;
 pub mod audit;
 pub mod canvas_form;
 pub mod cases;
+pub mod fund;
 pub mod reconcile;
 pub mod reviews;
 pub mod runs;
@@ -15,8 +17,10 @@ pub mod tokens;
 pub mod users;
 
 pub use accrual::*;
+pub use agreements::*;
 pub use audit::*;
 pub use cases::*;
+pub use fund::*;
 pub use reconcile::*;
 pub use reviews::*;
 pub use runs::*;

@@ -25,6 +25,8 @@ pub struct OwnerCharge {
     pub avoided: Money,
     /// The case's avoided costs over all streams.
     pub case_avoided: Money,
+    /// A claim's agreement version: `v2 (CZ-2026-014)`.
+    pub agreement: Option<String>,
     pub review_id: Option<i64>,
     /// None before any review.
     pub review: Option<ReviewStatus>,

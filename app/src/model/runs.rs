@@ -61,6 +61,8 @@ pub struct ClaimRow {
     pub closed_on: Option<NaiveDate>,
     pub reason: Option<String>,
     pub version: i64,
+    /// The agreement version the claim was made under: `v2 (CZ-2026-014)`.
+    pub agreement: Option<String>,
 }
 
 impl ClaimRow {
@@ -100,6 +102,8 @@ pub struct RunCaseView {
     pub reason: Option<String>,
     pub charges: Vec<ChargeView>,
     pub residual: Money,
+    /// Why the residual stays on the Wmo: (stream, reason in Dutch, amount).
+    pub residual_why: Vec<(StreamCode, String, Money)>,
     /// Why the key cannot be applied.
     pub refused: Option<String>,
     /// The frozen canvas's avoided costs per stream: the evidence.
@@ -107,11 +111,13 @@ pub struct RunCaseView {
 }
 
 /// One charge of a case in a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChargeView {
     pub stream: StreamCode,
     pub amount: Money,
     pub claim: bool,
+    /// A claim's agreement version, as `ZVW v2 (CZ-2026-014): 50 %, geen plafond`.
+    pub agreement: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

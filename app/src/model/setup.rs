@@ -1,7 +1,6 @@
-//! Configuration as the administrator sees it: streams, Iv3 taakvelden, budget years, catalogue items.
+//! Configuration as the administrator sees it: streams, Iv3 taakvelden, catalogue items.
 
 use doorbraak::Money;
-use doorbraak::ledger::FundPosition;
 use serde::{Deserialize, Serialize};
 
 /// A configured stream with the version its form was loaded at.
@@ -15,14 +14,6 @@ pub struct StreamRecord {
 pub struct Taakveld {
     pub code: String,
     pub label: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BudgetYearView {
-    pub year: i32,
-    pub reservation: Money,
-    pub accrual: bool,
-    pub position: FundPosition,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,10 +46,7 @@ pub struct SetupView {
     pub streams: Vec<StreamRecord>,
     pub taakvelden: Vec<Taakveld>,
     pub mandates: Vec<doorbraak::mandate::MandateLevel>,
-    pub years: Vec<BudgetYearView>,
     pub horizon_months: u16,
-    /// A fresh token for the funding forms (double-submit protection).
-    pub token: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,8 +70,6 @@ pub struct StreamForm {
     pub cost_centre: String,
     #[serde(default)]
     pub ledger_account: String,
-    #[serde(default)]
-    pub has_agreement: Option<String>,
     #[serde(default)]
     pub active: Option<String>,
     /// The version the form was loaded with; none for a new stream.

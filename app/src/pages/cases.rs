@@ -7,12 +7,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::cases::{
-    CaseChoices, CreateCase, DecideCase, RegisterPayment, ReviseCase, SetWaiting, SettleCase,
-    SubmitCase, approval_queue, case_options, fund_status, get_case, my_cases, payment_queue,
-    payment_token,
+    CaseChoices, CreateCase, DecideCase, RegisterPayment, ReopenSettlement, ReversePayment,
+    ReviseCase, SetWaiting, SettleCase, SubmitCase, approval_queue, case_options, get_case,
+    my_cases, payment_queue, payment_token,
 };
 use crate::components::form::{
-    ErrorAlert, FormMessage, TextArea, TextField, last_error, navigate_on_success, select_options,
+    ErrorAlert, FormMessage, SelectField, TextArea, TextField, last_error, navigate_on_success,
+    select_options,
 };
 use crate::components::format::{dutch_date, dutch_time};
 use crate::components::guard::{Guarded, loaded, or_error, role_resource, signed_in_user};
@@ -218,52 +219,6 @@ fn Payments(queue: Resource<Option<Result<CaseList, AppError>>>) -> impl IntoVie
 }
 
 #[component]
-pub fn FundPage() -> impl IntoView {
-    const ROLES: &[Role] = &[Role::Backoffice];
-    let query = leptos_router::hooks::use_query_map();
-    let year = move || query.read().get("jaar").and_then(|y| y.parse::<i32>().ok());
-    let position = role_resource(ROLES, year, fund_status);
-    view! {
-        <Title text="Doorbraakbudget"/>
-        <Guarded roles=ROLES>
-            <Fund position/>
-        </Guarded>
-    }
-}
-
-#[component]
-fn Fund(
-    position: Resource<Option<Result<crate::api::cases::FundYear, AppError>>>,
-) -> impl IntoView {
-    view! {
-        <h1 class="utrecht-heading-1">"Doorbraakbudget"</h1>
-        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                or_error(position.await, |fund| { let (y, p) = (fund.year, fund.position); view! {
-                    <nav class="pagination" aria-label="Begrotingsjaar">
-                        <a class="utrecht-link" href=format!("?jaar={}", y - 1)>{format!("← {}", y - 1)}</a>
-                        <a class="utrecht-link" href=format!("?jaar={}", y + 1)>{format!("{} →", y + 1)}</a>
-                    </nav>
-                    <table class="utrecht-table utrecht-table--html-table fund-table">
-                        <caption class="utrecht-table__caption">{format!("Stand van het doorbraakbudget {y}")}</caption>
-                        <tbody class="utrecht-table__body">
-                            <tr class="utrecht-table__row"><th class="utrecht-table__header-cell" scope="row">"Gereserveerd op de Wmo (gestort)"</th><td class="utrecht-table__cell utrecht-table__cell--numeric" data-fund="funded">{p.funded.to_string()}</td></tr>
-                            <tr class="utrecht-table__row"><th class="utrecht-table__header-cell" scope="row">"Teruggeboekt en ontvangen"</th><td class="utrecht-table__cell utrecht-table__cell--numeric" data-fund="recovered">{p.recovered.to_string()}</td></tr>
-                            <tr class="utrecht-table__row"><th class="utrecht-table__header-cell" scope="row">"Vastgelegd voor goedgekeurde casussen"</th><td class="utrecht-table__cell utrecht-table__cell--numeric" data-fund="held">{p.held.to_string()}</td></tr>
-                            <tr class="utrecht-table__row"><th class="utrecht-table__header-cell" scope="row">"Betaald"</th><td class="utrecht-table__cell utrecht-table__cell--numeric" data-fund="paid">{p.paid.to_string()}</td></tr>
-                            <tr class="utrecht-table__row"><th class="utrecht-table__header-cell" scope="row">"Beschikbaar"</th><td class="utrecht-table__cell utrecht-table__cell--numeric" data-fund="available"><strong>{p.available.to_string()}</strong></td></tr>
-                        </tbody>
-                    </table>
-                    <p class="utrecht-paragraph">
-                        {if p.reconciles() { "Sluit aan: beschikbaar = gestort + teruggeboekt − vastgelegd − betaald." } else { "LET OP: de stand sluit niet aan op het grootboek." }}
-                    </p>
-                }})
-            })}
-        </Transition>
-    }
-}
-
-#[component]
 pub fn CasePage() -> impl IntoView {
     const ROLES: &[Role] = &[Role::Professional, Role::Approver, Role::Backoffice];
     let id = crate::components::params::object_id();
@@ -294,6 +249,8 @@ struct CaseActions {
     revise: ServerAction<ReviseCase>,
     pay: ServerAction<RegisterPayment>,
     settle: ServerAction<SettleCase>,
+    reverse_payment: ServerAction<ReversePayment>,
+    reopen: ServerAction<ReopenSettlement>,
     waiting: ServerAction<SetWaiting>,
 }
 
@@ -305,18 +262,22 @@ impl CaseActions {
             revise: ServerAction::new(),
             pay: ServerAction::new(),
             settle: ServerAction::new(),
+            reverse_payment: ServerAction::new(),
+            reopen: ServerAction::new(),
             waiting: ServerAction::new(),
         }
     }
 
     /// Changes whenever one of them has run: the case is loaded again.
-    fn versions(self) -> [usize; 6] {
+    fn versions(self) -> [usize; 8] {
         [
             self.submit.version().get(),
             self.decide.version().get(),
             self.revise.version().get(),
             self.pay.version().get(),
             self.settle.version().get(),
+            self.reverse_payment.version().get(),
+            self.reopen.version().get(),
             self.waiting.version().get(),
         ]
     }
@@ -359,6 +320,8 @@ fn CaseDetails(
         revise,
         pay,
         settle,
+        reverse_payment,
+        reopen,
         waiting,
     } = actions;
     let is_prof = user.roles.has(Role::Professional) && user.team_ids.contains(&view.team_id);
@@ -370,6 +333,8 @@ fn CaseDetails(
     let revise_error = last_error(revise.value());
     let pay_error = last_error(pay.value());
     let settle_error = last_error(settle.value());
+    let reverse_error = last_error(reverse_payment.value());
+    let reopen_error = last_error(reopen.value());
     let waiting_error = last_error(waiting.value());
     let events = view
         .events
@@ -393,9 +358,24 @@ fn CaseDetails(
                 <td class="utrecht-table__cell">{p.supplier.clone()}</td>
                 <td class="utrecht-table__cell">{p.reference.clone()}</td>
                 <td class="utrecht-table__cell utrecht-table__cell--numeric">{p.amount.to_string()}</td>
+                <td class="utrecht-table__cell">{match &p.reversed {
+                    Some((on, why)) => format!("Teruggedraaid op {}: {why}", dutch_date(on)),
+                    None => "Betaald".to_string(),
+                }}</td>
             </tr>
         })
         .collect_view();
+    let reversible: Vec<(String, String)> = view
+        .payments
+        .iter()
+        .filter(|p| p.reversed.is_none())
+        .map(|p| {
+            (
+                p.id.to_string(),
+                format!("{} · {} · {}", dutch_date(&p.paid_on), p.supplier, p.amount),
+            )
+        })
+        .collect();
     let c = &view.canvas;
     let texts = [
         ("Situatie", c.texts.situation.clone()),
@@ -482,6 +462,29 @@ fn CaseDetails(
                 <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Afrekenen (rest van de reservering vrijgeven)"</button>
             </ActionForm>
         })}
+        {(is_back && matches!(view.status, Status::Approved | Status::InProgress) && !reversible.is_empty()).then(|| view! {
+            <h2 class="utrecht-heading-2" id="betaling-terugdraaien">"Betaling terugdraaien"</h2>
+            <p class="utrecht-paragraph">"Een foutieve betaling wordt gecorrigeerd door een tegenboeking: het bedrag komt terug op de reservering van de casus."</p>
+            <ActionForm action=reverse_payment attr:aria-labelledby="betaling-terugdraaien">
+                <FormMessage error=reverse_error/>
+                <input type="hidden" name="case_id" value=id.to_string()/>
+                <input type="hidden" name="version" value=version.to_string()/>
+                <SelectField label="Betaling" name="payment_id" field="payment_id" error=reverse_error options=select_options(&reversible, "")/>
+                <TextArea label="Reden" name="reason" field="reason" error=reverse_error/>
+                <button type="submit" class="utrecht-button utrecht-button--secondary-action" disabled=move || reverse_payment.pending().get()>"Betaling terugdraaien"</button>
+            </ActionForm>
+        })}
+        {(is_back && view.status == Status::Settled).then(|| view! {
+            <h2 class="utrecht-heading-2" id="heropenen">"Afrekening heropenen"</h2>
+            <p class="utrecht-paragraph">"Zolang er niets voor de casus is teruggeboekt, kan de afrekening worden heropend: wat bij het afrekenen vrijviel, komt terug op de reservering."</p>
+            <ActionForm action=reopen attr:aria-labelledby="heropenen">
+                <FormMessage error=reopen_error/>
+                <input type="hidden" name="case_id" value=id.to_string()/>
+                <input type="hidden" name="version" value=version.to_string()/>
+                <TextArea label="Reden" name="reason" field="reason" error=reopen_error/>
+                <button type="submit" class="utrecht-button utrecht-button--secondary-action" disabled=move || reopen.pending().get()>"Afrekening heropenen"</button>
+            </ActionForm>
+        })}
         {((is_prof || is_back) && matches!(view.status, Status::Approved | Status::InProgress | Status::Settled | Status::ChargedBack)).then(|| view! {
             <h2 class="utrecht-heading-2" id="wachten">"Wachten op een externe partij"</h2>
             <ActionForm action=waiting attr:aria-labelledby="wachten">
@@ -500,7 +503,7 @@ fn CaseDetails(
             view! { <p class="utrecht-paragraph">"Nog geen betalingen."</p> }.into_any()
         } else {
             view! {
-                <DataTable caption="Betalingen" headers=&["Datum", "Ontvanger", "Kenmerk", "Bedrag"]>{payments}</DataTable>
+                <DataTable caption="Betalingen" headers=&["Datum", "Ontvanger", "Kenmerk", "Bedrag", "Status"]>{payments}</DataTable>
             }.into_any()
         }}
         <h2 class="utrecht-heading-2">"Tijdlijn"</h2>

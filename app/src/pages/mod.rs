@@ -1,7 +1,9 @@
 pub mod accrual;
+pub mod agreements;
 pub mod audit;
 pub mod canvas;
 pub mod cases;
+pub mod fund;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -46,7 +46,11 @@ fn ChargeTable(charges: Vec<OwnerCharge>, caption: &'static str) -> impl IntoVie
             <tr class="utrecht-table__row">
                 <td class="utrecht-table__cell">{format!("Run {} ({})", c.run_id, doorbraak::dates::dutch(c.booking_date))}</td>
                 <td class="utrecht-table__cell">{c.reference.clone()}</td>
-                <td class="utrecht-table__cell">{format!("{}{}", c.stream, if c.kind == doorbraak::chargeback::ChargeKind::Claim { " (vordering)" } else { "" })}</td>
+                <td class="utrecht-table__cell">{match (&c.agreement, c.kind) {
+                    (Some(a), _) => format!("{} (vordering, convenant {a})", c.stream),
+                    (None, doorbraak::chargeback::ChargeKind::Claim) => format!("{} (vordering)", c.stream),
+                    (None, _) => c.stream.to_string(),
+                }}</td>
                 <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.amount.to_string()}</td>
                 <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.settled.to_string()}</td>
                 <td class="utrecht-table__cell">{format!("dreigend {} · reëel {} · vermeden {} (casus totaal {})", c.threatening, c.realistic, c.avoided, c.case_avoided)}</td>

@@ -160,10 +160,20 @@ fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
             } else {
                 c.charges
                     .iter()
-                    .map(|c| format!("{} {}{}", c.stream, c.amount, if c.claim { " (vordering)" } else { "" }))
+                    .map(|c| match &c.agreement {
+                        Some(a) => format!("{} {} (vordering, convenant {a})", c.stream, c.amount),
+                        None if c.claim => format!("{} {} (vordering)", c.stream, c.amount),
+                        None => format!("{} {}", c.stream, c.amount),
+                    })
                     .collect::<Vec<_>>()
                     .join(" · ")
             };
+            let why = c
+                .residual_why
+                .iter()
+                .map(|(s, reason, m)| format!("{m} {s}: {reason}"))
+                .collect::<Vec<_>>()
+                .join(" · ");
             let key = match &c.responsibility {
                 Some(key) => format!("Verantwoordelijkheid: {key}"),
                 None if c.excluded => "—".to_string(),
@@ -182,6 +192,7 @@ fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
                     <td class="utrecht-table__cell">{key}</td>
                     <td class="utrecht-table__cell">{split}</td>
                     <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.residual.to_string()}</td>
+                    <td class="utrecht-table__cell" data-residual-why>{why}</td>
                     <td class="utrecht-table__cell">{evidence}</td>
                 </tr>
             }
@@ -229,7 +240,7 @@ fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
             </dl>
             <DataTable caption="Per financieringsstroom".to_string() headers=&["Stroom", "Soort", "Casussen", "Bedrag"]>{totals}</DataTable>
             <h2 class="utrecht-heading-2">"Casussen"</h2>
-            <DataTable caption=format!("{} casussen met onderbouwing (vermeden kosten uit het vastgestelde canvas)", v.case_count) headers=&["Casus", "Afgerekend", "Sleutel", "Verdeling", "Blijft op de Wmo", "Vermeden kosten per stroom"]>{cases}</DataTable>
+            <DataTable caption=format!("{} casussen met onderbouwing (vermeden kosten uit het vastgestelde canvas)", v.case_count) headers=&["Casus", "Afgerekend", "Sleutel", "Verdeling", "Blijft op de Wmo", "Waarom op de Wmo", "Vermeden kosten per stroom"]>{cases}</DataTable>
             {pager}
         })}
         {draft.then(|| view! { <DraftForms run=r.clone() case_options today=v.today.to_string() actions/> })}
@@ -330,6 +341,7 @@ fn ClaimTable(claims: Vec<ClaimRow>, caption: &'static str) -> impl IntoView {
                 <td class="utrecht-table__cell">{format!("V{}", k.id)}</td>
                 <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("/casussen/{}", k.case_id)>{k.reference.clone()}</a></td>
                 <td class="utrecht-table__cell">{k.stream.to_string()}</td>
+                <td class="utrecht-table__cell">{k.agreement.clone().unwrap_or_else(|| "—".to_string())}</td>
                 <td class="utrecht-table__cell utrecht-table__cell--numeric">{k.amount.to_string()}</td>
                 <td class="utrecht-table__cell">{k.status.label_nl()}</td>
                 <td class="utrecht-table__cell">{k.invoice_number.clone().map(|n| format!("{n} ({})", k.invoice_date.map(dutch).unwrap_or_default())).unwrap_or_default()}</td>
@@ -338,7 +350,7 @@ fn ClaimTable(claims: Vec<ClaimRow>, caption: &'static str) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <DataTable caption=caption.to_string() headers=&["Vordering", "Casus", "Stroom", "Bedrag", "Status", "Factuur", "Reden"]>{rows}</DataTable>
+        <DataTable caption=caption.to_string() headers=&["Vordering", "Casus", "Stroom", "Convenant", "Bedrag", "Status", "Factuur", "Reden"]>{rows}</DataTable>
     }
 }
 

@@ -1,6 +1,7 @@
 //! Configuration by the administrator (inrichting): streams and their
-//! accounting codes, mandate levels, budget years and the default horizon on
-//! one page; the cost catalogue and its prices on its own pages.
+//! accounting codes, mandate levels and the default horizon on one page; the
+//! cost catalogue and its prices, and the agreements with external payers,
+//! on their own pages. Budget years are on the fund page.
 
 use doorbraak::Role;
 use doorbraak::catalogue::Unit;
@@ -10,9 +11,9 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::setup::{
-    AddCataloguePrice, CataloguePage as CatalogueResults, CreateBudgetYear, IndexCatalogue,
-    RaiseReservation, SaveCatalogueItem, SaveMandateLevel, SaveStream, SetDefaultHorizon,
-    SetupView, catalogue_item, catalogue_items, setup_overview,
+    AddCataloguePrice, CataloguePage as CatalogueResults, IndexCatalogue, SaveCatalogueItem,
+    SaveMandateLevel, SaveStream, SetDefaultHorizon, SetupView, catalogue_item, catalogue_items,
+    setup_overview,
 };
 use crate::components::form::{
     CheckboxField, Done, ErrorAlert, FormMessage, SelectField, TextField, last_error,
@@ -37,15 +38,11 @@ pub fn SetupPage() -> impl IntoView {
     let actions = SetupActions {
         stream: ServerAction::new(),
         mandate: ServerAction::new(),
-        year: ServerAction::new(),
-        raise: ServerAction::new(),
         horizon: ServerAction::new(),
     };
     let SetupActions {
         stream,
         mandate,
-        year,
-        raise,
         horizon,
     } = actions;
     let setup = role_resource(
@@ -54,8 +51,6 @@ pub fn SetupPage() -> impl IntoView {
             (
                 stream.version().get(),
                 mandate.version().get(),
-                year.version().get(),
-                raise.version().get(),
                 horizon.version().get(),
             )
         },
@@ -74,8 +69,6 @@ pub fn SetupPage() -> impl IntoView {
 struct SetupActions {
     stream: ServerAction<SaveStream>,
     mandate: ServerAction<SaveMandateLevel>,
-    year: ServerAction<CreateBudgetYear>,
-    raise: ServerAction<RaiseReservation>,
     horizon: ServerAction<SetDefaultHorizon>,
 }
 
@@ -87,17 +80,17 @@ fn Setup(
     let SetupActions {
         stream,
         mandate,
-        year,
-        raise,
         horizon,
     } = actions;
     let query = use_query_map();
     view! {
         <h1 class="utrecht-heading-1">"Inrichting"</h1>
         <p class="utrecht-paragraph">
-            "Financieringsstromen, mandaten, begrotingsjaren en de standaardhorizon. De kostencatalogus staat op "
+            "Financieringsstromen, mandaten en de standaardhorizon. De kostencatalogus staat op "
             <a class="utrecht-link" href="/inrichting/catalogus">"een eigen pagina"</a>", net als "
-            <a class="utrecht-link" href="/inrichting/budgethouders">"de budgethouders per stroom"</a>"."
+            <a class="utrecht-link" href="/inrichting/convenanten">"de convenanten met externe financiers"</a>", "
+            <a class="utrecht-link" href="/inrichting/budgethouders">"de budgethouders per stroom"</a>" en "
+            <a class="utrecht-link" href="/fonds">"de begrotingsjaren van het doorbraakbudget"</a>"."
         </p>
         <Transition fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
             {move || {
@@ -109,7 +102,6 @@ fn Setup(
                     Ok(view) => view! {
                         <Streams view=view.clone() edit=edit_stream action=stream/>
                         <Mandates view=view.clone() edit=edit_mandate action=mandate/>
-                        <BudgetYears view=view.clone() create=year raise/>
                         <DefaultHorizon months=view.horizon_months action=horizon/>
                     }.into_any(),
                 }
@@ -139,7 +131,6 @@ fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> i
                     <td class="utrecht-table__cell">{taakveld.unwrap_or_else(|| "—".into())}</td>
                     <td class="utrecht-table__cell">{s.accounting.cost_centre.clone()}</td>
                     <td class="utrecht-table__cell">{s.accounting.ledger_account.clone()}</td>
-                    <td class="utrecht-table__cell">{if s.has_agreement { "ja" } else { "nee" }}</td>
                     <td class="utrecht-table__cell">{if s.active { "actief" } else { "inactief" }}</td>
                     <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("?stroom={}#stroom-bewerken", s.code)>{format!("{} wijzigen", s.code)}</a></td>
                 </tr>
@@ -159,7 +150,6 @@ fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> i
         kind: StreamKind::Internal,
         accounting: AccountingCodes::default(),
         holds_reservation: false,
-        has_agreement: false,
         active: true,
     });
     let mut taakvelden = vec![(String::new(), "— geen —".to_string())];
@@ -185,7 +175,7 @@ fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> i
     };
     view! {
         <h2 class="utrecht-heading-2">"Financieringsstromen"</h2>
-        <DataTable caption="Stromen met hun boekingsgegevens" headers=&["Code", "Naam", "Soort", "Iv3-taakveld", "Kostenplaats", "Grootboekrekening", "Convenant", "Status", "Actie"]>{rows}</DataTable>
+        <DataTable caption="Stromen met hun boekingsgegevens" headers=&["Code", "Naam", "Soort", "Iv3-taakveld", "Kostenplaats", "Grootboekrekening", "Status", "Actie"]>{rows}</DataTable>
         <h3 class="utrecht-heading-3" id="stroom-bewerken">{heading}</h3>
         {(!is_new).then(|| view! { <p class="utrecht-paragraph"><a class="utrecht-link" href="?#stroom-bewerken">"Nieuwe stroom toevoegen"</a></p> })}
         <ActionForm action attr:aria-labelledby="stroom-bewerken">
@@ -206,7 +196,6 @@ fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> i
             <SelectField label="Iv3-taakveld" name="input[taakveld]" field="taakveld" error options=select_options(&taakvelden, &s.accounting.taakveld)/>
             <TextField label="Kostenplaats" name="input[cost_centre]" field="cost_centre" error value=s.accounting.cost_centre.clone()/>
             <TextField label="Grootboekrekening" name="input[ledger_account]" field="ledger_account" error value=s.accounting.ledger_account.clone()/>
-            <CheckboxField label="Er is een convenant (alleen externe financiers)" name="input[has_agreement]" field="has_agreement" error checked=s.has_agreement/>
             <CheckboxField label="Actief" name="input[active]" field="active" error checked=s.active/>
             <button type="submit" class="utrecht-button utrecht-button--primary-action">"Stroom opslaan"</button>
         </ActionForm>
@@ -252,61 +241,6 @@ fn Mandates(
             <TextField label="Grens (leeg is onbeperkt)" name="limit" field="limit" error value=current.as_ref().and_then(|m| m.limit).map(|l| l.to_string()).unwrap_or_default() description="Bijvoorbeeld 2.500,00. Alleen het hoogste niveau is onbeperkt."/>
             <button type="submit" class="utrecht-button utrecht-button--primary-action">"Mandaat opslaan"</button>
         </ActionForm>
-    }
-}
-
-#[component]
-fn BudgetYears(
-    view: SetupView,
-    create: ServerAction<CreateBudgetYear>,
-    raise: ServerAction<RaiseReservation>,
-) -> impl IntoView {
-    let create_error = last_error(create.value());
-    let raise_error = last_error(raise.value());
-    let rows = view
-        .years
-        .iter()
-        .map(|y| view! {
-            <tr class="utrecht-table__row">
-                <th class="utrecht-table__header-cell" scope="row">{y.year}</th>
-                <td class="utrecht-table__cell">{if y.accrual { "baten en lasten (vooraf geboekt)" } else { "kasstelsel" }}</td>
-                <td class="utrecht-table__cell utrecht-table__cell--numeric" data-year-reservation=y.year>{y.reservation.to_string()}</td>
-                <td class="utrecht-table__cell utrecht-table__cell--numeric">{y.position.held.to_string()}</td>
-                <td class="utrecht-table__cell utrecht-table__cell--numeric">{y.position.paid.to_string()}</td>
-                <td class="utrecht-table__cell utrecht-table__cell--numeric">{y.position.available.to_string()}</td>
-            </tr>
-        })
-        .collect_view();
-    let years: Vec<(String, String)> = view
-        .years
-        .iter()
-        .map(|y| (y.year.to_string(), y.year.to_string()))
-        .collect();
-    let (token, raise_token) = (view.token.clone(), view.token.clone());
-    view! {
-        <h2 class="utrecht-heading-2">"Begrotingsjaren en reservering"</h2>
-        <DataTable caption="Het doorbraakbudget per jaar: een reservering op de Wmo" headers=&["Jaar", "Stelsel", "Gereserveerd", "Vastgelegd", "Betaald", "Beschikbaar"]>{rows}</DataTable>
-        <h3 class="utrecht-heading-3" id="nieuw-jaar">"Nieuw begrotingsjaar"</h3>
-        <ActionForm action=create attr:aria-labelledby="nieuw-jaar">
-            <FormMessage error=create_error/>
-            <Done shown=succeeded(create.value()) text="Het begrotingsjaar is aangemaakt en de reservering geboekt."/>
-            <input type="hidden" name="token" value=token/>
-            <TextField label="Jaar" name="year" field="year" error=create_error input_type="number"/>
-            <TextField label="Reservering op de Wmo" name="reservation" field="reservation" error=create_error description="Bijvoorbeeld 400.000,00."/>
-            <CheckboxField label="Baten-en-lastenstelsel: verwachte besparingen vooraf boeken" name="accrual" field="accrual" error=create_error checked=false/>
-            <button type="submit" class="utrecht-button utrecht-button--primary-action">"Begrotingsjaar aanmaken"</button>
-        </ActionForm>
-        {(!years.is_empty()).then(|| view! {
-            <h3 class="utrecht-heading-3" id="reservering-verhogen">"Reservering verhogen"</h3>
-            <ActionForm action=raise attr:aria-labelledby="reservering-verhogen">
-                <FormMessage error=raise_error/>
-                <Done shown=succeeded(raise.value()) text="De extra reservering is geboekt."/>
-                <input type="hidden" name="token" value=raise_token/>
-                <SelectField label="Jaar" name="year" field="year" error=raise_error options=select_options(&years, "")/>
-                <TextField label="Extra bedrag" name="amount" field="amount" error=raise_error/>
-                <button type="submit" class="utrecht-button utrecht-button--primary-action">"Reservering verhogen"</button>
-            </ActionForm>
-        })}
     }
 }
 

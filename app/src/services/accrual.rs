@@ -198,9 +198,18 @@ pub async fn prebook(w: &mut Write, year: i32, amounts: &str, date: &str) -> Res
     Ok(())
 }
 
-/// The year-end true-up: per stream realised − pre-booked, booked either way. Once a year.
+/// The year-end true-up: per stream realised − pre-booked, booked either way,
+/// on a date in the year or after it (the money counts in the year of that
+/// date). Once a year; a chargeback posted for the year afterwards is trued
+/// up by its own posting.
 pub async fn true_up(w: &mut Write, year: i32, date: &str) -> Result<(), AppError> {
-    let day = date_in(year, date, w.time.today)?;
+    let day = input::date("date", date, w.time.today)?;
+    if day.year() < year {
+        return Err(AppError::invalid(
+            "date",
+            format!("De afrekening van {year} ligt niet vóór {year}."),
+        ));
+    }
     accrual_year_or_refuse(&mut w.tx, year).await?;
     let f = figures(&mut w.tx, year).await?;
     if !f.trued_up.is_empty() {

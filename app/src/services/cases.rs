@@ -67,7 +67,9 @@ fn actor(user: &CurrentUser) -> Actor {
 async fn facts(conn: &mut SqliteConnection, case: &CaseRow) -> Result<CaseFacts, AppError> {
     let (requested, paid, open) =
         db::ledger::case_money(conn, case.id, case.current_version).await?;
-    case_facts(case, requested, paid, open)
+    let mut facts = case_facts(case, requested, paid, open)?;
+    facts.authors = db::cases::authors(conn, case.id).await?;
+    Ok(facts)
 }
 
 /// What lifecycle decisions need to know of a case and its hold (cents).
@@ -79,7 +81,7 @@ fn case_facts(
 ) -> Result<CaseFacts, AppError> {
     Ok(CaseFacts {
         status: case.status,
-        author_id: case.professional_id,
+        authors: vec![case.professional_id],
         approved_by: None,
         requested,
         held: paid.checked_add(open).map_err(|_| AppError::Internal)?,
@@ -411,7 +413,8 @@ pub async fn register_payment(
     Ok(())
 }
 
-/// Settles: the final cost is the sum of payments; the rest of the hold returns to the fund.
+/// Settles: the final cost is the sum of payments; the rest of the hold
+/// returns to the fund of this year.
 pub async fn settle_case(w: &mut Write, case_id: i64, version: i64) -> Result<(), AppError> {
     let case = load_case(&mut w.tx, &w.user, case_id).await?;
     transition(w, &case, version, Action::Settle, None, Some("settled_at")).await?;
@@ -420,10 +423,114 @@ pub async fn settle_case(w: &mut Write, case_id: i64, version: i64) -> Result<()
         date: w.time.today,
     };
     let now = w.time.at.clone();
+    // A settlement that was reopened is settled again under a new key.
     db::ledger::execute(
         &mut w.tx,
-        &format!("settle-{case_id}"),
+        &format!("settle-{case_id}-{version}"),
         release,
+        &now,
+        Some(w.user.id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Corrects a payment by reversal (backoffice, with a reason): the amount
+/// goes back on the hold, the payment stays listed as reversed.
+pub async fn reverse_payment(
+    w: &mut Write,
+    case_id: i64,
+    version: i64,
+    payment_id: i64,
+    reason: String,
+) -> Result<(), AppError> {
+    let case = load_case(&mut w.tx, &w.user, case_id).await?;
+    let (tx, amount, reversed) = db::cases::payment(&mut w.tx, case_id, payment_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Deze betaling bestaat niet.".to_string()))?;
+    if reversed {
+        return Err(AppError::Conflict(
+            "Deze betaling is al teruggedraaid.".to_string(),
+        ));
+    }
+    let reason = input::reason("reason", &reason)?;
+    transition(
+        w,
+        &case,
+        version,
+        Action::ReversePayment { amount },
+        Some(&reason),
+        None,
+    )
+    .await?;
+    let undo = doorbraak::ledger::Operation::Reverse {
+        tx: doorbraak::ledger::TxId(u64::try_from(tx).map_err(|_| AppError::Internal)?),
+        date: w.time.today,
+    };
+    let now = w.time.at.clone();
+    let receipt = db::ledger::execute(
+        &mut w.tx,
+        &format!("reverse-payment-{payment_id}"),
+        undo,
+        &now,
+        Some(w.user.id),
+    )
+    .await?;
+    let reversal = receipt
+        .tx
+        .and_then(|t| i64::try_from(t.0).ok())
+        .ok_or(AppError::Internal)?;
+    let on = w.time.today.format("%Y-%m-%d").to_string();
+    db::cases::insert_payment_reversal(
+        &mut w.tx, payment_id, reversal, &reason, &on, &now, w.user.id,
+    )
+    .await?;
+    w.audit(
+        "payment_reversed",
+        "case",
+        Some(case_id.to_string()),
+        None,
+        Some(serde_json::json!({ "payment": payment_id, "amount_cents": amount.cents(), "reason": reason })),
+    );
+    Ok(())
+}
+
+/// Reopens a settlement (backoffice, with a reason) while nothing was
+/// charged back for it: what the settlement released is taken back onto the
+/// hold, from the fund of this year.
+pub async fn reopen_settlement(
+    w: &mut Write,
+    case_id: i64,
+    version: i64,
+    reason: String,
+) -> Result<(), AppError> {
+    let case = load_case(&mut w.tx, &w.user, case_id).await?;
+    let reason = input::reason("reason", &reason)?;
+    transition(
+        w,
+        &case,
+        version,
+        Action::ReopenSettlement,
+        Some(&reason),
+        None,
+    )
+    .await?;
+    let date = w.time.today;
+    let op = match db::cases::release_in_force(&mut w.tx, case_id).await? {
+        Some(tx) => doorbraak::ledger::Operation::Reverse {
+            tx: doorbraak::ledger::TxId(tx),
+            date,
+        },
+        None => doorbraak::ledger::Operation::Reopen {
+            case: case_id,
+            date,
+        },
+    };
+    let now = w.time.at.clone();
+    db::ledger::execute(
+        &mut w.tx,
+        &format!("reopen-{case_id}-{version}"),
+        op,
         &now,
         Some(w.user.id),
     )

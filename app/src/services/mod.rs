@@ -6,10 +6,12 @@
 
 pub mod accrual;
 pub mod admin;
+pub mod agreements;
 pub mod audit;
 pub mod canvas;
 pub mod cases;
 pub mod claims;
+pub mod fund;
 pub mod queues;
 pub mod reconcile;
 pub mod reviews;

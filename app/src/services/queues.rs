@@ -61,18 +61,3 @@ pub async fn payment_queue(r: &mut Read, page: i64) -> Result<CaseList, AppError
     };
     Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
 }
-
-/// The fund of a year: funded, held, paid, recovered, available.
-pub async fn fund_status(r: &mut Read, year: Option<i32>) -> Result<FundYear, AppError> {
-    let year = year.unwrap_or_else(|| chrono::Datelike::year(&r.time.today));
-    if !(2000..=2200).contains(&year) {
-        return Err(AppError::invalid(
-            "year",
-            "Kies een begrotingsjaar tussen 2000 en 2200.",
-        ));
-    }
-    Ok(FundYear {
-        year,
-        position: db::ledger::position(&mut r.conn, year).await?,
-    })
-}

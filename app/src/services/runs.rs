@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use doorbraak::Money;
+use doorbraak::agreement::Agreements;
 use doorbraak::chargeback::{ChargeKind, StreamAvoided};
 use doorbraak::claim::{ClaimAction, ClaimStatus};
 use doorbraak::ledger::{Operation, TxId};
@@ -70,7 +71,7 @@ pub async fn create(w: &mut Write, period_from: &str, period_to: &str) -> Result
     Ok(id)
 }
 
-/// A case as the core allocates it.
+/// A case as the core allocates it (the preview adds the agreement terms).
 fn run_case(row: &RunCaseRow, streams: &StreamRegistry) -> RunCase {
     let avoided = row
         .avoided
@@ -81,12 +82,14 @@ fn run_case(row: &RunCaseRow, streams: &StreamRegistry) -> RunCase {
                 stream: s.code,
                 kind: s.kind,
                 avoided: *avoided,
-                agreement: s.agreement_terms(),
+                agreement: None,
             })
         })
         .collect();
     RunCase {
         case: row.case_id,
+        reference: row.reference.clone(),
+        settled_on: row.settled_on,
         settled: row.settled,
         avoided,
         key: match &row.responsibility {
@@ -94,7 +97,7 @@ fn run_case(row: &RunCaseRow, streams: &StreamRegistry) -> RunCase {
             Some(key) => CaseKey::Responsibility(key.streams(streams)),
         },
         excluded: row.excluded,
-        accrual: row.accrual,
+        mode: row.mode,
     }
 }
 
@@ -105,6 +108,7 @@ struct Computed {
     cases: Vec<RunCase>,
     preview: Preview,
     streams: StreamRegistry,
+    agreements: Agreements,
 }
 
 impl Computed {
@@ -117,18 +121,25 @@ async fn compute(conn: &mut SqliteConnection, run: &RunRow) -> Result<Computed, 
     let streams = db::streams::registry(conn).await?;
     let rows = db::runs::cases(conn, run.id).await?;
     let cases: Vec<RunCase> = rows.iter().map(|r| run_case(r, &streams)).collect();
-    let preview = doorbraak::run::preview(streams.reservation(), &cases)
+    let versions = db::agreements::all(conn)
+        .await?
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect();
+    let agreements = Agreements::new(versions, db::agreements::caps_used(conn).await?);
+    let preview = doorbraak::run::preview(streams.reservation(), &cases, &agreements)
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     Ok(Computed {
         rows,
         cases,
         preview,
         streams,
+        agreements,
     })
 }
 
-fn case_view(row: &RunCaseRow, outcome: &Outcome) -> RunCaseView {
-    let (charges, residual, refused) = match outcome {
+fn case_view(row: &RunCaseRow, outcome: &Outcome, agreements: &Agreements) -> RunCaseView {
+    let (charges, residual, residual_why, refused) = match outcome {
         Outcome::Allocated(a) => (
             a.charges()
                 .iter()
@@ -136,13 +147,21 @@ fn case_view(row: &RunCaseRow, outcome: &Outcome) -> RunCaseView {
                     stream: c.stream,
                     amount: c.amount,
                     claim: c.kind == ChargeKind::Claim,
+                    agreement: c
+                        .agreement
+                        .and_then(|id| agreements.get(id))
+                        .map(ToString::to_string),
                 })
                 .collect(),
             a.residual(),
+            a.residual_parts()
+                .iter()
+                .map(|p| (p.stream, p.reason.label_nl().to_string(), p.amount))
+                .collect(),
             None,
         ),
-        Outcome::Excluded => (Vec::new(), Money::ZERO, None),
-        Outcome::Refused(why) => (Vec::new(), Money::ZERO, Some(why.clone())),
+        Outcome::Excluded => (Vec::new(), Money::ZERO, Vec::new(), None),
+        Outcome::Refused(why) => (Vec::new(), Money::ZERO, Vec::new(), Some(why.clone())),
     };
     RunCaseView {
         case_id: row.case_id,
@@ -156,6 +175,7 @@ fn case_view(row: &RunCaseRow, outcome: &Outcome) -> RunCaseView {
         reason: row.reason.clone(),
         charges,
         residual,
+        residual_why,
         refused,
         evidence: row.avoided.clone(),
     }
@@ -197,7 +217,7 @@ pub async fn get<U>(r: &mut Read<U>, id: i64, page: usize) -> Result<RunView, Ap
         .zip(&c.preview.cases)
         .skip(page * CASES_PER_PAGE)
         .take(CASES_PER_PAGE)
-        .map(|(row, p)| case_view(row, &p.outcome))
+        .map(|(row, p)| case_view(row, &p.outcome, &c.agreements))
         .collect();
     let totals = c
         .preview
@@ -326,6 +346,7 @@ pub async fn post(
         Err(e) => return Err(AppError::Conflict(e.to_string())),
     };
     write_posting(w, run_id, version, date, &plan).await?;
+    db::runs::freeze_codes(&mut w.tx, run_id, &booked_codes(&c)).await?;
     w.audit(
         "run_posted",
         "chargeback_run",
@@ -340,6 +361,21 @@ pub async fn post(
         })),
     );
     Ok(())
+}
+
+/// The accounting codes of every stream a posting books on: the charged
+/// streams and the reservation stream (the fund's side).
+fn booked_codes(c: &Computed) -> Vec<(doorbraak::StreamCode, doorbraak::stream::AccountingCodes)> {
+    let on: std::collections::BTreeSet<doorbraak::StreamCode> = c
+        .preview
+        .totals
+        .iter()
+        .map(|t| t.stream)
+        .chain([c.streams.reservation()])
+        .collect();
+    on.into_iter()
+        .filter_map(|s| Some((s, c.streams.get(s).ok()?.accounting.clone())))
+        .collect()
 }
 
 async fn write_posting(
@@ -418,12 +454,22 @@ pub async fn reverse(
         .iter()
         .map(crate::model::ClaimRow::stored)
         .collect();
-    let plan = posting::plan_reversal(run.facts(), case_id, &charges, &reversed, &claims, date)
-        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let trued_up = db::accrual::trued_up_years(&mut w.tx).await?;
+    let plan = posting::plan_reversal(
+        run.facts(),
+        case_id,
+        &charges,
+        &reversed,
+        &claims,
+        &trued_up,
+        date,
+    )
+    .map_err(|e| AppError::Conflict(e.to_string()))?;
     let reversal = db::runs::insert_reversal(
         &mut w.tx, &run, case_id, reason, date, &w.time.at, w.user.id,
     )
     .await?;
+    db::runs::copy_codes(&mut w.tx, run_id, reversal).await?;
     let booked = book(w, &plan.bookings).await?;
     db::runs::insert_charges(&mut w.tx, reversal, &plan.charges, &booked).await?;
     for (claim, version) in &plan.withdrawn {

@@ -6,7 +6,6 @@ use doorbraak::Money;
 use doorbraak::stream::StreamKind;
 use sqlx::SqliteConnection;
 
-use crate::auth;
 use crate::context::{Read, Write};
 use crate::db;
 use crate::error::AppError;
@@ -59,57 +58,6 @@ fn year_in_range(year: i32) -> Result<(), AppError> {
     }
 }
 
-/// A reservation above € 100 million is a typo for any municipality's fund.
-fn check_reservation(field: &str, amount: Money) -> Result<(), AppError> {
-    if amount.cents() > 100_000_000 * 100 {
-        return Err(AppError::invalid(
-            field,
-            "Een reservering is hoogstens € 100.000.000,00.",
-        ));
-    }
-    Ok(())
-}
-
-/// Books a funding of the year's fund (a reservation on the Wmo) and raises
-/// the recorded reservation.
-async fn book_funding(
-    w: &mut Write,
-    year: i32,
-    amount: Money,
-    token: &str,
-) -> Result<(), AppError> {
-    if !(16..=128).contains(&token.len()) {
-        return Err(AppError::invalid(
-            "token",
-            "Het formulier is verlopen. Laad de pagina opnieuw.",
-        ));
-    }
-    if amount.cents() == 0 {
-        return Ok(());
-    }
-    let first_day = chrono::NaiveDate::from_ymd_opt(year, 1, 1).ok_or(AppError::Internal)?;
-    let date = w.time.today.max(first_day);
-    let key = format!("fund-{year}-{token}");
-    db::budget_years::fund(
-        &mut w.tx,
-        year,
-        amount,
-        &key,
-        date,
-        &w.time.at,
-        Some(w.user.id),
-    )
-    .await?;
-    w.audit(
-        "fund_reserved",
-        "budget_year",
-        Some(year.to_string()),
-        None,
-        Some(serde_json::json!({ "amount_cents": amount.cents() })),
-    );
-    Ok(())
-}
-
 async fn add_price(
     conn: &mut SqliteConnection,
     item_id: i64,
@@ -140,9 +88,7 @@ pub async fn setup_overview(r: &mut Read) -> Result<SetupView, AppError> {
         streams: db::streams::list(&mut r.conn).await?,
         taakvelden: db::streams::taakvelden(&mut r.conn).await?,
         mandates: db::mandates::mandates(&mut r.conn).await?.levels().to_vec(),
-        years: db::budget_years::years(&mut r.conn).await?,
         horizon_months: db::settings::default_horizon(&mut r.conn).await?.get(),
-        token: auth::random_token(),
     })
 }
 
@@ -180,13 +126,6 @@ pub async fn save_stream(w: &mut Write, input: StreamForm) -> Result<String, App
             "Een interne stroom wordt geboekt op een Iv3-taakveld: kies er een.",
         ));
     }
-    let has_agreement = input.has_agreement.is_some();
-    if has_agreement && kind != StreamKind::External {
-        return Err(AppError::invalid(
-            "has_agreement",
-            "Alleen een externe financier kan een convenant hebben.",
-        ));
-    }
     let active = input.active.is_some() || existing.is_none();
     let stream = db::streams::NewStream {
         code: &code,
@@ -198,7 +137,6 @@ pub async fn save_stream(w: &mut Write, input: StreamForm) -> Result<String, App
         holds_reservation: existing
             .as_ref()
             .is_some_and(|s| s.stream.holds_reservation),
-        has_agreement,
         active,
     };
     let before = existing.as_ref().map(|s| serde_json::json!(s));
@@ -306,59 +244,6 @@ pub async fn save_mandate_level(
         Some(before),
         Some(after),
     );
-    Ok(())
-}
-
-/// A new budget year, in cash or accrual mode, with its first reservation.
-pub async fn create_budget_year(
-    w: &mut Write,
-    year: i32,
-    reservation: String,
-    accrual: Option<String>,
-    token: String,
-) -> Result<(), AppError> {
-    year_in_range(year)?;
-    let amount = parse_amount("reservation", &reservation)?;
-    check_reservation("reservation", amount)?;
-    let now = w.time.at.clone();
-    if !db::budget_years::create_year(&mut w.tx, year, accrual.is_some(), &now).await? {
-        return Err(AppError::invalid(
-            "year",
-            format!("Het begrotingsjaar {year} bestaat al."),
-        ));
-    }
-    w.audit(
-        "budget_year_created",
-        "budget_year",
-        Some(year.to_string()),
-        None,
-        Some(serde_json::json!({ "accrual": accrual.is_some() })),
-    );
-    book_funding(w, year, amount, &token).await?;
-    Ok(())
-}
-
-/// Reserves more for a year's fund. The same form posted twice books once.
-pub async fn raise_reservation(
-    w: &mut Write,
-    year: i32,
-    amount: String,
-    token: String,
-) -> Result<(), AppError> {
-    let amount = parse_amount("amount", &amount)?;
-    if amount.cents() == 0 {
-        return Err(AppError::invalid(
-            "amount",
-            "Vul een bedrag boven € 0,00 in.",
-        ));
-    }
-    check_reservation("amount", amount)?;
-    if !db::budget_years::exists(&mut w.tx, year).await? {
-        return Err(AppError::NotFound(format!(
-            "Het begrotingsjaar {year} bestaat niet."
-        )));
-    }
-    book_funding(w, year, amount, &token).await?;
     Ok(())
 }
 

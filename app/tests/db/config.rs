@@ -32,7 +32,6 @@ async fn fresh() -> (sqlx::pool::PoolConnection<sqlx::Sqlite>, tempfile::TempDir
             cost_centre: "",
             ledger_account: "",
             holds_reservation: holds,
-            has_agreement: false,
             active: true,
         };
         assert!(
@@ -59,7 +58,6 @@ async fn streams_insert_once_and_update_only_from_the_current_version() {
         cost_centre: "KP-1",
         ledger_account: "4400",
         holds_reservation: true,
-        has_agreement: false,
         active: true,
     };
     assert!(
@@ -93,14 +91,7 @@ async fn streams_insert_once_and_update_only_from_the_current_version() {
         ),
         ("Wmo 2015", "KP-1", 2)
     );
-    // The schema keeps agreements to external streams and one reservation stream.
-    let bad = db::streams::NewStream {
-        code: "PW",
-        has_agreement: true,
-        holds_reservation: false,
-        ..again
-    };
-    assert!(db::streams::insert(&mut conn, &bad).await.is_err());
+    // The schema keeps one reservation stream.
     let second = db::streams::NewStream {
         code: "PW",
         ..again

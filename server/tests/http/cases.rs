@@ -15,8 +15,8 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
     let lead = s.login("teamleider").await;
     let back = s.login("backoffice").await;
     let year = chrono::Datelike::year(&doorbraak::dates::dutch_today(chrono::Utc::now()));
-    let before: app::api::cases::FundYear = s
-        .call(&back, "fund_status", &[("year", year.to_string())])
+    let before: app::api::fund::FundView = s
+        .call(&back, "fund_overview", &[("year", year.to_string())])
         .await
         .ok();
     let before = before.position;
@@ -93,7 +93,7 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
     // The approver sees this year's available fund with the canvas; others do not.
     let (year, available) = view.fund_available.expect("the fund comes with the case");
     assert_eq!(year, chrono::Datelike::year(&chrono::Utc::now()));
-    let position: app::api::cases::FundYear = s.call(&lead, "fund_status", &[]).await.ok();
+    let position: app::api::fund::FundView = s.call(&back, "fund_overview", &[]).await.ok();
     assert_eq!(available, position.position.available);
     assert_eq!(s.case(&prof, id).await.fund_available, None);
     let decide = |reason: &str, version: i64| {
@@ -217,8 +217,8 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
         .status,
         StatusCode::OK
     );
-    let after: app::api::cases::FundYear = s
-        .call(&back, "fund_status", &[("year", year.to_string())])
+    let after: app::api::fund::FundView = s
+        .call(&back, "fund_overview", &[("year", year.to_string())])
         .await
         .ok();
     let after = after.position;

@@ -8,6 +8,7 @@ mod common;
 
 mod cases;
 mod crash;
+mod fund;
 mod runs;
 mod security;
 mod sessions_and_users;

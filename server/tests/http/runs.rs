@@ -429,14 +429,20 @@ async fn a_posted_run_is_corrected_by_reversal_and_charged_back_again() {
         "{}",
         bad.body
     );
-    let wmo = s
+    let zero = s
         .call(
             &back,
             "set_run_case",
-            &key("WMO 100", "x", view.run.version),
+            &key("WMO 0, JW 100", "x", view.run.version),
         )
         .await;
-    assert!(wmo.error().for_field("responsibility").is_some());
+    assert!(
+        zero.error()
+            .for_field("responsibility")
+            .is_some_and(|m| m.contains("0 %") && m.contains("WMO")),
+        "{}",
+        zero.body
+    );
     let unknown = s
         .call(&back, "set_run_case", &key("XX 100", "x", view.run.version))
         .await;

@@ -48,7 +48,6 @@ async fn streams_are_configured_with_their_accounting_codes() {
         ("input[name]", "GGZ-instelling"),
         ("input[kind]", "external"),
         ("input[taakveld]", ""),
-        ("input[has_agreement]", "on"),
     ]);
     let code: String = s.submit(&admin, "save_stream", &new_ggz).await.ok();
     assert_eq!(code, "GGZ", "codes are upper case");
@@ -59,7 +58,7 @@ async fn streams_are_configured_with_their_accounting_codes() {
     );
 
     let before = s.count("SELECT count(*) FROM streams").await;
-    let bad: [(&[(&str, &str)], &str); 6] = [
+    let bad: [(&[(&str, &str)], &str); 5] = [
         (
             &[
                 ("input[code]", "G G!"),
@@ -95,16 +94,6 @@ async fn streams_are_configured_with_their_accounting_codes() {
                 ("input[taakveld]", "9.99"),
             ],
             "taakveld",
-        ),
-        (
-            &[
-                ("input[code]", "SOC"),
-                ("input[name]", "Sociaal"),
-                ("input[kind]", "internal"),
-                ("input[taakveld]", "6.3"),
-                ("input[has_agreement]", "on"),
-            ],
-            "has_agreement",
         ),
         (
             &[
@@ -264,95 +253,6 @@ async fn mandate_levels_stay_a_valid_ladder() {
     refused_at(&unknown, StatusCode::UNPROCESSABLE_ENTITY, "mandate_level");
     let known = s.submit(&admin, "save_user", &save("coordinator")).await;
     assert_eq!(known.status, StatusCode::OK, "{}", known.body);
-}
-
-#[tokio::test]
-async fn budget_years_are_funded_once_per_form() {
-    let s = spawn().await;
-    let admin = s.login("beheer").await;
-    let token = setup(&s, &admin).await.token;
-    let create = |year: &str, amount: &str, token: &str| {
-        form(&[("year", year), ("reservation", amount), ("token", token)])
-    };
-    let ok = s
-        .submit(
-            &admin,
-            "create_budget_year",
-            &create("2031", "100.000,00", &token),
-        )
-        .await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    let exists = s
-        .submit(
-            &admin,
-            "create_budget_year",
-            &create("2031", "1,00", &token),
-        )
-        .await;
-    refused_at(&exists, StatusCode::UNPROCESSABLE_ENTITY, "year");
-    for (year, amount, field) in [
-        ("1999", "1,00", "year"),
-        ("2032", "-100", "reservation"),
-        ("2032", "tien euro", "reservation"),
-        ("2032", "99.999.999.999,00", "reservation"),
-    ] {
-        let reply = s
-            .submit(&admin, "create_budget_year", &create(year, amount, &token))
-            .await;
-        refused_at(&reply, StatusCode::UNPROCESSABLE_ENTITY, field);
-    }
-    assert_eq!(
-        s.count("SELECT count(*) FROM budget_years WHERE year = 2032")
-            .await,
-        0
-    );
-
-    // Raising twice with the same form books once; a new form books again.
-    let raise =
-        |amount: &str, token: &str| form(&[("year", "2031"), ("amount", amount), ("token", token)]);
-    let second = "a-second-form-token-0123456789";
-    for _ in 0..2 {
-        let reply = s
-            .submit(&admin, "raise_reservation", &raise("50.000", second))
-            .await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    }
-    let year = |view: SetupView| {
-        view.years
-            .into_iter()
-            .find(|y| y.year == 2031)
-            .expect("2031")
-    };
-    let y = year(setup(&s, &admin).await);
-    assert_eq!(y.reservation, m("150.000"));
-    assert_eq!(y.position.funded, m("150.000"));
-    assert_eq!(y.position.available, m("150.000"));
-    assert!(y.position.reconciles());
-    for (amount, token, field) in [
-        ("0", "a-third-form-token-0123456789", "amount"),
-        ("-5", "a-third-form-token-0123456789", "amount"),
-        ("5", "short", "token"),
-    ] {
-        let reply = s
-            .submit(&admin, "raise_reservation", &raise(amount, token))
-            .await;
-        refused_at(&reply, StatusCode::UNPROCESSABLE_ENTITY, field);
-    }
-    assert_eq!(year(setup(&s, &admin).await).reservation, m("150.000"));
-    let missing = s
-        .submit(
-            &admin,
-            "raise_reservation",
-            &form(&[("year", "2040"), ("amount", "5"), ("token", second)]),
-        )
-        .await;
-    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.body);
-    // The ledger stays balanced.
-    assert_eq!(
-        s.count("SELECT count(*) FROM (SELECT tx_id FROM ledger_postings GROUP BY tx_id HAVING sum(amount_cents) <> 0)")
-            .await,
-        0
-    );
 }
 
 #[tokio::test]

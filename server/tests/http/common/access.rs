@@ -124,9 +124,51 @@ pub const ACCESS: &[Access] = &[
     ),
     ("payment_queue", Some(&[Role::Backoffice]), &[("page", "0")]),
     (
-        "fund_status",
-        Some(&[Role::Backoffice, Role::Approver]),
+        "fund_overview",
+        Some(&[Role::Backoffice, Role::Administrator]),
         &[("year", "2026")],
+    ),
+    (
+        "reduce_funding",
+        Some(&[Role::Backoffice, Role::Administrator]),
+        &[
+            ("year", "1999"),
+            ("amount", "-1"),
+            ("reason", ""),
+            ("token", ""),
+        ],
+    ),
+    (
+        "close_year",
+        Some(&[Role::Backoffice, Role::Administrator]),
+        &[
+            ("year", "1999"),
+            ("carry_over", "-1"),
+            ("decision", ""),
+            ("reason", ""),
+            ("token", ""),
+        ],
+    ),
+    (
+        "reverse_payment",
+        Some(&[Role::Backoffice]),
+        &[
+            ("case_id", "999999"),
+            ("version", "1"),
+            ("payment_id", "999999"),
+            ("reason", ""),
+        ],
+    ),
+    (
+        "reopen_settlement",
+        Some(&[Role::Backoffice]),
+        &[("case_id", "999999"), ("version", "1"), ("reason", "")],
+    ),
+    ("agreements", Some(&[Role::Administrator]), &[]),
+    (
+        "save_agreement",
+        Some(&[Role::Administrator]),
+        &[("input[stream]", ""), ("input[valid_from]", "")],
     ),
     ("payment_token", Some(&[Role::Backoffice]), &[]),
     ("setup", Some(&[Role::Administrator]), &[]),
@@ -157,12 +199,12 @@ pub const ACCESS: &[Access] = &[
     ),
     (
         "create_budget_year",
-        Some(&[Role::Administrator]),
+        Some(&[Role::Backoffice, Role::Administrator]),
         &[("year", "1999"), ("reservation", "0"), ("token", "")],
     ),
     (
         "raise_reservation",
-        Some(&[Role::Administrator]),
+        Some(&[Role::Backoffice, Role::Administrator]),
         &[("year", "1999"), ("amount", "-1"), ("token", "")],
     ),
     (

@@ -248,6 +248,15 @@ pub async fn ledger_is_consistent(pool: &sqlx::SqlitePool) {
         .await
         .expect("q");
     assert!(drifted.is_empty(), "drifted balances {drifted:?}");
+    // Every year's fund reconciles: available = funded + carried in +
+    // recovered − held − paid − carried out − returned.
+    for year in app::db::budget_years::year_numbers(&mut conn)
+        .await
+        .expect("q")
+    {
+        let p = app::db::ledger::position(&mut conn, year).await.expect("q");
+        assert!(p.reconciles(), "{year} does not reconcile: {p:?}");
+    }
 }
 
 pub fn f(k: &str, v: &str) -> (String, String) {
