@@ -154,18 +154,27 @@ pub async fn last_used(
 }
 
 /// What the posted runs claimed per (agreement, agreement year), reversals
-/// and refused claims subtracted: the yearly caps used so far.
+/// and refused claims subtracted: the yearly caps used so far. With `before`
+/// (a posted run's posting time and id), only what was booked before that
+/// run: its page shows the caps as they were when it was posted.
 pub async fn caps_used(
     conn: &mut SqliteConnection,
+    before: Option<(&str, i64)>,
 ) -> Result<Vec<((i64, i32), doorbraak::Money)>, sqlx::Error> {
+    let (at, id) = before.unwrap_or(("9999", i64::MAX));
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT rc.agreement_id, rc.agreement_year,
-                sum(rc.amount_cents) - coalesce(sum(CASE WHEN k.status = 'refused' THEN k.amount_cents END), 0)
+                sum(rc.amount_cents) - coalesce(sum(CASE WHEN k.status = 'refused' AND k.closed_on <= substr(?1, 1, 10)
+                                                         THEN k.amount_cents END), 0)
          FROM run_charges rc
+         JOIN chargeback_runs r ON r.id = rc.run_id AND r.status = 'posted'
          LEFT JOIN claims k ON k.run_id = rc.run_id AND k.case_id = rc.case_id AND k.stream_code = rc.stream_code
          WHERE rc.agreement_id IS NOT NULL AND rc.agreement_year IS NOT NULL
+           AND (r.posted_at < ?1 OR (r.posted_at = ?1 AND r.id < ?2))
          GROUP BY rc.agreement_id, rc.agreement_year",
     )
+    .bind(at)
+    .bind(id)
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()

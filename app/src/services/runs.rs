@@ -126,7 +126,13 @@ async fn compute(conn: &mut SqliteConnection, run: &RunRow) -> Result<Computed, 
         .into_iter()
         .map(|(a, _)| a)
         .collect();
-    let agreements = Agreements::new(versions, db::agreements::caps_used(conn).await?);
+    // A posted run is shown as it was posted: with the caps as they were then.
+    let before = match (run.status, run.posted_at.as_deref()) {
+        (RunStatus::Posted, Some(at)) => Some((at, run.id)),
+        _ => None,
+    };
+    let used = db::agreements::caps_used(conn, before).await?;
+    let agreements = Agreements::new(versions, used);
     let preview = doorbraak::run::preview(streams.reservation(), &cases, &agreements)
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     Ok(Computed {

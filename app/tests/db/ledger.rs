@@ -50,8 +50,14 @@ async fn fresh(cases: i64) -> (SqlitePool, tempfile::TempDir) {
     (pool, dir)
 }
 
+const YEARS: [i32; 3] = [2025, 2026, 2027];
+
 fn date(day: u32) -> NaiveDate {
     NaiveDate::from_yo_opt(2026, 1 + day % 360).expect("date")
+}
+
+fn in_year(year: i32, day: u64) -> NaiveDate {
+    NaiveDate::from_yo_opt(year, 1 + (day % 360) as u32).expect("date")
 }
 
 /// A small deterministic generator (no dependency, same sequence every run).
@@ -66,54 +72,70 @@ impl Lcg {
     }
 }
 
+/// An operation of any kind over three budget years: fundings, reductions
+/// and closings, holds, payments, releases and reopenings, recoveries, and
+/// reversals (corrections) of anything booked before.
 fn random_op(r: &mut Lcg, booked: u64) -> Operation {
     let case = 1 + r.next(CASES as u64) as i64;
     let cents = Money::from_cents(1 + r.next(300_000) as i64).expect("m");
     let stream = STREAMS[r.next(4) as usize];
-    let d = date(r.next(360) as u32);
-    match r.next(12) {
-        0 | 1 => Operation::Fund {
-            year: 2026,
+    let year = YEARS[r.next(3) as usize];
+    let d = in_year(year, r.next(360));
+    match r.next(16) {
+        // Closing is rare, and 2027 stays open, so the sequence keeps booking.
+        3 if year < 2027 && r.next(6) == 0 => Operation::CloseYear {
+            year,
+            carry_over: Money::from_cents(r.next(300_000) as i64).expect("m"),
+            date: in_year(year + 1, r.next(360)),
+        },
+        0 | 1 | 3 => Operation::Fund {
+            year,
             amount: cents,
             date: d,
         },
-        2 | 3 => Operation::Hold {
+        2 => Operation::ReduceFunding {
+            year,
+            amount: cents,
+            date: d,
+        },
+        4 | 5 => Operation::Hold {
             case,
-            year: 2026,
+            year,
             amount: cents,
             date: d,
         },
-        4 | 5 => Operation::Pay {
+        6 | 7 => Operation::Pay {
             case,
             amount: cents,
             date: d,
         },
-        6 => Operation::Release { case, date: d },
-        7 => Operation::ChargeBack {
+        8 => Operation::Release { case, date: d },
+        9 => Operation::Reopen { case, date: d },
+        10 => Operation::ChargeBack {
             case,
             stream,
             amount: cents,
             date: d,
         },
-        8 => Operation::Claim {
+        11 => Operation::Claim {
             case,
             stream,
             amount: cents,
             date: d,
         },
-        9 => Operation::Receive {
+        12 => Operation::Receive {
             case,
             stream,
             date: d,
         },
-        10 => Operation::Refuse {
+        13 => Operation::Refuse {
             case,
             stream,
             date: d,
         },
         _ => Operation::Reverse {
             tx: TxId(1 + r.next(booked.max(1))),
-            date: date(359),
+            date: d,
         },
     }
 }
@@ -126,7 +148,8 @@ async fn the_database_ledger_agrees_with_the_model_step_by_step() {
     let mut ids: Vec<(TxId, TxId)> = Vec::new();
     let mut r = Lcg(42);
     let (mut agreed_ok, mut agreed_err) = (0, 0);
-    for step in 0..400 {
+    let mut closed = 0;
+    for step in 0..600 {
         let op = random_op(&mut r, ids.len() as u64);
         let model_op = match op {
             Operation::Reverse { tx, date } => match ids.iter().find(|(db, _)| *db == tx) {
@@ -145,6 +168,9 @@ async fn the_database_ledger_agrees_with_the_model_step_by_step() {
         match (&expected, &actual) {
             (Ok(m), Ok(d)) => {
                 tx.commit().await.expect("commit");
+                if matches!(op, Operation::CloseYear { .. }) {
+                    closed += 1;
+                }
                 if let (Some(m), Some(d)) = (m.tx, d.tx) {
                     ids.push((d, m));
                 }
@@ -161,13 +187,13 @@ async fn the_database_ledger_agrees_with_the_model_step_by_step() {
             (m, d) => panic!("step {step} {op:?}: model {m:?}, database {d:?}"),
         }
         let mut conn = pool.acquire().await.expect("conn");
-        assert_eq!(
-            db::ledger::position(&mut conn, 2026)
+        for year in YEARS.into_iter().chain([2028]) {
+            let position = db::ledger::position(&mut conn, year)
                 .await
-                .expect("position"),
-            model.position(2026),
-            "step {step}"
-        );
+                .expect("position");
+            assert_eq!(position, model.position(year), "{year} at step {step}");
+            assert!(position.reconciles(), "{year} at step {step}");
+        }
         for case in 1..=CASES {
             assert_eq!(
                 db::ledger::hold(&mut conn, case).await.expect("hold"),
@@ -196,8 +222,8 @@ async fn the_database_ledger_agrees_with_the_model_step_by_step() {
             .is_empty()
     );
     assert!(
-        agreed_ok > 100 && agreed_err > 50,
-        "the sequence exercises both paths: {agreed_ok} ok, {agreed_err} refused"
+        agreed_ok > 120 && agreed_err > 50 && closed >= 1,
+        "the sequence exercises both paths and closes years: {agreed_ok} ok, {agreed_err} refused, {closed} closed"
     );
 }
 

@@ -202,6 +202,58 @@ async fn a_run_posts_exactly_its_preview_once_and_the_fund_revolves() {
         .expect("xlsx");
     assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
 
+    // A posted journal never changes: after the administrator changed the
+    // codes of a charged stream and of the Wmo, the export is byte for byte
+    // the same, and so are the journal's values (what Excel and JSON show).
+    let journal = |s: &S| {
+        let pool = s.pool.clone();
+        async move {
+            let mut conn = pool.acquire().await.expect("conn");
+            app::exports::journal(&mut conn, id).await.expect("journal")
+        }
+    };
+    let before = journal(&s).await;
+    let admin = s.login("beheer").await;
+    for code in ["PW", "WMO"] {
+        let version = s
+            .count(&format!(
+                "SELECT version FROM streams WHERE code = '{code}'"
+            ))
+            .await;
+        let stream: String = s
+            .call(
+                &admin,
+                "save_stream",
+                &[
+                    ("input[code]", code.to_string()),
+                    ("input[name]", format!("{code} hernoemd")),
+                    ("input[taakveld]", "6.3".to_string()),
+                    ("input[cost_centre]", "KP-NIEUW".to_string()),
+                    ("input[ledger_account]", "GB-NIEUW".to_string()),
+                    ("input[active]", "on".to_string()),
+                    ("input[version]", version.to_string()),
+                ],
+            )
+            .await
+            .ok();
+        assert_eq!(stream, code);
+    }
+    let again = s
+        .http
+        .get(format!("{}/export/terugboekrun/{id}/journaal.csv", s.base))
+        .header(COOKIE, &back)
+        .send()
+        .await
+        .expect("csv")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(again, text, "the CSV of a posted run never changes");
+    assert!(!again.contains("KP-NIEUW"));
+    let after = journal(&s).await;
+    assert_eq!(after.lines, before.lines);
+    assert_eq!(after.totals, before.totals);
+
     // A period without settled cases gets a message at the field.
     let empty = s
         .call(
@@ -1061,4 +1113,241 @@ async fn an_accrual_year_is_prebooked_and_trued_up_to_the_cent() {
     );
     common::ledger_is_consistent(&s.pool).await;
     reconciled(&s, &back).await;
+}
+
+#[tokio::test]
+async fn agreements_apply_by_settlement_date_with_share_and_yearly_cap_and_preview_equals_posting()
+{
+    let s = spawn().await;
+    let admin = s.login("beheer").await;
+    let back = s.login("backoffice").await;
+    let view: app::api::agreements::AgreementsView = s.call(&admin, "agreements", &[]).await.ok();
+    let v1 = view
+        .versions
+        .iter()
+        .find(|v| v.agreement.stream.as_str() == "ZVW")
+        .expect("demo v1")
+        .clone();
+    assert!(v1.used_until.is_none() && v1.in_force_today);
+    let save = |fields: &[(&str, &str)]| {
+        fields
+            .iter()
+            .map(|(k, v)| (format!("input[{k}]"), v.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let new = |from: &str, to: &str, share: &str, cap: &str, reference: &str| {
+        save(&[
+            ("stream", "ZVW"),
+            ("valid_from", from),
+            ("valid_to", to),
+            ("share", share),
+            ("cap", cap),
+            ("reference", reference),
+        ])
+    };
+    let start = format!("{}-01-01", chrono::Datelike::year(&chrono::Utc::now()) - 9);
+    let before_start = format!("{}-12-31", chrono::Datelike::year(&chrono::Utc::now()) - 10);
+    let count = s.count("SELECT count(*) FROM agreements").await;
+    for (form, field, says) in [
+        (
+            new(&start, "", "50", "100", "CZ-2"),
+            "valid_from",
+            "overlapt met versie 1",
+        ),
+        (
+            new(&start, "", "120", "100", "CZ-2"),
+            "share",
+            "tussen 0 en 100",
+        ),
+        (new(&start, "", "50", "-5", "CZ-2"), "cap", ""),
+        (new(&start, "", "0", "", "CZ-2"), "share", "0 %"),
+        (new(&start, "", "50", "", " "), "reference", "kenmerk"),
+        (
+            new(&start, &before_start, "50", "", "CZ-2"),
+            "valid_to",
+            "vóór",
+        ),
+        (
+            save(&[("stream", "PW"), ("valid_from", &start), ("reference", "x")]),
+            "stream",
+            "extern",
+        ),
+    ] {
+        let reply = s.submit(&admin, "save_agreement", &form).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        let message = reply
+            .error()
+            .for_field(field)
+            .unwrap_or_else(|| panic!("{field}: {}", reply.body));
+        assert!(message.contains(says), "{field}: {message}");
+    }
+    assert_eq!(
+        s.count("SELECT count(*) FROM agreements").await,
+        count,
+        "nothing saved"
+    );
+    // v1 ends (it was never used, so it could still change); v2 bears 50 % up to € 100,00 a year.
+    let end_v1 = save(&[
+        ("id", &v1.agreement.id.to_string()),
+        ("row_version", &v1.row_version.to_string()),
+        ("valid_from", "2020-01-01"),
+        ("valid_to", "2020-12-31"),
+        ("share", "100"),
+        ("reference", "CZ-2020-001"),
+    ]);
+    let _: i64 = s.submit(&admin, "save_agreement", &end_v1).await.ok();
+    let v2: i64 = s
+        .submit(
+            &admin,
+            "save_agreement",
+            &new("2021-01-01", "", "50", "100,00", "CZ-2021-007"),
+        )
+        .await
+        .ok();
+
+    let id = new_run(&s, &back).await;
+    let first = run(&s, &back, id).await;
+    let mut preview = Vec::new();
+    for page in 0..first.case_count.div_ceil(app::model::CASES_PER_PAGE) {
+        let v: RunView = s
+            .call(
+                &back,
+                "chargeback_run",
+                &[("id", id.to_string()), ("page", page.to_string())],
+            )
+            .await
+            .ok();
+        preview.extend(v.cases);
+    }
+    let why: Vec<String> = preview
+        .iter()
+        .flat_map(|c| c.residual_why.iter().map(|(_, r, _)| r.clone()))
+        .collect();
+    assert!(
+        why.iter()
+            .any(|r| r == "jaarplafond van het convenant bereikt"),
+        "{why:?}"
+    );
+    assert!(
+        why.iter()
+            .any(|r| r == "aandeel van de betaler volgens het convenant"),
+        "{why:?}"
+    );
+    for c in &preview {
+        let explained: i64 = c.residual_why.iter().map(|(_, _, m)| m.cents()).sum();
+        assert_eq!(
+            explained,
+            c.residual.cents(),
+            "{}: every cent of the residual has its reason",
+            c.reference
+        );
+        for charge in c.charges.iter().filter(|ch| ch.claim) {
+            assert!(
+                charge
+                    .agreement
+                    .as_deref()
+                    .is_some_and(|a| a.contains("v2") && a.contains("CZ-2021-007")),
+                "{charge:?}"
+            );
+        }
+    }
+    post(&s, &back, id, first.run.version).await.ok::<()>();
+    let posted = run(&s, &back, id).await;
+    assert_eq!(
+        (posted.claims_total, posted.residual),
+        (first.claims_total, first.residual),
+        "posting books the preview"
+    );
+    assert_eq!(
+        s.count(&format!("SELECT coalesce(sum(amount_cents), 0) FROM run_charges WHERE run_id = {id} AND kind = 'claim' AND agreement_id = {v2}")).await,
+        first.claims_total.cents()
+    );
+    // The yearly cap holds per agreement year.
+    assert_eq!(
+        s.count("SELECT count(*) FROM (SELECT agreement_year FROM run_charges WHERE agreement_id IS NOT NULL GROUP BY agreement_year HAVING sum(amount_cents) > 10000)").await,
+        0
+    );
+    let claims: ClaimsView = s
+        .call(&back, "claims", &[("status", String::new())])
+        .await
+        .ok();
+    assert!(
+        claims
+            .claims
+            .iter()
+            .all(|k| k.agreement.as_deref() == Some("v2 (CZ-2021-007)"))
+    );
+
+    // A used version never changes its terms, nor ends before its last use.
+    let view: app::api::agreements::AgreementsView = s.call(&admin, "agreements", &[]).await.ok();
+    let used = view
+        .versions
+        .iter()
+        .find(|v| v.agreement.id == v2)
+        .expect("v2")
+        .clone();
+    let last = used.used_until.expect("used");
+    let change = |share: &str, to: &str| {
+        save(&[
+            ("id", &v2.to_string()),
+            ("row_version", &used.row_version.to_string()),
+            ("valid_from", "2021-01-01"),
+            ("valid_to", to),
+            ("share", share),
+            ("cap", "100,00"),
+            ("reference", "CZ-2021-007"),
+        ])
+    };
+    let reshare = s.submit(&admin, "save_agreement", &change("60", "")).await;
+    assert!(
+        reshare.error().to_string().contains("nieuwe versie"),
+        "{}",
+        reshare.body
+    );
+    let before_use = (last - chrono::Duration::days(1)).to_string();
+    let too_early = s
+        .submit(&admin, "save_agreement", &change("50", &before_use))
+        .await;
+    assert!(
+        too_early.error().for_field("valid_to").is_some(),
+        "{}",
+        too_early.body
+    );
+
+    // Reversing a case with a claim gives its part of the cap back: charged again, it claims the same.
+    let (case, claimed) = {
+        let row: (i64, i64) = sqlx::query_as(&format!(
+            "SELECT case_id, amount_cents FROM claims WHERE run_id = {id} AND status = 'open' ORDER BY amount_cents DESC LIMIT 1"
+        ))
+        .fetch_one(&s.pool)
+        .await
+        .expect("a claim");
+        row
+    };
+    s.call(
+        &back,
+        "reverse_run",
+        &[
+            ("run_id", id.to_string()),
+            ("case_id", case.to_string()),
+            ("reason", "Sleutel".to_string()),
+            ("booking_date", today()),
+        ],
+    )
+    .await
+    .ok::<i64>();
+    let rerun = new_run(&s, &back).await;
+    let again = run(&s, &back, rerun).await;
+    assert_eq!(
+        again.claims_total.cents(),
+        claimed,
+        "the same claim under the same cap"
+    );
+    post(&s, &back, rerun, again.run.version).await.ok::<()>();
+    common::ledger_is_consistent(&s.pool).await;
 }
