@@ -6,7 +6,7 @@ use doorbraak::Money;
 use reqwest::StatusCode;
 use reqwest::header::COOKIE;
 
-use crate::common::{canvas, new_case, refs, spawn};
+use crate::common::{S, canvas, new_case, refs, spawn};
 
 #[tokio::test]
 async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
@@ -843,5 +843,273 @@ async fn a_corrupt_row_is_an_error_not_a_default() {
             .await
             .status,
         StatusCode::OK
+    );
+}
+
+/// Σ of the fund's available amounts and of what is held, in cents.
+async fn fund_and_holds(s: &S) -> (i64, i64) {
+    (
+        s.count("SELECT coalesce(sum(balance_cents), 0) FROM account_balances WHERE kind = 'fund'")
+            .await,
+        s.count("SELECT coalesce(sum(balance_cents), 0) FROM account_balances WHERE kind = 'hold'")
+            .await,
+    )
+}
+
+#[tokio::test]
+async fn a_payment_is_corrected_by_reversal_and_a_settlement_reopened_while_nothing_is_charged_back()
+ {
+    let s = spawn().await;
+    let back = s.login("backoffice").await;
+    // A case in progress with a payment.
+    let case = s
+        .count("SELECT min(c.id) FROM cases c WHERE c.status = 'in_progress' AND EXISTS (SELECT 1 FROM payments p WHERE p.case_id = c.id)")
+        .await;
+    let view = s.case(&back, case).await;
+    let payment = view.payments[0].clone();
+    let (held, paid) = (view.held, view.paid);
+    let reverse = |reason: &str, version: i64| {
+        vec![
+            ("case_id", case.to_string()),
+            ("version", version.to_string()),
+            ("payment_id", payment.id.to_string()),
+            ("reason", reason.to_string()),
+        ]
+    };
+    let rows = s.count("SELECT count(*) FROM ledger_transactions").await;
+    for reason in [" ", "Dossier 111222333"] {
+        let reply = s
+            .call(&back, "reverse_payment", &reverse(reason, view.version))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        assert!(reply.error().for_field("reason").is_some());
+    }
+    let stale = s
+        .call(
+            &back,
+            "reverse_payment",
+            &reverse("Dubbel betaald", view.version - 1),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    let prof = s.login("professional").await;
+    let wrong_role = s
+        .call(
+            &prof,
+            "reverse_payment",
+            &reverse("Dubbel betaald", view.version),
+        )
+        .await;
+    assert_eq!(wrong_role.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        s.count("SELECT count(*) FROM ledger_transactions").await,
+        rows,
+        "nothing booked"
+    );
+
+    let (fund, holds) = fund_and_holds(&s).await;
+    s.call(
+        &back,
+        "reverse_payment",
+        &reverse("Dubbel betaald", view.version),
+    )
+    .await
+    .ok::<()>();
+    let after = s.case(&back, case).await;
+    assert_eq!(after.paid.cents(), paid.cents() - payment.amount.cents());
+    assert_eq!(
+        after.held, held,
+        "the hold is back at its amount before the payment"
+    );
+    assert_eq!(
+        fund_and_holds(&s).await,
+        (fund, holds + payment.amount.cents())
+    );
+    let listed = after
+        .payments
+        .iter()
+        .find(|p| p.id == payment.id)
+        .expect("still listed");
+    assert_eq!(
+        listed.reversed.as_ref().map(|(_, why)| why.as_str()),
+        Some("Dubbel betaald")
+    );
+    let twice = s
+        .call(
+            &back,
+            "reverse_payment",
+            &reverse("Nog eens", after.version),
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.body);
+    assert_eq!(
+        twice.error().to_string(),
+        "Deze betaling is al teruggedraaid."
+    );
+    common::ledger_is_consistent(&s.pool).await;
+
+    // A settled case is reopened: what the settlement released goes back on the hold.
+    let settled = s
+        .count("SELECT min(id) FROM cases WHERE status = 'settled'")
+        .await;
+    let view = s.case(&back, settled).await;
+    let released = s
+        .count(&format!(
+            "SELECT coalesce(sum(p.amount_cents), 0) FROM ledger_postings p JOIN ledger_transactions t ON t.id = p.tx_id
+             WHERE t.case_id = {settled} AND t.kind = 'release' AND p.kind = 'fund'"
+        ))
+        .await;
+    let (fund, holds) = fund_and_holds(&s).await;
+    let reopen = |reason: &str, version: i64| {
+        vec![
+            ("case_id", settled.to_string()),
+            ("version", version.to_string()),
+            ("reason", reason.to_string()),
+        ]
+    };
+    let no_reason = s
+        .call(&back, "reopen_settlement", &reopen("", view.version))
+        .await;
+    assert!(
+        no_reason.error().for_field("reason").is_some(),
+        "{}",
+        no_reason.body
+    );
+    s.call(
+        &back,
+        "reopen_settlement",
+        &reopen("Factuur kwam later", view.version),
+    )
+    .await
+    .ok::<()>();
+    let reopened = s.case(&back, settled).await;
+    assert_eq!(reopened.status, doorbraak::lifecycle::Status::InProgress);
+    assert_eq!(
+        fund_and_holds(&s).await,
+        (fund - released, holds + released)
+    );
+    // ... and settled again, releasing it once more.
+    assert_eq!(
+        s.act(&back, "settle_case", settled).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(fund_and_holds(&s).await, (fund, holds));
+    common::ledger_is_consistent(&s.pool).await;
+
+    // Once charged back, a settlement can no longer be reopened.
+    let run: i64 = s
+        .call(
+            &back,
+            "create_run",
+            &[
+                (
+                    "period_from",
+                    format!("{}-01-01", chrono::Datelike::year(&chrono::Utc::now()) - 9),
+                ),
+                (
+                    "period_to",
+                    doorbraak::dates::dutch_today(chrono::Utc::now()).to_string(),
+                ),
+            ],
+        )
+        .await
+        .ok();
+    let preview: app::api::runs::RunView = s
+        .call(
+            &back,
+            "chargeback_run",
+            &[("id", run.to_string()), ("page", "0".into())],
+        )
+        .await
+        .ok();
+    s.call(
+        &back,
+        "post_run",
+        &[
+            ("run_id", run.to_string()),
+            ("version", preview.run.version.to_string()),
+            (
+                "booking_date",
+                doorbraak::dates::dutch_today(chrono::Utc::now()).to_string(),
+            ),
+        ],
+    )
+    .await
+    .ok::<()>();
+    let charged = s.case(&back, settled).await;
+    assert_eq!(charged.status, doorbraak::lifecycle::Status::ChargedBack);
+    let rows = s.count("SELECT count(*) FROM ledger_transactions").await;
+    let refused = s
+        .call(
+            &back,
+            "reopen_settlement",
+            &reopen("Toch niet", charged.version),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        refused.error().to_string().contains("heropend"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM ledger_transactions").await,
+        rows
+    );
+}
+
+#[tokio::test]
+async fn nobody_who_saved_a_version_of_the_canvas_decides_on_it() {
+    let s = spawn().await;
+    let prof = s.login("professional").await;
+    let lead = s.login("teamleider").await;
+    let id = new_case(&s, &prof).await;
+    let view = s.case(&prof, id).await;
+    s.call(&prof, "save_canvas", &refs(&canvas(id, view.canvas_edits)))
+        .await
+        .ok::<app::api::cases::SavedCanvas>();
+    // The team lead saved this version too (as a colleague with both roles would):
+    // the database records every author of the canvas.
+    sqlx::query("UPDATE canvases SET saved_by = (SELECT id FROM users WHERE username = 'teamleider') WHERE case_id = ?1")
+        .bind(id)
+        .execute(&s.pool)
+        .await
+        .expect("saved by the team lead");
+    assert_eq!(
+        s.count(&format!(
+            "SELECT count(*) FROM canvas_editors WHERE case_id = {id}"
+        ))
+        .await,
+        2
+    );
+    assert_eq!(s.act(&prof, "submit_case", id).await.status, StatusCode::OK);
+    let version = s.case(&lead, id).await.version;
+    let approve = s
+        .call(
+            &lead,
+            "decide_case",
+            &[
+                ("case_id", id.to_string()),
+                ("version", version.to_string()),
+                ("decision", "approve".into()),
+                ("reason", "Akkoord".into()),
+            ],
+        )
+        .await;
+    assert_eq!(approve.status, StatusCode::CONFLICT, "{}", approve.body);
+    assert!(
+        approve.error().to_string().contains("vier ogen"),
+        "{}",
+        approve.body
+    );
+    assert_eq!(
+        s.count(&format!("SELECT count(*) FROM holds WHERE case_id = {id}"))
+            .await,
+        0
     );
 }
