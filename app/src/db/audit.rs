@@ -82,7 +82,8 @@ pub struct AuditFilter {
     /// Part of the actor's name (case-insensitive).
     pub actor: Option<String>,
     pub action: Option<String>,
-    /// Inclusive dates, `YYYY-MM-DD`.
+    /// Stored-time bounds: from (inclusive) and to (exclusive), the UTC
+    /// instants the Dutch calendar days begin.
     pub from: Option<String>,
     pub to: Option<String>,
 }
@@ -100,7 +101,7 @@ pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(
          WHERE (?1 IS NULL OR actor_name LIKE '%' || ?1 || '%')
            AND (?2 IS NULL OR action = ?2)
            AND (?3 IS NULL OR at >= ?3)
-           AND (?4 IS NULL OR at < date(?4, '+1 day'))
+           AND (?4 IS NULL OR at < ?4)
          ORDER BY id DESC
          LIMIT ?5 OFFSET ?6",
     )

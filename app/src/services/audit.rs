@@ -24,25 +24,23 @@ pub async fn audit_events(
     to: String,
     page: i64,
 ) -> Result<AuditPage, AppError> {
-    let is_date = |s: &Option<String>| {
-        s.as_deref()
-            .is_none_or(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok())
+    // A Dutch calendar day runs from its midnight in the Netherlands: the
+    // bounds are the UTC instants those midnights are (stored times are UTC).
+    let day = |field: &str, value: String| -> Result<Option<chrono::NaiveDate>, AppError> {
+        non_empty(value)
+            .map(|d| {
+                chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .map_err(|_| AppError::invalid(field, "Vul een datum in als jjjj-mm-dd."))
+            })
+            .transpose()
     };
+    let start = |d: chrono::NaiveDate| db::timestamp(doorbraak::dates::dutch_day_start(d));
     let filter = db::audit::AuditFilter {
         actor: non_empty(actor).map(|a| a.chars().take(64).collect()),
         action: non_empty(action),
-        from: non_empty(from),
-        to: non_empty(to),
+        from: day("from", from)?.map(start),
+        to: day("to", to)?.and_then(|d| d.succ_opt()).map(start),
     };
-    if !is_date(&filter.from) {
-        return Err(AppError::invalid(
-            "from",
-            "Vul een datum in als jjjj-mm-dd.",
-        ));
-    }
-    if !is_date(&filter.to) {
-        return Err(AppError::invalid("to", "Vul een datum in als jjjj-mm-dd."));
-    }
     let page = input::page(page)?;
     let mut rows = db::audit::list(&mut *r.conn, &filter, PAGE_SIZE + 1, page * PAGE_SIZE).await?;
     let has_more = rows.len() as i64 > PAGE_SIZE;

@@ -1351,3 +1351,97 @@ async fn agreements_apply_by_settlement_date_with_share_and_yearly_cap_and_previ
     post(&s, &back, rerun, again.run.version).await.ok::<()>();
     common::ledger_is_consistent(&s.pool).await;
 }
+
+async fn accrual_of(s: &S, back: &str, year: i32) -> app::api::accrual::AccrualView {
+    s.call(back, "accrual_year", &[("year", year.to_string())])
+        .await
+        .ok()
+}
+
+#[tokio::test]
+async fn a_chargeback_posted_after_the_true_up_is_trued_up_by_its_posting() {
+    let s = spawn().await;
+    let back = s.login("backoffice").await;
+    let last = chrono::Datelike::year(&chrono::Utc::now()) - 1;
+    // Last year runs in accrual mode: the PW was pre-booked and the year trued up.
+    sqlx::query("UPDATE budget_years SET mode = 'accrual' WHERE year = ?1")
+        .bind(last)
+        .execute(&s.pool)
+        .await
+        .expect("accrual year");
+    s.call(
+        &back,
+        "prebook_year",
+        &[
+            ("year", last.to_string()),
+            ("amounts", "PW 1.000".into()),
+            ("date", format!("{last}-01-02")),
+        ],
+    )
+    .await
+    .ok::<()>();
+    s.call(
+        &back,
+        "true_up_year",
+        &[("year", last.to_string()), ("date", today())],
+    )
+    .await
+    .ok::<()>();
+    let trued = accrual_of(&s, &back, last).await;
+    assert!(trued.trued_up);
+    assert!(
+        trued.lines.iter().all(|l| l.open.is_zero()),
+        "{:?}",
+        trued.lines
+    );
+
+    // The run charges last year's cases afterwards: each internal charge books an additional true-up.
+    let id = new_run(&s, &back).await;
+    let preview = run(&s, &back, id).await;
+    post(&s, &back, id, preview.run.version).await.ok::<()>();
+    let unbooked = s
+        .count(&format!("SELECT count(*) FROM run_charges WHERE run_id = {id} AND year = {last} AND kind = 'internal' AND tx_id IS NULL"))
+        .await;
+    assert_eq!(unbooked, 0, "nothing is recorded without its booking");
+    let late = s
+        .count(&format!(
+            "SELECT count(*) FROM run_charges rc JOIN ledger_transactions t ON t.id = rc.tx_id
+             WHERE rc.run_id = {id} AND rc.year = {last} AND rc.kind = 'internal' AND t.kind = 'true_up'"
+        ))
+        .await;
+    assert!(
+        late > 0,
+        "last year's internal charges are additional true-ups"
+    );
+    let after = accrual_of(&s, &back, last).await;
+    assert!(after.lines.iter().any(|l| l.realised.is_positive()));
+    assert!(
+        after.lines.iter().all(|l| l.open.is_zero()),
+        "{:?}",
+        after.lines
+    );
+
+    // Reversing such a case undoes its true-up too.
+    let case = s
+        .count(&format!("SELECT min(case_id) FROM run_charges WHERE run_id = {id} AND year = {last} AND kind = 'internal'"))
+        .await;
+    s.call(
+        &back,
+        "reverse_run",
+        &[
+            ("run_id", id.to_string()),
+            ("case_id", case.to_string()),
+            ("reason", "Verkeerde sleutel".into()),
+            ("booking_date", today()),
+        ],
+    )
+    .await
+    .ok::<i64>();
+    let reversed = accrual_of(&s, &back, last).await;
+    assert!(
+        reversed.lines.iter().all(|l| l.open.is_zero()),
+        "{:?}",
+        reversed.lines
+    );
+    common::ledger_is_consistent(&s.pool).await;
+}

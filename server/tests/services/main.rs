@@ -120,6 +120,34 @@ async fn an_audit_event_carries_the_time_of_the_rows_it_describes() {
         "2027-01-01",
         "the Dutch date"
     );
+    // The audit page filters on Dutch calendar days: the event is on 1 January.
+    let mut r = app::context::Read::open(&d.pool, d.user("beheer").await, now)
+        .await
+        .expect("read");
+    let on = |day: &str| {
+        let day = day.to_string();
+        (day.clone(), day)
+    };
+    let mut found = Vec::new();
+    for day in ["2026-12-31", "2027-01-01"] {
+        let (from, to) = on(day);
+        let page = app::services::audit::audit_events(
+            &mut r,
+            String::new(),
+            "run_created".into(),
+            from,
+            to,
+            0,
+        )
+        .await
+        .expect("events");
+        found.push(page.events.len());
+    }
+    assert_eq!(
+        found,
+        vec![0, 1],
+        "on 31 December nothing, on New Year's Day the event"
+    );
 }
 
 #[tokio::test]
