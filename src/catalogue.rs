@@ -216,6 +216,97 @@ impl CatalogueItem {
     }
 }
 
+/// Which streams a catalogue item's cost falls on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ItemStreams {
+    /// One stream: a scenario line with the item is booked on it.
+    One(StreamCode),
+    /// Several (e.g. a multi-problem family across Wmo, Jeugdwet,
+    /// Participatiewet, Zvw and Wlz): the professional chooses the stream of
+    /// each line among these; it is never booked on the Wmo by default.
+    Choice(Vec<StreamCode>),
+}
+
+/// What a row of the sourced catalogue is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRow {
+    pub streams: ItemStreams,
+    /// A savings or yield figure (a benchmark), not a unit cost: never
+    /// offered as a scenario line.
+    pub benchmark: bool,
+}
+
+/// The streams a source's wording names, in the order named:
+/// `Multi (Wmo, Jeugdwet, Pw, Zvw, Wlz)` → WMO, JW, PW, ZVW, WLZ.
+fn streams_named(text: &str) -> Vec<StreamCode> {
+    const NAMES: &[(&str, StreamCode)] = &[
+        ("wmo", StreamCode::WMO),
+        ("jeugdwet", StreamCode::JEUGDWET),
+        ("participatiewet", StreamCode::PARTICIPATIEWET),
+        ("pw", StreamCode::PARTICIPATIEWET),
+        ("schuldhulp", StreamCode::WGS),
+        ("wgs", StreamCode::WGS),
+        ("zorgverzekeringswet", StreamCode::ZVW),
+        ("zvw", StreamCode::ZVW),
+        ("wet langdurige zorg", StreamCode::WLZ),
+        ("wlz", StreamCode::WLZ),
+        ("corporatie", StreamCode::from_static("CORP")),
+        ("justitie", StreamCode::from_static("JUS")),
+        ("politie", StreamCode::from_static("JUS")),
+        ("onderwijs", StreamCode::from_static("OND")),
+    ];
+    let inner = text
+        .split_once('(')
+        .map_or(text, |(_, rest)| rest.trim_end_matches(')'));
+    let mut out = Vec::new();
+    for part in inner.split([',', '/']) {
+        let part = part.trim().to_lowercase();
+        if let Some((_, code)) = NAMES.iter().find(|(name, _)| part.starts_with(name))
+            && !out.contains(code)
+        {
+            out.push(*code);
+        }
+    }
+    out
+}
+
+/// Classifies a row of the sourced catalogue by its code, its stream column
+/// and its name. A row whose stream says `Multi (...)` falls on the streams
+/// it names; one that is a saving, a yield or an intervention's own price is
+/// a benchmark. Otherwise the code's prefix names the stream (`JW-05` → JW,
+/// `WON-01` → the housing corporation), the Wmo for anything else.
+pub fn classify_source_row(code: &str, stream: &str, name: &str) -> SourceRow {
+    let lower_name = name.to_lowercase();
+    let benchmark = ["besparing", "opbrengst", "reductie"]
+        .iter()
+        .any(|w| lower_name.contains(w))
+        || stream.trim().to_lowercase().starts_with("interventie");
+    if stream.trim().to_lowercase().starts_with("multi") {
+        let named = streams_named(stream);
+        if named.len() >= 2 {
+            return SourceRow {
+                streams: ItemStreams::Choice(named),
+                benchmark,
+            };
+        }
+    }
+    let by_prefix = match code.split('-').next().unwrap_or("") {
+        "PW" => StreamCode::PARTICIPATIEWET,
+        "JW" => StreamCode::JEUGDWET,
+        "WGS" => StreamCode::WGS,
+        "ZVW" => StreamCode::ZVW,
+        "WLZ" => StreamCode::WLZ,
+        "WON" => StreamCode::from_static("CORP"),
+        "JUS" => StreamCode::from_static("JUS"),
+        "OND" => StreamCode::from_static("OND"),
+        _ => StreamCode::WMO,
+    };
+    SourceRow {
+        streams: ItemStreams::One(by_prefix),
+        benchmark,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,5 +401,75 @@ mod tests {
         for unit in Unit::ALL {
             assert_eq!(Unit::from_code(unit.code()), Some(unit));
         }
+    }
+
+    #[test]
+    fn multi_stream_rows_name_their_streams_and_savings_are_benchmarks() {
+        let family = classify_source_row(
+            "MUL-01",
+            "Multi (Wmo, Jeugdwet, Pw, Zvw, Wlz)",
+            "Multiprobleemgezin: kosten zorg, ondersteuning en sociale zekerheid",
+        );
+        assert_eq!(
+            family.streams,
+            ItemStreams::Choice(vec![
+                StreamCode::WMO,
+                StreamCode::JEUGDWET,
+                StreamCode::PARTICIPATIEWET,
+                StreamCode::ZVW,
+                StreamCode::WLZ
+            ])
+        );
+        assert!(!family.benchmark);
+        let eviction = classify_source_row(
+            "WON-02",
+            "Multi (Wmo, Participatiewet, Zvw, corporatie)",
+            "Huisuitzetting: totale maatschappelijke kosten",
+        );
+        assert_eq!(
+            eviction.streams,
+            ItemStreams::Choice(vec![
+                StreamCode::WMO,
+                StreamCode::PARTICIPATIEWET,
+                StreamCode::ZVW,
+                StreamCode::from_static("CORP")
+            ])
+        );
+        for (code, stream, name) in [
+            (
+                "MUL-03",
+                "Multi (gemeentelijke wetten)",
+                "Sociaal Hospitaal: gerealiseerde besparing gemeente",
+            ),
+            (
+                "MUL-04",
+                "Multi",
+                "Sociaal Hospitaal: maatschappelijke opbrengst jaar 1",
+            ),
+            (
+                "MUL-05",
+                "Multi",
+                "Sociaal Hospitaal: beoogde minimale reductie uitvoeringskosten",
+            ),
+            (
+                "MUL-02",
+                "Interventie (HIB-voorfinanciering CZ)",
+                "Sociaal Hospitaal: interventiekosten maatwerkplan",
+            ),
+        ] {
+            assert!(classify_source_row(code, stream, name).benchmark, "{code}");
+        }
+        let single = classify_source_row("JW-05", "Jeugdwet", "Logeeropvang");
+        assert_eq!(single.streams, ItemStreams::One(StreamCode::JEUGDWET));
+        assert!(!single.benchmark);
+        assert_eq!(
+            classify_source_row(
+                "WON-01",
+                "Woningcorporatie",
+                "Huisuitzetting: directe kosten"
+            )
+            .streams,
+            ItemStreams::One(StreamCode::from_static("CORP"))
+        );
     }
 }

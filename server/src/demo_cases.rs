@@ -103,7 +103,13 @@ fn line(
     (_, qty, start, duration, pct): Spec,
 ) -> anyhow::Result<ScenarioLine> {
     Ok(ScenarioLine::new(ScenarioLineFields {
-        stream: StreamCode::new(&row.stream)?,
+        // The demo's lines are single-stream items; a multi-stream one takes its first stream.
+        stream: StreamCode::new(
+            row.stream
+                .as_deref()
+                .or(row.choices.first().map(String::as_str))
+                .ok_or_else(|| anyhow::anyhow!("{} has no stream", row.code))?,
+        )?,
         item: LineItem::Catalogue {
             code: row.code.clone(),
             name: row.name.clone(),

@@ -7,7 +7,7 @@ use anyhow::{Context, anyhow};
 use app::db::catalogue::{ImportItem, insert as insert_catalogue_item};
 use app::db::settings::set_setting;
 use doorbraak::Money;
-use doorbraak::catalogue::Unit;
+use doorbraak::catalogue::{ItemStreams, Unit, classify_source_row};
 use doorbraak::stream::StreamKind;
 use sqlx::SqlitePool;
 
@@ -63,21 +63,6 @@ const STREAMS: &[(&str, &str, StreamKind, Option<&str>, bool)] = &[
     ("OND", "Onderwijs", StreamKind::External, None, false),
 ];
 
-/// Which stream a catalogue row belongs to, by its code's prefix.
-fn stream_for(code: &str) -> &'static str {
-    match code.split('-').next().unwrap_or("") {
-        "PW" => "PW",
-        "JW" => "JW",
-        "WGS" => "WGS",
-        "ZVW" => "ZVW",
-        "WLZ" => "WLZ",
-        "WON" => "CORP",
-        "JUS" => "JUS",
-        "OND" => "OND",
-        _ => "WMO",
-    }
-}
-
 /// Splits one CSV line with quoted fields ("" is a quote inside a field).
 fn csv_fields(line: &str) -> Vec<String> {
     let mut fields = Vec::new();
@@ -131,12 +116,13 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<()> {
             .position(|h| h == name)
             .ok_or_else(|| anyhow!("catalogue has no column {name}"))
     };
-    let (c_code, c_name, c_unit, c_amount, c_year, c_source, c_conf) = (
+    let (c_code, c_name, c_unit, c_amount, c_year, c_stream, c_source, c_conf) = (
         col("code")?,
         col("name_nl")?,
         col("unit")?,
         col("amount_eur")?,
         col("year")?,
+        col("stream")?,
         col("source")?,
         col("confidence")?,
     );
@@ -153,12 +139,26 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<()> {
                 Some((money, format!("{year:04}-01-01")))
             }
         };
+        let row = classify_source_row(get(c_code), get(c_stream), get(c_name));
+        let (stream, choices) = match &row.streams {
+            ItemStreams::One(code) => (Some(code.to_string()), String::new()),
+            ItemStreams::Choice(codes) => (
+                None,
+                codes
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        };
         let item = ImportItem {
             code: get(c_code),
             name: get(c_name),
             unit: unit.code(),
             unit_label: get(c_unit),
-            stream: stream_for(get(c_code)),
+            stream: stream.as_deref(),
+            choices: &choices,
+            benchmark: row.benchmark,
             source: get(c_source),
             confidence: get(c_conf),
             price,
@@ -184,12 +184,5 @@ mod tests {
             csv_fields(r#"a,"b, c","d ""e""",,f"#),
             vec!["a", "b, c", "d \"e\"", "", "f"]
         );
-    }
-
-    #[test]
-    fn catalogue_codes_map_to_streams() {
-        assert_eq!(stream_for("JW-10"), "JW");
-        assert_eq!(stream_for("WON-01"), "CORP");
-        assert_eq!(stream_for("MUL-03"), "WMO");
     }
 }

@@ -11,7 +11,12 @@ pub struct ImportItem<'a> {
     pub name: &'a str,
     pub unit: &'a str,
     pub unit_label: &'a str,
-    pub stream: &'a str,
+    /// Its stream, or none for a multi-stream item (see `choices`).
+    pub stream: Option<&'a str>,
+    /// A multi-stream item's streams, e.g. `WMO,JW,PW`.
+    pub choices: &'a str,
+    /// A saving or yield figure: kept for reference, never offered.
+    pub benchmark: bool,
     pub source: &'a str,
     pub confidence: &'a str,
     pub price: Option<(Money, String)>,
@@ -22,17 +27,19 @@ pub async fn insert(
     item: &ImportItem<'_>,
 ) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO catalogue_items (code, name, unit, unit_label, stream_code, source, confidence, active)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+        "INSERT INTO catalogue_items (code, name, unit, unit_label, stream_code, streams, kind, source, confidence, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
     )
     .bind(item.code)
     .bind(item.name)
     .bind(item.unit)
     .bind(item.unit_label)
     .bind(item.stream)
+    .bind(item.choices)
+    .bind(if item.benchmark { "benchmark" } else { "unit_cost" })
     .bind(item.source)
     .bind(item.confidence)
-    .bind(item.price.is_some())
+    .bind(item.price.is_some() && !item.benchmark)
     .fetch_one(&mut *conn)
     .await?;
     if let Some((price, valid_from)) = &item.price {
@@ -54,7 +61,8 @@ struct PricedRecord {
     name: String,
     unit: String,
     unit_label: String,
-    stream_code: String,
+    stream_code: Option<String>,
+    streams: String,
     price_cents: Option<i64>,
 }
 
@@ -64,11 +72,11 @@ pub async fn priced_on(
     date: &str,
 ) -> Result<Vec<CatalogueOption>, sqlx::Error> {
     let rows: Vec<PricedRecord> = sqlx::query_as(
-        "SELECT i.id, i.code, i.name, i.unit, i.unit_label, i.stream_code,
+        "SELECT i.id, i.code, i.name, i.unit, i.unit_label, i.stream_code, i.streams,
                 (SELECT p.price_cents FROM catalogue_prices p
                  WHERE p.item_id = i.id AND p.valid_from <= ?1 AND (p.valid_to IS NULL OR p.valid_to >= ?1)
                  ORDER BY p.valid_from DESC LIMIT 1) AS price_cents
-         FROM catalogue_items i WHERE i.active = 1 ORDER BY i.code",
+         FROM catalogue_items i WHERE i.active = 1 AND i.kind = 'unit_cost' ORDER BY i.code",
     )
     .bind(date)
     .fetch_all(&mut *conn)
@@ -84,21 +92,44 @@ pub async fn priced_on(
                 name: r.name,
                 unit: r.unit,
                 unit_label: r.unit_label,
+                choices: choices(&r.streams),
                 stream: r.stream_code,
             })
         })
         .collect()
 }
 
-/// The name of an active catalogue item.
-pub async fn name_of(
+/// A multi-stream item's streams: `WMO,JW` → [WMO, JW].
+fn choices(streams: &str) -> Vec<String> {
+    streams
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// What a canvas line may take from an item: an active unit cost's name,
+/// or that it is a benchmark.
+pub enum LineSource {
+    Offered(String),
+    Benchmark,
+}
+
+pub async fn line_source(
     conn: &mut SqliteConnection,
     code: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM catalogue_items WHERE code = ?1 AND active = 1")
-        .bind(code)
-        .fetch_optional(&mut *conn)
-        .await
+) -> Result<Option<LineSource>, sqlx::Error> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT name, kind FROM catalogue_items WHERE code = ?1 AND (active = 1 OR kind = 'benchmark')",
+    )
+    .bind(code)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(name, kind)| match kind.as_str() {
+        "benchmark" => LineSource::Benchmark,
+        _ => LineSource::Offered(name),
+    }))
 }
 
 #[derive(sqlx::FromRow)]
@@ -108,14 +139,16 @@ struct ItemRecord {
     name: String,
     unit: String,
     unit_label: String,
-    stream_code: String,
+    stream_code: Option<String>,
+    streams: String,
+    kind: String,
     source: String,
     active: bool,
     version: i64,
     price_cents: Option<i64>,
 }
 
-const SELECT_ITEM: &str = "SELECT i.id, i.code, i.name, i.unit, i.unit_label, i.stream_code, i.source, i.active, i.version,
+const SELECT_ITEM: &str = "SELECT i.id, i.code, i.name, i.unit, i.unit_label, i.stream_code, i.streams, i.kind, i.source, i.active, i.version,
         (SELECT p.price_cents FROM catalogue_prices p
          WHERE p.item_id = i.id AND p.valid_from <= ?1 AND (p.valid_to IS NULL OR p.valid_to >= ?1)
          ORDER BY p.valid_from DESC LIMIT 1) AS price_cents
@@ -134,6 +167,18 @@ impl ItemRecord {
             unit: self.unit,
             unit_label: self.unit_label,
             stream: self.stream_code,
+            choices: choices(&self.streams),
+            benchmark: match self.kind.as_str() {
+                "benchmark" => true,
+                "unit_cost" => false,
+                other => {
+                    return Err(super::decode::corrupt(
+                        "catalogue_items",
+                        self.id,
+                        format!("unknown kind {other:?}"),
+                    ));
+                }
+            },
             source: self.source,
             active: self.active,
             version: self.version,

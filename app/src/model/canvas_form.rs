@@ -285,12 +285,45 @@ fn field_for_label(label: &str) -> &'static str {
 /// What the catalogue knows of an item, to fill a line's blank fields.
 pub struct CatalogueDefaults {
     pub name: String,
-    pub stream: String,
+    /// None for a multi-stream item: the professional chooses among `choices`.
+    pub stream: Option<String>,
+    pub choices: Vec<String>,
     pub unit: String,
     pub price: Option<Money>,
 }
 
 impl CanvasForm {
+    /// A line with a multi-stream item must name one of the item's streams:
+    /// it is never booked on the Wmo by default. The error names the line
+    /// (`threatening[0][stream]`) and the streams to choose from.
+    pub fn check_chosen_streams(
+        &self,
+        lookup: impl Fn(&str) -> Option<CatalogueDefaults>,
+    ) -> Result<(), AppError> {
+        for (scenario, lines) in [
+            ("threatening", &self.threatening),
+            ("realistic", &self.realistic),
+        ] {
+            for (i, line) in lines.iter().enumerate() {
+                let Some(item) = lookup(line.catalogue_code.trim()) else {
+                    continue;
+                };
+                let chosen = line.stream.trim().to_uppercase();
+                if item.stream.is_none() && !item.choices.contains(&chosen) {
+                    return Err(AppError::invalid(
+                        &format!("{scenario}[{i}][stream]"),
+                        format!(
+                            "Kies de financieringsstroom voor {}: deze kosten vallen onder meerdere wetten ({}).",
+                            line.catalogue_code.trim(),
+                            item.choices.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// A catalogue line with blank fields takes the catalogue's name, stream,
     /// unit and price (and quantity 1 from month 1): choosing an item is enough.
     /// The server does this before saving, the browser before its live calculation.
@@ -305,7 +338,9 @@ impl CanvasForm {
                     *field = value;
                 }
             };
-            fill(&mut line.stream, item.stream);
+            if let Some(stream) = item.stream {
+                fill(&mut line.stream, stream);
+            }
             fill(&mut line.unit, item.unit);
             if let Some(price) = item.price {
                 fill(&mut line.unit_price, price.to_input_string());

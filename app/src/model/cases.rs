@@ -104,7 +104,9 @@ pub struct CatalogueOption {
     pub name: String,
     pub unit: String,
     pub unit_label: String,
-    pub stream: String,
+    /// None for a multi-stream item: the line's stream is chosen among `choices`.
+    pub stream: Option<String>,
+    pub choices: Vec<String>,
     pub price: Option<doorbraak::Money>,
 }
 

@@ -30,7 +30,11 @@ pub struct CatalogueItemView {
     pub name: String,
     pub unit: String,
     pub unit_label: String,
-    pub stream: String,
+    /// None for a multi-stream item: a line chooses among `choices`.
+    pub stream: Option<String>,
+    pub choices: Vec<String>,
+    /// A saving or yield figure, never offered as a scenario line.
+    pub benchmark: bool,
     pub source: String,
     pub active: bool,
     pub version: i64,

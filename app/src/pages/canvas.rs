@@ -326,6 +326,7 @@ fn CanvasForm_(
                                 crate::model::canvas_form::CatalogueDefaults {
                                     name: c.name.clone(),
                                     stream: c.stream.clone(),
+                                    choices: c.choices.clone(),
                                     unit: c.unit.clone(),
                                     price: c.price,
                                 }
@@ -400,7 +401,8 @@ fn CanvasForm_(
     let c = view.canvas.clone();
     let datalist = options.catalogue.iter().map(|item| {
         let price = item.price.map_or("geen prijs".to_string(), |p| p.to_string());
-        view! { <option value=item.code.clone()>{format!("{} ({}, {} {})", item.name, item.stream, price, item.unit_label)}</option> }
+        let stream = item.stream.clone().unwrap_or_else(|| format!("kies: {}", item.choices.join("/")));
+        view! { <option value=item.code.clone()>{format!("{} ({}, {} {})", item.name, stream, price, item.unit_label)}</option> }
     }).collect_view();
     let blockers = (0..c.blockers.len() + 1).map(|i| {
         let b = c.blockers.get(i);

@@ -335,7 +335,11 @@ fn Catalogue(
                         <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("/inrichting/catalogus/{}", i.id)>{i.code.clone()}</a></td>
                         <td class="utrecht-table__cell">{i.name.clone()}</td>
                         <td class="utrecht-table__cell">{i.unit_label.clone()}</td>
-                        <td class="utrecht-table__cell">{i.stream.clone()}</td>
+                        <td class="utrecht-table__cell">{match (&i.stream, i.benchmark) {
+                            (_, true) => "kengetal (niet in canvassen)".to_string(),
+                            (Some(s), _) => s.clone(),
+                            (None, _) => format!("meerdere: {}", i.choices.join(", ")),
+                        }}</td>
                         <td class="utrecht-table__cell utrecht-table__cell--numeric">{money(i.price)}</td>
                         <td class="utrecht-table__cell">{if i.active { "actief" } else { "inactief" }}</td>
                     </tr>
@@ -456,7 +460,7 @@ fn CatalogueItemForm(
             <TextField label="Naam" name="input[name]" field="name" error=save_error value=item.name.clone()/>
             <SelectField label="Eenheid" name="input[unit]" field="unit" error=save_error options=select_options(&unit_options(), &item.unit)/>
             <TextField label="Eenheid zoals de bron het noemt" name="input[unit_label]" field="unit_label" error=save_error value=item.unit_label.clone()/>
-            <SelectField label="Financieringsstroom" name="input[stream]" field="stream" error=save_error options=select_options(&streams, &item.stream)/>
+            <SelectField label="Financieringsstroom" name="input[stream]" field="stream" error=save_error options=select_options(&streams, item.stream.as_deref().unwrap_or(""))/>
             <TextField label="Bron" name="input[source]" field="source" error=save_error value=item.source.clone()/>
             <CheckboxField label="Actief (te kiezen in canvassen)" name="input[active]" field="active" error=save_error checked=item.active/>
             <button type="submit" class="utrecht-button utrecht-button--primary-action">"Item opslaan"</button>

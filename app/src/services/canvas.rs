@@ -80,13 +80,23 @@ async fn fill_catalogue_names(
     for lines in [&mut canvas.threatening, &mut canvas.realistic] {
         for (i, line) in lines.iter_mut().enumerate() {
             if let LineItem::Catalogue { code, .. } = line.item() {
-                let name = db::catalogue::name_of(conn, code).await?;
-                let name = name.ok_or_else(|| {
-                    AppError::invalid(
-                        &format!("line[{i}]"),
-                        format!("Onbekend catalogusitem {code}."),
-                    )
-                })?;
+                let name = match db::catalogue::line_source(conn, code).await? {
+                    Some(db::catalogue::LineSource::Offered(name)) => name,
+                    Some(db::catalogue::LineSource::Benchmark) => {
+                        return Err(AppError::invalid(
+                            &format!("line[{i}]"),
+                            format!(
+                                "{code} is een kengetal (een besparing of opbrengst), geen eenheidsprijs: het kan geen regel in een scenario zijn."
+                            ),
+                        ));
+                    }
+                    None => {
+                        return Err(AppError::invalid(
+                            &format!("line[{i}]"),
+                            format!("Onbekend catalogusitem {code}."),
+                        ));
+                    }
+                };
                 let mut fields = line.fields();
                 fields.item = LineItem::Catalogue {
                     code: code.clone(),
@@ -100,7 +110,8 @@ async fn fill_catalogue_names(
     Ok(())
 }
 
-/// Fills catalogue lines' blank fields from the catalogue (today's price).
+/// Fills catalogue lines' blank fields from the catalogue (today's price);
+/// a line with a multi-stream item must have its stream chosen.
 async fn fill_from_catalogue(
     conn: &mut SqliteConnection,
     form: &mut CanvasForm,
@@ -108,17 +119,19 @@ async fn fill_from_catalogue(
 ) -> Result<(), AppError> {
     let today = today.to_string();
     let catalogue = db::catalogue::priced_on(conn, &today).await?;
-    form.fill_from_catalogue(|code| {
+    let lookup = |code: &str| {
         catalogue.iter().find(|c| c.code == code).map(|c| {
             crate::model::canvas_form::CatalogueDefaults {
                 name: c.name.clone(),
                 stream: c.stream.clone(),
+                choices: c.choices.clone(),
                 unit: c.unit.clone(),
                 price: c.price,
             }
         })
-    });
-    Ok(())
+    };
+    form.fill_from_catalogue(lookup);
+    form.check_chosen_streams(lookup)
 }
 
 /// Saves the draft canvas. `edits` is the save counter the form was loaded

@@ -112,7 +112,9 @@ async fn catalogue_prices_follow_each_other_and_index_once() {
         name: "Beschermd wonen",
         unit: "day",
         unit_label: "per etmaal",
-        stream: "WMO",
+        stream: Some("WMO"),
+        choices: "",
+        benchmark: false,
         source: "",
         confidence: "",
         price,
@@ -184,18 +186,75 @@ async fn catalogue_prices_follow_each_other_and_index_once() {
         .await
         .expect("q");
     assert_eq!((found.len(), total), (0, 0), "LIKE wildcards are literal");
+    let name = |source: Option<db::catalogue::LineSource>| match source {
+        Some(db::catalogue::LineSource::Offered(name)) => Some(name),
+        _ => None,
+    };
     assert_eq!(
-        db::catalogue::name_of(&mut conn, "A-1")
-            .await
-            .expect("q")
-            .as_deref(),
+        name(
+            db::catalogue::line_source(&mut conn, "A-1")
+                .await
+                .expect("q")
+        )
+        .as_deref(),
         Some("Beschermd wonen")
     );
-    assert_eq!(
-        db::catalogue::name_of(&mut conn, "A-2").await.expect("q"),
-        None,
+    assert!(
+        db::catalogue::line_source(&mut conn, "A-2")
+            .await
+            .expect("q")
+            .is_none(),
         "inactive"
     );
+    // A multi-stream item has no stream of its own; a benchmark is never offered.
+    let multi = db::catalogue::ImportItem {
+        code: "MUL-01",
+        stream: None,
+        choices: "WMO,JW",
+        ..item(
+            "MUL-01",
+            Some((Money::from_euros(104_000).expect("m"), "2025-01-01".into())),
+        )
+    };
+    db::catalogue::insert(&mut conn, &multi)
+        .await
+        .expect("multi");
+    let benchmark = db::catalogue::ImportItem {
+        code: "MUL-03",
+        benchmark: true,
+        ..item(
+            "MUL-03",
+            Some((Money::from_euros(30_000).expect("m"), "2025-01-01".into())),
+        )
+    };
+    db::catalogue::insert(&mut conn, &benchmark)
+        .await
+        .expect("benchmark");
+    let offered = db::catalogue::priced_on(&mut conn, "2026-06-01")
+        .await
+        .expect("q");
+    let family = offered
+        .iter()
+        .find(|o| o.code == "MUL-01")
+        .expect("offered");
+    assert_eq!(
+        (family.stream.clone(), family.choices.clone()),
+        (None, vec!["WMO".to_string(), "JW".to_string()])
+    );
+    assert!(offered.iter().all(|o| o.code != "MUL-03"));
+    assert!(matches!(
+        db::catalogue::line_source(&mut conn, "MUL-03")
+            .await
+            .expect("q"),
+        Some(db::catalogue::LineSource::Benchmark)
+    ));
+    // Without a stream and without choices, the database refuses the row.
+    let neither = db::catalogue::ImportItem {
+        code: "X-1",
+        stream: None,
+        ..item("X-1", None)
+    };
+    assert!(db::catalogue::insert(&mut conn, &neither).await.is_err());
 }
 
 #[tokio::test]

@@ -300,8 +300,15 @@ async fn audit_events_are_filtered_by_actor_action_and_dates() {
         list(Some("BEH"), Some("login"), None, None).await,
         vec!["beheer/login"]
     );
+    // The bounds are the instants Dutch days begin (21 November, CET).
     assert_eq!(
-        list(None, None, Some("2026-11-21"), Some("2026-11-21")).await,
+        list(
+            None,
+            None,
+            Some("2026-11-20T23:00:00.000Z"),
+            Some("2026-11-21T23:00:00.000Z")
+        )
+        .await,
         vec!["pim/login"]
     );
     assert_eq!(

@@ -1113,3 +1113,109 @@ async fn nobody_who_saved_a_version_of_the_canvas_decides_on_it() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_multi_stream_catalogue_item_needs_its_stream_chosen_and_a_benchmark_is_no_line() {
+    let s = spawn().await;
+    let prof = s.login("professional").await;
+    let id = new_case(&s, &prof).await;
+    let edits = s.case(&prof, id).await.canvas_edits;
+    let with_line = |stream: &str, code: &str| {
+        let mut form = canvas(id, edits);
+        // The first threatening line becomes the multi-problem family (a year's cost).
+        for (k, v) in form.iter_mut() {
+            if let Some(name) = k
+                .strip_prefix("canvas[threatening][0][")
+                .and_then(|n| n.strip_suffix(']'))
+            {
+                *v = match name {
+                    "stream" => stream.to_string(),
+                    "catalogue_code" => code.to_string(),
+                    // The family's unit and price come from the catalogue.
+                    "unit" | "unit_price" | "quantity" if code == "MUL-01" => String::new(),
+                    _ => v.clone(),
+                };
+            }
+        }
+        form
+    };
+    let saves = s
+        .count("SELECT edits FROM canvases WHERE case_id = (SELECT max(id) FROM cases)")
+        .await;
+    let none = s
+        .call(&prof, "save_canvas", &refs(&with_line("", "MUL-01")))
+        .await;
+    assert_eq!(
+        none.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        none.body
+    );
+    let message = none
+        .error()
+        .for_field("threatening[0][stream]")
+        .expect("at the line's stream");
+    assert!(
+        message.contains("MUL-01") && message.contains("WMO, JW, PW, ZVW, WLZ"),
+        "{message}"
+    );
+    let outside = s
+        .call(&prof, "save_canvas", &refs(&with_line("WGS", "MUL-01")))
+        .await;
+    assert!(
+        outside
+            .error()
+            .for_field("threatening[0][stream]")
+            .is_some(),
+        "{}",
+        outside.body
+    );
+    let benchmark = s
+        .call(&prof, "save_canvas", &refs(&with_line("WMO", "MUL-03")))
+        .await;
+    assert_eq!(
+        benchmark.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        benchmark.body
+    );
+    assert!(
+        benchmark.error().to_string().contains("kengetal"),
+        "{}",
+        benchmark.body
+    );
+    assert_eq!(
+        s.count("SELECT edits FROM canvases WHERE case_id = (SELECT max(id) FROM cases)")
+            .await,
+        saves,
+        "nothing saved"
+    );
+    let saved: app::api::cases::SavedCanvas = s
+        .call(&prof, "save_canvas", &refs(&with_line("jw", "MUL-01")))
+        .await
+        .ok();
+    // € 104.000 a year, on the Jeugdwet as chosen, never silently on the Wmo.
+    // 104.000 / 12 × 9 months = 78.000,00, beside the JW-05 line's 14.265,11.
+    let per = &saved.calculation.per_stream;
+    assert_eq!(
+        per[&doorbraak::StreamCode::JEUGDWET].threatening,
+        Money::parse("92.265,11").expect("m")
+    );
+    assert!(
+        per.get(&doorbraak::StreamCode::WMO)
+            .is_none_or(|w| w.threatening.is_zero())
+    );
+    let options: app::api::cases::CaseChoices = s.call(&prof, "case_options", &[]).await.ok();
+    assert!(
+        options
+            .catalogue
+            .iter()
+            .all(|o| !o.code.starts_with("MUL-0") || o.code == "MUL-01")
+    );
+    let family = options
+        .catalogue
+        .iter()
+        .find(|o| o.code == "MUL-01")
+        .expect("offered");
+    assert_eq!(family.stream, None);
+}

@@ -327,7 +327,7 @@ async fn the_catalogue_is_edited_and_gets_a_new_years_prices() {
             ("input[version]", &item.version.to_string()),
             ("input[name]", &item.name),
             ("input[unit]", &item.unit),
-            ("input[stream]", &item.stream),
+            ("input[stream]", item.stream.as_deref().unwrap_or("")),
         ]);
         if active {
             f.push(("input[active]".to_string(), "on".to_string()));
