@@ -1215,17 +1215,12 @@ impl Ledger {
                 self.years.entry(year).or_default().apply(change);
                 continue;
             }
-            match change {
-                Change::Reversed { original } => {
-                    if let Some(entry) = usize::try_from(original.0)
-                        .ok()
-                        .and_then(|i| self.entries.get_mut(i))
-                    {
-                        entry.reversed_by = id;
-                    }
-                }
-                // Holds were handled above.
-                _ => {}
+            if let Change::Reversed { original } = change
+                && let Some(entry) = usize::try_from(original.0)
+                    .ok()
+                    .and_then(|i| self.entries.get_mut(i))
+            {
+                entry.reversed_by = id;
             }
         }
         Receipt {

@@ -199,12 +199,48 @@ await test('the administrator configures streams, budget years and the catalogue
   await stream.getByRole('button', { name: 'Stroom opslaan' }).click();
   await page.getByText('De stroom is opgeslagen.').waitFor();
   await page.getByRole('cell', { name: `KP-${RUN}` }).waitFor();
+  await page.getByRole('link', { name: 'de begrotingsjaren van het doorbraakbudget' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Doorbraakbudget' }).waitFor();
+  await hydrated();
+  await axe('/fonds (beheer)');
   const year = page.getByRole('form', { name: 'Nieuw begrotingsjaar' });
   await year.getByLabel('Jaar').fill('2150');
   await year.getByLabel('Reservering op de Wmo').fill('-5');
   await year.getByRole('button', { name: 'Begrotingsjaar aanmaken' }).click();
   await year.getByText('Een bedrag kan niet negatief zijn.').waitFor();
-  await axe('/inrichting (met fout)');
+  await axe('/fonds (met fout)');
+  // Agreements: a version may not overlap another; v1 ends, v2 bears 50 % up to a cap.
+  const thisYear = new Date().getFullYear();
+  await goto('/inrichting/convenanten');
+  await page.getByRole('heading', { level: 1, name: 'Convenanten' }).waitFor();
+  await hydrated();
+  await axe('/inrichting/convenanten');
+  const add = async () => {
+    const form = page.getByRole('form', { name: 'Nieuwe versie van een convenant' });
+    await form.getByLabel('Financieringsstroom').selectOption('ZVW');
+    await form.getByLabel('Geldig vanaf').fill(`${thisYear}-01-01`);
+    await form.getByLabel('Aandeel dat de financier draagt (%)').fill('50');
+    await form.getByLabel('Jaarplafond (leeg: geen)').fill('25.000,00');
+    await form.getByLabel('Kenmerk van het convenant').fill(`CZ-${RUN}`);
+    await form.getByRole('button', { name: 'Convenant opslaan' }).click();
+    return form;
+  };
+  const overlapping = await add();
+  await overlapping.getByText(/overlapt met versie 1/).waitFor();
+  await axe('/inrichting/convenanten (met fout)');
+  await page.getByRole('link', { name: 'ZVW v1 wijzigen' }).click();
+  const v1 = page.getByRole('form', { name: 'ZVW v1 wijzigen' });
+  await v1.waitFor();
+  await hydrated();
+  await v1.getByLabel('Geldig tot en met (leeg: doorlopend)').fill(`${thisYear - 1}-12-31`);
+  await v1.getByRole('button', { name: 'Convenant opslaan' }).click();
+  await page.getByText('Het convenant is opgeslagen.').waitFor();
+  await page.getByRole('link', { name: 'Nieuwe versie vastleggen' }).click();
+  await page.getByRole('form', { name: 'Nieuwe versie van een convenant' }).waitFor();
+  await hydrated();
+  await add();
+  await page.getByRole('rowheader', { name: 'ZVW v2' }).waitFor();
+  await page.getByRole('cell', { name: '€ 25.000,00' }).waitFor();
   await goto('/inrichting/catalogus?zoek=JW-');
   await hydrated();
   await page.getByRole('heading', { level: 1, name: 'Kostencatalogus' }).waitFor();
@@ -347,7 +383,7 @@ await test('the backoffice registers two payments, settles, and the fund page sh
     await page.getByRole('heading', { level: 1, name: 'Doorbraakbudget' }).waitFor();
     await hydrated();
     const values = {};
-    for (const name of ['funded', 'recovered', 'held', 'paid', 'available']) {
+    for (const name of ['funded', 'carried_in', 'recovered', 'held', 'paid', 'carried_out', 'returned', 'available']) {
       values[name] = (await page.locator(`[data-fund="${name}"]`).textContent()).trim();
     }
     return values;
@@ -377,13 +413,14 @@ await test('the backoffice registers two payments, settles, and the fund page sh
   assert(cents(before.held) - cents(after.held) === 250000, `held ${before.held} → ${after.held}`);
   assert(cents(after.paid) - cents(before.paid) === 225050, `paid ${before.paid} → ${after.paid}`);
   assert(cents(after.available) - cents(before.available) === 24950, `available ${before.available} → ${after.available}`);
-  assert(cents(after.available) === cents(after.funded) + cents(after.recovered) - cents(after.held) - cents(after.paid), 'the fund reconciles');
+  assert(cents(after.available) === cents(after.funded) + cents(after.carried_in) + cents(after.recovered)
+    - cents(after.held) - cents(after.paid) - cents(after.carried_out) - cents(after.returned), 'the fund reconciles');
   if (cents(before.paid) === 0) {
     // On a fresh database the amounts are exact and known.
     assert(after.funded === '€ 400.000,00' && after.paid === '€ 2.250,50' && after.available === '€ 397.749,50',
       `fresh fund ${JSON.stringify(after)}`);
   }
-  await page.getByText('Sluit aan').waitFor();
+  await page.getByText(/^Sluit aan: beschikbaar/).waitFor();
   await signOut();
 });
 
@@ -495,8 +532,9 @@ await test('the backoffice runs a chargeback over a year, posts it, downloads th
   await signIn('backoffice');
   const cents = (text) => Number(text.replace(/[€\s.]/g, '').replace(',', '').replace('-', '')) * (text.includes('-') ? -1 : 1);
   const year = new Date().getFullYear() - 1;
+  // Money that comes back is credited to the fund of the year it is booked in: this year.
   const available = async () => {
-    await goto(`/fonds?jaar=${year}`);
+    await goto(`/fonds?jaar=${year + 1}`);
     await hydrated();
     return cents((await page.locator('[data-fund="available"]').textContent()).trim());
   };
@@ -539,6 +577,43 @@ await test('the backoffice runs a chargeback over a year, posts it, downloads th
   }
   await goto('/aansluiting');
   await page.getByText('Alles sluit aan').waitFor();
+  await signOut();
+});
+
+await test('the backoffice closes last year, then corrects a settlement and a payment by reversal', async () => {
+  await signIn('backoffice');
+  const year = new Date().getFullYear() - 1;
+  await goto(`/fonds?jaar=${year}`);
+  await page.getByRole('heading', { level: 1, name: 'Doorbraakbudget' }).waitFor();
+  await hydrated();
+  const close = page.getByRole('form', { name: 'Jaar afsluiten' });
+  await close.getByLabel('Jaar', { exact: true }).selectOption(String(year));
+  await close.getByLabel('Over te hevelen naar het volgende jaar').fill('999.999.999,00');
+  await close.getByLabel('Kenmerk van het besluit').fill(`Raad ${RUN}`);
+  await close.getByLabel('Reden').fill('Jaarrekening');
+  await close.getByRole('button', { name: 'Jaar afsluiten' }).click();
+  await close.getByText(/Er is maar .* beschikbaar om over te hevelen/).waitFor();
+  await axe('/fonds (met fout bij afsluiten)');
+  await close.getByLabel('Over te hevelen naar het volgende jaar').fill('1.000,00');
+  await close.getByRole('button', { name: 'Jaar afsluiten' }).click();
+  await page.getByText('Het jaar is afgesloten.').waitFor();
+  await page.getByRole('cell', { name: `Raad ${RUN}` }).waitFor();
+  assert((await page.locator('[data-fund="available"]').textContent()).trim() === '€ 0,00', 'a closed year keeps nothing');
+  await axe('/fonds (jaar afgesloten)');
+  // The case settled earlier is reopened, then a payment reversed.
+  await goto(caseState.url.replace(BASE, ''));
+  await hydrated();
+  const reopen = page.getByRole('form', { name: 'Afrekening heropenen' });
+  await reopen.getByLabel('Reden').fill('Er komt nog een factuur');
+  await reopen.getByRole('button', { name: 'Afrekening heropenen' }).click();
+  const reverse = page.getByRole('form', { name: 'Betaling terugdraaien' });
+  await reverse.waitFor();
+  await hydrated();
+  await reverse.getByLabel('Betaling').selectOption({ index: 0 });
+  await reverse.getByLabel('Reden').fill('Dubbel geboekt');
+  await reverse.getByRole('button', { name: 'Betaling terugdraaien' }).click();
+  await page.getByRole('cell', { name: /Teruggedraaid op .*: Dubbel geboekt/ }).waitFor();
+  await axe('/casussen/:id (correcties)');
   await signOut();
 });
 

@@ -21,6 +21,10 @@ pub fn TextField(
     name: &'static str,
     /// The field key errors refer to, also used for the element id.
     field: &'static str,
+    /// Tells the fields of one form from those of another on the same page
+    /// (their element ids must be unique).
+    #[prop(optional)]
+    scope: &'static str,
     error: Signal<Option<AppError>>,
     #[prop(optional)] value: String,
     #[prop(default = "text")] input_type: &'static str,
@@ -28,7 +32,7 @@ pub fn TextField(
     #[prop(optional)] required: bool,
     #[prop(optional)] description: &'static str,
 ) -> impl IntoView {
-    let id = format!("veld-{field}");
+    let id = field_id(scope, field);
     let error_id = format!("{id}-fout");
     let description_id = format!("{id}-uitleg");
     let message = move || error.get().and_then(|e| e.for_field(field));
@@ -94,11 +98,15 @@ pub fn TextArea(
     label: &'static str,
     name: &'static str,
     field: &'static str,
+    /// Tells the fields of one form from those of another on the same page
+    /// (their element ids must be unique).
+    #[prop(optional)]
+    scope: &'static str,
     error: Signal<Option<AppError>>,
     #[prop(optional)] value: String,
     #[prop(optional)] description: &'static str,
 ) -> impl IntoView {
-    let id = format!("veld-{field}");
+    let id = field_id(scope, field);
     let error_id = format!("{id}-fout");
     let description_id = format!("{id}-uitleg");
     let message = move || error.get().and_then(|e| e.for_field(field));
@@ -166,16 +174,29 @@ pub fn select_options(options: &[(String, String)], selected: &str) -> String {
         .collect()
 }
 
+/// The element id of a field: `veld-amount`, or `veld-verlagen-amount` in a scope.
+fn field_id(scope: &str, field: &str) -> String {
+    if scope.is_empty() {
+        format!("veld-{field}")
+    } else {
+        format!("veld-{scope}-{field}")
+    }
+}
+
 /// A labelled select with its error next to it; `options` from [`select_options`].
 #[component]
 pub fn SelectField(
     label: &'static str,
     name: &'static str,
     field: &'static str,
+    /// Tells the fields of one form from those of another on the same page
+    /// (their element ids must be unique).
+    #[prop(optional)]
+    scope: &'static str,
     error: Signal<Option<AppError>>,
     options: String,
 ) -> impl IntoView {
-    let id = format!("veld-{field}");
+    let id = field_id(scope, field);
     let message = move || error.get().and_then(|e| e.for_field(field));
     view! {
         <div class="utrecht-form-field" class:utrecht-form-field--invalid=move || message().is_some()>
@@ -194,10 +215,14 @@ pub fn CheckboxField(
     label: &'static str,
     name: &'static str,
     field: &'static str,
+    /// Tells the fields of one form from those of another on the same page
+    /// (their element ids must be unique).
+    #[prop(optional)]
+    scope: &'static str,
     error: Signal<Option<AppError>>,
     checked: bool,
 ) -> impl IntoView {
-    let id = format!("veld-{field}");
+    let id = field_id(scope, field);
     let message = move || error.get().and_then(|e| e.for_field(field));
     view! {
         <div class="utrecht-form-field utrecht-form-field--checkbox">

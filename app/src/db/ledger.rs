@@ -222,14 +222,10 @@ impl BatchView {
                 self.years.entry(year).or_default().apply(*change);
                 continue;
             }
-            match *change {
-                Change::Reversed { original } => {
-                    if let Some(b) = self.booked.get_mut(&original) {
-                        b.reversed = true;
-                    }
-                }
-                // Holds were handled above.
-                _ => {}
+            if let Change::Reversed { original } = *change
+                && let Some(b) = self.booked.get_mut(&original)
+            {
+                b.reversed = true;
             }
         }
     }

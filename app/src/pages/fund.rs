@@ -242,9 +242,9 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
             <FormMessage error=create_error/>
             <Done shown=succeeded(create.value()) text="Het begrotingsjaar is aangemaakt en de reservering geboekt."/>
             <input type="hidden" name="token" value=t1/>
-            <TextField label="Jaar" name="year" field="year" error=create_error input_type="number"/>
-            <TextField label="Reservering op de Wmo" name="reservation" field="reservation" error=create_error description="Bijvoorbeeld 400.000,00."/>
-            <CheckboxField label="Baten-en-lastenstelsel: verwachte besparingen vooraf boeken" name="accrual" field="accrual" error=create_error checked=false/>
+            <TextField scope="nieuw" label="Jaar" name="year" field="year" error=create_error input_type="number"/>
+            <TextField scope="nieuw" label="Reservering op de Wmo" name="reservation" field="reservation" error=create_error description="Bijvoorbeeld 400.000,00."/>
+            <CheckboxField scope="nieuw" label="Baten-en-lastenstelsel: verwachte besparingen vooraf boeken" name="accrual" field="accrual" error=create_error checked=false/>
             <button type="submit" class="utrecht-button utrecht-button--primary-action">"Begrotingsjaar aanmaken"</button>
         </ActionForm>
         {(!open_years.is_empty()).then(|| {
@@ -255,8 +255,8 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
                     <FormMessage error=raise_error/>
                     <Done shown=succeeded(raise.value()) text="De extra reservering is geboekt."/>
                     <input type="hidden" name="token" value=t2/>
-                    <SelectField label="Jaar" name="year" field="year" error=raise_error options=select_options(&years, &y.to_string())/>
-                    <TextField label="Extra bedrag" name="amount" field="amount" error=raise_error/>
+                    <SelectField scope="verhogen" label="Jaar" name="year" field="year" error=raise_error options=select_options(&years, &y.to_string())/>
+                    <TextField scope="verhogen" label="Extra bedrag" name="amount" field="amount" error=raise_error/>
                     <button type="submit" class="utrecht-button utrecht-button--primary-action">"Reservering verhogen"</button>
                 </ActionForm>
                 <h2 class="utrecht-heading-2" id="reservering-verlagen">"Reservering verlagen"</h2>
@@ -265,9 +265,9 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
                     <FormMessage error=reduce_error/>
                     <Done shown=succeeded(reduce.value()) text="De verlaging is geboekt."/>
                     <input type="hidden" name="token" value=t3/>
-                    <SelectField label="Jaar" name="year" field="year" error=reduce_error options=select_options(&open_years, &y.to_string())/>
-                    <TextField label="Bedrag" name="amount" field="amount" error=reduce_error/>
-                    <TextArea label="Reden" name="reason" field="reason" error=reduce_error/>
+                    <SelectField scope="verlagen" label="Jaar" name="year" field="year" error=reduce_error options=select_options(&open_years, &y.to_string())/>
+                    <TextField scope="verlagen" label="Bedrag" name="amount" field="amount" error=reduce_error/>
+                    <TextArea scope="verlagen" label="Reden" name="reason" field="reason" error=reduce_error/>
                     <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Reservering verlagen"</button>
                 </ActionForm>
             }
@@ -279,10 +279,10 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
                 <FormMessage error=close_error/>
                 <Done shown=succeeded(close.value()) text="Het jaar is afgesloten."/>
                 <input type="hidden" name="token" value=t4/>
-                <SelectField label="Jaar" name="year" field="year" error=close_error options=select_options(&closable, "")/>
-                <TextField label="Over te hevelen naar het volgende jaar" name="carry_over" field="carry_over" error=close_error description="Het deel van het beschikbare bedrag; 0,00 geeft alles terug aan de Wmo."/>
-                <TextField label="Kenmerk van het besluit" name="decision" field="decision" error=close_error description="Bijvoorbeeld het raadsbesluit over de overheveling."/>
-                <TextArea label="Reden" name="reason" field="reason" error=close_error/>
+                <SelectField scope="afsluiten" label="Jaar" name="year" field="year" error=close_error options=select_options(&closable, "")/>
+                <TextField scope="afsluiten" label="Over te hevelen naar het volgende jaar" name="carry_over" field="carry_over" error=close_error description="Het deel van het beschikbare bedrag; 0,00 geeft alles terug aan de Wmo."/>
+                <TextField scope="afsluiten" label="Kenmerk van het besluit" name="decision" field="decision" error=close_error description="Bijvoorbeeld het raadsbesluit over de overheveling."/>
+                <TextArea scope="afsluiten" label="Reden" name="reason" field="reason" error=close_error/>
                 <button type="submit" class="utrecht-button utrecht-button--primary-action">"Jaar afsluiten"</button>
             </ActionForm>
         })}
