@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use doorbraak::Money;
 use doorbraak::agreement::Agreements;
-use doorbraak::chargeback::{ChargeKind, StreamAvoided};
+use doorbraak::chargeback::{ChargeKind, ResidualReason, StreamAvoided};
 use doorbraak::claim::{ClaimAction, ClaimStatus};
 use doorbraak::ledger::{Operation, TxId};
 use doorbraak::posting::{self, PostDecision, PostError, PostingPlan};
@@ -163,6 +163,23 @@ fn case_view(row: &RunCaseRow, outcome: &Outcome, agreements: &Agreements) -> Ru
             a.residual_parts()
                 .iter()
                 .map(|p| (p.stream, p.reason.label_nl().to_string(), p.amount))
+                // An external stream without an agreement in force is left
+                // out of the split: reported, not charged.
+                .chain(
+                    a.not_charged()
+                        .iter()
+                        .filter(|s| !a.residual_parts().iter().any(|p| p.stream == **s))
+                        .map(|s| {
+                            (
+                                *s,
+                                format!(
+                                    "{}, niet meegeteld",
+                                    ResidualReason::NoAgreement.label_nl()
+                                ),
+                                Money::ZERO,
+                            )
+                        }),
+                )
                 .collect(),
             None,
         ),

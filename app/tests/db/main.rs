@@ -5,6 +5,7 @@
 
 mod fixture;
 
+mod agreements;
 mod config;
 mod ledger;
 mod users;
