@@ -289,7 +289,7 @@ pub async fn decide_case(
         let year = chrono::Datelike::year(&date);
         if !db::budget_years::exists(&mut w.tx, year).await? {
             return Err(AppError::Conflict(format!(
-                "Er is geen doorbraakbudget voor {year}: functioneel beheer moet het begrotingsjaar aanmaken."
+                "Er is geen doorbraakbudget voor {year}: de backoffice maakt het begrotingsjaar aan (Doorbraakbudget)."
             )));
         }
         let hold = doorbraak::ledger::Operation::Hold {

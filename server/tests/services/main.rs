@@ -376,3 +376,46 @@ async fn a_run_period_follows_the_dutch_calendar_date_of_settlement() {
         .expect("cases");
     assert_eq!(cases, vec![case]);
 }
+
+#[tokio::test]
+async fn an_approval_at_half_past_midnight_on_new_years_day_holds_on_the_new_year() {
+    let d = demo().await;
+    // 23:30 UTC on 31 December 2026 is 00:30 on 1 January 2027 in the Netherlands.
+    let now = at("2026-12-31T23:30:00Z");
+    let mut w = d.write("backoffice", now).await;
+    app::services::fund::create_budget_year(
+        &mut w,
+        2027,
+        "250.000".into(),
+        None,
+        "a-new-year-form-token-0123456789".into(),
+    )
+    .await
+    .expect("the new year's fund");
+    w.commit().await.expect("commit");
+    // A submitted case within the manager's mandate.
+    let case: i64 = d
+        .count("SELECT min(id) FROM cases WHERE status = 'submitted'")
+        .await;
+    let version: i64 = d
+        .value("SELECT version FROM cases WHERE id = ?1", case)
+        .await;
+    let mut w = d.write("manager", now).await;
+    app::services::cases::decide_case(&mut w, case, version, "approve".into(), "Akkoord".into())
+        .await
+        .expect("approved");
+    w.commit().await.expect("commit");
+    let year: i64 = d
+        .value("SELECT year FROM holds WHERE case_id = ?1", case)
+        .await;
+    let budget_year: i64 = d
+        .value("SELECT budget_year FROM cases WHERE id = ?1", case)
+        .await;
+    let date: String = d
+        .value("SELECT hold_date FROM holds WHERE case_id = ?1", case)
+        .await;
+    assert_eq!(
+        (year, budget_year, date.as_str()),
+        (2027, 2027, "2027-01-01")
+    );
+}
