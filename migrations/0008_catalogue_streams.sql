@@ -1,3 +1,6 @@
+-- Catalogue items that fall on several streams, and benchmarks; and the
+-- record of an accrual year's true-up.
+--
 -- Catalogue items that fall on several streams, and benchmarks. A
 -- multi-stream item (a multi-problem family across Wmo, Jeugdwet,
 -- Participatiewet, Zvw and Wlz) has no stream of its own: the professional
@@ -49,3 +52,20 @@ UPDATE catalogue_items SET stream_code = NULL, streams = 'WMO,ZVW,JUS,PW' WHERE 
 UPDATE catalogue_items SET stream_code = NULL, streams = 'WMO,JW,PW,ZVW,WLZ' WHERE code = 'MUL-01'
     AND EXISTS (SELECT 1 FROM streams WHERE code = 'WLZ');
 UPDATE catalogue_items SET kind = 'benchmark', active = 0 WHERE code IN ('MUL-02', 'MUL-03', 'MUL-04', 'MUL-05');
+
+-- The year-end true-up of an accrual year, once, also when every stream came
+-- out even (no booking): from then on a chargeback for the year books its
+-- own additional true-up. Years trued up before this table existed follow.
+CREATE TABLE accrual_true_ups (
+    year        INTEGER PRIMARY KEY REFERENCES budget_years (year),
+    trued_up_on TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    created_by  INTEGER REFERENCES users (id)
+) STRICT;
+CREATE TRIGGER accrual_true_ups_stay BEFORE UPDATE ON accrual_true_ups
+BEGIN
+    SELECT RAISE(ABORT, 'a true-up is never changed');
+END;
+INSERT INTO accrual_true_ups (year, trued_up_on, created_at)
+    SELECT year, min(tx_date), min(created_at) FROM ledger_transactions
+    WHERE kind = 'true_up' AND year IN (SELECT year FROM budget_years) GROUP BY year;

@@ -19,11 +19,32 @@ pub async fn trued_up_years(
     conn: &mut SqliteConnection,
 ) -> Result<std::collections::BTreeSet<i32>, sqlx::Error> {
     let years: Vec<i32> = sqlx::query_scalar(
-        "SELECT DISTINCT year FROM ledger_transactions WHERE kind = 'true_up' AND year IS NOT NULL",
+        "SELECT year FROM accrual_true_ups",
     )
     .fetch_all(&mut *conn)
     .await?;
     Ok(years.into_iter().collect())
+}
+
+/// Records that `year` was trued up on `on`; false when it already was.
+pub async fn record_true_up(
+    conn: &mut SqliteConnection,
+    year: i32,
+    on: chrono::NaiveDate,
+    now: &str,
+    user: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO accrual_true_ups (year, trued_up_on, created_at, created_by) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (year) DO NOTHING",
+    )
+    .bind(year)
+    .bind(on.format("%Y-%m-%d").to_string())
+    .bind(now)
+    .bind(user)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Per stream, the amount its budget was debited by ledger transactions of

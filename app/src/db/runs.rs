@@ -228,7 +228,7 @@ pub async fn cases(conn: &mut SqliteConnection, run: i64) -> Result<Vec<RunCaseR
     const T: &str = "run_cases";
     let rows: Vec<RunCaseRecord> = sqlx::query_as(
         "SELECT rc.case_id, c.reference, c.status, h.year, y.mode, c.settled_at, h.paid_cents,
-                EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.kind = 'true_up' AND t.year = h.year) AS trued_up,
+                EXISTS (SELECT 1 FROM accrual_true_ups u WHERE u.year = h.year) AS trued_up,
                 rc.responsibility, rc.excluded, rc.reason
          FROM run_cases rc
          JOIN cases c ON c.id = rc.case_id

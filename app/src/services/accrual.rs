@@ -82,7 +82,7 @@ pub async fn year(r: &mut Read, year: Option<i32>) -> Result<AccrualView, AppErr
         year,
         accrual,
         lines,
-        trued_up: !f.trued_up.is_empty(),
+        trued_up: db::accrual::trued_up_years(conn).await?.contains(&year),
         today: r.time.today,
     })
 }
@@ -211,22 +211,20 @@ pub async fn true_up(w: &mut Write, year: i32, date: &str) -> Result<(), AppErro
         ));
     }
     accrual_year_or_refuse(&mut w.tx, year).await?;
-    let f = figures(&mut w.tx, year).await?;
-    if !f.trued_up.is_empty() {
+    if !db::accrual::record_true_up(&mut w.tx, year, day, &w.time.at, w.user.id).await? {
         return Err(AppError::Conflict(format!("{year} is al afgerekend.")));
     }
+    let f = figures(&mut w.tx, year).await?;
     let lines = doorbraak::accrual::true_up(&f.prebooked, &f.realised)
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     let ops = keyed(
         year,
         doorbraak::accrual::true_up_operations(year, day, &lines),
     );
-    if ops.is_empty() {
-        return Err(AppError::Conflict(format!(
-            "In {year} is er niets af te rekenen: vooraf geboekt en gerealiseerd zijn gelijk."
-        )));
+    // Even on every stream, the year is still trued up, with nothing to book.
+    if !ops.is_empty() {
+        db::ledger::execute_all(&mut w.tx, &ops, &w.time.at, Some(w.user.id)).await?;
     }
-    db::ledger::execute_all(&mut w.tx, &ops, &w.time.at, Some(w.user.id)).await?;
     let after: BTreeMap<String, i64> = lines
         .iter()
         .map(|l| (l.stream.to_string(), l.difference.cents()))
