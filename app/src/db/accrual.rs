@@ -18,11 +18,9 @@ pub async fn is_accrual(
 pub async fn trued_up_years(
     conn: &mut SqliteConnection,
 ) -> Result<std::collections::BTreeSet<i32>, sqlx::Error> {
-    let years: Vec<i32> = sqlx::query_scalar(
-        "SELECT year FROM accrual_true_ups",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let years: Vec<i32> = sqlx::query_scalar("SELECT year FROM accrual_true_ups")
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(years.into_iter().collect())
 }
 
