@@ -75,6 +75,8 @@ pub struct CaseView {
     pub budget_year: Option<i32>,
     /// This year's available fund, for an approver deciding a submitted canvas.
     pub fund_available: Option<(i32, doorbraak::Money)>,
+    /// The user may decide on the canvas: an approver who saved no version of it.
+    pub may_decide: bool,
     /// Today on the server (`YYYY-MM-DD`), the default payment date.
     pub today: String,
 }

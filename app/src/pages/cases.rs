@@ -325,7 +325,7 @@ fn CaseDetails(
         waiting,
     } = actions;
     let is_prof = user.roles.has(Role::Professional) && user.team_ids.contains(&view.team_id);
-    let is_approver = user.roles.has(Role::Approver) && view.professional_id != user.id;
+    let is_approver = view.may_decide;
     let is_back = user.roles.has(Role::Backoffice);
     let (id, version) = (view.id, view.version);
     let submit_error = last_error(submit.value());

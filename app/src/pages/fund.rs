@@ -153,6 +153,19 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
             }
         })
         .collect_view();
+    let today_year = chrono::Datelike::year(&v.today);
+    // A funding is dated in its year: only this year and later ones can be raised.
+    let raisable: Vec<(String, String)> = v
+        .years
+        .iter()
+        .filter(|b| !b.position.closed && b.year >= today_year)
+        .map(|b| {
+            (
+                b.year.to_string(),
+                format!("{} (beschikbaar {})", b.year, b.position.available),
+            )
+        })
+        .collect();
     let open_years: Vec<(String, String)> = v
         .years
         .iter()
@@ -164,7 +177,7 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
             )
         })
         .collect();
-    let today_year = chrono::Datelike::year(&v.today);
+
     let closable: Vec<(String, String)> = v
         .years
         .iter()
@@ -247,30 +260,29 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
             <CheckboxField scope="nieuw" label="Baten-en-lastenstelsel: verwachte besparingen vooraf boeken" name="accrual" field="accrual" error=create_error checked=false/>
             <button type="submit" class="utrecht-button utrecht-button--primary-action">"Begrotingsjaar aanmaken"</button>
         </ActionForm>
-        {(!open_years.is_empty()).then(|| {
-            let years = open_years.clone();
-            view! {
-                <h2 class="utrecht-heading-2" id="reservering-verhogen">"Reservering verhogen"</h2>
-                <ActionForm action=raise attr:aria-labelledby="reservering-verhogen">
-                    <FormMessage error=raise_error/>
-                    <Done shown=succeeded(raise.value()) text="De extra reservering is geboekt."/>
-                    <input type="hidden" name="token" value=t2/>
-                    <SelectField scope="verhogen" label="Jaar" name="year" field="year" error=raise_error options=select_options(&years, &y.to_string())/>
-                    <TextField scope="verhogen" label="Extra bedrag" name="amount" field="amount" error=raise_error/>
-                    <button type="submit" class="utrecht-button utrecht-button--primary-action">"Reservering verhogen"</button>
-                </ActionForm>
-                <h2 class="utrecht-heading-2" id="reservering-verlagen">"Reservering verlagen"</h2>
-                <p class="utrecht-paragraph">"Wat nog beschikbaar is, kan terug naar de Wmo-begroting. Vastgelegde en betaalde bedragen blijven staan."</p>
-                <ActionForm action=reduce attr:aria-labelledby="reservering-verlagen">
-                    <FormMessage error=reduce_error/>
-                    <Done shown=succeeded(reduce.value()) text="De verlaging is geboekt."/>
-                    <input type="hidden" name="token" value=t3/>
-                    <SelectField scope="verlagen" label="Jaar" name="year" field="year" error=reduce_error options=select_options(&open_years, &y.to_string())/>
-                    <TextField scope="verlagen" label="Bedrag" name="amount" field="amount" error=reduce_error/>
-                    <TextArea scope="verlagen" label="Reden" name="reason" field="reason" error=reduce_error/>
-                    <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Reservering verlagen"</button>
-                </ActionForm>
-            }
+        {(!raisable.is_empty()).then(|| view! {
+            <h2 class="utrecht-heading-2" id="reservering-verhogen">"Reservering verhogen"</h2>
+            <ActionForm action=raise attr:aria-labelledby="reservering-verhogen">
+                <FormMessage error=raise_error/>
+                <Done shown=succeeded(raise.value()) text="De extra reservering is geboekt."/>
+                <input type="hidden" name="token" value=t2/>
+                <SelectField scope="verhogen" label="Jaar" name="year" field="year" error=raise_error options=select_options(&raisable, &y.to_string())/>
+                <TextField scope="verhogen" label="Extra bedrag" name="amount" field="amount" error=raise_error/>
+                <button type="submit" class="utrecht-button utrecht-button--primary-action">"Reservering verhogen"</button>
+            </ActionForm>
+        })}
+        {(!open_years.is_empty()).then(|| view! {
+            <h2 class="utrecht-heading-2" id="reservering-verlagen">"Reservering verlagen"</h2>
+            <p class="utrecht-paragraph">"Wat nog beschikbaar is, kan terug naar de Wmo-begroting. Vastgelegde en betaalde bedragen blijven staan."</p>
+            <ActionForm action=reduce attr:aria-labelledby="reservering-verlagen">
+                <FormMessage error=reduce_error/>
+                <Done shown=succeeded(reduce.value()) text="De verlaging is geboekt."/>
+                <input type="hidden" name="token" value=t3/>
+                <SelectField scope="verlagen" label="Jaar" name="year" field="year" error=reduce_error options=select_options(&open_years, &y.to_string())/>
+                <TextField scope="verlagen" label="Bedrag" name="amount" field="amount" error=reduce_error/>
+                <TextArea scope="verlagen" label="Reden" name="reason" field="reason" error=reduce_error/>
+                <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Reservering verlagen"</button>
+            </ActionForm>
         })}
         {(!closable.is_empty()).then(|| view! {
             <h2 class="utrecht-heading-2" id="jaar-afsluiten">"Jaar afsluiten"</h2>

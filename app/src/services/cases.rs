@@ -190,6 +190,11 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
     let facts = case_facts(&full.case, full.requested, full.paid, full.open)?;
     let fund_available = (user.roles.has(Role::Approver) && full.case.status == Status::Submitted)
         .then_some((year, full.fund_available));
+    // Four eyes: nobody who saved a version of the canvas decides on it.
+    let may_decide = fund_available.is_some()
+        && !db::cases::authors(&mut r.conn, id)
+            .await?
+            .contains(&user.id);
     let db::cases::FullCase {
         case,
         canvas,
@@ -227,6 +232,7 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
         waiting_note: case.waiting_note.clone(),
         budget_year: case.budget_year,
         fund_available,
+        may_decide,
         today: r.time.today.format("%Y-%m-%d").to_string(),
     };
     r.opened("case", id.to_string());

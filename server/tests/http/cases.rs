@@ -92,6 +92,7 @@ async fn the_whole_path_from_canvas_to_settlement_books_exact_amounts() {
     let view = s.case(&lead, id).await;
     // The approver sees this year's available fund with the canvas; others do not.
     let (year, available) = view.fund_available.expect("the fund comes with the case");
+    assert!(view.may_decide, "the team lead may decide");
     assert_eq!(year, chrono::Datelike::year(&chrono::Utc::now()));
     let position: app::api::fund::FundView = s.call(&back, "fund_overview", &[]).await.ok();
     assert_eq!(available, position.position.available);
@@ -1088,7 +1089,12 @@ async fn nobody_who_saved_a_version_of_the_canvas_decides_on_it() {
         2
     );
     assert_eq!(s.act(&prof, "submit_case", id).await.status, StatusCode::OK);
-    let version = s.case(&lead, id).await.version;
+    let seen = s.case(&lead, id).await;
+    assert!(
+        !seen.may_decide,
+        "the decision form is not offered to an author"
+    );
+    let version = seen.version;
     let approve = s
         .call(
             &lead,
