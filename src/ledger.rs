@@ -336,6 +336,28 @@ pub enum Operation {
     Reverse { tx: TxId, date: NaiveDate },
 }
 
+impl Operation {
+    /// The date the operation is booked on.
+    pub fn date(&self) -> NaiveDate {
+        match *self {
+            Operation::Fund { date, .. }
+            | Operation::ReduceFunding { date, .. }
+            | Operation::CloseYear { date, .. }
+            | Operation::Reopen { date, .. }
+            | Operation::Hold { date, .. }
+            | Operation::Pay { date, .. }
+            | Operation::Release { date, .. }
+            | Operation::ChargeBack { date, .. }
+            | Operation::Claim { date, .. }
+            | Operation::Receive { date, .. }
+            | Operation::Refuse { date, .. }
+            | Operation::Prebook { date, .. }
+            | Operation::TrueUp { date, .. }
+            | Operation::Reverse { date, .. } => date,
+        }
+    }
+}
+
 /// The result of an operation. `tx` is `None` when nothing needed booking
 /// (releasing a hold that was fully paid).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -216,7 +216,7 @@ pub fn preview(
     });
     let mut totals: Vec<StreamTotal> = Vec::new();
     let (mut settled, mut residual) = (0i64, 0i64);
-    let mut outcomes: Vec<Option<Outcome>> = vec![None; cases.len()];
+    let mut previews: Vec<(usize, CasePreview)> = Vec::with_capacity(cases.len());
     for i in order {
         let c = &cases[i];
         let terms = |stream, kind| match kind {
@@ -268,19 +268,20 @@ pub fn preview(
                 Err(e) => Outcome::Refused(e.to_string()),
             }
         };
-        outcomes[i] = Some(outcome);
+        previews.push((
+            i,
+            CasePreview {
+                case: c.case,
+                outcome,
+            },
+        ));
     }
+    // Shown in the order the cases were given.
+    previews.sort_by_key(|(i, _)| *i);
     totals.sort_by_key(|t| t.stream);
     let money = |cents| Money::from_cents(cents).map_err(|_| RunError::Overflow);
     Ok(Preview {
-        cases: cases
-            .iter()
-            .zip(outcomes)
-            .map(|(c, outcome)| CasePreview {
-                case: c.case,
-                outcome: outcome.unwrap_or(Outcome::Excluded),
-            })
-            .collect(),
+        cases: previews.into_iter().map(|(_, p)| p).collect(),
         totals,
         settled: money(settled)?,
         residual: money(residual)?,

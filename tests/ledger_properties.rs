@@ -166,25 +166,6 @@ fn snapshot(l: &Ledger) -> (Vec<FundPosition>, Vec<Money>) {
     )
 }
 
-fn date_of(op: &Operation) -> NaiveDate {
-    match *op {
-        Operation::Fund { date, .. }
-        | Operation::ReduceFunding { date, .. }
-        | Operation::CloseYear { date, .. }
-        | Operation::Hold { date, .. }
-        | Operation::Pay { date, .. }
-        | Operation::Release { date, .. }
-        | Operation::Reopen { date, .. }
-        | Operation::ChargeBack { date, .. }
-        | Operation::Claim { date, .. }
-        | Operation::Receive { date, .. }
-        | Operation::Refuse { date, .. }
-        | Operation::Prebook { date, .. }
-        | Operation::TrueUp { date, .. }
-        | Operation::Reverse { date, .. } => date,
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -244,7 +225,7 @@ proptest! {
             && !matches!(last, Operation::Reverse { .. } | Operation::CloseYear { .. })
         {
             // Corrected on the same day, so in the same year.
-            let reversed = l.execute("undo", Operation::Reverse { tx, date: date_of(&last) });
+            let reversed = l.execute("undo", Operation::Reverse { tx, date: last.date() });
             // A reversal may be refused (e.g. the money was spent since), but
             // directly after the operation it never is.
             prop_assert!(reversed.is_ok(), "{:?}", reversed);

@@ -137,20 +137,19 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
-/// The last settlement date a posted charge used the version on (none: unused).
+/// Per version that a posted charge used, the last settlement date it was used on.
 pub async fn last_used(
     conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<Option<NaiveDate>, sqlx::Error> {
-    let at: Option<String> = sqlx::query_scalar(
-        "SELECT max(c.settled_at) FROM run_charges rc JOIN cases c ON c.id = rc.case_id
-         WHERE rc.agreement_id = ?1",
+) -> Result<std::collections::HashMap<i64, NaiveDate>, sqlx::Error> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT rc.agreement_id, max(c.settled_at) FROM run_charges rc JOIN cases c ON c.id = rc.case_id
+         WHERE rc.agreement_id IS NOT NULL GROUP BY rc.agreement_id",
     )
-    .bind(id)
-    .fetch_one(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    at.map(|at| decode::dutch_date("cases", id, &at))
-        .transpose()
+    rows.into_iter()
+        .map(|(id, at)| Ok((id, decode::dutch_date("cases", id, &at)?)))
+        .collect()
 }
 
 /// What the posted runs claimed per (agreement, agreement year), reversals

@@ -5,7 +5,6 @@
 //! `BEGIN IMMEDIATE` transaction. The idempotency key is unique: a retry
 //! returns the first result and books nothing.
 
-use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use doorbraak::ledger::{
@@ -139,25 +138,6 @@ fn case_of(op: &Operation) -> Option<CaseId> {
         | Operation::Receive { case, .. }
         | Operation::Refuse { case, .. } => Some(case),
         _ => None,
-    }
-}
-
-fn date_of(op: &Operation) -> NaiveDate {
-    match *op {
-        Operation::Fund { date, .. }
-        | Operation::ReduceFunding { date, .. }
-        | Operation::CloseYear { date, .. }
-        | Operation::Reopen { date, .. }
-        | Operation::Hold { date, .. }
-        | Operation::Pay { date, .. }
-        | Operation::Release { date, .. }
-        | Operation::ChargeBack { date, .. }
-        | Operation::Claim { date, .. }
-        | Operation::Receive { date, .. }
-        | Operation::Refuse { date, .. }
-        | Operation::Prebook { date, .. }
-        | Operation::TrueUp { date, .. }
-        | Operation::Reverse { date, .. } => date,
     }
 }
 
@@ -484,7 +464,7 @@ async fn load_view(
     for op in ops {
         // Money that comes back is booked in the year of its date.
         accounts.insert(Account::Fund {
-            year: chrono::Datelike::year(&date_of(op)),
+            year: chrono::Datelike::year(&op.date()),
         });
         if let Some(case) = case_of(op) {
             accounts.insert(Account::Hold { case });
@@ -675,7 +655,7 @@ async fn write(
                 .push_bind(r.key)
                 .push_bind(kind_of(&r.op))
                 .push_bind(op)
-                .push_bind(date_of(&r.op).format("%Y-%m-%d").to_string())
+                .push_bind(r.op.date().format("%Y-%m-%d").to_string())
                 .push_bind(r.year)
                 .push_bind(r.case)
                 .push_bind(reverses)

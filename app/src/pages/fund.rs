@@ -120,6 +120,20 @@ fn Fund(fund: Resource<Option<Result<FundView, AppError>>>, actions: FundActions
     }
 }
 
+/// The open years `pick` keeps, as select options with their available amount.
+fn open_years(v: &FundView, pick: impl Fn(i32) -> bool) -> Vec<(String, String)> {
+    v.years
+        .iter()
+        .filter(|b| !b.position.closed && pick(b.year))
+        .map(|b| {
+            (
+                b.year.to_string(),
+                format!("{} (beschikbaar {})", b.year, b.position.available),
+            )
+        })
+        .collect()
+}
+
 #[component]
 fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
     let FundActions {
@@ -155,40 +169,9 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
         .collect_view();
     let today_year = chrono::Datelike::year(&v.today);
     // A funding is dated in its year: only this year and later ones can be raised.
-    let raisable: Vec<(String, String)> = v
-        .years
-        .iter()
-        .filter(|b| !b.position.closed && b.year >= today_year)
-        .map(|b| {
-            (
-                b.year.to_string(),
-                format!("{} (beschikbaar {})", b.year, b.position.available),
-            )
-        })
-        .collect();
-    let open_years: Vec<(String, String)> = v
-        .years
-        .iter()
-        .filter(|b| !b.position.closed)
-        .map(|b| {
-            (
-                b.year.to_string(),
-                format!("{} (beschikbaar {})", b.year, b.position.available),
-            )
-        })
-        .collect();
-
-    let closable: Vec<(String, String)> = v
-        .years
-        .iter()
-        .filter(|b| !b.position.closed && b.year < today_year)
-        .map(|b| {
-            (
-                b.year.to_string(),
-                format!("{} (beschikbaar {})", b.year, b.position.available),
-            )
-        })
-        .collect();
+    let raisable = open_years(&v, |y| y >= today_year);
+    let open_years_all = open_years(&v, |_| true);
+    let closable = open_years(&v, |y| y < today_year);
     let closings = v
         .closings
         .iter()
@@ -271,14 +254,14 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
                 <button type="submit" class="utrecht-button utrecht-button--primary-action">"Reservering verhogen"</button>
             </ActionForm>
         })}
-        {(!open_years.is_empty()).then(|| view! {
+        {(!open_years_all.is_empty()).then(|| view! {
             <h2 class="utrecht-heading-2" id="reservering-verlagen">"Reservering verlagen"</h2>
             <p class="utrecht-paragraph">"Wat nog beschikbaar is, kan terug naar de Wmo-begroting. Vastgelegde en betaalde bedragen blijven staan."</p>
             <ActionForm action=reduce attr:aria-labelledby="reservering-verlagen">
                 <FormMessage error=reduce_error/>
                 <Done shown=succeeded(reduce.value()) text="De verlaging is geboekt."/>
                 <input type="hidden" name="token" value=t3/>
-                <SelectField scope="verlagen" label="Jaar" name="year" field="year" error=reduce_error options=select_options(&open_years, &y.to_string())/>
+                <SelectField scope="verlagen" label="Jaar" name="year" field="year" error=reduce_error options=select_options(&open_years_all, &y.to_string())/>
                 <TextField scope="verlagen" label="Bedrag" name="amount" field="amount" error=reduce_error/>
                 <TextArea scope="verlagen" label="Reden" name="reason" field="reason" error=reduce_error/>
                 <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Reservering verlagen"</button>

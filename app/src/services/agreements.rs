@@ -18,18 +18,17 @@ pub async fn overview(r: &mut Read) -> Result<AgreementsView, AppError> {
     let stored = db::agreements::all(&mut r.conn).await?;
     let all: Vec<Agreement> = stored.iter().map(|(a, _)| a.clone()).collect();
     let today = r.time.today;
-    let mut versions = Vec::with_capacity(stored.len());
-    for (agreement, row_version) in stored {
-        let used_until = db::agreements::last_used(&mut r.conn, agreement.id).await?;
-        let in_force_today =
-            in_force(&all, agreement.stream, today).is_some_and(|a| a.id == agreement.id);
-        versions.push(AgreementRow {
+    let used = db::agreements::last_used(&mut r.conn).await?;
+    let versions = stored
+        .into_iter()
+        .map(|(agreement, row_version)| AgreementRow {
+            used_until: used.get(&agreement.id).copied(),
+            in_force_today: in_force(&all, agreement.stream, today)
+                .is_some_and(|a| a.id == agreement.id),
             agreement,
             row_version,
-            used_until,
-            in_force_today,
-        });
-    }
+        })
+        .collect();
     Ok(AgreementsView {
         streams: registry
             .active()
@@ -136,7 +135,10 @@ pub async fn save(w: &mut Write, form: AgreementForm) -> Result<i64, AppError> {
             }
             let mut candidate = parse(&form, stored.stream, w.time.today)?;
             candidate.version = stored.version;
-            let used_until = db::agreements::last_used(&mut w.tx, id).await?;
+            let used_until = db::agreements::last_used(&mut w.tx)
+                .await?
+                .get(&id)
+                .copied();
             check_version(&candidate, Some(&stored), used_until, &others).map_err(rule)?;
             if !db::agreements::update(&mut w.tx, &candidate, row_version).await? {
                 return Err(AppError::Conflict(

@@ -67,9 +67,7 @@ fn actor(user: &CurrentUser) -> Actor {
 async fn facts(conn: &mut SqliteConnection, case: &CaseRow) -> Result<CaseFacts, AppError> {
     let (requested, paid, open) =
         db::ledger::case_money(conn, case.id, case.current_version).await?;
-    let mut facts = case_facts(case, requested, paid, open)?;
-    facts.authors = db::cases::authors(conn, case.id).await?;
-    Ok(facts)
+    case_facts(case, requested, paid, open)
 }
 
 /// What lifecycle decisions need to know of a case and its hold (cents).
@@ -104,9 +102,16 @@ async fn transition(
         return Err(stale());
     }
     let mut facts = facts(&mut w.tx, case).await?;
-    // Only a payment asks who approved (separation of duties).
-    if matches!(action, Action::RegisterPayment { .. }) {
-        facts.approved_by = db::cases::approver(&mut w.tx, case.id).await?;
+    // Only a payment asks who approved, only a decision who wrote the canvas
+    // (separation of duties, four eyes).
+    match action {
+        Action::RegisterPayment { .. } => {
+            facts.approved_by = db::cases::approver(&mut w.tx, case.id).await?;
+        }
+        Action::Approve | Action::Reject | Action::Return => {
+            facts.authors = db::cases::authors(&mut w.tx, case.id).await?;
+        }
+        _ => {}
     }
     let mandates = db::mandates::mandates(&mut w.tx).await?;
     let decision = doorbraak::lifecycle::decide(action, &actor(&w.user), &facts, reason, &mandates)
@@ -356,12 +361,7 @@ pub async fn register_payment(
     let paid_on = date.format("%Y-%m-%d").to_string();
     let supplier = input::text("supplier", &supplier, 200, "de ontvanger")?;
     let reference = input::text("reference", &reference, 100, "een betalingskenmerk")?;
-    if !(16..=128).contains(&token.len()) {
-        return Err(AppError::invalid(
-            "token",
-            "Het formulier is verlopen. Laad de pagina opnieuw.",
-        ));
-    }
+    let token = input::form_token(&token)?;
     let key = format!("pay-{case_id}-{token}");
     if let Some(booked) = db::cases::payment_by_key(&mut w.tx, &key).await? {
         let same = db::cases::BookedPayment {

@@ -214,12 +214,13 @@ pub async fn close_year(
     let reason = input::reason("reason", &reason)?;
     let token = input::form_token(&token)?;
     existing_year(w, year).await?;
-    if db::ledger::position(&mut w.tx, year).await?.closed {
+    let position = db::ledger::position(&mut w.tx, year).await?;
+    if position.closed {
         return Err(AppError::Conflict(
             LedgerError::AlreadyClosed(year).to_string(),
         ));
     }
-    let available = db::ledger::position(&mut w.tx, year).await?.available;
+    let available = position.available;
     let now = w.time.at.clone();
     let next = year + 1;
     if carry_over.is_positive()

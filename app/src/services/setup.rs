@@ -16,17 +16,6 @@ fn iso(date: chrono::NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }
 
-fn parse_amount(field: &str, value: &str) -> Result<Money, AppError> {
-    let amount = Money::parse(value).map_err(|e| AppError::invalid(field, e.to_string()))?;
-    if amount.cents() < 0 {
-        return Err(AppError::invalid(
-            field,
-            "Een bedrag kan niet negatief zijn.",
-        ));
-    }
-    Ok(amount)
-}
-
 /// A trimmed text of at most `max` characters without a BSN; `required`
 /// refuses an empty one.
 fn text(field: &str, value: &str, max: usize, required: bool) -> Result<String, AppError> {
@@ -45,17 +34,6 @@ fn changed_meanwhile() -> AppError {
     AppError::Conflict(
         "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw.".to_string(),
     )
-}
-
-fn year_in_range(year: i32) -> Result<(), AppError> {
-    if (2000..=2200).contains(&year) {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
-            "year",
-            "Kies een jaar tussen 2000 en 2200.",
-        ))
-    }
 }
 
 async fn add_price(
@@ -204,7 +182,7 @@ pub async fn save_mandate_level(
     let limit = match limit.trim() {
         "" => None,
         l => {
-            let amount = parse_amount("limit", l)?;
+            let amount = input::amount("limit", l)?;
             if amount.cents() == 0 {
                 return Err(AppError::invalid(
                     "limit",
@@ -375,7 +353,7 @@ pub async fn save_catalogue_item(w: &mut Write, input: CatalogueItemForm) -> Res
                         "" => w.time.today,
                         d => input::date("valid_from", d, w.time.today)?,
                     };
-                    Some((parse_amount("price", p)?, iso(from)))
+                    Some((input::amount("price", p)?, iso(from)))
                 }
             };
             let item = db::catalogue::ImportItem {
@@ -427,7 +405,7 @@ pub async fn add_catalogue_price(
     price: String,
 ) -> Result<(), AppError> {
     let from = input::date("valid_from", &valid_from, w.time.today)?;
-    let price = parse_amount("price", &price)?;
+    let price = input::amount("price", &price)?;
     add_price(&mut w.tx, item_id, from, price).await?;
     w.audit(
         "catalogue_price_added",
@@ -447,7 +425,7 @@ pub async fn index_catalogue(
     year: i32,
     percentage: String,
 ) -> Result<i64, AppError> {
-    year_in_range(year)?;
+    input::year("year", year)?;
     let percent = doorbraak::money::parse_plain_decimal(percentage.trim_end_matches('%'))
         .ok_or_else(|| {
             AppError::invalid("percentage", "Vul een percentage in, bijvoorbeeld 3,2.")
