@@ -87,6 +87,13 @@ impl Quantity {
     }
 }
 
+/// With a decimal comma: `1,5`.
+impl std::fmt::Display for Quantity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.normalize().to_string().replace('.', ","))
+    }
+}
+
 impl TryFrom<Decimal> for Quantity {
     type Error = CanvasError;
     fn try_from(value: Decimal) -> Result<Self, Self::Error> {
@@ -304,6 +311,28 @@ impl CostLine {
     }
 }
 
+/// Which cost lines a standing payment already covers, matched on supplier
+/// (case and spacing aside) and amount, each payment once.
+pub fn paid_costs(costs: &[CostLine], payments: &[(&str, Money)]) -> Vec<bool> {
+    let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+    let mut unused: Vec<(&str, Money)> = payments.to_vec();
+    costs
+        .iter()
+        .map(|c| {
+            match unused
+                .iter()
+                .position(|(s, m)| *m == c.amount && same(s, &c.supplier))
+            {
+                Some(i) => {
+                    unused.swap_remove(i);
+                    true
+                }
+                None => false,
+            }
+        })
+        .collect()
+}
+
 /// A judgement of the plan against the threatening scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Judgement {
@@ -506,6 +535,21 @@ impl FrozenCanvas {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn a_payment_covers_one_cost_line_of_its_supplier_and_amount() {
+        let m = |e| Money::from_euros(e).expect("money");
+        let costs = [
+            CostLine::new("Huurschuld", "Woonbron", m(900)).expect("cost"),
+            CostLine::new("Huurschuld", "Woonbron", m(900)).expect("cost"),
+            CostLine::new("Fiets", "Fietsenmaker", m(250)).expect("cost"),
+        ];
+        assert_eq!(paid_costs(&costs, &[]), [false, false, false]);
+        assert_eq!(
+            paid_costs(&costs, &[(" woonbron ", m(900)), ("Fietsenmaker", m(200))]),
+            [true, false, false]
+        );
+    }
 
     pub(crate) fn line(
         stream: StreamCode,

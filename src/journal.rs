@@ -57,6 +57,17 @@ pub fn describe(account: Account) -> String {
     }
 }
 
+/// A line of a correction run says so: "Correctie terugboeking ten laste van JW 2026".
+pub fn as_correction(mut line: JournalLine) -> JournalLine {
+    let mut chars = line.description.chars();
+    let rest: String = match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    line.description = format!("Correctie {rest}");
+    line
+}
+
 /// The journal line of one posting.
 pub fn line(
     posting: &Posting,
@@ -204,6 +215,20 @@ mod tests {
             cost_centre: format!("KP-{stream}"),
             ledger_account: "4711".into(),
         }
+    }
+
+    #[test]
+    fn a_correction_line_says_what_it_corrects() {
+        let l = as_correction(lines().remove(0));
+        assert!(l.description.starts_with("Correctie "), "{}", l.description);
+        assert_eq!(
+            as_correction(JournalLine {
+                description: "Terug naar doorbraakbudget 2026".into(),
+                ..lines().remove(0)
+            })
+            .description,
+            "Correctie terug naar doorbraakbudget 2026"
+        );
     }
 
     fn lines() -> Vec<JournalLine> {

@@ -22,6 +22,7 @@ pub mod posting;
 pub mod responsibility;
 pub mod returns;
 pub mod review;
+pub mod revision;
 pub mod roles;
 pub mod run;
 pub mod stream;

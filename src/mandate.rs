@@ -101,6 +101,31 @@ impl MandateTable {
             .find(|l| l.limit.is_none_or(|limit| amount <= limit))
     }
 
+    /// When `amount` lies outside the mandate of `level_code` (or the user has
+    /// none), who decides instead: "Buiten uw mandaat (tot € 2.500): een
+    /// projectleider of manager beslist". `None` within the mandate.
+    pub fn who_decides(&self, level_code: Option<&str>, amount: Money) -> Option<String> {
+        let own = level_code.and_then(|c| self.level(c).ok());
+        if own.is_some_and(|l| l.limit.is_none_or(|limit| amount <= limit)) {
+            return None;
+        }
+        let deciders: Vec<String> = self
+            .0
+            .iter()
+            .filter(|l| l.limit.is_none_or(|limit| amount <= limit))
+            .map(|l| l.name.to_lowercase())
+            .collect();
+        let who = match deciders.as_slice() {
+            [] => "niemand".to_string(),
+            [one] => format!("een {one}"),
+            [init @ .., last] => format!("een {} of {last}", init.join(", ")),
+        };
+        Some(match own.and_then(|l| l.limit) {
+            Some(limit) => format!("Buiten uw mandaat (tot {limit}): {who} beslist."),
+            None => format!("U hebt geen mandaat: {who} beslist."),
+        })
+    }
+
     /// Whether a holder of `level_code` may decide on `amount`.
     pub fn check(&self, level_code: &str, amount: Money) -> Result<(), MandateError> {
         let level = self.level(level_code)?;
@@ -125,6 +150,31 @@ impl TryFrom<Vec<MandateLevel>> for MandateTable {
 impl From<MandateTable> for Vec<MandateLevel> {
     fn from(value: MandateTable) -> Self {
         value.0
+    }
+}
+
+#[cfg(test)]
+mod who_decides {
+    use super::*;
+
+    #[test]
+    fn outside_the_mandate_names_the_levels_that_decide() {
+        let t = MandateTable::dutch_default();
+        let m = |e| Money::from_euros(e).expect("money");
+        assert_eq!(t.who_decides(Some("teamleider"), m(2_500)), None);
+        assert_eq!(
+            t.who_decides(Some("teamleider"), m(3_650)).as_deref(),
+            Some("Buiten uw mandaat (tot € 2.500,00): een projectleider of manager beslist.")
+        );
+        assert_eq!(
+            t.who_decides(Some("projectleider"), m(12_000)).as_deref(),
+            Some("Buiten uw mandaat (tot € 10.000,00): een manager beslist.")
+        );
+        assert_eq!(t.who_decides(Some("manager"), m(1_000_000)), None);
+        assert_eq!(
+            t.who_decides(None, m(100)).as_deref(),
+            Some("U hebt geen mandaat: een teamleider, projectleider of manager beslist.")
+        );
     }
 }
 

@@ -288,6 +288,19 @@ pub fn preview(
     })
 }
 
+/// Totals per stream of booked charges (a correction run's, for one), sorted
+/// by stream; each charge counts one case.
+pub fn totals_of(
+    charges: impl IntoIterator<Item = (StreamCode, ChargeKind, Money)>,
+) -> Result<Vec<StreamTotal>, RunError> {
+    let mut totals = Vec::new();
+    for (stream, kind, amount) in charges {
+        add(&mut totals, stream, kind, amount)?;
+    }
+    totals.sort_by_key(|t| t.stream);
+    Ok(totals)
+}
+
 fn add(
     totals: &mut Vec<StreamTotal>,
     stream: StreamCode,

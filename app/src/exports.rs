@@ -53,14 +53,18 @@ pub async fn journal(conn: &mut SqliteConnection, run_id: i64) -> Result<Journal
             )
             .into());
         }
-        lines.push(journal::line(
+        let line = journal::line(
             &Posting { account, amount },
             date,
             run_id,
             &p.reference,
             reservation,
             |s: StreamCode| codes.get(&s).cloned().unwrap_or_default(),
-        ));
+        );
+        lines.push(match run.kind {
+            doorbraak::run::RunKind::Reversal => journal::as_correction(line),
+            doorbraak::run::RunKind::Chargeback => line,
+        });
     }
     let totals = journal::totals(&lines).map_err(|_| AppError::Internal)?;
     Ok(Journal { run, lines, totals })

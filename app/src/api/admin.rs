@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-pub use crate::model::{Team, UserForm, UserRecord};
+pub use crate::model::{Team, TeamOverview, UserForm, UserRecord};
 
 #[cfg(feature = "ssr")]
 use crate::{context, services::admin as service};
@@ -24,6 +24,12 @@ pub async fn get_user(id: i64) -> Result<UserRecord, AppError> {
 #[server(endpoint = "teams")]
 pub async fn list_teams() -> Result<Vec<Team>, AppError> {
     context::read(ADMIN, async move |r| service::list_teams(r).await).await
+}
+
+/// Every team with what deactivating it would touch.
+#[server(endpoint = "teams_overview")]
+pub async fn teams_overview() -> Result<Vec<TeamOverview>, AppError> {
+    context::read(ADMIN, async move |r| service::teams_overview(r).await).await
 }
 
 /// Creates a user (no `id`) or updates one (with `id` and the `version` the

@@ -65,7 +65,8 @@ pub async fn submit_case(case_id: i64, version: i64) -> Result<(), AppError> {
 pub async fn decide_case(
     case_id: i64,
     version: i64,
-    decision: String,
+    // No decision is preselected: a form without one is answered in Dutch.
+    #[server(default)] decision: String,
     reason: String,
 ) -> Result<(), AppError> {
     context::write(&[Role::Approver], async move |w| {

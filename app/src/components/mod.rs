@@ -1,3 +1,4 @@
+pub mod canvas_view;
 pub mod form;
 pub mod format;
 pub mod guard;

@@ -36,3 +36,9 @@ pub fn page_index() -> impl Fn() -> usize + Copy + Send + Sync + 'static {
             .saturating_sub(1)
     }
 }
+
+/// A text of the address's query (`?casus=DB-2026-0001`), empty when absent.
+pub fn query_text(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || query.read().get(name).unwrap_or_default()
+}

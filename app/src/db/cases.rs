@@ -205,9 +205,12 @@ pub async fn canvas(
     .bind(version)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.and_then(|(body, edits, frozen)| {
-        serde_json::from_str(&body).ok().map(|c| (c, edits, frozen))
-    }))
+    row.map(|(body, edits, frozen)| {
+        serde_json::from_str(&body)
+            .map(|c| (c, edits, frozen))
+            .map_err(|e| decode::corrupt("canvases", case_id, format!("canvas: {e}")))
+    })
+    .transpose()
 }
 
 async fn write_returns(
@@ -443,7 +446,8 @@ pub async fn full(
                 cv.body, cv.edits, cv.frozen, cv.investment_cents,
                 (SELECT paid_cents FROM holds WHERE case_id = c.id) AS paid_cents,
                 (SELECT balance_cents FROM account_balances WHERE account = ?2) AS open_cents,
-                (SELECT json_group_array(json_object('version', version, 'frozen', frozen, 'saved_at', saved_at)
+                (SELECT json_group_array(json_object('version', version, 'frozen', frozen, 'saved_at', saved_at,
+                                                     'body', json(body))
                                          ORDER BY version)
                  FROM canvases WHERE case_id = c.id) AS versions,
                 (SELECT json_group_array(json_object('at', e.at, 'actor', u.display_name, 'action', e.action,
@@ -582,6 +586,7 @@ struct VersionJson {
     version: i64,
     frozen: i64,
     saved_at: String,
+    body: Canvas,
 }
 
 #[derive(serde::Deserialize)]
@@ -623,7 +628,12 @@ fn decode_history(
     Ok(CaseHistory {
         versions: versions
             .into_iter()
-            .map(|v| (v.version, v.frozen != 0, v.saved_at))
+            .map(|v| StoredVersion {
+                version: v.version,
+                frozen: v.frozen != 0,
+                saved_at: v.saved_at,
+                canvas: v.body,
+            })
             .collect(),
         events: events
             .into_iter()
@@ -667,9 +677,17 @@ fn decode_history(
     })
 }
 
-/// A case's canvas versions, timeline and payments.
+/// A saved canvas version.
+pub struct StoredVersion {
+    pub version: i64,
+    pub frozen: bool,
+    pub saved_at: String,
+    pub canvas: Canvas,
+}
+
+/// A case's canvas versions (oldest first), timeline and payments.
 pub struct CaseHistory {
-    pub versions: Vec<(i64, bool, String)>,
+    pub versions: Vec<StoredVersion>,
     pub events: Vec<CaseEvent>,
     pub payments: Vec<PaymentRow>,
 }

@@ -443,6 +443,7 @@ pub async fn insert_charges(
 #[derive(sqlx::FromRow)]
 struct ChargeRecord {
     case_id: i64,
+    reference: String,
     stream_code: String,
     kind: String,
     year: i64,
@@ -458,10 +459,32 @@ pub async fn charges(
     run: i64,
     case: Option<i64>,
 ) -> Result<Vec<StoredCharge>, sqlx::Error> {
+    Ok(charge_rows(conn, run, case)
+        .await?
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect())
+}
+
+/// The charges of a run with their case's reference, by case.
+pub async fn charges_with_reference(
+    conn: &mut SqliteConnection,
+    run: i64,
+) -> Result<Vec<(String, StoredCharge)>, sqlx::Error> {
+    charge_rows(conn, run, None).await
+}
+
+async fn charge_rows(
+    conn: &mut SqliteConnection,
+    run: i64,
+    case: Option<i64>,
+) -> Result<Vec<(String, StoredCharge)>, sqlx::Error> {
     const T: &str = "run_charges";
     let rows: Vec<ChargeRecord> = sqlx::query_as(
-        "SELECT case_id, stream_code, kind, year, amount_cents, agreement_id, agreement_year, tx_id
-         FROM run_charges WHERE run_id = ?1 AND (?2 IS NULL OR case_id = ?2) ORDER BY case_id, stream_code",
+        "SELECT rc.case_id, c.reference, rc.stream_code, rc.kind, rc.year, rc.amount_cents,
+                rc.agreement_id, rc.agreement_year, rc.tx_id
+         FROM run_charges rc JOIN cases c ON c.id = rc.case_id
+         WHERE rc.run_id = ?1 AND (?2 IS NULL OR rc.case_id = ?2) ORDER BY rc.case_id, rc.stream_code",
     )
     .bind(run)
     .bind(case)
@@ -470,7 +493,7 @@ pub async fn charges(
     rows.into_iter()
         .map(|r| {
             let id = r.case_id;
-            Ok(StoredCharge {
+            let charge = StoredCharge {
                 case: id,
                 stream: decode::stream(T, id, &r.stream_code)?,
                 kind: decode::code(T, id, "kind", &r.kind, ChargeKind::from_code)?,
@@ -495,7 +518,8 @@ pub async fn charges(
                             .map_err(|_| decode::corrupt(T, id, format!("tx {t}")))
                     })
                     .transpose()?,
-            })
+            };
+            Ok((r.reference, charge))
         })
         .collect()
 }

@@ -1,6 +1,6 @@
 //! Teams.
 
-use crate::model::Team;
+use crate::model::{Team, TeamOverview};
 
 pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<Vec<Team>, sqlx::Error> {
     let rows: Vec<(i64, String, bool)> =
@@ -10,6 +10,29 @@ pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> Result<Vec<Team>, s
     Ok(rows
         .into_iter()
         .map(|(id, name, active)| Team { id, name, active })
+        .collect())
+}
+
+/// Every team with its active members and its cases still under way
+/// (neither rejected nor closed), for the administrator's list.
+pub async fn overview(conn: &mut sqlx::SqliteConnection) -> Result<Vec<TeamOverview>, sqlx::Error> {
+    let rows: Vec<(i64, String, bool, i64, i64)> = sqlx::query_as(
+        "SELECT t.id, t.name, t.active,
+                (SELECT count(*) FROM user_teams ut JOIN users u ON u.id = ut.user_id
+                 WHERE ut.team_id = t.id AND u.active = 1),
+                (SELECT count(*) FROM cases c
+                 WHERE c.team_id = t.id AND c.status NOT IN ('rejected', 'closed'))
+         FROM teams t ORDER BY t.name",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, active, members, open_cases)| TeamOverview {
+            team: Team { id, name, active },
+            members,
+            open_cases,
+        })
         .collect())
 }
 

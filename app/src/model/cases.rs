@@ -65,7 +65,10 @@ pub struct CaseView {
     pub canvas_frozen: bool,
     pub canvas: doorbraak::canvas::Canvas,
     pub calculation: Option<doorbraak::returns::ReturnCalculation>,
-    pub versions: Vec<(i64, bool, String)>,
+    /// What changed in the current version since the one before it.
+    pub changes: Vec<String>,
+    /// The earlier versions, newest first.
+    pub earlier: Vec<CanvasVersion>,
     pub events: Vec<CaseEvent>,
     pub payments: Vec<PaymentRow>,
     pub held: doorbraak::Money,
@@ -75,10 +78,25 @@ pub struct CaseView {
     pub budget_year: Option<i32>,
     /// This year's available fund, for an approver deciding a submitted canvas.
     pub fund_available: Option<(i32, doorbraak::Money)>,
-    /// The user may decide on the canvas: an approver who saved no version of it.
+    /// The user may decide on the canvas: an approver within mandate who
+    /// saved no version of it.
     pub may_decide: bool,
+    /// For an approver who may not decide a submitted canvas: who does.
+    pub decided_by: Option<String>,
     /// Today on the server (`YYYY-MM-DD`), the default payment date.
     pub today: String,
+}
+
+/// An earlier canvas version as the case page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CanvasVersion {
+    pub version: i64,
+    pub frozen: bool,
+    pub saved_at: String,
+    pub canvas: doorbraak::canvas::Canvas,
+    pub calculation: Option<doorbraak::returns::ReturnCalculation>,
+    /// What changed since the version before it.
+    pub changes: Vec<String>,
 }
 
 /// A canvas after saving: the counter to send with the next save, and its return.

@@ -145,6 +145,12 @@ pub struct RunView {
     pub blocked: Vec<doorbraak::posting::Blocker>,
     pub claims: Vec<ClaimRow>,
     pub today: NaiveDate,
+    /// Cases the run charges (neither excluded nor refused).
+    pub charged_cases: usize,
+    /// The case asked for by reference (`?casus=`), from any page.
+    pub selected: Option<RunCaseView>,
+    /// A reference asked for that is not in the run.
+    pub not_in_run: Option<String>,
 }
 
 /// The claims page.

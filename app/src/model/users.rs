@@ -39,6 +39,16 @@ pub struct Team {
     pub active: bool,
 }
 
+/// A team in the administrator's list: what deactivating it touches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamOverview {
+    pub team: Team,
+    /// Active users in the team.
+    pub members: i64,
+    /// Cases neither rejected nor closed.
+    pub open_cases: i64,
+}
+
 /// The user form as posted (`input[username]`, `input[roles][0]`, …).
 /// Every field has a default, so a missing field becomes a clear message
 /// instead of a decoding error.

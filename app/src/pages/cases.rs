@@ -11,16 +11,155 @@ use crate::api::cases::{
     ReviseCase, SetWaiting, SettleCase, SubmitCase, approval_queue, case_options, get_case,
     my_cases, payment_queue, payment_token,
 };
+use crate::components::canvas_view::CanvasDocument;
 use crate::components::form::{
     ErrorAlert, FormMessage, SelectField, TextArea, TextField, last_error, navigate_on_success,
     select_options,
 };
 use crate::components::format::{dutch_date, dutch_time};
 use crate::components::guard::{Guarded, loaded, or_error, role_resource, signed_in_user};
-use crate::components::returns::ReturnTable;
 use crate::components::table::DataTable;
 use crate::error::AppError;
 use crate::model::{CaseList, CaseView};
+
+/// Paying from the canvas's cost lines (`?kostenpost=i` fills the form with
+/// line i) and settling after a confirmation (`?bevestigen=afrekenen`): both
+/// plain links, so they work without JavaScript too.
+#[component]
+fn Payment(
+    view: CaseView,
+    token: String,
+    pay: ServerAction<RegisterPayment>,
+    settle: ServerAction<SettleCase>,
+) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let pay_error = last_error(pay.value());
+    let settle_error = last_error(settle.value());
+    let (id, version) = (view.id, view.version);
+    let standing: Vec<(&str, doorbraak::Money)> = view
+        .payments
+        .iter()
+        .filter(|p| p.reversed.is_none())
+        .map(|p| (p.supplier.as_str(), p.amount))
+        .collect();
+    let paid_costs = doorbraak::canvas::paid_costs(&view.canvas.costs, &standing);
+    let cost_rows = view
+        .canvas
+        .costs
+        .iter()
+        .zip(paid_costs.iter())
+        .enumerate()
+        .map(|(i, (c, paid))| view! {
+            <tr class="utrecht-table__row">
+                <td class="utrecht-table__cell">{c.description.clone()}</td>
+                <td class="utrecht-table__cell">{c.supplier.clone()}</td>
+                <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.amount.to_string()}</td>
+                <td class="utrecht-table__cell">{if *paid {
+                    view! { "Betaald" }.into_any()
+                } else {
+                    view! { <a class="utrecht-link" href=format!("?kostenpost={i}#betaling") data-cost-line=i.to_string() aria-label=format!("{} bij {} overnemen in het betaalformulier", c.description, c.supplier)>"Overnemen"</a> }.into_any()
+                }}</td>
+            </tr>
+        })
+        .collect_view();
+    let release = view.held.checked_sub(view.paid).unwrap_or(view.held);
+    let release_year = view
+        .budget_year
+        .map(|y| format!(" {y}"))
+        .unwrap_or_default();
+    let summary = format!(
+        "U rekent de casus af: betaald {} van de reservering {}; {release} komt terug in het doorbraakbudget{release_year}.",
+        view.paid, view.held
+    );
+    let costs = view.canvas.costs.clone();
+    let today = view.today.clone();
+    // The cost line chosen to pay, unless a payment already covers it.
+    let prefill = move || {
+        query
+            .read()
+            .get("kostenpost")
+            .and_then(|i| i.parse::<usize>().ok())
+            .filter(|i| paid_costs.get(*i) == Some(&false))
+            .and_then(|i| costs.get(i).cloned())
+    };
+    let confirming = move || query.read().get("bevestigen").as_deref() == Some("afrekenen");
+    view! {
+        <p class="utrecht-paragraph">{format!("Gereserveerd {} · betaald {}", view.held, view.paid)}</p>
+        <DataTable caption="Kosten van de doorbraak volgens het canvas: neem een kostenpost over in het formulier" headers=&["Kostenpost", "Leverancier", "Bedrag", "Betaling"]>{cost_rows}</DataTable>
+        {move || {
+            let line = prefill();
+            let (token, today) = (token.clone(), today.clone());
+            view! {
+                <ActionForm action=pay attr:aria-labelledby="betaling">
+                    <FormMessage error=pay_error/>
+                    <input type="hidden" name="case_id" value=id.to_string()/>
+                    <input type="hidden" name="token" value=token/>
+                    <TextField label="Bedrag" name="amount" field="amount" error=pay_error description="Bijvoorbeeld 1.234,56" value=line.as_ref().map(|c| c.amount.to_input_string()).unwrap_or_default()/>
+                    <TextField label="Betaaldatum" name="paid_on" field="paid_on" error=pay_error input_type="date" value=today/>
+                    <TextField label="Ontvanger (leverancier, of 'huishouden' zonder naam)" name="supplier" field="supplier" error=pay_error value=line.as_ref().map(|c| c.supplier.clone()).unwrap_or_default()/>
+                    <TextField label="Betalingskenmerk" name="reference" field="reference" error=pay_error/>
+                    <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || pay.pending().get()>"Betaling registreren"</button>
+                </ActionForm>
+            }
+        }}
+        <h2 class="utrecht-heading-2" id="afrekenen">"Afrekenen"</h2>
+        {move || if confirming() {
+            view! {
+                <div class="confirmation" data-confirm="afrekenen">
+                    <p class="utrecht-paragraph"><strong>{summary.clone()}</strong></p>
+                    <ActionForm action=settle>
+                        <FormMessage error=settle_error/>
+                        <input type="hidden" name="case_id" value=id.to_string()/>
+                        <input type="hidden" name="version" value=version.to_string()/>
+                        <button type="submit" class="utrecht-button utrecht-button--primary-action">"Bevestigen: afrekenen"</button>
+                    </ActionForm>
+                    <p class="utrecht-paragraph"><a class="utrecht-link" href="?">"Annuleren"</a></p>
+                </div>
+            }.into_any()
+        } else {
+            view! {
+                <p class="utrecht-paragraph">"Afrekenen sluit de betalingen af en geeft de rest van de reservering vrij."</p>
+                <p class="utrecht-paragraph"><a class="utrecht-button-link utrecht-button-link--secondary-action" href="?bevestigen=afrekenen#afrekenen">"Afrekenen…"</a></p>
+            }.into_any()
+        }}
+    }
+}
+
+/// Who returned the canvas, when and why, while the professional revises it.
+fn returned_reason(view: &CaseView) -> Option<(String, String, String)> {
+    if !matches!(view.status, Status::Returned | Status::Draft) {
+        return None;
+    }
+    let last = view.events.iter().rposition(|e| e.to == Status::Returned)?;
+    let resubmitted = view.events[last..]
+        .iter()
+        .any(|e| e.to == Status::Submitted);
+    let e = &view.events[last];
+    (!resubmitted).then(|| {
+        (
+            e.actor.clone(),
+            dutch_time(&e.at),
+            e.reason.clone().unwrap_or_default(),
+        )
+    })
+}
+
+/// What changed in a version since the one before it.
+#[component]
+fn Changes(changes: Vec<String>, since: i64) -> impl IntoView {
+    (!changes.is_empty()).then(|| {
+        let items = changes
+            .into_iter()
+            .map(|c| view! { <li class="utrecht-unordered-list__item">{c}</li> })
+            .collect_view();
+        view! {
+            <div class="revision" data-changes="">
+                <p class="utrecht-paragraph">{format!("Gewijzigd sinds versie {since}:")}</p>
+                <ul class="utrecht-unordered-list">{items}</ul>
+            </div>
+        }
+    })
+}
 
 fn status_badge(status: Status) -> impl IntoView {
     let tone = match status {
@@ -331,8 +470,6 @@ fn CaseDetails(
     let submit_error = last_error(submit.value());
     let decide_error = last_error(decide.value());
     let revise_error = last_error(revise.value());
-    let pay_error = last_error(pay.value());
-    let settle_error = last_error(settle.value());
     let reverse_error = last_error(reverse_payment.value());
     let reopen_error = last_error(reopen.value());
     let waiting_error = last_error(waiting.value());
@@ -376,25 +513,35 @@ fn CaseDetails(
             )
         })
         .collect();
-    let c = &view.canvas;
-    let texts = [
-        ("Situatie", c.texts.situation.clone()),
-        ("Perspectief van het huishouden", c.texts.goal.clone()),
-        ("Betrokken hulpverlening", c.texts.providers.clone()),
-        ("Voorgestelde doorbraak", c.texts.breakthrough.clone()),
-        ("Wettelijke grondslag", c.texts.legal_basis.clone()),
-    ]
-    .into_iter()
-    .filter(|(_, t)| !t.is_empty())
-    .map(|(label, text)| view! { <dt>{label}</dt><dd>{text}</dd> })
-    .collect_view();
-    let today = view.today.clone();
+    let returned_reason = returned_reason(&view);
+    let changes = view.changes.clone();
+    let earlier = view
+        .earlier
+        .iter()
+        .cloned()
+        .map(|v| {
+            let saved = dutch_time(&v.saved_at);
+            let frozen = if v.frozen { ", vastgesteld" } else { "" };
+            view! {
+                <details class="canvas-version">
+                    <summary>{format!("Versie {} (opgeslagen {saved}{frozen})", v.version)}</summary>
+                    <Changes changes=v.changes since=v.version - 1/>
+                    <CanvasDocument canvas=v.canvas calculation=v.calculation/>
+                </details>
+            }
+        })
+        .collect_view();
     view! {
         <Title text=format!("Casus {}", view.reference)/>
         <h1 class="utrecht-heading-1">{format!("Casus {}", view.reference)}</h1>
         <p class="utrecht-paragraph">{status_badge(view.status)}" · canvas versie "{view.canvas_version}{view.canvas_frozen.then_some(" (vastgesteld)")}
             {view.waiting_for_external.then(|| format!(" · wacht op een externe partij: {}", view.waiting_note.clone().unwrap_or_default()))}
         </p>
+        {returned_reason.map(|(who, on, why)| view! {
+            <div class="utrecht-alert utrecht-alert--warning" role="status" data-returned="">
+                <p class="utrecht-paragraph"><strong>{format!("Teruggestuurd door {who} op {on}:")}</strong>" "{why}</p>
+            </div>
+        })}
         {(is_prof && view.status == Status::Draft).then(|| view! {
             <p class="utrecht-paragraph"><a class="utrecht-link" href=format!("/casussen/{}/canvas", view.id)>"Canvas bewerken"</a></p>
             <ActionForm action=submit>
@@ -413,9 +560,18 @@ fn CaseDetails(
                 <button type="submit" class="utrecht-button utrecht-button--primary-action">"Nieuwe versie van het canvas maken"</button>
             </ActionForm>
         })}
-        <h2 class="utrecht-heading-2">"Maatwerkcanvas"</h2>
-        <dl class="canvas-texts">{texts}</dl>
-        {view.calculation.clone().map(|calc| view! { <ReturnTable calc/> })}
+        <h2 class="utrecht-heading-2" id="canvas">{format!("Maatwerkcanvas, versie {}", view.canvas_version)}</h2>
+        <Changes changes since=view.canvas_version - 1/>
+        <CanvasDocument canvas=view.canvas.clone() calculation=view.calculation.clone()/>
+        {(!view.earlier.is_empty()).then(|| view! {
+            <h2 class="utrecht-heading-2 no-print">"Eerdere versies"</h2>
+            <div class="no-print">{earlier}</div>
+        })}
+        {view.decided_by.clone().map(|who| view! {
+            <div class="utrecht-alert utrecht-alert--info no-print" role="status" data-decided-by="">
+                <p class="utrecht-paragraph">{who}</p>
+            </div>
+        })}
         {(is_approver && view.status == Status::Submitted).then(|| view! {
             <h2 class="utrecht-heading-2" id="besluit">"Besluit"</h2>
             {view.fund_available.map(|(year, available)| view! { <p class="utrecht-paragraph">{format!("Beschikbaar in het doorbraakbudget {year}: {available}")}</p> })}
@@ -426,7 +582,7 @@ fn CaseDetails(
                 <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset">
                     <legend class="utrecht-form-fieldset__legend">"Uw besluit"</legend>
                     <div class="utrecht-form-field utrecht-form-field--radio">
-                        <input class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" id="besluit-approve" name="decision" value="approve" checked=true/>
+                        <input class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" id="besluit-approve" name="decision" value="approve"/>
                         <label class="utrecht-form-label utrecht-form-label--radio" for="besluit-approve">"Goedkeuren"</label>
                     </div>
                     <div class="utrecht-form-field utrecht-form-field--radio">
@@ -443,24 +599,7 @@ fn CaseDetails(
             </ActionForm>
         })}
         {(is_back && matches!(view.status, Status::Approved | Status::InProgress)).then(|| view! {
-            <h2 class="utrecht-heading-2" id="betaling">"Betaling registreren"</h2>
-            <p class="utrecht-paragraph">{format!("Gereserveerd {} · betaald {}", view.held, view.paid)}</p>
-            <ActionForm action=pay attr:aria-labelledby="betaling">
-                <FormMessage error=pay_error/>
-                <input type="hidden" name="case_id" value=id.to_string()/>
-                <input type="hidden" name="token" value=token.clone()/>
-                <TextField label="Bedrag" name="amount" field="amount" error=pay_error description="Bijvoorbeeld 1.234,56"/>
-                <TextField label="Betaaldatum" name="paid_on" field="paid_on" error=pay_error input_type="date" value=today.clone()/>
-                <TextField label="Ontvanger (leverancier of huishouden)" name="supplier" field="supplier" error=pay_error/>
-                <TextField label="Betalingskenmerk" name="reference" field="reference" error=pay_error/>
-                <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || pay.pending().get()>"Betaling registreren"</button>
-            </ActionForm>
-            <ActionForm action=settle>
-                <FormMessage error=settle_error/>
-                <input type="hidden" name="case_id" value=id.to_string()/>
-                <input type="hidden" name="version" value=version.to_string()/>
-                <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Afrekenen (rest van de reservering vrijgeven)"</button>
-            </ActionForm>
+            <Payment view=view.clone() token=token.clone() pay settle/>
         })}
         {(is_back && matches!(view.status, Status::Approved | Status::InProgress) && !reversible.is_empty()).then(|| view! {
             <h2 class="utrecht-heading-2" id="betaling-terugdraaien">"Betaling terugdraaien"</h2>

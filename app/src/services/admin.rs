@@ -114,6 +114,10 @@ pub async fn list_teams(r: &mut Read) -> Result<Vec<Team>, AppError> {
     Ok(db::teams::list(&mut *r.conn).await?)
 }
 
+pub async fn teams_overview(r: &mut Read) -> Result<Vec<TeamOverview>, AppError> {
+    Ok(db::teams::overview(&mut r.conn).await?)
+}
+
 /// A new user's password, checked and hashed before any transaction
 /// (hashing is slow on purpose); none when the form changes an existing user.
 pub async fn new_password_hash(input: &UserForm) -> Result<Option<String>, AppError> {

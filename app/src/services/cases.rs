@@ -184,6 +184,17 @@ pub async fn create_case(w: &mut Write, team_id: i64) -> Result<i64, AppError> {
     Ok(id)
 }
 
+/// A stored canvas's return. Its streams were checked when it was saved.
+fn calculate(canvas: &doorbraak::canvas::Canvas) -> Option<doorbraak::returns::ReturnCalculation> {
+    let known = canvas
+        .threatening
+        .iter()
+        .chain(canvas.realistic.iter())
+        .map(|l| l.stream())
+        .collect();
+    doorbraak::returns::calculate_canvas(canvas, &known).ok()
+}
+
 /// The case page's data. Opening a case is recorded in the audit trail.
 pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
     let user = r.user.clone();
@@ -195,11 +206,19 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
     let facts = case_facts(&full.case, full.requested, full.paid, full.open)?;
     let fund_available = (user.roles.has(Role::Approver) && full.case.status == Status::Submitted)
         .then_some((year, full.fund_available));
-    // Four eyes: nobody who saved a version of the canvas decides on it.
-    let may_decide = fund_available.is_some()
-        && !db::cases::authors(&mut r.conn, id)
+    // Four eyes: nobody who saved a version of the canvas decides on it; and
+    // only within one's mandate.
+    let decided_by = match fund_available {
+        None => None,
+        Some(_) if db::cases::authors(&mut r.conn, id).await?.contains(&user.id) => Some(
+            "U hebt aan dit canvas meegeschreven: een andere beoordelaar met mandaat beslist (vier ogen)."
+                .to_string(),
+        ),
+        Some(_) => db::mandates::mandates(&mut r.conn)
             .await?
-            .contains(&user.id);
+            .who_decides(user.mandate_level.as_deref(), full.requested),
+    };
+    let may_decide = fund_available.is_some() && decided_by.is_none();
     let db::cases::FullCase {
         case,
         canvas,
@@ -208,14 +227,35 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
         history,
         ..
     } = full;
-    // The streams were checked when the canvas was saved.
-    let known = canvas
-        .threatening
-        .iter()
-        .chain(canvas.realistic.iter())
-        .map(|l| l.stream())
-        .collect();
-    let calculation = doorbraak::returns::calculate_canvas(&canvas, &known).ok();
+    let calculation = calculate(&canvas);
+    // Each version against the one before it; the current one is the last.
+    let mut earlier: Vec<CanvasVersion> = Vec::new();
+    let mut changes = Vec::new();
+    let mut previous: Option<&doorbraak::canvas::Canvas> = None;
+    for v in &history.versions {
+        let said = previous
+            .map(|p| {
+                doorbraak::revision::changes(p, &v.canvas)
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if v.version == case.current_version {
+            changes = said;
+        } else {
+            earlier.push(CanvasVersion {
+                version: v.version,
+                frozen: v.frozen,
+                saved_at: v.saved_at.clone(),
+                calculation: calculate(&v.canvas),
+                canvas: v.canvas.clone(),
+                changes: said,
+            });
+        }
+        previous = Some(&v.canvas);
+    }
+    earlier.reverse();
     let view = CaseView {
         id,
         reference: case.reference.clone(),
@@ -228,7 +268,8 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
         canvas_frozen: frozen,
         canvas,
         calculation,
-        versions: history.versions,
+        changes,
+        earlier,
         events: history.events,
         payments: history.payments,
         held: facts.held,
@@ -238,6 +279,7 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
         budget_year: case.budget_year,
         fund_available,
         may_decide,
+        decided_by,
         today: r.time.today.format("%Y-%m-%d").to_string(),
     };
     r.opened("case", id.to_string());

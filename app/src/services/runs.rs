@@ -12,7 +12,7 @@ use doorbraak::agreement::Agreements;
 use doorbraak::chargeback::{ChargeKind, ResidualReason, StreamAvoided};
 use doorbraak::claim::{ClaimAction, ClaimStatus};
 use doorbraak::ledger::{Operation, TxId};
-use doorbraak::posting::{self, PostDecision, PostError, PostingPlan};
+use doorbraak::posting::{self, PostDecision, PostError, PostingPlan, StoredCharge};
 use doorbraak::responsibility::ResponsibilityKey;
 use doorbraak::run::{CaseKey, Outcome, Preview, RunCase, RunKind, RunStatus};
 use doorbraak::stream::StreamRegistry;
@@ -204,52 +204,104 @@ fn case_view(row: &RunCaseRow, outcome: &Outcome, agreements: &Agreements) -> Ru
     }
 }
 
-/// A run with its preview (a draft) or what it booked (posted); cases a page at a time.
-pub async fn get<U>(r: &mut Read<U>, id: i64, page: usize) -> Result<RunView, AppError> {
+/// A run with its preview (a draft) or what it booked (posted); cases a page
+/// at a time. `case` (a reference) selects one case of the run from any page.
+pub async fn get<U>(
+    r: &mut Read<U>,
+    id: i64,
+    page: usize,
+    case: &str,
+) -> Result<RunView, AppError> {
     let conn = &mut *r.conn;
     let run = db::runs::get(conn, id).await?.ok_or_else(no_run)?;
     let claims = db::claims::of_run(conn, run.id, None).await?;
     let today = r.time.today;
-    if run.kind == RunKind::Reversal {
-        return Ok(RunView {
-            run,
-            cases: Vec::new(),
-            page: 0,
-            case_count: 0,
-            totals: Vec::new(),
-            settled: Money::ZERO,
-            internal: Money::ZERO,
-            claims_total: Money::ZERO,
-            residual: Money::ZERO,
-            blocked: Vec::new(),
-            claims,
-            today,
-        });
-    }
-    let c = compute(conn, &run).await?;
-    let blocked = if run.status == RunStatus::Draft {
-        posting::blockers(&c.preview, &c.facts(), &c.streams)
-    } else {
-        Vec::new()
+    let asked = case.trim();
+    let streams = db::streams::registry(conn).await?;
+    let sides = |totals: &[doorbraak::run::StreamTotal], kind: ChargeKind| {
+        Money::sum(totals.iter().filter(|t| t.kind == kind).map(|t| t.amount))
+            .map_err(|_| AppError::Internal)
     };
-    let pages = c.rows.len().div_ceil(CASES_PER_PAGE).max(1);
+    let (all, settled, residual, blocked, totals) = if run.kind == RunKind::Reversal {
+        let charges = db::runs::charges_with_reference(conn, run.id).await?;
+        let totals =
+            doorbraak::run::totals_of(charges.iter().map(|(_, c)| (c.stream, c.kind, c.amount)))
+                .map_err(|_| AppError::Internal)?;
+        (
+            corrections(&charges),
+            Money::ZERO,
+            Money::ZERO,
+            Vec::new(),
+            totals,
+        )
+    } else {
+        let c = compute(conn, &run).await?;
+        let blocked = if run.status == RunStatus::Draft {
+            posting::blockers(&c.preview, &c.facts(), &c.streams)
+        } else {
+            Vec::new()
+        };
+        let views = c
+            .rows
+            .iter()
+            .zip(&c.preview.cases)
+            .map(|(row, p)| case_view(row, &p.outcome, &c.agreements))
+            .collect();
+        (
+            views,
+            c.preview.settled,
+            c.preview.residual,
+            blocked,
+            c.preview.totals,
+        )
+    };
+    let (internal, claims_total) = (
+        sides(&totals, ChargeKind::Internal)?,
+        sides(&totals, ChargeKind::Claim)?,
+    );
+    let totals = run_totals(&totals, &streams);
+    let pages = all.len().div_ceil(CASES_PER_PAGE).max(1);
     let page = page.min(pages - 1);
-    let cases = c
-        .rows
-        .iter()
-        .zip(&c.preview.cases)
+    let selected = (!asked.is_empty())
+        .then(|| {
+            all.iter()
+                .find(|c| c.reference.eq_ignore_ascii_case(asked))
+                .cloned()
+        })
+        .flatten();
+    let not_in_run = (!asked.is_empty() && selected.is_none()).then(|| asked.to_string());
+    let charged_cases = all.iter().filter(|c| !c.charges.is_empty()).count();
+    let case_count = all.len();
+    let cases = all
+        .into_iter()
         .skip(page * CASES_PER_PAGE)
         .take(CASES_PER_PAGE)
-        .map(|(row, p)| case_view(row, &p.outcome, &c.agreements))
         .collect();
-    let totals = c
-        .preview
-        .totals
+    Ok(RunView {
+        case_count,
+        cases,
+        page,
+        totals,
+        settled,
+        internal,
+        claims_total,
+        residual,
+        blocked,
+        claims,
+        run,
+        today,
+        charged_cases,
+        selected,
+        not_in_run,
+    })
+}
+
+fn run_totals(totals: &[doorbraak::run::StreamTotal], streams: &StreamRegistry) -> Vec<RunTotal> {
+    totals
         .iter()
         .map(|t| RunTotal {
             stream: t.stream,
-            name: c
-                .streams
+            name: streams
                 .get(t.stream)
                 .map(|s| s.name.clone())
                 .unwrap_or_default(),
@@ -257,21 +309,37 @@ pub async fn get<U>(r: &mut Read<U>, id: i64, page: usize) -> Result<RunView, Ap
             amount: t.amount,
             cases: t.cases,
         })
-        .collect();
-    Ok(RunView {
-        case_count: c.rows.len(),
-        cases,
-        page,
-        totals,
-        settled: c.preview.settled,
-        internal: c.preview.total(ChargeKind::Internal),
-        claims_total: c.preview.total(ChargeKind::Claim),
-        residual: c.preview.residual,
-        blocked,
-        claims,
-        run,
-        today,
-    })
+        .collect()
+}
+
+/// A correction run's cases: what it booked back, per stream.
+fn corrections(charges: &[(String, StoredCharge)]) -> Vec<RunCaseView> {
+    let mut cases: Vec<RunCaseView> = Vec::new();
+    for (reference, c) in charges {
+        let charge = ChargeView {
+            stream: c.stream,
+            amount: c.amount,
+            claim: c.kind == ChargeKind::Claim,
+            agreement: None,
+        };
+        match cases.last_mut().filter(|v| v.case_id == c.case) {
+            Some(v) => v.charges.push(charge),
+            None => cases.push(RunCaseView {
+                case_id: c.case,
+                reference: reference.clone(),
+                settled: Money::ZERO,
+                responsibility: None,
+                excluded: false,
+                reason: None,
+                charges: vec![charge],
+                residual: Money::ZERO,
+                residual_why: Vec::new(),
+                refused: None,
+                evidence: Vec::new(),
+            }),
+        }
+    }
+    cases
 }
 
 /// A case's key in a draft, as the form posts it.

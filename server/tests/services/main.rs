@@ -160,7 +160,7 @@ async fn a_refused_action_writes_nothing_not_even_its_audit_event() {
         let mut r = app::context::Read::open(&d.pool, d.user("backoffice").await, now)
             .await
             .expect("read");
-        runs::get(&mut r, id, 0).await.expect("view")
+        runs::get(&mut r, id, 0, "").await.expect("view")
     };
     let case = view.cases[0].case_id;
     let form = runs::CaseChoice {
