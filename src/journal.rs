@@ -154,12 +154,10 @@ pub const HEADERS: [&str; 10] = [
 /// CRLF line ends. Text that a spreadsheet would run as a formula is
 /// prefixed with `'`.
 pub fn to_csv(lines: &[JournalLine]) -> String {
-    let mut out = String::with_capacity(64 + lines.len() * 120);
-    push_row(&mut out, HEADERS.iter().map(|h| h.to_string()));
-    for l in lines {
-        push_row(
-            &mut out,
-            [
+    csv(
+        &HEADERS,
+        lines.iter().map(|l| {
+            vec![
                 l.date.format("%Y-%m-%d").to_string(),
                 l.run.to_string(),
                 l.case_reference.clone(),
@@ -171,8 +169,17 @@ pub fn to_csv(lines: &[JournalLine]) -> String {
                 l.credit.to_input_string(),
                 l.description.clone(),
             ]
-            .into_iter(),
-        );
+        }),
+    )
+}
+
+/// Any table as CSV the same way: `;` between fields, CRLF line ends, text
+/// a spreadsheet would run as a formula prefixed with `'`.
+pub fn csv(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut out = String::new();
+    push_row(&mut out, headers.iter().map(|h| h.to_string()));
+    for row in rows {
+        push_row(&mut out, row.into_iter());
     }
     out
 }

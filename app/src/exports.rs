@@ -14,7 +14,7 @@ use sqlx::SqliteConnection;
 use crate::auth::{self, AppState};
 use crate::db;
 use crate::error::AppError;
-use crate::model::RunRow;
+use crate::model::{ClaimRow, InvoiceRow, RunRow};
 
 /// The journal of a posted run.
 #[derive(Debug, Clone, Serialize)]
@@ -145,9 +145,22 @@ fn plain(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-/// `GET /export/terugboekrun/{id}/{file}`: `journaal.csv` or `journaal.xlsx`,
-/// for the backoffice, by its session.
-pub async fn download(state: AppState, parts: Parts, run_id: i64, file: String) -> Response {
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const CSV: &str = "text/csv; charset=utf-8";
+
+/// A download for the backoffice, by its session: `make` builds the body
+/// (and says what it read); the download is recorded in the audit trail.
+async fn backoffice_download<F>(
+    state: AppState,
+    parts: Parts,
+    content_type: &'static str,
+    filename: String,
+    event: (&'static str, &'static str, String),
+    make: F,
+) -> Response
+where
+    F: AsyncFnOnce(&mut SqliteConnection) -> Result<Vec<u8>, AppError>,
+{
     let user = match auth::user_of(&state, &parts).await {
         Ok(Some(user)) => user,
         Ok(None) => {
@@ -158,39 +171,21 @@ pub async fn download(state: AppState, parts: Parts, run_id: i64, file: String) 
     if !user.roles.has(Role::Backoffice) {
         return plain(StatusCode::FORBIDDEN, &AppError::Forbidden.to_string());
     }
-    let (content_type, csv) = match file.as_str() {
-        "journaal.csv" => ("text/csv; charset=utf-8", true),
-        "journaal.xlsx" => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            false,
-        ),
-        _ => return plain(StatusCode::NOT_FOUND, "Onbekend bestand."),
-    };
+    let (action, object_type, object_id) = event;
     let result = async {
         let mut conn = state.pool.acquire().await?;
-        let j = journal(&mut conn, run_id).await?;
-        let body = if csv {
-            // The byte order mark lets a Dutch spreadsheet read UTF-8.
-            let mut bytes = "\u{feff}".as_bytes().to_vec();
-            bytes.extend(journal::to_csv(&j.lines).into_bytes());
-            bytes
-        } else {
-            xlsx(&j).map_err(|e| {
-                tracing::error!(error = %e, "writing the workbook failed");
-                AppError::Internal
-            })?
-        };
+        let body = make(&mut conn).await?;
         db::audit::record(
             &mut *conn,
             db::audit::NewEvent {
                 at: db::timestamp(auth::now()),
                 actor_id: Some(user.id),
                 actor_name: &user.username,
-                action: "journal_exported",
-                object_type: "chargeback_run",
-                object_id: Some(run_id.to_string()),
+                action,
+                object_type,
+                object_id: Some(object_id),
                 before: None,
-                after: Some(serde_json::json!({ "file": file })),
+                after: Some(serde_json::json!({ "file": filename })),
                 address: None,
             },
         )
@@ -200,7 +195,7 @@ pub async fn download(state: AppState, parts: Parts, run_id: i64, file: String) 
     .await;
     match result {
         Ok(body) => {
-            let disposition = format!("attachment; filename=\"terugboekrun-{run_id}-{file}\"");
+            let disposition = format!("attachment; filename=\"{filename}\"");
             let mut response = Response::new(Body::from(body));
             let headers = response.headers_mut();
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -211,6 +206,140 @@ pub async fn download(state: AppState, parts: Parts, run_id: i64, file: String) 
         }
         Err(e) => plain(e.status(), &e.to_string()),
     }
+}
+
+/// The byte order mark lets a Dutch spreadsheet read UTF-8.
+fn with_bom(csv: String) -> Vec<u8> {
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(csv.into_bytes());
+    bytes
+}
+
+fn workbook_failed(e: rust_xlsxwriter::XlsxError) -> AppError {
+    tracing::error!(error = %e, "writing the workbook failed");
+    AppError::Internal
+}
+
+/// `GET /export/terugboekrun/{id}/{file}`: `journaal.csv` or `journaal.xlsx`,
+/// for the backoffice, by its session.
+pub async fn download(state: AppState, parts: Parts, run_id: i64, file: String) -> Response {
+    let (content_type, csv) = match file.as_str() {
+        "journaal.csv" => (CSV, true),
+        "journaal.xlsx" => (XLSX, false),
+        _ => return plain(StatusCode::NOT_FOUND, "Onbekend bestand."),
+    };
+    let filename = format!("terugboekrun-{run_id}-{file}");
+    let event = ("journal_exported", "chargeback_run", run_id.to_string());
+    backoffice_download(state, parts, content_type, filename, event, async |conn| {
+        let j = journal(conn, run_id).await?;
+        if csv {
+            Ok(with_bom(journal::to_csv(&j.lines)))
+        } else {
+            xlsx(&j).map_err(workbook_failed)
+        }
+    })
+    .await
+}
+
+/// The columns of an invoice's specification.
+const SPEC_HEADERS: [&str; 8] = [
+    "Factuurnummer",
+    "Factuurdatum",
+    "Betaler",
+    "Vordering",
+    "Casus",
+    "Run",
+    "Convenant",
+    "Bedrag",
+];
+
+/// An invoice's specification per case as CSV: a line per claim and the total.
+pub fn specification_csv(invoice: &InvoiceRow, claims: &[ClaimRow]) -> String {
+    let line = |k: &ClaimRow| {
+        vec![
+            invoice.number.clone(),
+            invoice.date.format("%Y-%m-%d").to_string(),
+            invoice.stream.to_string(),
+            format!("V{}", k.id),
+            k.reference.clone(),
+            k.run_id.to_string(),
+            k.agreement.clone().unwrap_or_default(),
+            k.amount.to_input_string(),
+        ]
+    };
+    let total = vec![
+        invoice.number.clone(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        "Totaal".to_string(),
+        invoice.total.to_input_string(),
+    ];
+    journal::csv(&SPEC_HEADERS, claims.iter().map(line).chain([total]))
+}
+
+/// An invoice's specification as a workbook with real dates and numbers.
+pub fn specification_xlsx(
+    invoice: &InvoiceRow,
+    claims: &[ClaimRow],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("dd-mm-yyyy");
+    let amount = Format::new().set_num_format("#,##0.00");
+    let bold_amount = Format::new().set_bold().set_num_format("#,##0.00");
+    let number = |m: Money| m.cents() as f64 / 100.0;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Specificatie")?;
+    for (col, title) in SPEC_HEADERS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *title, &bold)?;
+    }
+    let day = ExcelDateTime::from_ymd(
+        chrono::Datelike::year(&invoice.date) as u16,
+        chrono::Datelike::month(&invoice.date) as u8,
+        chrono::Datelike::day(&invoice.date) as u8,
+    )?;
+    for (i, k) in claims.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &invoice.number)?;
+        sheet.write_datetime_with_format(row, 1, &day, &date)?;
+        sheet.write_string(row, 2, invoice.stream.as_str())?;
+        sheet.write_string(row, 3, format!("V{}", k.id))?;
+        sheet.write_string(row, 4, &k.reference)?;
+        sheet.write_number(row, 5, k.run_id as f64)?;
+        sheet.write_string(row, 6, k.agreement.clone().unwrap_or_default())?;
+        sheet.write_number_with_format(row, 7, number(k.amount), &amount)?;
+    }
+    let last = claims.len() as u32 + 1;
+    sheet.write_string_with_format(last, 6, "Totaal", &bold)?;
+    sheet.write_number_with_format(last, 7, number(invoice.total), &bold_amount)?;
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofit();
+    book.save_to_buffer()
+}
+
+/// `GET /export/factuur/{id}/{file}`: an invoice's specification per case,
+/// `specificatie.csv` or `specificatie.xlsx`, for the backoffice.
+pub async fn invoice_download(state: AppState, parts: Parts, id: i64, file: String) -> Response {
+    let (content_type, csv) = match file.as_str() {
+        "specificatie.csv" => (CSV, true),
+        "specificatie.xlsx" => (XLSX, false),
+        _ => return plain(StatusCode::NOT_FOUND, "Onbekend bestand."),
+    };
+    let filename = format!("factuur-{id}-{file}");
+    let event = ("invoice_exported", "invoice", id.to_string());
+    backoffice_download(state, parts, content_type, filename, event, async |conn| {
+        let (invoice, claims) = crate::services::claims::specification(conn, id).await?;
+        if csv {
+            Ok(with_bom(specification_csv(&invoice, &claims)))
+        } else {
+            specification_xlsx(&invoice, &claims).map_err(workbook_failed)
+        }
+    })
+    .await
 }
 
 /// The JSON answer of the financial system's endpoint when it is refused.

@@ -38,10 +38,11 @@ use crate::pages::accrual::AccrualPage;
 use crate::pages::agreements::AgreementsPage;
 use crate::pages::canvas::CanvasPage;
 use crate::pages::cases::{ApprovalsPage, CasePage, CasesPage, PaymentsPage};
+use crate::pages::claims::ClaimsPage;
 use crate::pages::fund::FundPage;
 use crate::pages::reconcile::ReconcilePage;
-use crate::pages::reviews::{DisputesPage, OwnerPage, StreamOwnersPage};
-use crate::pages::runs::{ClaimsPage, RunPage, RunsPage};
+use crate::pages::reviews::{DisputesPage, EvidencePage, OwnerPage, StreamOwnersPage};
+use crate::pages::runs::{RunPage, RunsPage};
 use crate::pages::setup::{CatalogueItemPage, CataloguePage, SetupPage};
 use crate::pages::tokens::TokensPage;
 use crate::pages::{
@@ -144,6 +145,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/jaarafrekening") view=AccrualPage ssr=SsrMode::Async/>
                         <Route path=path!("/aansluiting") view=ReconcilePage ssr=SsrMode::Async/>
                         <Route path=path!("/mijn-stromen") view=OwnerPage ssr=SsrMode::Async/>
+                        <Route path=path!("/mijn-stromen/terugboeking") view=EvidencePage ssr=SsrMode::Async/>
                         <Route path=path!("/inrichting/budgethouders") view=StreamOwnersPage ssr=SsrMode::Async/>
                         <Route path=path!("/inrichting/convenanten") view=AgreementsPage ssr=SsrMode::Async/>
                     </Routes>

@@ -117,6 +117,7 @@ pub const PAGES: &[Page] = &[
         Some("Mijn stromen"),
         &[task(S, "Terugboekingen op uw stroom")],
     ),
+    page("/mijn-stromen/terugboeking", &[S], None, &[]),
     page(
         "/beheer/gebruikers",
         &[A],

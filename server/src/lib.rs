@@ -128,7 +128,7 @@ pub fn router(
         .site_addr(addr)
         .build();
     let routes = route_list();
-    let (exports, api) = (state.clone(), state.clone());
+    let (exports, invoices, api) = (state.clone(), state.clone(), state.clone());
     let guard = middleware::Guard {
         origins: std::sync::Arc::new(origins),
         auth: state.auth.clone(),
@@ -148,6 +148,19 @@ pub fn router(
                     let state = exports.clone();
                     async move {
                         app::exports::download(state, request.into_parts().0, id, file).await
+                    }
+                },
+            ),
+        )
+        .route(
+            "/export/factuur/{id}/{file}",
+            axum::routing::get(
+                move |axum::extract::Path((id, file)): axum::extract::Path<(i64, String)>,
+                      request: Request| {
+                    let state = invoices.clone();
+                    async move {
+                        app::exports::invoice_download(state, request.into_parts().0, id, file)
+                            .await
                     }
                 },
             ),

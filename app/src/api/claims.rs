@@ -15,9 +15,27 @@ use doorbraak::Role;
 const BACKOFFICE: &[Role] = &[Role::Backoffice];
 
 /// Claims on external payers; `status` "" for the open and invoiced ones, "alle" for all.
+/// With `payer` (a stream code), that payer's open claims to invoice.
 #[server(endpoint = "claims")]
-pub async fn claims(status: String) -> Result<ClaimsView, AppError> {
-    context::read(BACKOFFICE, async |r| claims::list(r, &status).await).await
+pub async fn claims(
+    status: String,
+    #[server(default)] payer: String,
+) -> Result<ClaimsView, AppError> {
+    context::read(BACKOFFICE, async |r| claims::list(r, &status, &payer).await).await
+}
+
+/// Invoices open claims of one payer (`claims[]`, each `id:version`) as one
+/// collective invoice; answers with the invoice's id.
+#[server(endpoint = "invoice_claims")]
+pub async fn invoice_claims(
+    #[server(default)] claims: Vec<String>,
+    invoice_number: String,
+    invoice_date: String,
+) -> Result<i64, AppError> {
+    context::write(BACKOFFICE, async |w| {
+        claims::invoice_many(w, &claims, &invoice_number, &invoice_date).await
+    })
+    .await
 }
 
 /// open → invoiced, with the invoice's number and date. `claim` is `id:version`.

@@ -4,28 +4,56 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-pub use crate::model::{DisputesView, OwnerView, StreamOwner};
+pub use crate::model::{DisputesView, EvidenceView, OwnerView, StreamOwner};
 
 #[cfg(feature = "ssr")]
 use crate::{context, services::reviews};
 #[cfg(feature = "ssr")]
 use doorbraak::Role;
 
-/// Every standing charge to the streams the user owns, newest run first.
+/// The standing charges to the streams the user owns that the filter
+/// selects (`status` "" for those still to review), newest run first.
 #[server(endpoint = "my_charges")]
-pub async fn my_charges() -> Result<OwnerView, AppError> {
-    context::read(&[Role::StreamOwner], async |r| reviews::my_charges(r).await).await
+pub async fn my_charges(
+    run: String,
+    stream: String,
+    status: String,
+) -> Result<OwnerView, AppError> {
+    context::read(&[Role::StreamOwner], async |r| {
+        reviews::my_charges(r, &run, &stream, &status).await
+    })
+    .await
 }
 
-/// `charge` is `run:case:stream`; `verdict` "accept" or "dispute" (with a reason).
+/// A charge's evidence (`charge` is `run:case:stream`) for its stream owner.
+#[server(endpoint = "charge_evidence")]
+pub async fn charge_evidence(charge: String) -> Result<EvidenceView, AppError> {
+    context::read(&[Role::StreamOwner], async |r| {
+        reviews::evidence(r, &charge).await
+    })
+    .await
+}
+
+/// `charge` is `run:case:stream`; `verdict` "accept" or "dispute" (with a
+/// reason). Answers with what was recorded.
 #[server(endpoint = "review_charge")]
 pub async fn review_charge(
     charge: String,
     verdict: String,
-    reason: String,
-) -> Result<(), AppError> {
+    #[server(default)] reason: String,
+) -> Result<String, AppError> {
     context::write(&[Role::StreamOwner], async |w| {
         reviews::review(w, &charge, &verdict, &reason).await
+    })
+    .await
+}
+
+/// Accepts every charge of a selection (`charges[]`, each `run:case:stream`)
+/// at once, or none. Answers with what was recorded.
+#[server(endpoint = "accept_charges")]
+pub async fn accept_charges(#[server(default)] charges: Vec<String>) -> Result<String, AppError> {
+    context::write(&[Role::StreamOwner], async |w| {
+        reviews::accept_all(w, &charges).await
     })
     .await
 }

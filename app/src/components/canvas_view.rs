@@ -58,8 +58,9 @@ const LINE_HEADERS: &[&str] = &[
     "Regeltotaal",
 ];
 
+/// A scenario's lines with their totals.
 #[component]
-fn Scenario(
+pub fn Scenario(
     title: &'static str,
     summary: String,
     lines: Vec<ScenarioLine>,

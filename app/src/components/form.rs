@@ -243,6 +243,24 @@ pub fn Done(shown: Signal<bool>, text: &'static str) -> impl IntoView {
     }
 }
 
+/// What the server said it recorded, after a successful submission.
+#[component]
+pub fn Recorded(answer: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        answer.get().map(|text| {
+            view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-recorded=""><p class="utrecht-paragraph">{text}</p></div> }
+        })
+    }
+}
+
+/// The answer of an action's last successful submission.
+pub fn last_answer<S>(value: S) -> Signal<Option<String>>
+where
+    S: Get<Value = Option<Result<String, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(Result::ok))
+}
+
 /// An error shown in place of what could not be loaded.
 #[component]
 pub fn ErrorAlert(message: String) -> impl IntoView {

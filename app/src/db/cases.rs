@@ -213,6 +213,25 @@ pub async fn canvas(
     .transpose()
 }
 
+/// The case's frozen canvas in force (the last approved version).
+pub async fn frozen_canvas(
+    conn: &mut SqliteConnection,
+    case_id: i64,
+) -> Result<Option<(i64, Canvas)>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT version, body FROM canvases WHERE case_id = ?1 AND frozen = 1 ORDER BY version DESC LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|(version, body)| {
+        serde_json::from_str(&body)
+            .map(|c| (version, c))
+            .map_err(|e| decode::corrupt("canvases", case_id, format!("canvas: {e}")))
+    })
+    .transpose()
+}
+
 async fn write_returns(
     conn: &mut SqliteConnection,
     case_id: i64,

@@ -5,16 +5,18 @@ use doorbraak::claim::ClaimStatus;
 use doorbraak::posting::PlannedClaim;
 use sqlx::{QueryBuilder, SqliteConnection};
 
-pub use crate::model::ClaimRow;
+pub use crate::model::{ClaimRow, InvoiceRow};
+use doorbraak::{Money, StreamCode};
 
 use super::decode;
 use super::ledger::CHUNK;
 
 const COLUMNS: &str =
     "k.id, k.run_id, k.case_id, c.reference, k.stream_code, k.amount_cents, k.status,
-    k.invoice_number, k.invoice_date, k.closed_on, k.reason, k.version,
+    k.invoice_id, i.number AS invoice_number, i.invoice_date, k.closed_on, k.reason, k.version,
     a.version AS agreement_version, a.reference AS agreement_reference
     FROM claims k JOIN cases c ON c.id = k.case_id
+    LEFT JOIN invoices i ON i.id = k.invoice_id
     LEFT JOIN run_charges rc ON rc.run_id = k.run_id AND rc.case_id = k.case_id AND rc.stream_code = k.stream_code
     LEFT JOIN agreements a ON a.id = rc.agreement_id";
 
@@ -27,6 +29,7 @@ struct ClaimRecord {
     stream_code: String,
     amount_cents: i64,
     status: String,
+    invoice_id: Option<i64>,
     invoice_number: Option<String>,
     invoice_date: Option<String>,
     closed_on: Option<String>,
@@ -49,6 +52,7 @@ impl ClaimRecord {
             stream: decode::stream(T, id, &self.stream_code)?,
             amount: decode::money(T, id, self.amount_cents)?,
             status: decode::code(T, id, "status", &self.status, ClaimStatus::from_code)?,
+            invoice_id: self.invoice_id,
             invoice_number: self.invoice_number,
             invoice_date: date(self.invoice_date)?,
             closed_on: date(self.closed_on)?,
@@ -137,31 +141,144 @@ pub async fn invoice_number_used(
     conn: &mut SqliteConnection,
     number: &str,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM claims WHERE invoice_number = ?1)")
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM invoices WHERE number = ?1)")
         .bind(number)
         .fetch_one(&mut *conn)
         .await
 }
 
-/// open → invoiced; false when the claim changed since `version`.
+/// A new invoice on `stream`'s payer.
+pub async fn insert_invoice(
+    conn: &mut SqliteConnection,
+    number: &str,
+    stream: StreamCode,
+    date: NaiveDate,
+    now: &str,
+    user: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO invoices (number, stream_code, invoice_date, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+    )
+    .bind(number)
+    .bind(stream.as_str())
+    .bind(date.to_string())
+    .bind(now)
+    .bind(user)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// open → invoiced on `invoice`; false when the claim changed since `version`.
 pub async fn invoice(
     conn: &mut SqliteConnection,
     id: i64,
     version: i64,
-    number: &str,
-    date: NaiveDate,
+    invoice: i64,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
-        "UPDATE claims SET status = 'invoiced', invoice_number = ?3, invoice_date = ?4, version = version + 1
+        "UPDATE claims SET status = 'invoiced', invoice_id = ?3, version = version + 1
          WHERE id = ?1 AND version = ?2 AND status = 'open'",
     )
     .bind(id)
     .bind(version)
-    .bind(number)
-    .bind(date.to_string())
+    .bind(invoice)
     .execute(&mut *conn)
     .await
     .map(|r| r.rows_affected() == 1)
+}
+
+#[derive(sqlx::FromRow)]
+struct InvoiceRecord {
+    id: i64,
+    number: String,
+    stream_code: String,
+    invoice_date: String,
+    claims: i64,
+    total_cents: i64,
+    paid: i64,
+    refused: i64,
+}
+
+/// Invoices, newest first, with their claims counted by outcome.
+pub async fn invoices(
+    conn: &mut SqliteConnection,
+    id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<InvoiceRow>, sqlx::Error> {
+    const T: &str = "invoices";
+    let rows: Vec<InvoiceRecord> = sqlx::query_as(
+        "SELECT i.id, i.number, i.stream_code, i.invoice_date, count(k.id) AS claims,
+                coalesce(sum(k.amount_cents), 0) AS total_cents,
+                coalesce(sum(k.status = 'paid'), 0) AS paid, coalesce(sum(k.status = 'refused'), 0) AS refused
+         FROM invoices i LEFT JOIN claims k ON k.invoice_id = i.id
+         WHERE ?1 IS NULL OR i.id = ?1
+         GROUP BY i.id ORDER BY i.id DESC LIMIT ?2",
+    )
+    .bind(id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(InvoiceRow {
+                id: r.id,
+                number: r.number,
+                stream: decode::stream(T, r.id, &r.stream_code)?,
+                date: decode::date(T, r.id, &r.invoice_date)?,
+                claims: r.claims,
+                total: decode::money(T, r.id, r.total_cents)?,
+                paid: r.paid,
+                refused: r.refused,
+            })
+        })
+        .collect()
+}
+
+/// The claims of an invoice, by case reference: its specification.
+pub async fn of_invoice(
+    conn: &mut SqliteConnection,
+    invoice: i64,
+) -> Result<Vec<ClaimRow>, sqlx::Error> {
+    let rows: Vec<ClaimRecord> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} WHERE k.invoice_id = ?1 ORDER BY c.reference, k.id"
+    ))
+    .bind(invoice)
+    .fetch_all(&mut *conn)
+    .await?;
+    decode_all(rows)
+}
+
+/// Per payer: its open claims' count and total.
+pub async fn open_by_payer(
+    conn: &mut SqliteConnection,
+) -> Result<Vec<(StreamCode, i64, Money)>, sqlx::Error> {
+    const T: &str = "claims";
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT stream_code, count(*), sum(amount_cents) FROM claims WHERE status = 'open'
+         GROUP BY stream_code ORDER BY stream_code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(s, n, cents)| Ok((decode::stream(T, 0, &s)?, n, decode::money(T, 0, cents)?)))
+        .collect()
+}
+
+/// The open claims on one payer, oldest first.
+pub async fn open_of_payer(
+    conn: &mut SqliteConnection,
+    stream: StreamCode,
+    limit: i64,
+) -> Result<Vec<ClaimRow>, sqlx::Error> {
+    let rows: Vec<ClaimRecord> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} WHERE k.status = 'open' AND k.stream_code = ?1 ORDER BY k.id LIMIT ?2"
+    ))
+    .bind(stream.as_str())
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    decode_all(rows)
 }
 
 /// Closes a claim the core moved `from` → `to` (paid, refused or

@@ -72,14 +72,34 @@ struct ChargeRow {
     agreement_reference: Option<String>,
 }
 
+/// Which reviews a list of charges shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewFilter {
+    All,
+    /// Not yet reviewed.
+    Open,
+    Is(ReviewStatus),
+}
+
+/// Which charges a list shows.
+#[derive(Debug, Clone, Copy)]
+pub struct ChargeFilter<'a> {
+    /// Only to these streams (a stream owner's); `None` for all.
+    pub streams: Option<&'a [String]>,
+    pub review: ReviewFilter,
+    pub run: Option<i64>,
+    pub stream: Option<doorbraak::StreamCode>,
+    pub case: Option<i64>,
+    pub limit: i64,
+}
+
 /// Posted charges that stand (not reversed), with their evidence and
 /// review. `streams` limits them to those streams; `disputed` to open disputes.
 pub async fn charges(
     conn: &mut SqliteConnection,
-    streams: Option<&[String]>,
-    disputed: bool,
-    limit: i64,
+    filter: &ChargeFilter<'_>,
 ) -> Result<Vec<OwnerCharge>, sqlx::Error> {
+    let streams = filter.streams;
     let mut q = QueryBuilder::new(format!(
         "SELECT ch.run_id, ch.case_id, c.reference, ch.stream_code AS stream, ch.kind, ch.year, ch.amount_cents,
                 r.booking_date, coalesce(h.paid_cents, 0) AS settled_cents,
@@ -111,11 +131,27 @@ pub async fn charges(
             q.push(" AND 0");
         }
     }
-    if disputed {
-        q.push(" AND v.status = 'disputed'");
+    match filter.review {
+        ReviewFilter::All => {}
+        ReviewFilter::Open => {
+            q.push(" AND v.status IS NULL");
+        }
+        ReviewFilter::Is(status) => {
+            q.push(" AND v.status = ").push_bind(status.code());
+        }
     }
-    q.push(" ORDER BY ch.run_id DESC, c.reference LIMIT ")
-        .push_bind(limit);
+    if let Some(run) = filter.run {
+        q.push(" AND ch.run_id = ").push_bind(run);
+    }
+    if let Some(stream) = filter.stream {
+        q.push(" AND ch.stream_code = ")
+            .push_bind(stream.to_string());
+    }
+    if let Some(case) = filter.case {
+        q.push(" AND ch.case_id = ").push_bind(case);
+    }
+    q.push(" ORDER BY ch.run_id DESC, c.reference, ch.stream_code LIMIT ")
+        .push_bind(filter.limit);
     let rows: Vec<ChargeRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     rows.into_iter().map(ChargeRow::decode).collect()
 }
@@ -174,6 +210,28 @@ impl ChargeRow {
             resolution_reason: self.resolution_reason,
         })
     }
+}
+
+/// The runs that charged any of `streams`, newest first.
+pub async fn runs_charging(
+    conn: &mut SqliteConnection,
+    streams: &[String],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut q = QueryBuilder::new(
+        "SELECT DISTINCT ch.run_id FROM run_charges ch
+         JOIN chargeback_runs r ON r.id = ch.run_id AND r.kind = 'chargeback'
+         WHERE ch.stream_code IN (",
+    );
+    let mut list = q.separated(", ");
+    for s in streams {
+        list.push_bind(s.clone());
+    }
+    q.push(")");
+    if streams.is_empty() {
+        return Ok(Vec::new());
+    }
+    q.push(" ORDER BY ch.run_id DESC");
+    q.build_query_scalar().fetch_all(&mut *conn).await
 }
 
 /// Whether a posted charge to one of `streams` stands (was not reversed).

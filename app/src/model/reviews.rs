@@ -43,11 +43,30 @@ impl OwnerCharge {
     }
 }
 
-/// A stream owner's page.
+/// A stream owner's page: the charges the filter selects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnerView {
     pub streams: Vec<String>,
     pub charges: Vec<OwnerCharge>,
+    /// Runs with charges to the owner's streams, newest first (for the filter).
+    pub runs: Vec<i64>,
+    /// More charges match than the list shows.
+    pub limited: bool,
+}
+
+/// How many charges a stream owner's list shows at most.
+pub const OWNER_LIST_LIMIT: i64 = 500;
+
+/// The evidence behind a charge, as its stream owner sees it: the frozen
+/// canvas's lines on the stream and the return per stream; no household texts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceView {
+    pub charge: OwnerCharge,
+    pub canvas_version: i64,
+    pub horizon: doorbraak::canvas::Horizon,
+    pub threatening: Vec<doorbraak::canvas::ScenarioLine>,
+    pub realistic: Vec<doorbraak::canvas::ScenarioLine>,
+    pub calculation: Option<doorbraak::returns::ReturnCalculation>,
 }
 
 /// The backoffice's open disputes.

@@ -56,6 +56,7 @@ pub struct ClaimRow {
     pub stream: StreamCode,
     pub amount: Money,
     pub status: ClaimStatus,
+    pub invoice_id: Option<i64>,
     pub invoice_number: Option<String>,
     pub invoice_date: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
@@ -153,9 +154,34 @@ pub struct RunView {
     pub not_in_run: Option<String>,
 }
 
+/// An invoice on an external payer: one claim, or many (*verzamelfactuur*).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceRow {
+    pub id: i64,
+    pub number: String,
+    pub stream: StreamCode,
+    pub date: NaiveDate,
+    pub claims: i64,
+    pub total: Money,
+    pub paid: i64,
+    pub refused: i64,
+}
+
 /// The claims page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimsView {
     pub claims: Vec<ClaimRow>,
     pub today: NaiveDate,
+    /// Payers with open claims: count and total.
+    pub payers: Vec<(StreamCode, i64, Money)>,
+    /// The payer chosen to invoice, with its open claims.
+    pub payer: Option<StreamCode>,
+    /// Why a payer asked for is not offered.
+    pub payer_note: Option<String>,
+    pub to_invoice: Vec<ClaimRow>,
+    /// The newest invoices.
+    pub invoices: Vec<InvoiceRow>,
 }
+
+/// The most claims one collective invoice takes.
+pub const INVOICE_LIMIT: usize = 500;

@@ -3,6 +3,7 @@ pub mod agreements;
 pub mod audit;
 pub mod canvas;
 pub mod cases;
+pub mod claims;
 pub mod fund;
 pub mod home;
 pub mod login;

@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::claims::{ClaimsView, CloseClaim, InvoiceClaim, claims};
 use crate::api::runs::{
     CASES_PER_PAGE, CreateRun, DiscardRun, PostRun, ReverseRun, RunView, RunsOverview, SetRunCase,
     chargeback_run, chargeback_runs,
@@ -17,9 +16,9 @@ use crate::components::form::{
 use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
-use crate::model::{ClaimRow, RunCaseView};
+use crate::model::RunCaseView;
+use crate::pages::claims::ClaimTable;
 use chrono::Datelike;
-use doorbraak::claim::ClaimStatus;
 use doorbraak::dates::dutch;
 use doorbraak::run::{RunKind, RunStatus};
 
@@ -468,106 +467,5 @@ fn WholeRunCorrection(
             <TextField label="Boekdatum" name="booking_date" field="booking_date" error input_type="date" value=today/>
             <button type="submit" class="utrecht-button utrecht-button--secondary-action" disabled=move || actions.reverse.pending().get()>"Correctie boeken"</button>
         </ActionForm>
-    }
-}
-
-#[component]
-fn ClaimTable(claims: Vec<ClaimRow>, caption: &'static str) -> impl IntoView {
-    let rows = claims
-        .iter()
-        .map(|k| view! {
-            <tr class="utrecht-table__row">
-                <td class="utrecht-table__cell">{format!("V{}", k.id)}</td>
-                <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("/casussen/{}", k.case_id)>{k.reference.clone()}</a></td>
-                <td class="utrecht-table__cell">{k.stream.to_string()}</td>
-                <td class="utrecht-table__cell">{k.agreement.clone().unwrap_or_else(|| "—".to_string())}</td>
-                <td class="utrecht-table__cell utrecht-table__cell--numeric">{k.amount.to_string()}</td>
-                <td class="utrecht-table__cell">{k.status.label_nl()}</td>
-                <td class="utrecht-table__cell">{k.invoice_number.clone().map(|n| format!("{n} ({})", k.invoice_date.map(dutch).unwrap_or_default())).unwrap_or_default()}</td>
-                <td class="utrecht-table__cell">{k.reason.clone().unwrap_or_default()}</td>
-            </tr>
-        })
-        .collect_view();
-    view! {
-        <DataTable caption=caption.to_string() headers=&["Vordering", "Casus", "Stroom", "Convenant", "Bedrag", "Status", "Factuur", "Reden"]>{rows}</DataTable>
-    }
-}
-
-#[component]
-pub fn ClaimsPage() -> impl IntoView {
-    let query = use_query_map();
-    let status = move || query.read().get("status").unwrap_or_default();
-    let invoice = ServerAction::<InvoiceClaim>::new();
-    let close = ServerAction::<CloseClaim>::new();
-    let list = role_resource(
-        ROLES,
-        move || (status(), invoice.version().get(), close.version().get()),
-        |(s, _, _)| claims(s),
-    );
-    view! {
-        <Title text="Vorderingen"/>
-        <Guarded roles=ROLES>
-            <Claims list invoice close/>
-        </Guarded>
-    }
-}
-
-#[component]
-fn Claims(
-    list: Resource<Option<Result<ClaimsView, AppError>>>,
-    invoice: ServerAction<InvoiceClaim>,
-    close: ServerAction<CloseClaim>,
-) -> impl IntoView {
-    let invoice_error = last_error(invoice.value());
-    let close_error = last_error(close.value());
-    view! {
-        <h1 class="utrecht-heading-1">"Vorderingen op externe betalers"</h1>
-        <nav class="tabs" aria-label="Vorderingen">
-            <a class="utrecht-link" href="?">"Lopend"</a>
-            <a class="utrecht-link" href="?status=paid">"Betaald"</a>
-            <a class="utrecht-link" href="?status=refused">"Geweigerd"</a>
-            <a class="utrecht-link" href="?status=alle">"Alle"</a>
-        </nav>
-        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                or_error(list.await, |view| {
-                    let (claims, today) = (view.claims, view.today.to_string());
-                    let today2 = today.clone();
-                    let open: Vec<(String, String)> = claims.iter().filter(|k| k.status == ClaimStatus::Open)
-                        .map(|k| (format!("{}:{}", k.id, k.version), format!("V{} · {} · {} · {}", k.id, k.reference, k.stream, k.amount))).collect();
-                    let invoiced: Vec<(String, String)> = claims.iter().filter(|k| k.status == ClaimStatus::Invoiced)
-                        .map(|k| (format!("{}:{}", k.id, k.version), format!("V{} · {} · {} · factuur {}", k.id, k.reference, k.stream, k.invoice_number.clone().unwrap_or_default()))).collect();
-                    let outcomes = select_options(&[("paid".into(), "Betaald: het doorbraakbudget wordt aangevuld".into()), ("refused".into(), "Geweigerd: het bedrag blijft op de Wmo".into())], "paid");
-                    view! {
-                        {(!open.is_empty()).then(|| view! {
-                            <h2 class="utrecht-heading-2" id="factureren">"Factureren"</h2>
-                            <ActionForm action=invoice attr:aria-labelledby="factureren">
-                                <FormMessage error=invoice_error/>
-                                <SelectField label="Vordering" name="claim" field="claim_id" error=invoice_error options=select_options(&open, "")/>
-                                <TextField label="Factuurnummer" name="invoice_number" field="invoice_number" error=invoice_error/>
-                                <TextField label="Factuurdatum" name="invoice_date" field="invoice_date" error=invoice_error input_type="date" value=today.clone()/>
-                                <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || invoice.pending().get()>"Gefactureerd"</button>
-                            </ActionForm>
-                        })}
-                        {(!invoiced.is_empty()).then(|| view! {
-                            <h2 class="utrecht-heading-2" id="afhandelen">"Betaling of weigering"</h2>
-                            <ActionForm action=close attr:aria-labelledby="afhandelen">
-                                <FormMessage error=close_error/>
-                                <SelectField label="Vordering" name="claim" field="claim_id" error=close_error options=select_options(&invoiced, "")/>
-                                <SelectField label="Uitkomst" name="outcome" field="outcome" error=close_error options=outcomes/>
-                                <TextField label="Datum" name="date" field="date" error=close_error input_type="date" value=today2.clone()/>
-                                <TextArea label="Reden (bij weigering)" name="reason" field="reason" error=close_error/>
-                                <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || close.pending().get()>"Vastleggen"</button>
-                            </ActionForm>
-                        })}
-                        {if claims.is_empty() {
-                            view! { <p class="utrecht-paragraph">"Er zijn geen vorderingen in deze lijst."</p> }.into_any()
-                        } else {
-                            view! { <ClaimTable claims=claims.clone() caption="Vorderingen, nieuwste eerst"/> }.into_any()
-                        }}
-                    }
-                })
-            })}
-        </Transition>
     }
 }

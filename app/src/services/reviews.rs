@@ -6,38 +6,164 @@
 use doorbraak::responsibility::ResponsibilityKey;
 use doorbraak::review::{Resolution, ReviewStatus};
 
+use doorbraak::canvas::{LineItem, ScenarioLine};
+
 use crate::context::{Read, Write};
-use crate::db;
+use crate::db::{
+    self,
+    reviews::{ChargeFilter, ReviewFilter},
+};
 use crate::error::AppError;
 use crate::input;
-use crate::model::{DisputesView, OwnerView, StreamOwner};
+use crate::model::{DisputesView, EvidenceView, OWNER_LIST_LIMIT, OwnerView, StreamOwner};
 
 fn decided_meanwhile() -> AppError {
     AppError::Conflict("Over dit bezwaar is intussen beslist. Laad de pagina opnieuw.".into())
 }
 
-/// Every standing charge to the streams the user owns, newest run first.
-pub async fn my_charges(r: &mut Read) -> Result<OwnerView, AppError> {
+/// The standing charges to the streams the user owns that the filter
+/// selects, newest run first: `status` "" for those still to review
+/// (*te beoordelen*), a review status code, or "alle"; `run` and `stream`
+/// empty for all.
+pub async fn my_charges(
+    r: &mut Read,
+    run: &str,
+    stream: &str,
+    status: &str,
+) -> Result<OwnerView, AppError> {
     let streams = db::reviews::owned_streams(&mut r.conn, r.user.id).await?;
-    let charges = db::reviews::charges(&mut r.conn, Some(&streams), false, 500).await?;
-    Ok(OwnerView { streams, charges })
+    let review = match status {
+        "" => ReviewFilter::Open,
+        "alle" => ReviewFilter::All,
+        code => ReviewFilter::Is(
+            ReviewStatus::from_code(code)
+                .ok_or_else(|| AppError::invalid("status", "Onbekende beoordeling."))?,
+        ),
+    };
+    let stream = match stream.trim() {
+        "" => None,
+        code => Some(
+            doorbraak::StreamCode::new(code)
+                .ok()
+                .filter(|c| streams.iter().any(|s| s == c.as_str()))
+                .ok_or_else(|| AppError::invalid("stroom", "Kies een van uw stromen."))?,
+        ),
+    };
+    let filter = ChargeFilter {
+        streams: Some(&streams),
+        review,
+        run: input::optional_id("run", run, "run")?,
+        stream,
+        case: None,
+        limit: OWNER_LIST_LIMIT + 1,
+    };
+    let mut charges = db::reviews::charges(&mut r.conn, &filter).await?;
+    let limited = charges.len() as i64 > OWNER_LIST_LIMIT;
+    charges.truncate(OWNER_LIST_LIMIT as usize);
+    let runs = db::reviews::runs_charging(&mut r.conn, &streams).await?;
+    for case in charges
+        .iter()
+        .map(|c| c.case_id)
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        r.opened("case", case.to_string());
+    }
+    Ok(OwnerView {
+        streams,
+        charges,
+        runs,
+        limited,
+    })
 }
 
-/// `charge` is `run:case:stream`; `verdict` "accept" or "dispute" (with a reason).
+/// A charge's evidence for its stream owner: the lines of the frozen canvas
+/// on the charge's stream and the return per stream. Opening it is logged.
+pub async fn evidence(r: &mut Read, charge: &str) -> Result<EvidenceView, AppError> {
+    let (run, case, stream) = charge_key(charge)?;
+    let streams = db::reviews::owned_streams(&mut r.conn, r.user.id).await?;
+    let filter = ChargeFilter {
+        streams: Some(&streams),
+        review: ReviewFilter::All,
+        run: Some(run),
+        stream: doorbraak::StreamCode::new(stream).ok(),
+        case: Some(case),
+        limit: 1,
+    };
+    let charge = db::reviews::charges(&mut r.conn, &filter)
+        .await?
+        .pop()
+        .ok_or_else(not_yours)?;
+    let (version, canvas) = db::cases::frozen_canvas(&mut r.conn, case)
+        .await?
+        .ok_or_else(not_yours)?;
+    let on_stream = |lines: &[ScenarioLine]| -> Result<Vec<ScenarioLine>, AppError> {
+        lines
+            .iter()
+            .filter(|l| l.stream() == charge.stream)
+            .map(without_household_text)
+            .collect()
+    };
+    let known = canvas
+        .threatening
+        .iter()
+        .chain(canvas.realistic.iter())
+        .map(|l| l.stream())
+        .collect();
+    let evidence = EvidenceView {
+        canvas_version: version,
+        horizon: canvas.horizon,
+        threatening: on_stream(&canvas.threatening)?,
+        realistic: on_stream(&canvas.realistic)?,
+        calculation: doorbraak::returns::calculate_canvas(&canvas, &known).ok(),
+        charge,
+    };
+    r.opened("case", case.to_string());
+    Ok(evidence)
+}
+
+fn not_yours() -> AppError {
+    AppError::NotFound(
+        "Deze terugboeking bestaat niet, is gecorrigeerd of hoort niet bij uw stroom.".into(),
+    )
+}
+
+/// A free item's description and reason are the team's words about the
+/// household: a stream owner sees that the line is a free item, not why.
+fn without_household_text(line: &ScenarioLine) -> Result<ScenarioLine, AppError> {
+    let mut f = line.fields();
+    if let LineItem::Free { .. } = f.item {
+        f.item = LineItem::Free {
+            description: "Vrij item".into(),
+            reason: "toelichting alleen voor het team".into(),
+        };
+    }
+    ScenarioLine::new(f).map_err(|_| AppError::Internal)
+}
+
+/// `run:case:stream`, as a form names a charge.
+fn charge_key(charge: &str) -> Result<(i64, i64, &str), AppError> {
+    let mut parts = charge.splitn(3, ':');
+    match (
+        parts.next().map(str::parse::<i64>),
+        parts.next().map(str::parse::<i64>),
+        parts.next(),
+    ) {
+        (Some(Ok(run)), Some(Ok(case)), Some(stream)) if !stream.is_empty() => {
+            Ok((run, case, stream))
+        }
+        _ => Err(AppError::invalid("charge", "Kies een terugboeking.")),
+    }
+}
+
+/// `charge` is `run:case:stream`; `verdict` "accept" or "dispute" (with a
+/// reason). Answers with what was recorded.
 pub async fn review(
     w: &mut Write,
     charge: &str,
     verdict: &str,
     reason: &str,
-) -> Result<(), AppError> {
-    let mut parts = charge.splitn(3, ':');
-    let (Some(Ok(run)), Some(Ok(case)), Some(stream)) = (
-        parts.next().map(str::parse::<i64>),
-        parts.next().map(str::parse::<i64>),
-        parts.next(),
-    ) else {
-        return Err(AppError::invalid("charge", "Kies een terugboeking."));
-    };
+) -> Result<String, AppError> {
+    let (run, case, stream) = charge_key(charge)?;
     let reason = reason.trim();
     let (status, reason) = match verdict {
         "accept" => (
@@ -58,12 +184,81 @@ pub async fn review(
     if let Some(r) = reason {
         input::free_text("reason", r)?;
     }
-    // Only a standing charge to one's own stream.
     let owned = db::reviews::owned_streams(&mut w.tx, w.user.id).await?;
-    if !db::reviews::stands(&mut w.tx, run, case, stream, &owned).await? {
-        return Err(AppError::NotFound(
-            "Deze terugboeking bestaat niet, is gecorrigeerd of hoort niet bij uw stroom.".into(),
+    record(w, &owned, (run, case, stream), status, reason).await?;
+    Ok(match status {
+        ReviewStatus::Accepted => "Vastgelegd: u bent akkoord met de terugboeking.".to_string(),
+        _ => "Vastgelegd: uw bezwaar is naar de backoffice gestuurd.".to_string(),
+    })
+}
+
+/// Accepts every charge of a selection at once (the filtered list as shown):
+/// all or nothing. A charge accepted before (a repeated form) counts as done.
+pub async fn accept_all(w: &mut Write, charges: &[String]) -> Result<String, AppError> {
+    if charges.is_empty() {
+        return Err(AppError::invalid(
+            "charges",
+            "Er zijn geen terugboekingen geselecteerd.",
         ));
+    }
+    if charges.len() as i64 > OWNER_LIST_LIMIT {
+        return Err(AppError::invalid(
+            "charges",
+            format!("Hoogstens {OWNER_LIST_LIMIT} terugboekingen tegelijk."),
+        ));
+    }
+    let owned = db::reviews::owned_streams(&mut w.tx, w.user.id).await?;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut accepted = 0;
+    for key in charges {
+        let key = charge_key(key)?;
+        if !seen.insert(key) {
+            continue;
+        }
+        let filter = ChargeFilter {
+            streams: Some(&owned),
+            review: ReviewFilter::All,
+            run: Some(key.0),
+            stream: doorbraak::StreamCode::new(key.2).ok(),
+            case: Some(key.1),
+            limit: 1,
+        };
+        let current = db::reviews::charges(&mut w.tx, &filter).await?.pop();
+        match current.map(|c| (c.review, c.reference)) {
+            None => return Err(not_yours()),
+            Some((Some(ReviewStatus::Accepted), _)) => {}
+            Some((Some(_), reference)) => {
+                return Err(AppError::Conflict(format!(
+                    "Over de terugboeking van casus {reference} op {} is al bezwaar gemaakt of beslist. Er is niets vastgelegd; laad de pagina opnieuw.",
+                    key.2
+                )));
+            }
+            Some((None, _)) => {
+                record(w, &owned, key, ReviewStatus::Accepted, None).await?;
+                accepted += 1;
+            }
+        }
+    }
+    Ok(format!(
+        "Vastgelegd: akkoord met {accepted} {}.",
+        if accepted == 1 {
+            "terugboeking"
+        } else {
+            "terugboekingen"
+        }
+    ))
+}
+
+/// Records one verdict on a standing charge to one of `owned`.
+async fn record(
+    w: &mut Write,
+    owned: &[String],
+    (run, case, stream): (i64, i64, &str),
+    status: ReviewStatus,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    if !db::reviews::stands(&mut w.tx, run, case, stream, owned).await? {
+        return Err(not_yours());
     }
     if !db::reviews::review(
         &mut w.tx, run, case, stream, status, reason, w.user.id, &w.time.at,
@@ -92,7 +287,18 @@ pub async fn review(
 /// The open disputes.
 pub async fn disputes(r: &mut Read) -> Result<DisputesView, AppError> {
     Ok(DisputesView {
-        disputes: db::reviews::charges(&mut r.conn, None, true, 500).await?,
+        disputes: db::reviews::charges(
+            &mut r.conn,
+            &ChargeFilter {
+                streams: None,
+                review: ReviewFilter::Is(ReviewStatus::Disputed),
+                run: None,
+                stream: None,
+                case: None,
+                limit: OWNER_LIST_LIMIT,
+            },
+        )
+        .await?,
         today: r.time.today,
     })
 }

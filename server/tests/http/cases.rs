@@ -452,11 +452,16 @@ async fn nobody_decides_outside_their_mandate_scope_or_on_another_teams_case() {
         (2, doorbraak::lifecycle::Status::Draft)
     );
     assert_eq!(
-        view.versions
+        view.earlier
             .iter()
-            .filter(|(_, frozen, _)| *frozen)
-            .count(),
-        1
+            .map(|v| (v.version, v.frozen))
+            .collect::<Vec<_>>(),
+        [(1, true)],
+        "the frozen first version is shown as an earlier version"
+    );
+    assert!(
+        view.changes.is_empty(),
+        "a fresh revision changed nothing yet"
     );
     let frozen = sqlx::query("UPDATE canvases SET body = '{}' WHERE case_id = ?1 AND version = 1")
         .bind(id)
