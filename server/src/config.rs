@@ -30,6 +30,9 @@ pub struct Config {
     /// Posts from any other origin are refused. Unset: the listen address (and
     /// `localhost` for a loopback address).
     pub public_url: Option<String>,
+    /// `DOORBRAAK_DEMO_HISTORY` (default true): with `--demo`, the earlier
+    /// years have lived through chargebacks, claims and disputes.
+    pub demo_history: bool,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -66,6 +69,7 @@ impl Config {
             session_max_hours: 12,
             trusted_proxies: Default::default(),
             public_url: None,
+            demo_history: true,
         }
     }
 
@@ -104,9 +108,15 @@ impl Config {
         let public_url = var("DOORBRAAK_PUBLIC_URL")
             .map(|u| public_origin(&u))
             .transpose()?;
+        let demo_history = match var("DOORBRAAK_DEMO_HISTORY").as_deref() {
+            None | Some("true" | "1") => true,
+            Some("false" | "0") => false,
+            Some(other) => bail!("DOORBRAAK_DEMO_HISTORY={other:?} must be true or false"),
+        };
         Ok(Config {
             trusted_proxies,
             public_url,
+            demo_history,
             database: var("DOORBRAAK_DATABASE")
                 .map_or_else(|| PathBuf::from("data/doorbraak.db"), PathBuf::from),
             addr,

@@ -96,8 +96,15 @@ const DEMO_CODES: &[(&str, &str, &str, &str, bool)] = &[
     ("ZVW", "6.71d", "67100", "1390100", true),
 ];
 
-/// Loads the demo set when the database has no users yet. Returns whether it did.
-pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
+/// The earlier year kept in accrual mode when the demo has lived.
+pub fn accrual_year() -> i32 {
+    demo_years().start() + 1
+}
+
+/// Loads the demo set when the database has no users yet, and with
+/// `history` the earlier years' chargebacks, claims, disputes and closing
+/// ([`crate::demo_history`]). Returns whether it did.
+pub async fn load(pool: &SqlitePool, history: bool) -> anyhow::Result<bool> {
     if db::users::count(pool).await? > 0 {
         return Ok(false);
     }
@@ -166,7 +173,8 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
         let date =
             chrono::NaiveDate::from_ymd_opt(year, 1, 2).ok_or_else(|| anyhow::anyhow!("date"))?;
         let amount = doorbraak::Money::from_euros(RESERVATION_EUROS)?;
-        db::budget_years::create_year(&mut tx, year, false, &now).await?;
+        db::budget_years::create_year(&mut tx, year, history && year == accrual_year(), &now)
+            .await?;
         db::budget_years::fund(
             &mut tx,
             year,
@@ -196,5 +204,9 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<bool> {
     .await?;
     tx.commit().await?;
     crate::demo_cases::generate(pool, DEMO_CASES, DEMO_SEED, false).await?;
+    if history {
+        let earlier: Vec<i32> = (*demo_years().start()..*demo_years().end()).collect();
+        crate::demo_history::live(pool, &earlier, accrual_year()).await?;
+    }
     Ok(true)
 }

@@ -194,7 +194,7 @@ fn canvas(rng: &mut Rng, catalogue: &Catalogue) -> anyhow::Result<Canvas> {
         }],
         threatening,
         realistic,
-        costs: vec![CostLine::new("Doorbraak", "Leverancier", investment)?],
+        costs: cost_lines(investment)?,
         triangle: ValueTriangle {
             legitimacy: better("Rechtmatig en eerlijk"),
             return_: better("Ruim rendement"),
@@ -203,18 +203,37 @@ fn canvas(rng: &mut Rng, catalogue: &Catalogue) -> anyhow::Result<Canvas> {
     })
 }
 
-fn instant(date: NaiveDate, hour: u32) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+/// The breakthrough's costs: the arrears paid to the landlord (60 %) and
+/// the support that keeps the household going (the rest).
+fn cost_lines(investment: Money) -> anyhow::Result<Vec<CostLine>> {
+    let arrears = Money::from_cents(investment.cents() * 6 / 10)?;
+    let support = investment.checked_sub(arrears)?;
+    Ok(vec![
+        CostLine::new(
+            "Huurachterstand aflossen",
+            "Woningcorporatie Voorbeeld",
+            arrears,
+        )?,
+        CostLine::new(
+            "Begeleiding en inrichting",
+            "Stichting Welzijn Voorbeeld",
+            support,
+        )?,
+    ])
+}
+
+pub(crate) fn instant(date: NaiveDate, hour: u32) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
     Ok(date.and_hms_opt(hour, 0, 0).context("time")?.and_utc())
 }
 
 /// The people who move the cases, as the application knows them.
-struct Actors {
+pub(crate) struct Actors {
     professionals: Vec<(i64, CurrentUser)>,
     approver: CurrentUser,
-    backoffice: CurrentUser,
+    pub(crate) backoffice: CurrentUser,
 }
 
-async fn actors(pool: &SqlitePool) -> anyhow::Result<Actors> {
+pub(crate) async fn actors(pool: &SqlitePool) -> anyhow::Result<Actors> {
     let people = people(pool).await?;
     let user = |id: i64| async move {
         db::users::get(pool, id)
@@ -235,13 +254,18 @@ async fn actors(pool: &SqlitePool) -> anyhow::Result<Actors> {
 
 /// Takes one step of a case as `user` at `at`, through the same service a
 /// person's form goes through.
-fn act(w: &mut Write, user: &CurrentUser, date: NaiveDate, hour: u32) -> anyhow::Result<()> {
+pub(crate) fn act(
+    w: &mut Write,
+    user: &CurrentUser,
+    date: NaiveDate,
+    hour: u32,
+) -> anyhow::Result<()> {
     w.user = user.clone();
     w.time = Moment::of(instant(date, hour)?);
     Ok(())
 }
 
-async fn version(w: &mut Write, id: i64) -> anyhow::Result<i64> {
+pub(crate) async fn version(w: &mut Write, id: i64) -> anyhow::Result<i64> {
     Ok(db::cases::get(&mut w.tx, id)
         .await?
         .context("case")?
@@ -249,7 +273,7 @@ async fn version(w: &mut Write, id: i64) -> anyhow::Result<i64> {
 }
 
 /// The services answer in Dutch for people; here an error is a bug.
-fn step<T>(what: &str, result: Result<T, app::error::AppError>) -> anyhow::Result<T> {
+pub(crate) fn step<T>(what: &str, result: Result<T, app::error::AppError>) -> anyhow::Result<T> {
     result.map_err(|e| anyhow!("{what}: {e}"))
 }
 
@@ -372,15 +396,17 @@ pub async fn generate(
         ) {
             continue;
         }
-        // One or two payments; together at most the hold, usually a little less.
-        let investment = canvas.investment()?.cents();
-        let total = investment * (90 + rng.below(11) as i64) / 100;
-        let parts = if rng.below(2) == 0 {
-            vec![total]
-        } else {
-            vec![total * 6 / 10, total - total * 6 / 10]
-        };
-        for (k, cents) in parts.into_iter().enumerate() {
+        // The cost lines are paid as the canvas names them: the arrears
+        // first; the support as well, or (a little less) later.
+        let lines = canvas.costs.clone();
+        let mut parts: Vec<(String, i64)> =
+            vec![(lines[0].supplier.clone(), lines[0].amount.cents())];
+        if target != Status::InProgress || rng.below(2) == 0 {
+            let support = lines[1].amount.cents();
+            let paid = support * (90 + rng.below(11) as i64) / 100;
+            parts.push((lines[1].supplier.clone(), paid));
+        }
+        for (k, (supplier, cents)) in parts.into_iter().enumerate() {
             let paid_on = at(7 + k as u64 * 10)?;
             act(&mut w, &actors.backoffice, paid_on, 11)?;
             let paid = services::cases::register_payment(
@@ -388,7 +414,7 @@ pub async fn generate(
                 id,
                 Money::from_cents(cents)?.to_input_string(),
                 paid_on.to_string(),
-                "Leverancier".into(),
+                supplier,
                 format!("Demo {id}/{k}"),
                 format!("demo-payment-{seed}-{id}-{k}"),
             )

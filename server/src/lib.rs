@@ -5,6 +5,7 @@
 pub mod config;
 pub mod demo;
 pub mod demo_cases;
+pub mod demo_history;
 pub mod middleware;
 pub mod seed;
 
@@ -262,7 +263,7 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
     seed::load(&pool)
         .await
         .context("loading the initial configuration failed")?;
-    if demo && demo::load(&pool).await? {
+    if demo && demo::load(&pool, config.demo_history).await? {
         tracing::info!("demo data loaded");
     }
     let municipality = app::db::municipality_name(&pool)

@@ -65,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
                 .context("--seed takes a number")?;
             let pool = server::connect(&config.database).await?;
             server::seed::load(&pool).await?;
-            demo::load(&pool).await?;
+            demo::load(&pool, false).await?;
             let started = std::time::Instant::now();
             let all_settled = args.iter().any(|a| a == "--settled");
             let made = server::demo_cases::generate(&pool, cases, seed, all_settled).await?;

@@ -30,7 +30,11 @@ pub async fn create_run(period_from: String, period_to: String) -> Result<i64, A
 
 /// A run with its preview (a draft) or what it booked (posted); cases a page at a time.
 #[server(endpoint = "chargeback_run")]
-pub async fn chargeback_run(id: i64, page: usize, case: String) -> Result<RunView, AppError> {
+pub async fn chargeback_run(
+    id: i64,
+    page: usize,
+    #[server(default)] case: String,
+) -> Result<RunView, AppError> {
     context::read(BACKOFFICE, async |r| runs::get(r, id, page, &case).await).await
 }
 

@@ -18,6 +18,7 @@ pub const ACCESS: &[Access] = &[
     ("users", Some(&[Role::Administrator]), &[]),
     ("user", Some(&[Role::Administrator]), &[("id", "999999")]),
     ("teams", Some(&[Role::Administrator]), &[]),
+    ("teams_overview", Some(&[Role::Administrator]), &[]),
     (
         "save_user",
         Some(&[Role::Administrator]),
@@ -296,6 +297,11 @@ pub const ACCESS: &[Access] = &[
         &[("claim", ""), ("invoice_number", ""), ("invoice_date", "")],
     ),
     (
+        "invoice_claims",
+        Some(&[Role::Backoffice]),
+        &[("invoice_number", ""), ("invoice_date", "")],
+    ),
+    (
         "close_claim",
         Some(&[Role::Backoffice]),
         &[("claim", ""), ("outcome", ""), ("date", ""), ("reason", "")],
@@ -312,6 +318,12 @@ pub const ACCESS: &[Access] = &[
         &[("id", "999999")],
     ),
     ("my_charges", Some(&[Role::StreamOwner]), &[]),
+    (
+        "charge_evidence",
+        Some(&[Role::StreamOwner]),
+        &[("charge", "1:1:JW")],
+    ),
+    ("accept_charges", Some(&[Role::StreamOwner]), &[]),
     (
         "review_charge",
         Some(&[Role::StreamOwner]),
