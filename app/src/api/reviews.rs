@@ -15,9 +15,9 @@ use doorbraak::Role;
 /// selects (`status` "" for those still to review), newest run first.
 #[server(endpoint = "my_charges")]
 pub async fn my_charges(
-    run: String,
-    stream: String,
-    status: String,
+    #[server(default)] run: String,
+    #[server(default)] stream: String,
+    #[server(default)] status: String,
 ) -> Result<OwnerView, AppError> {
     context::read(&[Role::StreamOwner], async |r| {
         reviews::my_charges(r, &run, &stream, &status).await

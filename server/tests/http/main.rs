@@ -8,6 +8,8 @@ mod common;
 
 mod cases;
 mod crash;
+mod demo;
+mod evidence;
 mod fund;
 mod runs;
 mod security;

@@ -290,20 +290,7 @@ async fn the_excel_journal_holds_real_numbers_that_a_spreadsheet_engine_reads_ba
     // LibreOffice reads the workbook: as CSV (the first sheet, amounts as
     // shown with their format) to compare the numbers, and as flat XML to
     // see that dates and amounts are date and number cells, not text.
-    let convert = |to: &str| {
-        let out = std::process::Command::new("soffice")
-            .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
-            .arg(dir.path())
-            .arg(&file)
-            .env("HOME", dir.path())
-            .output()
-            .expect("LibreOffice (soffice) is installed by scripts/setup.sh");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let convert = |to: &str| common::soffice(dir.path(), &file, to);
     convert("csv");
     convert("fods");
     let csv = std::fs::read_to_string(dir.path().join("journaal.csv")).expect("converted");

@@ -103,6 +103,30 @@ impl S {
         cookie.split(';').next().expect("pair").to_string()
     }
 
+    /// A page as a browser without JavaScript gets it: status and HTML.
+    pub async fn page(&self, session: &str, path: &str) -> (StatusCode, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, session)
+            .send()
+            .await
+            .expect("page");
+        (r.status(), r.text().await.expect("body"))
+    }
+
+    /// A download's bytes, by the session.
+    pub async fn download(&self, session: &str, path: &str) -> (StatusCode, Vec<u8>) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, session)
+            .send()
+            .await
+            .expect("download");
+        (r.status(), r.bytes().await.expect("bytes").to_vec())
+    }
+
     pub async fn call(&self, session: &str, endpoint: &str, form: &[(&str, String)]) -> Reply {
         self.post(session, endpoint, form).await
     }
@@ -264,6 +288,23 @@ pub async fn ledger_is_consistent(pool: &sqlx::SqlitePool) {
 
 pub fn f(k: &str, v: &str) -> (String, String) {
     (k.to_string(), v.to_string())
+}
+
+/// LibreOffice converts `file` in `dir` to `to` (`csv`, `fods`), as a
+/// spreadsheet user's program would read it.
+pub fn soffice(dir: &std::path::Path, file: &std::path::Path, to: &str) {
+    let out = std::process::Command::new("soffice")
+        .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
+        .arg(dir)
+        .arg(file)
+        .env("HOME", dir)
+        .output()
+        .expect("LibreOffice (soffice) is installed by scripts/setup.sh");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A complete canvas with five lines: investment € 2.500, return per stream known.
