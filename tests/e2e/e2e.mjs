@@ -3,6 +3,7 @@
 // Every page visited is checked with axe-core (zero violations allowed).
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdtempSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createRequire } from 'node:module';
@@ -65,6 +66,42 @@ async function axe(label) {
   axePages.add(label);
 }
 
+// Key screens are kept as artifacts at laptop and tablet width.
+const LAPTOP = { width: 1366, height: 768 };
+const TABLET = { width: 820, height: 1180 };
+async function shots(label) {
+  const safe = label.replace(/[^a-z0-9]+/gi, '-');
+  for (const [name, size] of [['laptop', LAPTOP], ['tablet', TABLET]]) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: join(artifacts, `${safe}-${name}.png`), fullPage: true });
+    // Nothing is cut off sideways at this width: the page itself never scrolls horizontally.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 1, `${label} scrolls sideways at ${name} width (${overflow}px)`);
+  }
+  await page.setViewportSize(LAPTOP);
+}
+
+/// A browser without JavaScript, signed in as `username`.
+async function withoutJavaScript(username, fn) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  try {
+    const nojs = await browser.newContext({ javaScriptEnabled: false, locale: 'nl-NL', viewport: LAPTOP });
+    const p = await nojs.newPage();
+    await p.goto(BASE + '/inloggen');
+    await p.getByLabel('Gebruikersnaam').fill(username);
+    await p.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
+    await p.getByRole('button', { name: 'Inloggen' }).click();
+    await p.waitForLoadState('load');
+    await fn(p);
+  } finally {
+    await browser.close();
+  }
+}
+
 async function signIn(username) {
   await goto('/inloggen');
   await hydrated();
@@ -90,6 +127,7 @@ const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir()
     '--disable-component-update', '--disable-sync'],
 });
 const page = context.pages()[0] ?? (await context.newPage());
+await page.setViewportSize(LAPTOP);
 const consoleErrors = [];
 page.on('pageerror', (err) => consoleErrors.push(err.message));
 page.on('console', (msg) => {
@@ -169,6 +207,12 @@ await test('the administrator adds a team', async () => {
   await page.getByLabel('Naam van het team').fill(NEW_TEAM);
   await page.getByRole('button', { name: 'Team toevoegen' }).click();
   await page.getByRole('cell', { name: NEW_TEAM, exact: true }).waitFor();
+  // Deactivating asks first, with what it touches.
+  await page.getByRole('link', { name: `${NEW_TEAM} deactiveren…` }).click();
+  await page.getByText(`U deactiveert team ${NEW_TEAM}: 0 actieve medewerkers, 0 lopende casussen.`).waitFor();
+  await axe('/beheer/teams (bevestigen)');
+  await page.getByRole('button', { name: `Bevestigen: ${NEW_TEAM} deactiveren` }).click();
+  await page.getByRole('button', { name: `${NEW_TEAM} activeren` }).waitFor();
 });
 
 await test('the audit trail shows what happened and filters it', async () => {
@@ -366,7 +410,20 @@ await test('the approver approves within mandate and sees the fund', async () =>
   await goto(caseState.url.replace(BASE, ''));
   await hydrated();
   await page.getByText(/Beschikbaar in het doorbraakbudget \d{4}: € [\d.]+,\d\d/).waitFor();
+  // Every part of the canvas, read-only: texts, knelpunt, both scenarios with
+  // their lines and totals, the cost lines with supplier, the value triangle.
+  for (const text of ['Huurachterstand van vier maanden; uitzetting dreigt.', 'Geen bijzondere bijstand voor schulden',
+    'Dreigend scenario: 4 regels', 'Reëel scenario: 1 regels', 'Bijstand na uitzetting (vrij item: Niet in de catalogus voor deze situatie)',
+    'Kosten van de doorbraak, samen € 2.500,00', 'Woningcorporatie', 'Gezin staat erachter', 'Rendementsberekening over']) {
+    await page.getByText(text, { exact: false }).first().waitFor();
+  }
+  await page.getByRole('cell', { name: '€ 12.613,50' }).first().waitFor();
   await axe('/casussen/:id (beoordelen)');
+  await shots('beoordelen-canvas');
+  assert(!(await page.getByLabel('Goedkeuren').isChecked()), 'no decision is preselected');
+  await page.getByRole('button', { name: 'Besluit vastleggen' }).click();
+  await page.getByText('Kies goedkeuren, afwijzen of terugsturen.').waitFor();
+  await page.getByLabel('Goedkeuren').check();
   await page.getByRole('button', { name: 'Besluit vastleggen' }).click();
   await page.getByText('Geef een reden op.').waitFor();
   await page.getByLabel('Reden').fill('Akkoord: ruim rendement, binnen mandaat');
@@ -395,17 +452,28 @@ await test('the backoffice registers two payments, settles, and the fund page sh
   await goto(caseState.url.replace(BASE, ''));
   await hydrated();
   await axe('/casussen/:id (betalen)');
-  const pay = async (amount, reference) => {
-    await page.getByLabel('Bedrag').fill(amount);
-    await page.getByLabel('Ontvanger (leverancier of huishouden)').fill('Woningcorporatie');
+  const amount = page.getByLabel('Bedrag', { exact: true });
+  const supplier = page.getByLabel("Ontvanger (leverancier, of 'huishouden' zonder naam)");
+  const pay = async (value, reference) => {
+    // One click takes the cost line's supplier and amount into the form.
+    await page.getByRole('link', { name: 'Aflossen huurachterstand bij Woningcorporatie overnemen in het betaalformulier' }).click();
+    await page.waitForFunction(() => document.querySelector('#veld-supplier')?.value === 'Woningcorporatie');
+    assert((await amount.inputValue()) === '2500,00', `prefilled amount ${await amount.inputValue()}`);
+    await amount.fill(value);
     await page.getByLabel('Betalingskenmerk').fill(reference);
     await page.getByRole('button', { name: 'Betaling registreren' }).click();
     await page.getByRole('cell', { name: reference }).waitFor();
+    await page.waitForFunction(() => document.querySelector('#veld-amount')?.value === '');
+    assert((await supplier.inputValue()) === '', 'the form is cleared after a payment');
   };
   await pay('1.800,00', `F-${RUN}-1`);
   await pay('450,50', `F-${RUN}-2`);
   await page.getByText('Gereserveerd € 2.500,00 · betaald € 2.250,50').waitFor();
-  await page.getByRole('button', { name: 'Afrekenen (rest van de reservering vrijgeven)' }).click();
+  await shots('betalen-kostenposten');
+  await page.getByRole('link', { name: 'Afrekenen…' }).click();
+  await page.getByText('U rekent de casus af: betaald € 2.250,50 van de reservering € 2.500,00; € 249,50 komt terug in het doorbraakbudget').waitFor();
+  await axe('/casussen/:id (afrekenen bevestigen)');
+  await page.getByRole('button', { name: 'Bevestigen: afrekenen' }).click();
   await page.getByText('Afgerekend').first().waitFor();
   const after = await fund();
   await axe('/fonds');
@@ -528,13 +596,21 @@ await test('markup typed into a canvas comes back as text, and the page runs no 
   await signOut();
 });
 
-await test('the backoffice runs a chargeback over a year, posts it, downloads the journal and the fund revolves', async () => {
+// This year's settled cases are charged back in two runs: the first half of
+// the days so far with JavaScript, the rest (up to yesterday: the case
+// settled today stays open to correction) without.
+const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+const thisYear = new Date().getFullYear();
+const yesterday = new Date(Date.now() - 86400000);
+const midYear = new Date(thisYear, 0, 1 + Math.floor((yesterday - new Date(thisYear, 0, 1)) / 86400000 / 2));
+const afterMid = new Date(midYear.getTime() + 86400000);
+
+await test('the backoffice runs a chargeback, confirms it from its summary, downloads the journal and the fund revolves', async () => {
   await signIn('backoffice');
   const cents = (text) => Number(text.replace(/[€\s.]/g, '').replace(',', '').replace('-', '')) * (text.includes('-') ? -1 : 1);
-  const year = new Date().getFullYear() - 1;
   // Money that comes back is credited to the fund of the year it is booked in: this year.
   const available = async () => {
-    await goto(`/fonds?jaar=${year + 1}`);
+    await goto(`/fonds?jaar=${thisYear}`);
     await hydrated();
     return cents((await page.locator('[data-fund="available"]').textContent()).trim());
   };
@@ -543,8 +619,8 @@ await test('the backoffice runs a chargeback over a year, posts it, downloads th
   await page.getByRole('heading', { level: 1, name: 'Terugboeken' }).waitFor();
   await hydrated();
   await axe('/terugboeken');
-  await page.getByLabel('Afgerekend vanaf').fill(`${year}-01-01`);
-  await page.getByLabel('Afgerekend tot en met').fill(`${year}-12-31`);
+  await page.getByLabel('Afgerekend vanaf').fill(`${thisYear}-01-01`);
+  await page.getByLabel('Afgerekend tot en met').fill(iso(midYear));
   await page.getByRole('button', { name: 'Voorstel maken' }).click();
   await page.waitForURL(/\/terugboeken\/\d+$/);
   await page.getByRole('heading', { level: 1, name: /Terugboekrun \d+/ }).waitFor();
@@ -552,8 +628,17 @@ await test('the backoffice runs a chargeback over a year, posts it, downloads th
   assert((await page.locator('[data-run="status"]').textContent()).trim() === 'Voorstel', 'a draft first');
   await axe('/terugboeken/:id (voorstel)');
   const internal = cents((await page.locator('[data-total="internal"]').textContent()).trim());
+  const claims = (await page.locator('[data-total="claims"]').textContent()).trim();
   assert(internal > 0, 'the preview charges the internal streams');
-  await page.getByRole('button', { name: 'Run boeken' }).click();
+  // A key sits with its case: a row's link opens the form for that case.
+  await page.getByRole('link', { name: 'Sleutel of uitsluiten…' }).first().click();
+  await page.getByRole('form', { name: /Verdeelsleutel van casus DB-/ }).waitFor();
+  await axe('/terugboeken/:id (sleutel van een casus)');
+  await page.getByRole('link', { name: 'Run boeken…' }).click();
+  await page.getByText(new RegExp(`^U boekt \\d+ casussen: € [\\d.]+,\\d\\d intern, ${claims.replace(/[.$€]/g, (c) => '\\' + c)} vorderingen`)).waitFor();
+  await axe('/terugboeken/:id (boeken bevestigen)');
+  await shots('terugboeken-bevestigen');
+  await page.getByRole('button', { name: 'Bevestigen: run boeken' }).click();
   await page.locator('[data-run="status"]', { hasText: 'Geboekt' }).waitFor();
   await axe('/terugboeken/:id (geboekt)');
   assert(cents((await page.locator('[data-total="internal"]').textContent()).trim()) === internal, 'posted is what was previewed');
@@ -568,8 +653,8 @@ await test('the backoffice runs a chargeback over a year, posts it, downloads th
   assert(bytes.length > 1000 && bytes.subarray(0, 2).toString() === 'PK', 'an xlsx (zip) file');
   const after = await available();
   assert(after - before === internal, `available ${before} → ${after}, internal ${internal}`);
-  for (const [path, heading] of [['/vorderingen', 'Vorderingen op externe betalers'], ['/aansluiting', 'Aansluiting'],
-    ['/bezwaren', 'Bezwaren van budgethouders'], [`/jaarafrekening?jaar=${year}`, 'Vooraf boeken en afrekenen']]) {
+  for (const [path, heading] of [['/aansluiting', 'Aansluiting'],
+    ['/bezwaren', 'Bezwaren van budgethouders'], [`/jaarafrekening?jaar=${thisYear - 2}`, 'Vooraf boeken en afrekenen']]) {
     await goto(path);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();
     await hydrated();
@@ -577,7 +662,39 @@ await test('the backoffice runs a chargeback over a year, posts it, downloads th
   }
   await goto('/aansluiting');
   await page.getByText('Alles sluit aan').waitFor();
+  // The demo has lived: last year's runs and a correction run are there to read.
+  await goto('/terugboeken');
+  await hydrated();
+  await page.getByRole('link', { name: /^Run \d+$/ }).first().waitFor();
+  const correction = page.getByRole('row', { name: /Correctie/ }).first().getByRole('link');
+  await correction.click();
+  await page.getByRole('heading', { level: 1, name: /Correctierun \d+/ }).waitFor();
+  await hydrated();
+  await page.getByRole('table', { name: /gecorrigeerde casussen/ }).waitFor();
+  await page.getByRole('link', { name: 'Memoriaal als CSV' }).waitFor();
+  await axe('/terugboeken/:id (correctierun)');
   await signOut();
+});
+
+await test('without JavaScript the backoffice makes a run and confirms it from its summary', async () => {
+  await withoutJavaScript('backoffice', async (p) => {
+    await p.goto(BASE + '/terugboeken');
+    await p.getByLabel('Afgerekend vanaf').fill(iso(afterMid));
+    await p.getByLabel('Afgerekend tot en met').fill(iso(yesterday));
+    await p.getByRole('button', { name: 'Voorstel maken' }).click();
+    await p.waitForLoadState('load');
+    // Without JavaScript the new run is the newest in the list.
+    await p.goto(BASE + '/terugboeken');
+    await p.getByRole('row', { name: /Voorstel/ }).first().getByRole('link').click();
+    await p.waitForLoadState('load');
+    await p.getByRole('link', { name: 'Run boeken…' }).click();
+    await p.waitForLoadState('load');
+    assert(p.url().includes('bevestigen=boeken'), p.url());
+    await p.getByText(/^U boekt \d+ casussen: € [\d.]+,\d\d intern, € [\d.]+,\d\d vorderingen/).waitFor();
+    await p.getByRole('button', { name: 'Bevestigen: run boeken' }).click();
+    await p.waitForLoadState('load');
+    await p.locator('[data-run="status"]', { hasText: 'Geboekt' }).waitFor();
+  });
 });
 
 await test('the backoffice closes last year, then corrects a settlement and a payment by reversal', async () => {
@@ -617,15 +734,83 @@ await test('the backoffice closes last year, then corrects a settlement and a pa
   await signOut();
 });
 
-await test('a stream owner sees the charges to their streams with the evidence', async () => {
+await test('a stream owner accepts a filtered selection at once and opens a charge\'s evidence', async () => {
   await signIn('budgethouder');
   await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Mijn stromen' }).click();
   await page.getByRole('heading', { level: 1, name: 'Terugboekingen op uw stroom' }).waitFor();
   await hydrated();
   await page.getByText('Uw stromen: JW, PW.').waitFor();
-  await page.getByRole('cell', { name: /dreigend € .* vermeden/ }).first().waitFor();
   await axe('/mijn-stromen');
+  await shots('mijn-stromen');
+  // Filter on the Jeugdwet, still to review: accept them all at once.
+  await page.getByLabel('Stroom').selectOption('JW');
+  await page.getByRole('button', { name: 'Tonen' }).click();
+  await page.waitForURL(/stroom=JW/);
+  await hydrated();
+  const accept = page.getByRole('button', { name: /^Alle \d+ getoonde terugboekingen akkoord$/ });
+  const n = Number((await accept.textContent()).match(/\d+/)[0]);
+  assert(n > 0, 'charges to review on the Jeugdwet');
+  await accept.click();
+  await page.getByText(`Vastgelegd: akkoord met ${n} ${n === 1 ? 'terugboeking' : 'terugboekingen'}.`).waitFor();
+  await page.getByText('Er is niets meer te beoordelen in deze selectie.').waitFor();
+  await axe('/mijn-stromen (selectie akkoord)');
+  // One row on the Participatiewet: its evidence, then a verdict on the row.
+  await goto('/mijn-stromen?stroom=PW');
+  await hydrated();
+  const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: /^Akkoord met run/ }) }).first();
+  await row.getByRole('link', { name: /^Onderbouwing van run/ }).click();
+  await page.getByRole('heading', { level: 1, name: 'Onderbouwing van een terugboeking' }).waitFor();
+  await hydrated();
+  await page.getByRole('heading', { level: 2, name: 'Regels op PW' }).waitFor();
+  await page.getByText(/de teksten over het huishouden blijven bij het team/).waitFor();
+  await axe('/mijn-stromen/terugboeking');
+  await shots('onderbouwing-terugboeking');
+  await page.getByRole('button', { name: 'Akkoord', exact: true }).click();
+  await page.getByText('Vastgelegd: u bent akkoord met de terugboeking.').waitFor();
   await signOut();
+});
+
+await test('the backoffice invoices 20 claims as one collective invoice and LibreOffice reads its specification', async () => {
+  await signIn('backoffice');
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Vorderingen' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Vorderingen op externe betalers' }).waitFor();
+  await hydrated();
+  await axe('/vorderingen');
+  await page.getByRole('link', { name: /^ZVW: \d+ open vorderingen/ }).click();
+  const form = page.getByRole('form', { name: 'Verzamelfactuur op ZVW' });
+  await form.waitFor();
+  await hydrated();
+  const boxes = form.getByRole('checkbox');
+  const total = await boxes.count();
+  assert(total >= 20, `${total} open claims on the Zvw`);
+  for (let i = 20; i < total; i += 1) await boxes.nth(i).uncheck();
+  await axe('/vorderingen (verzamelfactuur)');
+  await shots('verzamelfactuur');
+  const number = `VF-E2E-${RUN}`;
+  await form.getByLabel('Factuurnummer').fill(number);
+  await form.getByRole('button', { name: 'Verzamelfactuur vastleggen' }).click();
+  await page.getByText(new RegExp(`^Verzamelfactuur ${number} vastgelegd: 20 vorderingen op ZVW`)).waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: `Specificatie van factuur ${number} als Excel-bestand` }).first().click(),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'doorbraak-spec-'));
+  const saved = join(dir, 'specificatie.xlsx');
+  await download.saveAs(saved);
+  execFileSync('soffice', ['--headless', '--norestore', '--convert-to', 'csv', '--outdir', dir, saved], { env: { ...process.env, HOME: dir } });
+  const rows = readFileSync(join(dir, 'specificatie.csv'), 'utf8').trim().split('\n');
+  assert(rows[0].startsWith('Factuurnummer,Factuurdatum,Betaler'), rows[0]);
+  const lines = rows.slice(1, -1);
+  assert(lines.length === 20 && lines.every((l) => l.startsWith(number)), `20 lines: ${lines.length}`);
+  // LibreOffice writes `,` between fields and `"` around an amount like "1,234.50".
+  const fields = (row) => row.match(/("[^"]*"|[^,]*)(,|$)/g).map((f) => f.replace(/,$/, '').replace(/"/g, ''));
+  const amount = (row) => Math.round(Number(fields(row)[7].replace(/,/g, '')) * 100);
+  const sum = lines.reduce((acc, l) => acc + amount(l), 0);
+  assert(rows[rows.length - 1].includes('Totaal') && amount(rows[rows.length - 1]) === sum, `total ${rows[rows.length - 1]} = ${sum}`);
+  await signOut();
+});
+
+await test('the administrator issues an API token and names stream owners', async () => {
   await signIn('beheer');
   for (const [path, heading] of [['/beheer/tokens', 'API-tokens'], ['/inrichting/budgethouders', 'Budgethouders']]) {
     await goto(path);

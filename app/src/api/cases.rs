@@ -85,7 +85,8 @@ pub async fn revise_case(case_id: i64, version: i64) -> Result<(), AppError> {
 }
 
 /// Registers a payment against the hold. `token` comes with the form: the
-/// same form posted twice books once.
+/// same form posted twice books once. A form goes back to the case with an
+/// empty payment form.
 #[server(endpoint = "register_payment")]
 pub async fn register_payment(
     case_id: i64,
@@ -98,7 +99,10 @@ pub async fn register_payment(
     context::write(&[Role::Backoffice], async move |w| {
         service::register_payment(w, case_id, amount, paid_on, supplier, reference, token).await
     })
-    .await
+    .await?;
+    // Back to the case without a cost line chosen: the form starts empty.
+    leptos_axum::redirect(&format!("/casussen/{case_id}#betaling"));
+    Ok(())
 }
 
 /// Settles: the final cost is the sum of payments; the rest of the hold returns to the fund.

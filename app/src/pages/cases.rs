@@ -581,6 +581,7 @@ fn CaseDetails(
                 <input type="hidden" name="version" value=version.to_string()/>
                 <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset">
                     <legend class="utrecht-form-fieldset__legend">"Uw besluit"</legend>
+                    {move || decide_error.get().and_then(|e| e.for_field("decision")).map(|m| view! { <div class="utrecht-form-field-error-message" id="besluit-fout">{m}</div> })}
                     <div class="utrecht-form-field utrecht-form-field--radio">
                         <input class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" id="besluit-approve" name="decision" value="approve"/>
                         <label class="utrecht-form-label utrecht-form-label--radio" for="besluit-approve">"Goedkeuren"</label>
