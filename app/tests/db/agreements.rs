@@ -172,14 +172,22 @@ async fn the_caps_the_database_counts_are_what_the_model_consumed_run_after_run(
             .expect("claims");
         // Now and then the payer refuses a claim: its part of the cap comes back.
         if let Some(refused) = claims.first().filter(|_| r.next(3) == 0) {
+            let invoice: i64 = sqlx::query_scalar(
+                "INSERT INTO invoices (number, stream_code, invoice_date, created_at)
+                 VALUES (?1, 'ZVW', '2026-11-01', '2026-11-01') RETURNING id",
+            )
+            .bind(format!("F-{run}"))
+            .fetch_one(&mut *tx)
+            .await
+            .expect("invoice");
             sqlx::query(
-                "UPDATE claims SET status = 'refused', invoice_number = ?3, invoice_date = '2026-11-01',
+                "UPDATE claims SET status = 'refused', invoice_id = ?3,
                         closed_on = '2026-11-01', reason = 'Geen dekking'
                  WHERE run_id = ?1 AND case_id = ?2",
             )
             .bind(run)
             .bind(refused.case)
-            .bind(format!("F-{run}"))
+            .bind(invoice)
             .execute(&mut *tx)
             .await
             .expect("refuse");

@@ -550,6 +550,21 @@ async fn the_stream_owner_accepts_a_selection_at_once_or_nothing_and_reads_the_e
         said,
         "Vastgelegd: uw bezwaar is naar de backoffice gestuurd."
     );
+    // A stale selection holding the disputed charge records nothing.
+    let before = s.rows("charge_reviews").await;
+    let stale = s
+        .submit(
+            &owner,
+            "accept_charges",
+            &[
+                f("charges[]", &pw.charges[1].form_key()),
+                f("charges[]", &charge.form_key()),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("al bezwaar gemaakt of beslist"));
+    assert_eq!(s.rows("charge_reviews").await, before, "nothing recorded");
     // Another stream's charge is not the owner's to see.
     let other = s
         .call(
@@ -650,6 +665,24 @@ async fn twenty_claims_of_one_payer_go_on_one_collective_invoice_with_a_specific
         used.error().for_field("invoice_number").as_deref(),
         Some("Factuurnummer VF-2026-014 is al gebruikt. Er is niets vastgelegd.")
     );
+    assert_eq!(s.rows("invoices").await, invoices + 1);
+    // A stale form for a claim invoiced meanwhile, under another number.
+    let stale = s
+        .submit(
+            &back,
+            "invoice_claims",
+            &[
+                f(
+                    "claims[]",
+                    &format!("{}:{}", chosen[0].id, chosen[0].version),
+                ),
+                f("invoice_number", "VF-2026-015"),
+                f("invoice_date", &today()),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("Er is niets vastgelegd."));
     assert_eq!(s.rows("invoices").await, invoices + 1);
 
     // The specification per case adds up to the cent, as CSV and as Excel.
