@@ -420,6 +420,13 @@ await test('the approver approves within mandate and sees the fund', async () =>
   await page.getByRole('cell', { name: '€ 12.613,50' }).first().waitFor();
   await axe('/casussen/:id (beoordelen)');
   await shots('beoordelen-canvas');
+  // Printed, the page is the canvas document: no navigation, no forms.
+  await page.emulateMedia({ media: 'print' });
+  assert(await page.locator('.canvas-document').first().isVisible(), 'the canvas prints');
+  assert(!(await page.getByRole('button', { name: 'Besluit vastleggen' }).isVisible()), 'forms do not print');
+  assert(!(await page.getByRole('navigation', { name: 'Hoofdmenu' }).isVisible()), 'the menu does not print');
+  await page.pdf({ path: join(artifacts, 'canvas-document.pdf'), format: 'A4' });
+  await page.emulateMedia({ media: 'screen' });
   assert(!(await page.getByLabel('Goedkeuren').isChecked()), 'no decision is preselected');
   await page.getByRole('button', { name: 'Besluit vastleggen' }).click();
   await page.getByText('Kies goedkeuren, afwijzen of terugsturen.').waitFor();

@@ -860,16 +860,18 @@ async fn a_disputed_charge_is_held_out_until_the_backoffice_resolves_it() {
             .await;
         assert_eq!(foreign.status, StatusCode::NOT_FOUND);
     }
-    s.call(&owner, "review_charge", &verdict(b, "accept", ""))
+    let said: String = s
+        .call(&owner, "review_charge", &verdict(b, "accept", ""))
         .await
-        .ok::<()>();
+        .ok();
+    assert_eq!(said, "Vastgelegd: u bent akkoord met de terugboeking.");
     s.call(
         &owner,
         "review_charge",
         &verdict(a, "dispute", "Geen jeugdhulp in dit huishouden"),
     )
     .await
-    .ok::<()>();
+    .ok::<String>();
     let twice = s
         .call(&owner, "review_charge", &verdict(a, "dispute", "Nog eens"))
         .await;
