@@ -115,7 +115,7 @@ pub fn App() -> impl IntoView {
             format!("{page} — Doorbraak")
         }/>
         <Router>
-            <a class="utrecht-skip-link utrecht-skip-link--visible-on-focus" href="#inhoud">"Direct naar de inhoud"</a>
+            <a class="utrecht-skip-link utrecht-skip-link--visible-on-focus" href="#inhoud" on:click=skip_to_content>"Direct naar de inhoud"</a>
             <div class="utrecht-page">
                 <Header/>
                 <main id="inhoud" class="utrecht-page-content page-main" tabindex="-1">
@@ -155,6 +155,24 @@ pub fn App() -> impl IntoView {
                 </footer>
             </div>
         </Router>
+    }
+}
+
+/// The skip link moves focus to the main content, not only the view
+/// (WCAG 2.4.1); without JavaScript the browser follows `#inhoud` itself.
+fn skip_to_content(_event: leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        _event.prevent_default();
+        if let Some(main) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("inhoud"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = main.focus();
+            main.scroll_into_view();
+        }
     }
 }
 

@@ -58,7 +58,47 @@ async function hydrated() {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
 }
 
+// Every form control has a label a sighted user can see: a label that is
+// on screen and not covered by anything, or a visible column header above
+// the control in a table (WCAG 3.3.2).
+async function labelsVisible(label) {
+  const problems = await page.evaluate(() => {
+    // Rendered and visible (not in a closed <details>, not hidden or transparent).
+    const shown = (el) => {
+      const r = el.getBoundingClientRect();
+      return r.width >= 1 && r.height >= 1
+        && el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true, contentVisibilityAuto: true });
+    };
+    const uncovered = (el) => {
+      el.scrollIntoView({ block: 'center', inline: 'center' });
+      const r = el.getBoundingClientRect();
+      const x = r.left + Math.min(r.width / 2, 8);
+      const y = r.top + r.height / 2;
+      const hit = document.elementFromPoint(x, y);
+      return hit !== null && (hit === el || el.contains(hit) || hit.contains(el));
+    };
+    const header = (el) => {
+      const cell = el.closest('td');
+      const table = el.closest('table');
+      if (!cell || !table) return null;
+      const th = table.querySelectorAll('thead th')[cell.cellIndex];
+      return th && shown(th) ? th : null;
+    };
+    const out = [];
+    for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+      if (!shown(el)) continue;
+      const labels = [...(el.labels ?? [])];
+      const ok = labels.some((l) => shown(l) && uncovered(l)) || header(el) !== null;
+      if (!ok) out.push(el.id || el.name);
+    }
+    window.scrollTo(0, 0);
+    return out;
+  });
+  assert(problems.length === 0, `labels not visible on ${label}: ${problems.slice(0, 8).join(', ')}`);
+}
+
 async function axe(label) {
+  await labelsVisible(label);
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
   const violations = result.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
@@ -114,7 +154,7 @@ async function signIn(username) {
 
 async function signOut() {
   await page.getByRole('button', { name: 'Uitloggen' }).click();
-  await page.waitForURL(BASE + '/inloggen');
+  await page.waitForURL((url) => url.pathname === '/inloggen');
   await hydrated();
 }
 
@@ -300,12 +340,36 @@ await test('the administrator configures streams, budget years and the catalogue
   await price.getByText(/Een nieuwe prijs gaat in na de laatste prijs/).waitFor();
 });
 
+await test('the skip link moves focus to the main content', async () => {
+  await goto('/beheer/teams');
+  await hydrated();
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Direct naar de inhoud' });
+  assert(await skip.evaluate((el) => el === document.activeElement), 'the skip link is the first stop');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'inhoud');
+});
+
 await test('signing out ends the session', async () => {
   await goto('/');
   await hydrated();
   await signOut();
   await goto('/beheer/gebruikers');
-  await page.waitForURL(BASE + '/inloggen');
+  await page.waitForURL(BASE + '/inloggen?terug=/beheer/gebruikers');
+});
+
+await test('a deep link asked for while signed out is where signing in lands', async () => {
+  await goto('/vorderingen?status=paid');
+  await page.waitForURL(/\/inloggen\?terug=/);
+  await hydrated();
+  await axe('/inloggen (met terugweg)');
+  await page.getByLabel('Gebruikersnaam').fill('backoffice');
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL(BASE + '/vorderingen?status=paid');
+  await page.getByRole('heading', { level: 1, name: 'Vorderingen op externe betalers' }).waitFor();
+  await hydrated();
+  await signOut();
 });
 
 await test('a professional reaches their own start page and is refused administration', async () => {

@@ -22,7 +22,8 @@ pub fn Guarded(
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 match session.await.ok().and_then(|s| s.user) {
-                    None => view! { <RedirectTo path="/inloggen"/> }.into_any(),
+                    // Signed out: sign in, then come back to this page.
+                    None => view! { <RedirectTo path=here_after_sign_in()/> }.into_any(),
                     Some(user) if roles.is_empty() || user.roles.has_any(roles) => {
                         provide_context(user);
                         children.with_value(|c| c()).into_any()
@@ -34,10 +35,25 @@ pub fn Guarded(
     }
 }
 
+/// The sign-in page, returning to the page asked for.
+fn here_after_sign_in() -> String {
+    let location = leptos_router::hooks::use_location();
+    let (path, query) = (
+        location.pathname.get_untracked(),
+        location.search.get_untracked(),
+    );
+    let here = if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", query.trim_start_matches('?'))
+    };
+    crate::components::params::sign_in_returning_to(&here)
+}
+
 /// A redirect that is a real one (303 See Other) when the server renders
 /// the page: without JavaScript the browser follows only that.
 #[component]
-pub fn RedirectTo(path: &'static str) -> impl IntoView {
+pub fn RedirectTo(#[prop(into)] path: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
         options.set_status(axum::http::StatusCode::SEE_OTHER);

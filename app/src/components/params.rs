@@ -42,3 +42,61 @@ pub fn query_text(name: &'static str) -> impl Fn() -> String + Copy + Send + Syn
     let query = leptos_router::hooks::use_query_map();
     move || query.read().get(name).unwrap_or_default()
 }
+
+/// Where to go after signing in (`?terug=/casussen/12`): a path on this
+/// site, or the start page. Anything that could leave the site (`//host`,
+/// `https://…`, a backslash) is the start page.
+pub fn return_path(asked: &str) -> String {
+    let local = asked.starts_with('/')
+        && !asked.starts_with("//")
+        && !asked.contains('\\')
+        && asked.len() <= 500
+        && !asked.chars().any(char::is_control)
+        && !asked.starts_with("/inloggen");
+    if local {
+        asked.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+/// The sign-in page that returns to `path` afterwards.
+pub fn sign_in_returning_to(path: &str) -> String {
+    let mut encoded = String::with_capacity(path.len() + 20);
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                encoded.push(b as char)
+            }
+            _ => encoded.push_str(&format!("%{b:02X}")),
+        }
+    }
+    format!("/inloggen?terug={encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_path_on_this_site_is_returned_to() {
+        assert_eq!(
+            return_path("/casussen/12?pagina=2"),
+            "/casussen/12?pagina=2"
+        );
+        for away in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "",
+            "casussen",
+            "/inloggen?terug=/x",
+        ] {
+            assert_eq!(return_path(away), "/", "{away:?}");
+        }
+        assert_eq!(
+            sign_in_returning_to("/terugboeken/5?casus=DB-2026-0001&pagina=2"),
+            "/inloggen?terug=/terugboeken/5%3Fcasus%3DDB-2026-0001%26pagina%3D2"
+        );
+    }
+}

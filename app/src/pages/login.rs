@@ -14,12 +14,15 @@ pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let error = last_error(login.value());
     let show_password = RwSignal::new(false);
-    // Signed in: load the start page afresh, with the new session.
+    // After signing in: the page asked for (`?terug=`), or the start page.
+    let asked = crate::components::params::query_text("terug");
+    let target = move || crate::components::params::return_path(&asked());
+    // Signed in: load the page afresh, with the new session.
     Effect::new(move |_| {
         if let Some(Ok(())) = login.value().get() {
             #[cfg(feature = "hydrate")]
             if let Some(w) = web_sys::window() {
-                let _ = w.location().set_href("/");
+                let _ = w.location().set_href(&target());
             }
         }
     });
@@ -28,7 +31,7 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Inloggen"/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                session.await.ok().and_then(|s| s.user).map(|_| view! { <RedirectTo path="/"/> })
+                session.await.ok().and_then(|s| s.user).map(|_| view! { <RedirectTo path=target()/> })
             })}
         </Suspense>
         <div class="login">

@@ -235,9 +235,9 @@ fn Mandates(
             <Done shown=succeeded(action.value()) text="Het mandaat is opgeslagen."/>
             {match current.clone() {
                 Some(m) => view! { <input type="hidden" name="code" value=m.code/> }.into_any(),
-                None => view! { <TextField label="Code" name="code" field="code" error description="Kleine letters, bijvoorbeeld teamleider." autocomplete="off"/> }.into_any(),
+                None => view! { <TextField label="Code" name="code" field="code" scope="mandaat" error description="Kleine letters, bijvoorbeeld teamleider." autocomplete="off"/> }.into_any(),
             }}
-            <TextField label="Naam" name="name" field="name" error value=current.as_ref().map(|m| m.name.clone()).unwrap_or_default()/>
+            <TextField label="Naam" name="name" field="name" scope="mandaat" error value=current.as_ref().map(|m| m.name.clone()).unwrap_or_default()/>
             <TextField label="Grens (leeg is onbeperkt)" name="limit" field="limit" error value=current.as_ref().and_then(|m| m.limit).map(|l| l.to_string()).unwrap_or_default() description="Bijvoorbeeld 2.500,00. Alleen het hoogste niveau is onbeperkt."/>
             <button type="submit" class="utrecht-button utrecht-button--primary-action">"Mandaat opslaan"</button>
         </ActionForm>

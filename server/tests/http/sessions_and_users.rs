@@ -798,3 +798,51 @@ async fn create_admin_makes_the_first_administrator_of_a_real_deployment() {
     assert_eq!(view.municipality, "Gemeente Proef");
     assert!(view.user.expect("user").roles.has(Role::Administrator));
 }
+
+#[tokio::test]
+async fn a_signed_out_visitor_signs_in_and_comes_back_to_the_page_asked_for() {
+    let s = common::spawn().await;
+    let get = |path: &str, cookie: Option<String>| {
+        let mut request = s.raw.get(format!("{}{path}", s.base));
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        async move {
+            let r = request.send().await.expect("request");
+            let location = r
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            (r.status(), location)
+        }
+    };
+    // Signed out, any page answers 303 to the sign-in page with the way back.
+    let (status, location) = get("/terugboeken/5?pagina=2", None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location.as_deref(),
+        Some("/inloggen?terug=/terugboeken/5%3Fpagina%3D2")
+    );
+    // Signed in, the sign-in page sends the browser on to that page; a way
+    // back that leaves the site goes to the start page instead.
+    let back = s.login("backoffice").await;
+    let (status, location) = get(
+        "/inloggen?terug=/terugboeken/5%3Fpagina%3D2",
+        Some(back.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/terugboeken/5?pagina=2"));
+    for away in ["//evil.example/x", "https%3A%2F%2Fevil.example"] {
+        let (status, location) = get(&format!("/inloggen?terug={away}"), Some(back.clone())).await;
+        assert_eq!(
+            (status, location.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/"))
+        );
+    }
+    // The wrong role: 403 with a plain sentence and a way back.
+    let (status, body) = s.page(&s.login("professional").await, "/terugboeken").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("Geen toegang") && body.contains("Terug naar de startpagina"));
+}
