@@ -747,17 +747,23 @@ await test('the backoffice runs a chargeback, confirms it from its summary, down
   await signOut();
 });
 
+await test('without JavaScript "Casus starten" lands on the new canvas', async () => {
+  await withoutJavaScript('professional', async (p) => {
+    await p.goto(BASE + '/casussen');
+    await p.getByRole('button', { name: 'Casus starten' }).click();
+    await p.waitForURL(/\/casussen\/\d+\/canvas$/);
+    await p.getByLabel('Situatie (anoniem: geen naam, adres of BSN)').waitFor();
+  });
+});
+
 await test('without JavaScript the backoffice makes a run and confirms it from its summary', async () => {
   await withoutJavaScript('backoffice', async (p) => {
     await p.goto(BASE + '/terugboeken');
     await p.getByLabel('Afgerekend vanaf').fill(iso(afterMid));
     await p.getByLabel('Afgerekend tot en met').fill(iso(yesterday));
     await p.getByRole('button', { name: 'Voorstel maken' }).click();
-    await p.waitForLoadState('load');
-    // Without JavaScript the new run is the newest in the list.
-    await p.goto(BASE + '/terugboeken');
-    await p.getByRole('row', { name: /Voorstel/ }).first().getByRole('link').click();
-    await p.waitForLoadState('load');
+    // Without JavaScript too, the form lands on the new run.
+    await p.waitForURL(/\/terugboeken\/\d+$/);
     await p.getByRole('link', { name: 'Run boeken…' }).click();
     await p.waitForLoadState('load');
     assert(p.url().includes('bevestigen=boeken'), p.url());

@@ -17,13 +17,16 @@ use crate::{context, services::cases as service};
 #[cfg(feature = "ssr")]
 use doorbraak::Role;
 
-/// Starts a case for one of the professional's teams, with an empty canvas.
+/// Starts a case for one of the professional's teams, with an empty canvas;
+/// a form lands on that canvas (without JavaScript too).
 #[server(endpoint = "create_case")]
 pub async fn create_case(team_id: i64) -> Result<i64, AppError> {
-    context::write(&[Role::Professional], async move |w| {
+    let id = context::write(&[Role::Professional], async move |w| {
         service::create_case(w, team_id).await
     })
-    .await
+    .await?;
+    leptos_axum::redirect(&format!("/casussen/{id}/canvas"));
+    Ok(id)
 }
 
 /// The case page's data. Opening a case is recorded in the audit trail.

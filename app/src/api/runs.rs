@@ -22,10 +22,13 @@ pub async fn chargeback_runs() -> Result<RunsOverview, AppError> {
 /// Starts a draft over the settled cases of a period; answers with its id.
 #[server(endpoint = "create_run")]
 pub async fn create_run(period_from: String, period_to: String) -> Result<i64, AppError> {
-    context::write(BACKOFFICE, async |w| {
+    let id = context::write(BACKOFFICE, async |w| {
         runs::create(w, &period_from, &period_to).await
     })
-    .await
+    .await?;
+    // A form lands on the new run (without JavaScript too).
+    leptos_axum::redirect(&format!("/terugboeken/{id}"));
+    Ok(id)
 }
 
 /// A run with its preview (a draft) or what it booked (posted); cases a page at a time.
@@ -87,11 +90,14 @@ pub async fn reverse_run(
     reason: String,
     booking_date: String,
 ) -> Result<i64, AppError> {
-    context::write(BACKOFFICE, async |w| {
+    let id = context::write(BACKOFFICE, async |w| {
         let case_id = input::optional_id("case_id", &case_id, "casus")?;
         let reason = input::reason("reason", &reason)?;
         let date = input::date("booking_date", &booking_date, w.time.today)?;
         runs::reverse(w, run_id, case_id, &reason, date).await
     })
-    .await
+    .await?;
+    // A form lands on the correction run (without JavaScript too).
+    leptos_axum::redirect(&format!("/terugboeken/{id}"));
+    Ok(id)
 }

@@ -702,7 +702,7 @@ async fn missing_and_forbidden_objects_get_their_status_and_a_dutch_message() {
             .headers()
             .get("location")
             .and_then(|l| l.to_str().ok()),
-        Some("/inloggen")
+        Some("/inloggen?terug=/terugboeken")
     );
 }
 
@@ -845,4 +845,56 @@ async fn a_signed_out_visitor_signs_in_and_comes_back_to_the_page_asked_for() {
     let (status, body) = s.page(&s.login("professional").await, "/terugboeken").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body.contains("Geen toegang") && body.contains("Terug naar de startpagina"));
+}
+
+#[tokio::test]
+async fn a_plain_form_lands_on_what_it_made() {
+    let s = common::spawn().await;
+    let post = |endpoint: &'static str, user: &'static str, form: Vec<(&'static str, String)>| {
+        let s = &s;
+        async move {
+            let token = s.demo_login(user).await;
+            let r = s
+                .raw
+                .post(format!("{}/api/{endpoint}", s.base))
+                .header(COOKIE, format!("{}={token}", app::auth::COOKIE_NAME))
+                .header("origin", &s.base)
+                .header("accept", "text/html")
+                .form(&form)
+                .send()
+                .await
+                .expect("request");
+            let location = r
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            (r.status(), location)
+        }
+    };
+    let team = s
+        .count("SELECT team_id FROM user_teams t JOIN users u ON u.id = t.user_id WHERE u.username = 'professional'")
+        .await;
+    let (status, location) = post(
+        "create_case",
+        "professional",
+        vec![("team_id", team.to_string())],
+    )
+    .await;
+    let case = s.count("SELECT max(id) FROM cases").await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(location, Some(format!("/casussen/{case}/canvas")));
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let (status, location) = post(
+        "create_run",
+        "backoffice",
+        vec![
+            ("period_from", format!("{}-01-01", year - 4)),
+            ("period_to", format!("{year}-01-01")),
+        ],
+    )
+    .await;
+    let run = s.count("SELECT max(id) FROM chargeback_runs").await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(location, Some(format!("/terugboeken/{run}")));
 }
