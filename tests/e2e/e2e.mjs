@@ -154,7 +154,8 @@ async function signIn(username) {
 
 async function signOut() {
   await page.getByRole('button', { name: 'Uitloggen' }).click();
-  await page.waitForURL((url) => url.pathname === '/inloggen');
+  // Signing out never leaves a way back for the next person.
+  await page.waitForURL(BASE + '/inloggen');
   await hydrated();
 }
 

@@ -35,7 +35,16 @@ pub fn Guarded(
     }
 }
 
-/// The sign-in page, returning to the page asked for.
+/// The sign-in page, returning to the page asked for. Only a page the
+/// server renders for a signed-out visitor (a link, a bookmark, an expired
+/// session on reload) carries the way back; in the browser a page loses its
+/// user only by signing out, and the next person starts at the start page.
+#[cfg(not(feature = "ssr"))]
+fn here_after_sign_in() -> String {
+    "/inloggen".to_string()
+}
+
+#[cfg(feature = "ssr")]
 fn here_after_sign_in() -> String {
     let location = leptos_router::hooks::use_location();
     let (path, query) = (
