@@ -21,7 +21,7 @@ use crate::chargeback::{
     Allocation, ChargeKind, ResponsibleStream, StreamAvoided, beneficiary_key, responsibility_key,
 };
 use crate::ledger::{CaseId, Operation, Year};
-use crate::money::Money;
+use crate::money::{Money, MoneyError};
 use crate::stream::StreamCode;
 use crate::stream::StreamKind;
 
@@ -171,13 +171,7 @@ pub enum RunError {
 impl Preview {
     pub fn total(&self, kind: ChargeKind) -> Money {
         // Charges never exceed the settled total, which `preview` checked.
-        Money::sum(
-            self.totals
-                .iter()
-                .filter(|t| t.kind == kind)
-                .map(|t| t.amount),
-        )
-        .unwrap_or(Money::ZERO)
+        kind_total(&self.totals, kind).unwrap_or(Money::ZERO)
     }
 
     /// Cases whose key could not be applied; a run with any cannot be posted.
@@ -286,6 +280,11 @@ pub fn preview(
         settled: money(settled)?,
         residual: money(residual)?,
     })
+}
+
+/// The sum of the totals of one kind (internal or claims).
+pub fn kind_total(totals: &[StreamTotal], kind: ChargeKind) -> Result<Money, MoneyError> {
+    Money::sum(totals.iter().filter(|t| t.kind == kind).map(|t| t.amount))
 }
 
 /// Totals per stream of booked charges (a correction run's, for one), sorted

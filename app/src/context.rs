@@ -82,6 +82,14 @@ impl<U> Read<U> {
     pub fn opened(&mut self, object_type: &'static str, object_id: String) {
         self.opened.push((object_type, object_id));
     }
+
+    /// [`Read::opened`] for each case a list showed, once per case.
+    pub fn opened_cases(&mut self, cases: impl IntoIterator<Item = i64>) {
+        let cases: std::collections::BTreeSet<i64> = cases.into_iter().collect();
+        for case in cases {
+            self.opened("case", case.to_string());
+        }
+    }
 }
 
 /// One audit event waiting for the commit.

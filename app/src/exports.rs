@@ -70,17 +70,50 @@ pub async fn journal(conn: &mut SqliteConnection, run_id: i64) -> Result<Journal
     Ok(Journal { run, lines, totals })
 }
 
+/// The cell formats of the workbooks.
+struct Formats {
+    bold: rust_xlsxwriter::Format,
+    date: rust_xlsxwriter::Format,
+    amount: rust_xlsxwriter::Format,
+    bold_amount: rust_xlsxwriter::Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        use rust_xlsxwriter::Format;
+        Formats {
+            bold: Format::new().set_bold(),
+            date: Format::new().set_num_format("dd-mm-yyyy"),
+            amount: Format::new().set_num_format("#,##0.00"),
+            bold_amount: Format::new().set_bold().set_num_format("#,##0.00"),
+        }
+    }
+}
+
+/// An amount as a spreadsheet holds it: binary floating point. Each cent
+/// amount becomes the nearest double, which reads back as the same two
+/// decimals.
+fn cell_number(m: Money) -> f64 {
+    m.cents() as f64 / 100.0
+}
+
+fn cell_date(
+    d: chrono::NaiveDate,
+) -> Result<rust_xlsxwriter::ExcelDateTime, rust_xlsxwriter::XlsxError> {
+    use chrono::Datelike;
+    rust_xlsxwriter::ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+}
+
 /// The journal as an Excel workbook: real dates and numbers with formats,
 /// a sheet of lines and one of totals per stream and per taakveld.
 pub fn xlsx(j: &Journal) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-    let bold = Format::new().set_bold();
-    let date = Format::new().set_num_format("dd-mm-yyyy");
-    let amount = Format::new().set_num_format("#,##0.00");
-    let bold_amount = Format::new().set_bold().set_num_format("#,##0.00");
-    // A spreadsheet holds binary floating point: each cent amount becomes
-    // the nearest double, which reads back as the same two decimals.
-    let number = |m: Money| m.cents() as f64 / 100.0;
+    use rust_xlsxwriter::Workbook;
+    let Formats {
+        bold,
+        date,
+        amount,
+        bold_amount,
+    } = Formats::new();
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("Memoriaal")?;
@@ -89,11 +122,7 @@ pub fn xlsx(j: &Journal) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     }
     for (i, l) in j.lines.iter().enumerate() {
         let row = i as u32 + 1;
-        let day = ExcelDateTime::from_ymd(
-            chrono::Datelike::year(&l.date) as u16,
-            chrono::Datelike::month(&l.date) as u8,
-            chrono::Datelike::day(&l.date) as u8,
-        )?;
+        let day = cell_date(l.date)?;
         sheet.write_datetime_with_format(row, 0, &day, &date)?;
         sheet.write_number(row, 1, l.run as f64)?;
         sheet.write_string(row, 2, &l.case_reference)?;
@@ -101,14 +130,14 @@ pub fn xlsx(j: &Journal) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         sheet.write_string(row, 4, &l.codes.taakveld)?;
         sheet.write_string(row, 5, &l.codes.cost_centre)?;
         sheet.write_string(row, 6, &l.codes.ledger_account)?;
-        sheet.write_number_with_format(row, 7, number(l.debit), &amount)?;
-        sheet.write_number_with_format(row, 8, number(l.credit), &amount)?;
+        sheet.write_number_with_format(row, 7, cell_number(l.debit), &amount)?;
+        sheet.write_number_with_format(row, 8, cell_number(l.credit), &amount)?;
         sheet.write_string(row, 9, &l.description)?;
     }
     let last = j.lines.len() as u32 + 1;
     sheet.write_string_with_format(last, 6, "Totaal", &bold)?;
-    sheet.write_number_with_format(last, 7, number(j.totals.all.debit), &bold_amount)?;
-    sheet.write_number_with_format(last, 8, number(j.totals.all.credit), &bold_amount)?;
+    sheet.write_number_with_format(last, 7, cell_number(j.totals.all.debit), &bold_amount)?;
+    sheet.write_number_with_format(last, 8, cell_number(j.totals.all.credit), &bold_amount)?;
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofit();
     let totals = book.add_worksheet();
@@ -129,8 +158,8 @@ pub fn xlsx(j: &Journal) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     for (row, (kind, code, t)) in (1..).zip(by_stream.chain(by_taakveld)) {
         totals.write_string(row, 0, kind)?;
         totals.write_string(row, 1, &code)?;
-        totals.write_number_with_format(row, 2, number(t.debit), &amount)?;
-        totals.write_number_with_format(row, 3, number(t.credit), &amount)?;
+        totals.write_number_with_format(row, 2, cell_number(t.debit), &amount)?;
+        totals.write_number_with_format(row, 3, cell_number(t.credit), &amount)?;
     }
     totals.autofit();
     book.save_to_buffer()
@@ -208,6 +237,15 @@ where
     }
 }
 
+/// `{stem}.csv` or `{stem}.xlsx`: the content type and whether it is CSV.
+fn file_kind(file: &str, stem: &str) -> Option<(&'static str, bool)> {
+    match file.strip_prefix(stem)? {
+        ".csv" => Some((CSV, true)),
+        ".xlsx" => Some((XLSX, false)),
+        _ => None,
+    }
+}
+
 /// The byte order mark lets a Dutch spreadsheet read UTF-8.
 fn with_bom(csv: String) -> Vec<u8> {
     let mut bytes = "\u{feff}".as_bytes().to_vec();
@@ -223,10 +261,8 @@ fn workbook_failed(e: rust_xlsxwriter::XlsxError) -> AppError {
 /// `GET /export/terugboekrun/{id}/{file}`: `journaal.csv` or `journaal.xlsx`,
 /// for the backoffice, by its session.
 pub async fn download(state: AppState, parts: Parts, run_id: i64, file: String) -> Response {
-    let (content_type, csv) = match file.as_str() {
-        "journaal.csv" => (CSV, true),
-        "journaal.xlsx" => (XLSX, false),
-        _ => return plain(StatusCode::NOT_FOUND, "Onbekend bestand."),
+    let Some((content_type, csv)) = file_kind(&file, "journaal") else {
+        return plain(StatusCode::NOT_FOUND, "Onbekend bestand.");
     };
     let filename = format!("terugboekrun-{run_id}-{file}");
     let event = ("journal_exported", "chargeback_run", run_id.to_string());
@@ -285,23 +321,20 @@ pub fn specification_xlsx(
     invoice: &InvoiceRow,
     claims: &[ClaimRow],
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-    let bold = Format::new().set_bold();
-    let date = Format::new().set_num_format("dd-mm-yyyy");
-    let amount = Format::new().set_num_format("#,##0.00");
-    let bold_amount = Format::new().set_bold().set_num_format("#,##0.00");
-    let number = |m: Money| m.cents() as f64 / 100.0;
+    use rust_xlsxwriter::Workbook;
+    let Formats {
+        bold,
+        date,
+        amount,
+        bold_amount,
+    } = Formats::new();
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("Specificatie")?;
     for (col, title) in SPEC_HEADERS.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *title, &bold)?;
     }
-    let day = ExcelDateTime::from_ymd(
-        chrono::Datelike::year(&invoice.date) as u16,
-        chrono::Datelike::month(&invoice.date) as u8,
-        chrono::Datelike::day(&invoice.date) as u8,
-    )?;
+    let day = cell_date(invoice.date)?;
     for (i, k) in claims.iter().enumerate() {
         let row = i as u32 + 1;
         sheet.write_string(row, 0, &invoice.number)?;
@@ -311,11 +344,11 @@ pub fn specification_xlsx(
         sheet.write_string(row, 4, &k.reference)?;
         sheet.write_number(row, 5, k.run_id as f64)?;
         sheet.write_string(row, 6, k.agreement.clone().unwrap_or_default())?;
-        sheet.write_number_with_format(row, 7, number(k.amount), &amount)?;
+        sheet.write_number_with_format(row, 7, cell_number(k.amount), &amount)?;
     }
     let last = claims.len() as u32 + 1;
     sheet.write_string_with_format(last, 6, "Totaal", &bold)?;
-    sheet.write_number_with_format(last, 7, number(invoice.total), &bold_amount)?;
+    sheet.write_number_with_format(last, 7, cell_number(invoice.total), &bold_amount)?;
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofit();
     book.save_to_buffer()
@@ -324,10 +357,8 @@ pub fn specification_xlsx(
 /// `GET /export/factuur/{id}/{file}`: an invoice's specification per case,
 /// `specificatie.csv` or `specificatie.xlsx`, for the backoffice.
 pub async fn invoice_download(state: AppState, parts: Parts, id: i64, file: String) -> Response {
-    let (content_type, csv) = match file.as_str() {
-        "specificatie.csv" => (CSV, true),
-        "specificatie.xlsx" => (XLSX, false),
-        _ => return plain(StatusCode::NOT_FOUND, "Onbekend bestand."),
+    let Some((content_type, csv)) = file_kind(&file, "specificatie") else {
+        return plain(StatusCode::NOT_FOUND, "Onbekend bestand.");
     };
     let filename = format!("factuur-{id}-{file}");
     let event = ("invoice_exported", "invoice", id.to_string());

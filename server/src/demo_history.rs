@@ -179,12 +179,8 @@ async fn judge(
         db::reviews::charges(
             &mut conn,
             &db::reviews::ChargeFilter {
-                streams: None,
                 review: db::reviews::ReviewFilter::Is(ReviewStatus::Disputed),
-                run: Some(run),
-                stream: Some(disputed.stream),
-                case: Some(disputed.case_id),
-                limit: 1,
+                ..db::reviews::ChargeFilter::one(None, run, disputed.case_id, disputed.stream)
             },
         )
         .await?

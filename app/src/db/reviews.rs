@@ -93,6 +93,25 @@ pub struct ChargeFilter<'a> {
     pub limit: i64,
 }
 
+impl<'a> ChargeFilter<'a> {
+    /// One charge, whatever its review; among `streams` when given.
+    pub fn one(
+        streams: Option<&'a [String]>,
+        run: i64,
+        case: i64,
+        stream: doorbraak::StreamCode,
+    ) -> ChargeFilter<'a> {
+        ChargeFilter {
+            streams,
+            review: ReviewFilter::All,
+            run: Some(run),
+            stream: Some(stream),
+            case: Some(case),
+            limit: 1,
+        }
+    }
+}
+
 /// Posted charges that stand (not reversed), with their evidence and
 /// review. `streams` limits them to those streams; `disputed` to open disputes.
 pub async fn charges(
@@ -217,6 +236,9 @@ pub async fn runs_charging(
     conn: &mut SqliteConnection,
     streams: &[String],
 ) -> Result<Vec<i64>, sqlx::Error> {
+    if streams.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut q = QueryBuilder::new(
         "SELECT DISTINCT ch.run_id FROM run_charges ch
          JOIN chargeback_runs r ON r.id = ch.run_id AND r.kind = 'chargeback'
@@ -226,11 +248,7 @@ pub async fn runs_charging(
     for s in streams {
         list.push_bind(s.clone());
     }
-    q.push(")");
-    if streams.is_empty() {
-        return Ok(Vec::new());
-    }
-    q.push(" ORDER BY ch.run_id DESC");
+    q.push(") ORDER BY ch.run_id DESC");
     q.build_query_scalar().fetch_all(&mut *conn).await
 }
 

@@ -119,11 +119,8 @@ fn Owner(
     );
     let review_error = last_error(review.value());
     let accept_error = last_error(accept.value());
-    let recorded = Signal::derive(move || {
-        last_answer(review.value())
-            .get()
-            .or_else(|| last_answer(accept.value()).get())
-    });
+    let (reviewed, accepted) = (last_answer(review.value()), last_answer(accept.value()));
+    let recorded = Signal::derive(move || reviewed.get().or_else(|| accepted.get()));
     view! {
         <h1 class="utrecht-heading-1">"Terugboekingen op uw stroom"</h1>
         <Recorded answer=recorded/>

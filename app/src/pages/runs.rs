@@ -188,15 +188,7 @@ fn case_row(c: &RunCaseView, action: Option<(&'static str, String)>) -> impl Int
     }
 }
 
-const CASE_HEADERS: &[&str] = &[
-    "Casus",
-    "Afgerekend",
-    "Sleutel",
-    "Verdeling",
-    "Blijft op de Wmo",
-    "Waarom op de Wmo",
-    "Vermeden kosten per stroom",
-];
+const CASE_HEADERS: &[&str] = CASE_HEADERS_WITH_ACTION.split_at(7).0;
 const CASE_HEADERS_WITH_ACTION: &[&str] = &[
     "Casus",
     "Afgerekend",

@@ -185,7 +185,9 @@ pub async fn create_case(w: &mut Write, team_id: i64) -> Result<i64, AppError> {
 }
 
 /// A stored canvas's return. Its streams were checked when it was saved.
-fn calculate(canvas: &doorbraak::canvas::Canvas) -> Option<doorbraak::returns::ReturnCalculation> {
+pub(super) fn stored_return(
+    canvas: &doorbraak::canvas::Canvas,
+) -> Option<doorbraak::returns::ReturnCalculation> {
     let known = canvas
         .threatening
         .iter()
@@ -227,7 +229,7 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
         history,
         ..
     } = full;
-    let calculation = calculate(&canvas);
+    let calculation = stored_return(&canvas);
     // Each version against the one before it; the current one is the last.
     let mut earlier: Vec<CanvasVersion> = Vec::new();
     let mut changes = Vec::new();
@@ -248,7 +250,7 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
                 version: v.version,
                 frozen: v.frozen,
                 saved_at: v.saved_at.clone(),
-                calculation: calculate(&v.canvas),
+                calculation: stored_return(&v.canvas),
                 canvas: v.canvas.clone(),
                 changes: said,
             });

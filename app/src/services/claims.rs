@@ -41,14 +41,7 @@ pub async fn list(r: &mut Read, status: &str, payer: &str) -> Result<ClaimsView,
         None => Vec::new(),
     };
     let claims = db::claims::list(&mut r.conn, &statuses, 500).await?;
-    for case in claims
-        .iter()
-        .chain(&to_invoice)
-        .map(|k| k.case_id)
-        .collect::<std::collections::BTreeSet<_>>()
-    {
-        r.opened("case", case.to_string());
-    }
+    r.opened_cases(claims.iter().chain(&to_invoice).map(|k| k.case_id));
     Ok(ClaimsView {
         claims,
         today: r.time.today,
@@ -130,18 +123,14 @@ pub async fn invoice_many(
             ),
         ));
     }
-    // The same form again: every claim is already on this invoice.
-    let same_invoice = selected
-        .iter()
-        .map(|(k, ..)| k.invoice_id)
-        .collect::<Vec<_>>();
-    if selected
-        .iter()
-        .all(|(k, _, repeated)| *repeated && k.invoice_number.as_deref() == Some(number.as_str()))
-        && let Some(Some(id)) = same_invoice.first()
-        && same_invoice.iter().all(|i| *i == Some(*id))
+    // The same form again: every claim is already on this invoice (its
+    // number is unique, so one number is one invoice).
+    if let Some(id) = selected[0].0.invoice_id
+        && selected.iter().all(|(k, _, repeated)| {
+            *repeated && k.invoice_number.as_deref() == Some(number.as_str())
+        })
     {
-        return Ok(*id);
+        return Ok(id);
     }
     if db::claims::invoice_number_used(&mut w.tx, &number).await? {
         return Err(AppError::invalid(

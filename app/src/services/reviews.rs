@@ -61,13 +61,7 @@ pub async fn my_charges(
     let limited = charges.len() as i64 > OWNER_LIST_LIMIT;
     charges.truncate(OWNER_LIST_LIMIT as usize);
     let runs = db::reviews::runs_charging(&mut r.conn, &streams).await?;
-    for case in charges
-        .iter()
-        .map(|c| c.case_id)
-        .collect::<std::collections::BTreeSet<_>>()
-    {
-        r.opened("case", case.to_string());
-    }
+    r.opened_cases(charges.iter().map(|c| c.case_id));
     Ok(OwnerView {
         streams,
         charges,
@@ -81,14 +75,7 @@ pub async fn my_charges(
 pub async fn evidence(r: &mut Read, charge: &str) -> Result<EvidenceView, AppError> {
     let (run, case, stream) = charge_key(charge)?;
     let streams = db::reviews::owned_streams(&mut r.conn, r.user.id).await?;
-    let filter = ChargeFilter {
-        streams: Some(&streams),
-        review: ReviewFilter::All,
-        run: Some(run),
-        stream: doorbraak::StreamCode::new(stream).ok(),
-        case: Some(case),
-        limit: 1,
-    };
+    let filter = ChargeFilter::one(Some(&streams), run, case, stream);
     let charge = db::reviews::charges(&mut r.conn, &filter)
         .await?
         .pop()
@@ -103,18 +90,12 @@ pub async fn evidence(r: &mut Read, charge: &str) -> Result<EvidenceView, AppErr
             .map(without_household_text)
             .collect()
     };
-    let known = canvas
-        .threatening
-        .iter()
-        .chain(canvas.realistic.iter())
-        .map(|l| l.stream())
-        .collect();
     let evidence = EvidenceView {
         canvas_version: version,
         horizon: canvas.horizon,
         threatening: on_stream(&canvas.threatening)?,
         realistic: on_stream(&canvas.realistic)?,
-        calculation: doorbraak::returns::calculate_canvas(&canvas, &known).ok(),
+        calculation: super::cases::stored_return(&canvas),
         charge,
     };
     r.opened("case", case.to_string());
@@ -140,17 +121,18 @@ fn without_household_text(line: &ScenarioLine) -> Result<ScenarioLine, AppError>
     ScenarioLine::new(f).map_err(|_| AppError::Internal)
 }
 
+/// A charge as a form names it.
+type ChargeKey = (i64, i64, doorbraak::StreamCode);
+
 /// `run:case:stream`, as a form names a charge.
-fn charge_key(charge: &str) -> Result<(i64, i64, &str), AppError> {
+fn charge_key(charge: &str) -> Result<ChargeKey, AppError> {
     let mut parts = charge.splitn(3, ':');
     match (
         parts.next().map(str::parse::<i64>),
         parts.next().map(str::parse::<i64>),
-        parts.next(),
+        parts.next().map(doorbraak::StreamCode::new),
     ) {
-        (Some(Ok(run)), Some(Ok(case)), Some(stream)) if !stream.is_empty() => {
-            Ok((run, case, stream))
-        }
+        (Some(Ok(run)), Some(Ok(case)), Some(Ok(stream))) => Ok((run, case, stream)),
         _ => Err(AppError::invalid("charge", "Kies een terugboeking.")),
     }
 }
@@ -215,14 +197,7 @@ pub async fn accept_all(w: &mut Write, charges: &[String]) -> Result<String, App
         if !seen.insert(key) {
             continue;
         }
-        let filter = ChargeFilter {
-            streams: Some(&owned),
-            review: ReviewFilter::All,
-            run: Some(key.0),
-            stream: doorbraak::StreamCode::new(key.2).ok(),
-            case: Some(key.1),
-            limit: 1,
-        };
+        let filter = ChargeFilter::one(Some(&owned), key.0, key.1, key.2);
         let current = db::reviews::charges(&mut w.tx, &filter).await?.pop();
         match current.map(|c| (c.review, c.reference)) {
             None => return Err(not_yours()),
@@ -253,10 +228,11 @@ pub async fn accept_all(w: &mut Write, charges: &[String]) -> Result<String, App
 async fn record(
     w: &mut Write,
     owned: &[String],
-    (run, case, stream): (i64, i64, &str),
+    (run, case, stream): ChargeKey,
     status: ReviewStatus,
     reason: Option<&str>,
 ) -> Result<(), AppError> {
+    let stream = stream.as_str();
     if !db::reviews::stands(&mut w.tx, run, case, stream, owned).await? {
         return Err(not_yours());
     }

@@ -217,66 +217,61 @@ pub async fn get<U>(
     let claims = db::claims::of_run(conn, run.id, None).await?;
     let today = r.time.today;
     let asked = case.trim();
-    let streams = db::streams::registry(conn).await?;
-    let sides = |totals: &[doorbraak::run::StreamTotal], kind: ChargeKind| {
-        Money::sum(totals.iter().filter(|t| t.kind == kind).map(|t| t.amount))
-            .map_err(|_| AppError::Internal)
-    };
-    let (all, settled, residual, blocked, totals) = if run.kind == RunKind::Reversal {
-        let charges = db::runs::charges_with_reference(conn, run.id).await?;
-        let totals =
-            doorbraak::run::totals_of(charges.iter().map(|(_, c)| (c.stream, c.kind, c.amount)))
-                .map_err(|_| AppError::Internal)?;
-        (
-            corrections(&charges),
-            Money::ZERO,
-            Money::ZERO,
-            Vec::new(),
-            totals,
-        )
-    } else {
-        let c = compute(conn, &run).await?;
-        let blocked = if run.status == RunStatus::Draft {
-            posting::blockers(&c.preview, &c.facts(), &c.streams)
+    let is_asked = |reference: &str| !asked.is_empty() && reference.eq_ignore_ascii_case(asked);
+    // Views are made for the page and the case asked for only: a run can
+    // hold thousands of cases.
+    let (case_count, page_of, selected, charged_cases, settled, residual, blocked, totals, streams) =
+        if run.kind == RunKind::Reversal {
+            let charges = db::runs::charges_with_reference(conn, run.id).await?;
+            let totals = doorbraak::run::totals_of(
+                charges.iter().map(|(_, c)| (c.stream, c.kind, c.amount)),
+            )
+            .map_err(|_| AppError::Internal)?;
+            let all = corrections(&charges);
+            let (page, range) = page_range(all.len(), page);
+            (
+                all.len(),
+                (page, all[range].to_vec()),
+                all.iter().find(|c| is_asked(&c.reference)).cloned(),
+                all.len(),
+                Money::ZERO,
+                Money::ZERO,
+                Vec::new(),
+                totals,
+                db::streams::registry(conn).await?,
+            )
         } else {
-            Vec::new()
+            let c = compute(conn, &run).await?;
+            let blocked = if run.status == RunStatus::Draft {
+                posting::blockers(&c.preview, &c.facts(), &c.streams)
+            } else {
+                Vec::new()
+            };
+            let view = |i: usize| case_view(&c.rows[i], &c.preview.cases[i].outcome, &c.agreements);
+            let (page, range) = page_range(c.rows.len(), page);
+            let charged = c
+                .preview
+                .cases
+                .iter()
+                .filter(|p| matches!(&p.outcome, Outcome::Allocated(a) if !a.charges().is_empty()))
+                .count();
+            (
+                c.rows.len(),
+                (page, range.map(view).collect()),
+                c.rows.iter().position(|r| is_asked(&r.reference)).map(view),
+                charged,
+                c.preview.settled,
+                c.preview.residual,
+                blocked,
+                c.preview.totals,
+                c.streams,
+            )
         };
-        let views = c
-            .rows
-            .iter()
-            .zip(&c.preview.cases)
-            .map(|(row, p)| case_view(row, &p.outcome, &c.agreements))
-            .collect();
-        (
-            views,
-            c.preview.settled,
-            c.preview.residual,
-            blocked,
-            c.preview.totals,
-        )
-    };
-    let (internal, claims_total) = (
-        sides(&totals, ChargeKind::Internal)?,
-        sides(&totals, ChargeKind::Claim)?,
-    );
+    let (page, cases) = page_of;
+    let total = |kind| doorbraak::run::kind_total(&totals, kind).map_err(|_| AppError::Internal);
+    let (internal, claims_total) = (total(ChargeKind::Internal)?, total(ChargeKind::Claim)?);
     let totals = run_totals(&totals, &streams);
-    let pages = all.len().div_ceil(CASES_PER_PAGE).max(1);
-    let page = page.min(pages - 1);
-    let selected = (!asked.is_empty())
-        .then(|| {
-            all.iter()
-                .find(|c| c.reference.eq_ignore_ascii_case(asked))
-                .cloned()
-        })
-        .flatten();
     let not_in_run = (!asked.is_empty() && selected.is_none()).then(|| asked.to_string());
-    let charged_cases = all.iter().filter(|c| !c.charges.is_empty()).count();
-    let case_count = all.len();
-    let cases = all
-        .into_iter()
-        .skip(page * CASES_PER_PAGE)
-        .take(CASES_PER_PAGE)
-        .collect();
     Ok(RunView {
         case_count,
         cases,
@@ -340,6 +335,14 @@ fn corrections(charges: &[(String, StoredCharge)]) -> Vec<RunCaseView> {
         }
     }
     cases
+}
+
+/// The page to show (clamped to the last) and the range of its cases.
+fn page_range(count: usize, page: usize) -> (usize, std::ops::Range<usize>) {
+    let pages = count.div_ceil(CASES_PER_PAGE).max(1);
+    let page = page.min(pages - 1);
+    let start = page * CASES_PER_PAGE;
+    (page, start..count.min(start + CASES_PER_PAGE))
 }
 
 /// A case's key in a draft, as the form posts it.

@@ -13,7 +13,7 @@ use doorbraak::posting::{PlannedCharge, PlannedClaim};
 use doorbraak::{Money, Percentage, StreamCode};
 use sqlx::SqlitePool;
 
-use crate::fixture::{HASH, NOW};
+use crate::fixture::{HASH, Lcg, NOW};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("date")
@@ -89,18 +89,6 @@ async fn municipality() -> (SqlitePool, tempfile::TempDir, Vec<Agreement>) {
         .collect();
     assert_eq!(read, stored, "agreements decode as they were stored");
     (pool, dir, stored)
-}
-
-/// A small deterministic generator.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
 }
 
 /// The cap left per version and agreement year, as a book of agreements says.

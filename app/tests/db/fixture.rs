@@ -27,3 +27,15 @@ pub async fn database() -> (SqlitePool, tempfile::TempDir) {
         .expect("migrations");
     (pool, dir)
 }
+
+/// A small deterministic generator (no dependency, same sequence every run).
+pub struct Lcg(pub u64);
+impl Lcg {
+    pub fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}

@@ -9,7 +9,7 @@ use doorbraak::ledger::{Account, Ledger, LedgerView, Operation, TxId};
 use doorbraak::{Money, StreamCode};
 use sqlx::SqlitePool;
 
-use crate::fixture::NOW;
+use crate::fixture::{Lcg, NOW};
 const CASES: i64 = 6;
 const STREAMS: [StreamCode; 4] = [
     StreamCode::PARTICIPATIEWET,
@@ -58,18 +58,6 @@ fn date(day: u32) -> NaiveDate {
 
 fn in_year(year: i32, day: u64) -> NaiveDate {
     NaiveDate::from_yo_opt(year, 1 + (day % 360) as u32).expect("date")
-}
-
-/// A small deterministic generator (no dependency, same sequence every run).
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
 }
 
 /// An operation of any kind over three budget years: fundings, reductions

@@ -44,8 +44,23 @@ fn shows(html: &str, needles: &[&str]) {
     }
 }
 
-/// A run over every settled case, posted; its id.
-async fn posted_run(s: &S, back: &str) -> i64 {
+/// A run's view: one page, and the case asked for by reference.
+async fn run_view(s: &S, back: &str, id: i64, page: usize, case: &str) -> RunView {
+    s.call(
+        back,
+        "chargeback_run",
+        &[
+            ("id", id.to_string()),
+            ("page", page.to_string()),
+            ("case", case.to_string()),
+        ],
+    )
+    .await
+    .ok()
+}
+
+/// A draft run over every settled case, and its first page.
+async fn draft_run(s: &S, back: &str) -> (i64, RunView) {
     let id: i64 = s
         .call(
             back,
@@ -60,14 +75,12 @@ async fn posted_run(s: &S, back: &str) -> i64 {
         )
         .await
         .ok();
-    let v: RunView = s
-        .call(
-            back,
-            "chargeback_run",
-            &[("id", id.to_string()), ("page", "0".into())],
-        )
-        .await
-        .ok();
+    (id, run_view(s, back, id, 0, "").await)
+}
+
+/// A run over every settled case, posted; its id.
+async fn posted_run(s: &S, back: &str) -> i64 {
+    let (id, v) = draft_run(s, back).await;
     s.call(
         back,
         "post_run",
@@ -258,28 +271,7 @@ async fn the_backoffice_pays_from_the_cost_lines_and_settles_after_a_summary() {
 async fn a_run_asks_before_posting_and_takes_a_key_for_any_of_its_cases() {
     let s = spawn().await;
     let back = s.login("backoffice").await;
-    let id: i64 = s
-        .call(
-            &back,
-            "create_run",
-            &[
-                (
-                    "period_from",
-                    format!("{}-01-01", chrono::Datelike::year(&chrono::Utc::now()) - 9),
-                ),
-                ("period_to", today()),
-            ],
-        )
-        .await
-        .ok();
-    let v: RunView = s
-        .call(
-            &back,
-            "chargeback_run",
-            &[("id", id.to_string()), ("page", "0".into())],
-        )
-        .await
-        .ok();
+    let (id, v) = draft_run(&s, &back).await;
     assert!(
         v.case_count > app::model::CASES_PER_PAGE,
         "more than a page"
@@ -298,27 +290,9 @@ async fn a_run_asks_before_posting_and_takes_a_key_for_any_of_its_cases() {
         ],
     );
     // A case from the last page, asked for by its reference.
-    let last: RunView = s
-        .call(
-            &back,
-            "chargeback_run",
-            &[("id", id.to_string()), ("page", "9".into())],
-        )
-        .await
-        .ok();
+    let last = run_view(&s, &back, id, 9, "").await;
     let far = last.cases.last().expect("a case").clone();
-    let picked: RunView = s
-        .call(
-            &back,
-            "chargeback_run",
-            &[
-                ("id", id.to_string()),
-                ("page", "0".into()),
-                ("case", far.reference.to_lowercase()),
-            ],
-        )
-        .await
-        .ok();
+    let picked = run_view(&s, &back, id, 0, &far.reference.to_lowercase()).await;
     assert_eq!(picked.selected.map(|c| c.case_id), Some(far.case_id));
     let (_, html) = s
         .page(&back, &format!("/terugboeken/{id}?casus={}", far.reference))
@@ -341,14 +315,7 @@ async fn a_correction_run_shows_its_cases_and_its_journal_says_it_corrects() {
     let s = spawn().await;
     let back = s.login("backoffice").await;
     let run = posted_run(&s, &back).await;
-    let v: RunView = s
-        .call(
-            &back,
-            "chargeback_run",
-            &[("id", run.to_string()), ("page", "0".into())],
-        )
-        .await
-        .ok();
+    let v = run_view(&s, &back, run, 0, "").await;
     let case = v
         .cases
         .iter()
@@ -368,14 +335,7 @@ async fn a_correction_run_shows_its_cases_and_its_journal_says_it_corrects() {
         )
         .await
         .ok();
-    let c: RunView = s
-        .call(
-            &back,
-            "chargeback_run",
-            &[("id", correction.to_string()), ("page", "0".into())],
-        )
-        .await
-        .ok();
+    let c = run_view(&s, &back, correction, 0, "").await;
     assert_eq!(c.cases.len(), 1);
     assert_eq!(c.cases[0].reference, case.reference);
     let charged: i64 = case.charges.iter().map(|x| x.amount.cents()).sum();

@@ -105,14 +105,8 @@ impl S {
 
     /// A page as a browser without JavaScript gets it: status and HTML.
     pub async fn page(&self, session: &str, path: &str) -> (StatusCode, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header(COOKIE, session)
-            .send()
-            .await
-            .expect("page");
-        (r.status(), r.text().await.expect("body"))
+        let (status, bytes) = self.download(session, path).await;
+        (status, String::from_utf8(bytes).expect("utf-8"))
     }
 
     /// A download's bytes, by the session.
