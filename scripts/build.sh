@@ -22,7 +22,7 @@ mv "$site/pkg/doorbraak_bg.wasm" "$site/pkg/doorbraak.wasm"
 if [ "$profile" = release ]; then
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$site/pkg/doorbraak.wasm" -o "$site/pkg/doorbraak.wasm"
 fi
-utrecht=style/node_modules/@utrecht
-cat "$utrecht/design-tokens/dist/index.css" "$utrecht/component-library-css/dist/index.css" style/main.css > "$site/pkg/doorbraak.css"
+# Only the NL Design System components in use, and the tokens they refer to.
+node style/build.mjs "$site/pkg/doorbraak.css"
 
 cargo build -p server "${server_flags[@]}"

@@ -16,7 +16,7 @@
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "De tekst bevat op positie {position} een nummer dat een BSN kan zijn. Beschrijf de situatie zonder BSN, naam of adres."
+    "De tekst bevat een nummer van negen cijfers dat een BSN kan zijn. Schrijf het zonder BSN, naam of adres."
 )]
 pub struct BsnFound {
     /// 1-based position (in characters) of the first digit.

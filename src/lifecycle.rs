@@ -133,6 +133,31 @@ impl Action {
         }
     }
 
+    /// What the actor did, as the rest of a sentence after their name:
+    /// "heeft het canvas ingediend". `label` is a stored event's action
+    /// ([`Action::label_nl`], or "aangemaakt" for a new case).
+    pub fn sentence_nl(label: &str) -> String {
+        match label {
+            "aangemaakt" => "heeft de casus aangemaakt",
+            "indienen" => "heeft het canvas ingediend",
+            "goedkeuren" => "heeft het canvas goedgekeurd",
+            "afwijzen" => "heeft het canvas afgewezen",
+            "terugsturen" => "heeft het canvas teruggestuurd voor aanpassing",
+            "herzien" => "is een nieuwe versie van het canvas begonnen",
+            "betaling registreren" => "heeft een betaling geregistreerd",
+            "afrekenen" => "heeft de casus afgerekend",
+            "betaling terugdraaien" => "heeft een betaling teruggedraaid",
+            "afrekening heropenen" => "heeft de afrekening heropend",
+            "terugboeken" => "heeft de kosten teruggeboekt naar de stromen",
+            "terugboeking corrigeren" => "heeft de terugboeking gecorrigeerd",
+            "evalueren" => "heeft de casus geëvalueerd",
+            "afsluiten" => "heeft de casus afgesloten",
+            "wachten op externe partij aangeven" => "heeft de wachtstand bij een externe partij aangepast",
+            other => return format!("heeft \"{other}\" gedaan"),
+        }
+        .to_string()
+    }
+
     /// The role the action needs.
     pub fn role(self) -> Role {
         match self {
@@ -691,5 +716,32 @@ mod tests {
         for s in Status::ALL {
             assert_eq!(Status::from_code(s.code()), Some(s));
         }
+    }
+
+    #[test]
+    fn every_action_reads_as_a_sentence_in_the_timeline() {
+        let m = Money::from_cents(100).expect("m");
+        let actions = [
+            Action::Submit,
+            Action::Approve,
+            Action::Reject,
+            Action::Return,
+            Action::Revise,
+            Action::RegisterPayment { amount: m },
+            Action::Settle,
+            Action::ReversePayment { amount: m },
+            Action::ReopenSettlement,
+            Action::ChargeBack,
+            Action::ReverseChargeBack,
+            Action::Evaluate,
+            Action::Close,
+            Action::SetWaiting { waiting: true },
+        ];
+        for a in actions {
+            let said = Action::sentence_nl(a.label_nl());
+            assert!(said.starts_with("heeft ") || said.starts_with("is "), "{said}");
+            assert!(!said.contains('"'), "{:?} has a sentence of its own: {said}", a);
+        }
+        assert_eq!(Action::sentence_nl("aangemaakt"), "heeft de casus aangemaakt");
     }
 }

@@ -23,7 +23,7 @@ const MAX_CENTS: i64 = MAX_EUROS * 100;
 pub enum MoneyError {
     #[error("Vul een bedrag in.")]
     Empty,
-    #[error("Ongeldig teken '{found}' op positie {position} in het bedrag.")]
+    #[error("Ongeldig teken '{found}' in het bedrag: gebruik alleen cijfers, punten en één komma.")]
     InvalidCharacter { position: usize, found: char },
     #[error(
         "Het bedrag '{input}' is dubbelzinnig: schrijf centen met een komma (12,50) en duizendtallen met een punt (12.345)."

@@ -217,7 +217,9 @@ pub async fn write<T>(
     auth::respond(
         async {
             let user = auth::require(roles).await?;
-            in_write(user, f).await
+            let out = in_write(user, f).await?;
+            crate::flash::back_after_form();
+            Ok(out)
         }
         .await,
     )

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod flash;
 pub mod model;
 pub mod pages;
 pub mod routes;
@@ -109,6 +110,8 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     view! {
         <Stylesheet id="leptos" href="/pkg/doorbraak.css"/>
+        // The municipality's colours (`thema.json` in the data folder).
+        <Stylesheet id="thema" href="/thema.css"/>
         // leptos_meta writes the title unescaped into the server's HTML.
         <Title formatter=|page: String| {
             let page = if cfg!(feature = "ssr") { components::form::html_escape(&page) } else { page };
@@ -119,6 +122,7 @@ pub fn App() -> impl IntoView {
             <div class="utrecht-page">
                 <Header/>
                 <main id="inhoud" class="utrecht-page-content page-main" tabindex="-1">
+                    <components::layout::DoneMessage/>
                     // Pages render completely on the server (no out-of-order streaming):
                     // the HTML is whole without JavaScript and hydrates deterministically.
                     <Routes fallback=|| view! { <NotFound/> }>
@@ -150,10 +154,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/inrichting/convenanten") view=AgreementsPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
-                <footer class="utrecht-page-footer page-footer">
-                    <p class="utrecht-paragraph utrecht-paragraph--small">"Doorbraak — open source (EUPL-1.2) voor de Doorbraakmethode"</p>
-                </footer>
             </div>
+            <footer class="utrecht-page-footer page-footer">
+                <p class="utrecht-paragraph utrecht-paragraph--small">"Doorbraak — open source (EUPL-1.2) voor de Doorbraakmethode"</p>
+            </footer>
         </Router>
     }
 }

@@ -160,8 +160,8 @@ pub const PAGES: &[Page] = &[
     page(
         "/beheer/audit",
         &[A],
-        Some("Audit trail"),
-        &[task(A, "Audit trail")],
+        Some("Logboek"),
+        &[task(A, "Logboek")],
     ),
 ];
 

@@ -371,7 +371,7 @@ pub async fn generate(
             .context("canvas")?;
         step(
             "save",
-            services::canvas::store_draft(&mut w, &case, edits, &canvas).await,
+            services::canvas::store_draft(&mut w, &case, edits, &canvas, None).await,
         )?;
         if target == Status::Draft {
             continue;

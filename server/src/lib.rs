@@ -8,6 +8,7 @@ pub mod demo_cases;
 pub mod demo_history;
 pub mod middleware;
 pub mod seed;
+pub mod theme;
 
 use std::net::SocketAddr;
 use std::str::FromStr;
@@ -118,6 +119,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 /// The whole application as an axum router.
 pub fn router(
     state: AppState,
+    theme: theme::Theme,
     site_root: &std::path::Path,
     addr: SocketAddr,
     origins: Vec<String>,
@@ -140,7 +142,29 @@ pub fn router(
         app::set_page_csp();
     };
     let fallback = leptos_axum::file_and_error_handler_with_context(context.clone(), shell);
+    let theme = std::sync::Arc::new(theme);
+    let logo = theme.clone();
     Router::new()
+        .route(
+            "/thema.css",
+            axum::routing::get(move || {
+                let css = theme.css();
+                async move { ([(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")], css) }
+            }),
+        )
+        .route(
+            "/thema/logo",
+            axum::routing::get(move || {
+                let logo = logo.logo.clone();
+                async move {
+                    use axum::response::IntoResponse;
+                    match logo {
+                        Some((bytes, kind)) => ([(axum::http::header::CONTENT_TYPE, kind)], bytes).into_response(),
+                        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+                    }
+                }
+            }),
+        )
         .route(
             "/export/terugboekrun/{id}/{file}",
             axum::routing::get(
@@ -266,12 +290,21 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
     if demo && demo::load(&pool, config.demo_history).await? {
         tracing::info!("demo data loaded");
     }
-    let municipality = app::db::municipality_name(&pool)
-        .await?
-        .unwrap_or_else(|| "Gemeente".to_string());
+    let data_dir = config
+        .database
+        .parent()
+        .map_or_else(|| std::path::PathBuf::from("."), std::path::Path::to_path_buf);
+    let theme = theme::Theme::load(&data_dir)?;
+    let municipality = match &theme.name {
+        Some(name) => name.clone(),
+        None => app::db::municipality_name(&pool)
+            .await?
+            .unwrap_or_else(|| "Gemeente".to_string()),
+    };
     let state = AppState {
         sessions: Default::default(),
         municipality,
+        has_logo: theme.logo.is_some(),
         access: app::access_log::AccessLog::start(pool.clone()),
         pool: pool.clone(),
         auth: auth_config(config)?,
@@ -286,7 +319,7 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
-    let app = router(state, &config.site_root, addr, config.allowed_origins(addr));
+    let app = router(state, theme, &config.site_root, addr, config.allowed_origins(addr));
     // Without TCP_NODELAY every keep-alive response waits ~40 ms (Nagle).
     let listener = listener.tap_io(|s| {
         let _ = s.set_nodelay(true);

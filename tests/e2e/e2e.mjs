@@ -39,6 +39,8 @@ async function test(name, fn) {
     results.push(`FAIL ${name}: ${err.message}`);
     const safe = name.replace(/[^a-z0-9]+/gi, '-');
     await page.screenshot({ path: join(artifacts, `${safe}.png`), fullPage: true }).catch(() => {});
+    // The next test starts signed out, whatever this one left behind.
+    await page.context().clearCookies().catch(() => {});
   }
 }
 
@@ -168,6 +170,11 @@ const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir()
     '--disable-component-update', '--disable-sync'],
 });
 const page = context.pages()[0] ?? (await context.newPage());
+// A test that leaves the canvas editor while a save is under way would be
+// asked "leave anyway?": yes, unless the test itself answers the question.
+let answeringDialogs = false;
+context.on('page', (p) => p.on('dialog', (d) => { if (!answeringDialogs) d.accept().catch(() => {}); }));
+page.on('dialog', (d) => { if (!answeringDialogs) d.accept().catch(() => {}); });
 await page.setViewportSize(LAPTOP);
 const consoleErrors = [];
 page.on('pageerror', (err) => consoleErrors.push(err.message));
@@ -259,14 +266,20 @@ await test('the administrator adds a team', async () => {
 await test('the audit trail shows what happened and filters it', async () => {
   await goto('/beheer/audit');
   await hydrated();
-  await page.getByRole('cell', { name: 'user_created' }).first().waitFor();
-  await page.getByRole('cell', { name: 'login_failed' }).first().waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Logboek' }).waitFor();
+  await page.getByRole('cell', { name: 'gebruiker aangemaakt', exact: true }).first().waitFor();
+  await page.getByRole('cell', { name: 'inloggen mislukt', exact: true }).first().waitFor();
+  // Details in words, never codes or raw JSON.
+  const cells = await page.locator('td.audit-details').allTextContents();
+  assert(cells.every((c) => !/[{}"]/.test(c)), `no raw JSON: ${cells.find((c) => /[{}"]/.test(c))}`);
+  const actions = await page.locator('tbody td:nth-child(3)').allTextContents();
+  assert(actions.every((a) => !a.includes('_')), `no codes: ${actions.find((a) => a.includes('_'))}`);
   await axe('/beheer/audit');
-  await page.getByLabel('Handeling').selectOption('team_created');
+  await page.getByLabel('Handeling').selectOption({ label: 'team aangemaakt' });
   await page.getByRole('button', { name: 'Filteren' }).click();
   await page.waitForURL(/action=team_created/);
-  await page.getByRole('cell', { name: 'team_created' }).first().waitFor();
-  const others = await page.getByRole('cell', { name: 'user_created' }).count();
+  await page.getByRole('cell', { name: 'team aangemaakt', exact: true }).first().waitFor();
+  const others = await page.getByRole('cell', { name: 'gebruiker aangemaakt', exact: true }).count();
   assert(others === 0, 'the filter leaves out other actions');
 });
 
@@ -398,7 +411,22 @@ await test('every demo role reaches its start page', async () => {
   }
 });
 
+await test('error pages have a heading, a way back and pass axe', async () => {
+  await signIn('professional');
+  for (const [path, heading] of [['/bestaat-niet', 'Pagina niet gevonden'], ['/casussen/999999', 'Niet gevonden'], ['/beheer/gebruikers', 'Geen toegang']]) {
+    const response = await goto(path);
+    assert([403, 404].includes(response.status()), `${path}: HTTP ${response.status()}`);
+    await hydrated();
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await page.getByRole('link', { name: /startpagina/ }).first().waitFor();
+    await axe(`${path} (foutpagina)`);
+  }
+  await signOut();
+});
+
 const caseState = {};
+// The editor's save status says the draft was just saved ("Concept opgeslagen om 14:32").
+const savedNow = () => page.locator('[data-save-status]', { hasText: /^Concept opgeslagen om \d\d:\d\d$/ }).waitFor({ timeout: 10000 });
 
 await test('a professional writes a canvas with five lines and sees the live return change', async () => {
   await signIn('professional');
@@ -407,8 +435,8 @@ await test('a professional writes a canvas with five lines and sees the live ret
   await hydrated();
   await axe('/casussen');
   await page.getByRole('button', { name: 'Casus starten' }).click();
-  await page.waitForURL(/\/casussen\/\d+\/canvas$/);
-  caseState.url = page.url().replace(/\/canvas$/, '');
+  await page.waitForURL(/\/casussen\/\d+\/canvas\?gedaan=create_case$/);
+  caseState.url = page.url().replace(/\/canvas.*$/, '');
   await hydrated();
   await page.getByLabel('Situatie (anoniem: geen naam, adres of BSN)').fill('Huurachterstand van vier maanden; uitzetting dreigt.');
   await page.getByLabel('Perspectief: waar wil het huishouden over een jaar staan?').fill('In de woning blijven.');
@@ -427,12 +455,18 @@ await test('a professional writes a canvas with five lines and sees the live ret
     ['Reëel scenario', 1, 'WGS-01', '1', '1', ''],
   ];
   for (const [side, n, code, qty, start, months] of rows) {
-    await line(side, n, 'catalogusitem (code)').fill(code);
+    // Lines are added as needed: one empty row to start with.
+    if (await line(side, n, 'aantal').count() === 0) {
+      await page.getByRole('button', { name: `Regel toevoegen aan ${side.toLowerCase()}` }).click();
+      await page.waitForFunction((id) => document.activeElement?.id === id, `regel-${side === 'Dreigend scenario' ? 'threatening' : 'realistic'}-${n - 1}-stream`);
+    }
+    await line(side, n, 'catalogusitem (zoek op woorden of code)').fill(code);
     await line(side, n, 'aantal').fill(qty);
     await line(side, n, 'startmaand').fill(start);
     if (months) await line(side, n, 'looptijd in maanden').fill(months);
   }
   // The fifth line is free: a month of social assistance avoided.
+  await page.getByRole('button', { name: 'Regel toevoegen aan dreigend scenario' }).click();
   await line('Dreigend scenario', 4, 'financieringsstroom').selectOption('PW');
   await line('Dreigend scenario', 4, 'of vrije omschrijving').fill('Bijstand na uitzetting');
   await line('Dreigend scenario', 4, 'reden voor een vrije regel').fill('Niet in de catalogus voor deze situatie');
@@ -456,7 +490,7 @@ await test('a professional writes a canvas with five lines and sees the live ret
   }
   await axe('/casussen/:id/canvas');
   await page.getByRole('button', { name: 'Opslaan' }).click();
-  await page.getByText('Opgeslagen.').waitFor();
+  await savedNow();
   await goto(caseState.url.replace(BASE, ''));
   await hydrated();
   await page.locator('[data-total="avoided"]').getByText('€ 66.549,86').waitFor();
@@ -569,20 +603,20 @@ await test('a draft saves itself, grows rows on demand and takes lines from an e
   await goto('/casussen');
   await hydrated();
   await page.getByRole('button', { name: 'Casus starten' }).click();
-  await page.waitForURL(/\/casussen\/\d+\/canvas$/);
-  caseState.draft = page.url().replace(BASE, '');
+  await page.waitForURL(/\/casussen\/\d+\/canvas\?gedaan=create_case$/);
+  caseState.draft = page.url().replace(BASE, '').replace(/\?.*$/, '');
   await hydrated();
   const situation = page.getByLabel('Situatie (anoniem: geen naam, adres of BSN)');
   await situation.fill('Alleenstaande ouder met betalingsachterstanden.');
   // Nobody presses save: the draft is stored after a pause.
-  await page.getByText('Concept opgeslagen.').waitFor({ timeout: 10000 });
+  await savedNow();
   await goto(caseState.draft);
   await hydrated();
   assert((await situation.inputValue()) === 'Alleenstaande ouder met betalingsachterstanden.', 'autosaved text is back after a reload');
   const row = (n) => page.getByLabel(`Reëel scenario, regel ${n}: aantal`);
-  assert((await row(6).count()) === 0, 'five blank rows to start with');
+  assert((await row(2).count()) === 0, 'one empty row to start with');
   await page.getByRole('button', { name: 'Regel toevoegen aan reëel scenario' }).click();
-  await row(6).waitFor();
+  await row(2).waitFor();
   await page.getByText('Regels overnemen of bewaren als sjabloon').click();
   const earlier = caseState.url.split('/').pop();
   await page.getByLabel('Scenarioregels overnemen uit').selectOption(`casus-${earlier}`);
@@ -598,6 +632,192 @@ await test('a draft saves itself, grows rows on demand and takes lines from an e
   await goto('/');
   await hydrated();
   await signOut();
+});
+
+await test('an incomplete line never blocks the rest, is kept as typed and is found from the summary', async () => {
+  await signIn('professional');
+  await goto(caseState.draft);
+  await hydrated();
+  const rows = await page.locator('input[name^="canvas[threatening]"][name$="[quantity]"]').count();
+  const n = rows; // the empty row at the end
+  const line = (what) => page.getByLabel(`Dreigend scenario, regel ${n}: ${what}`);
+  // An hourly line without its months.
+  await line('financieringsstroom').selectOption('PW');
+  await line('of vrije omschrijving').fill('Bewindvoering extra uren');
+  await line('reden voor een vrije regel').fill('Niet in de catalogus');
+  await line('eenheid').selectOption('hour');
+  await line('aantal').fill('4');
+  await line('prijs per eenheid').fill('55');
+  await line('startmaand').fill('1');
+  const situation = page.getByLabel('Situatie (anoniem: geen naam, adres of BSN)');
+  await situation.fill('Alleenstaande ouder met betalingsachterstanden en bewind.');
+  await savedNow();
+  const summary = page.locator('#foutoverzicht');
+  await summary.getByRole('heading', { name: 'Dit concept is nog niet compleet' }).waitFor();
+  const link = summary.getByRole('link', { name: new RegExp(`^Dreigend scenario, regel ${n}: `) });
+  await link.click();
+  await page.waitForFunction((id) => document.activeElement?.id === id, `regel-threatening-${n - 1}-duration`);
+  await shots('canvas-incomplete-line');
+  await axe('/casussen/:id/canvas (onvolledige regel)');
+  // Opened again: the text and the incomplete line are there, marked.
+  await goto(caseState.draft);
+  await hydrated();
+  assert((await situation.inputValue()) === 'Alleenstaande ouder met betalingsachterstanden en bewind.', 'the text was saved beside the incomplete line');
+  assert((await line('aantal').inputValue()) === '4', 'the incomplete line is kept as typed');
+  await page.getByText(/^Onvolledig, bewaard zoals getypt:/).waitFor();
+  // Leaving with unsaved changes asks first: by a link of the application ...
+  const dialog = (p) => {
+    answeringDialogs = true;
+    return Promise.race([
+      new Promise((resolve) => p.once('dialog', async (d) => { resolve(d.type()); await d.dismiss(); })),
+      new Promise((resolve) => setTimeout(() => resolve('no dialog'), 10000)),
+    ]).finally(() => { answeringDialogs = false; });
+  };
+  await situation.click();
+  await page.keyboard.type(' Nog niet bewaard.');
+  const asked = dialog(page);
+  await page.getByRole('link', { name: '← Naar de casus' }).click({ noWaitAfter: true });
+  assert((await asked) === 'confirm', 'the application asks before leaving');
+  assert(page.url().endsWith('/canvas'), 'still on the canvas after "stay"');
+  // ... and by closing or reloading the page (the browser's own question).
+  const other = await page.context().newPage();
+  await other.goto(BASE + caseState.draft);
+  await other.waitForSelector('body[data-hydrated="true"]', { timeout: 20000 });
+  await other.getByLabel('Perspectief: waar wil het huishouden over een jaar staan?').click();
+  await other.keyboard.type('Nog niet bewaard');
+  const unload = dialog(other);
+  await other.close({ runBeforeUnload: true });
+  assert((await unload) === 'beforeunload', 'the browser asks before the page goes');
+  await other.close();
+  // Completed, the problem goes and the line counts.
+  await line('looptijd in maanden').fill('6');
+  await savedNow();
+  await summary.waitFor({ state: 'detached' });
+  await signOut();
+});
+
+await test('catalogue items are found by words with the keyboard, and a chosen item shows what it is', async () => {
+  await signIn('professional');
+  await goto(caseState.draft);
+  await hydrated();
+  await page.getByRole('button', { name: 'Regel toevoegen aan reëel scenario' }).click();
+  const count = await page.locator('input[name^="canvas[realistic]"][name$="[quantity]"]').count();
+  const code = page.getByRole('combobox', { name: `Reëel scenario, regel ${count}: catalogusitem (zoek op woorden of code)` });
+  await code.focus();
+  await page.keyboard.type('uithuis');
+  const list = page.locator(`#regel-realistic-${count - 1}-catalogue_code-lijst`);
+  await list.getByRole('option').first().waitFor();
+  assert((await code.getAttribute('aria-expanded')) === 'true', 'the list box is open');
+  await page.getByText(/catalogusitems? gevonden/).first().waitFor();
+  await page.keyboard.press('ArrowDown');
+  assert((await code.getAttribute('aria-activedescendant')) === `regel-realistic-${count - 1}-catalogue_code-optie-0`, 'the first suggestion is active');
+  await page.keyboard.press('Enter');
+  assert(/^JW-/.test(await code.inputValue()), `chose ${await code.inputValue()}`);
+  await page.locator(`#regel-realistic-${count - 1}-catalogue_code-gekozen`, { hasText: /Uithuisplaatsing.*·.*€/ }).waitFor();
+  for (const words of ['dakloos', 'schuld']) {
+    await code.fill('');
+    await code.focus();
+    await page.keyboard.type(words);
+    await list.getByRole('option', { name: new RegExp(words, 'i') }).first().waitFor();
+  }
+  await page.keyboard.press('Escape');
+  assert((await code.getAttribute('aria-expanded')) === 'false', 'Escape closes the list');
+  await code.fill('XYZ-99');
+  await page.getByText('Onbekende code XYZ-99: kies een item uit de catalogus.').waitFor();
+  await axe('/casussen/:id/canvas (catalogus zoeken)');
+  await code.fill('');
+  await savedNow();
+  await signOut();
+});
+
+// Only the keyboard: Tab to a control, then type, arrow or press Enter/Space.
+async function tabTo(matches, what, max = 400) {
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(matches)) return;
+  }
+  throw new Error(`Tab never reached ${what}`);
+}
+const byId = (id) => tabTo(new Function(`return document.activeElement?.id === ${JSON.stringify(id)}`), `#${id}`);
+const byText = (text) => tabTo(new Function(`return document.activeElement?.textContent?.trim() === ${JSON.stringify(text)}`), `"${text}"`);
+
+await test('with the keyboard only: sign in, write and submit a canvas, decide, pay', async () => {
+  const keySignIn = async (user) => {
+    await goto('/inloggen');
+    await hydrated();
+    await byId('veld-username');
+    await page.keyboard.type(user);
+    await byId('veld-password');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(BASE + '/');
+    await hydrated();
+  };
+  const keySignOut = async () => {
+    await byText('Uitloggen');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/inloggen/);
+  };
+  await keySignIn('professional');
+  await byText('Casussen');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/casussen$/);
+  await hydrated();
+  await byText('Casus starten');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/canvas\?gedaan=create_case$/);
+  await hydrated();
+  const typeInto = async (id, text) => { await byId(id); await page.keyboard.type(text); };
+  await typeInto('veld-situation', 'Huurachterstand; uitzetting dreigt.');
+  await typeInto('veld-goal', 'In de woning blijven.');
+  await byId('knelpunt-0-wet');
+  await page.keyboard.press('ArrowDown');
+  await typeInto('knelpunt-0-regel', 'Geen bijzondere bijstand voor schulden');
+  await typeInto('veld-legal_basis', 'Wmo 2015 art. 2.3.5');
+  await typeInto('kosten-0-omschrijving', 'Aflossen huurachterstand');
+  await typeInto('kosten-0-leverancier', 'Woningcorporatie');
+  await typeInto('kosten-0-bedrag', '500,00');
+  await typeInto('regel-threatening-0-catalogue_code', 'directe kosten verhuurder');
+  await page.locator('#regel-threatening-0-catalogue_code-lijst [role="option"]').first().waitFor();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  assert((await page.locator('#regel-threatening-0-catalogue_code').inputValue()) === 'WON-01', 'chosen with the keyboard');
+  for (const key of ['legitimacy', 'return_', 'involvement']) {
+    await byId(`veld-${key}`);
+    await page.keyboard.press('ArrowDown');
+    await typeInto(`veld-${key}-toelichting`, 'Beter dan niets doen');
+  }
+  await byText('Opslaan');
+  await page.keyboard.press('Enter');
+  await savedNow();
+  const url = page.url().replace(/\/canvas.*$/, '');
+  await goto(url.replace(BASE, ''));
+  await hydrated();
+  await byText('Indienen ter beoordeling');
+  await page.keyboard.press('Enter');
+  await page.getByText('Ingediend').first().waitFor();
+  await keySignOut();
+  await keySignIn('teamleider');
+  await goto(url.replace(BASE, ''));
+  await hydrated();
+  await byId('besluit-approve');
+  await page.keyboard.press('Space');
+  await typeInto('veld-reason', 'Binnen mandaat, goed onderbouwd.');
+  await byText('Besluit vastleggen');
+  await page.keyboard.press('Enter');
+  await page.locator('.utrecht-status-badge', { hasText: 'Goedgekeurd' }).first().waitFor();
+  await keySignOut();
+  await keySignIn('backoffice');
+  await goto(url.replace(BASE, ''));
+  await hydrated();
+  await byText('Overnemen');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/kostenpost=0/);
+  await hydrated();
+  await byText('Betaling registreren');
+  await page.keyboard.press('Enter');
+  await page.getByRole('cell', { name: '€ 500,00' }).first().waitFor();
+  await keySignOut();
 });
 
 await test('without JavaScript a draft still saves, and an error comes back at its field', async () => {
@@ -622,7 +842,8 @@ await test('without JavaScript a draft still saves, and an error comes back at i
     await p.locator('#veld-situation-fout').getByText(/BSN/).waitFor();
     await situation.fill('Gezin in de schulden, zonder JavaScript bewaard.');
     await p.getByRole('button', { name: 'Opslaan' }).click();
-    await p.waitForLoadState('load');
+    await p.waitForURL(/gedaan=save_canvas/);
+    await p.getByRole('status').getByText('Het concept is opgeslagen.').waitFor();
     await p.goto(BASE + caseState.draft);
     assert((await situation.inputValue()) === 'Gezin in de schulden, zonder JavaScript bewaard.', 'saved without JavaScript');
   } finally {
@@ -640,7 +861,7 @@ await test('markup typed into a canvas comes back as text, and the page runs no 
   await situation.fill(payload);
   await goal.fill(payload);
   await page.getByRole('button', { name: 'Opslaan' }).click();
-  await page.getByText('Concept opgeslagen.').waitFor({ timeout: 10000 });
+  await savedNow();
   // Opened again (rendered by the server, then hydrated): text, not markup.
   await goto(caseState.draft);
   await hydrated();
@@ -664,7 +885,7 @@ await test('markup typed into a canvas comes back as text, and the page runs no 
   await situation.fill('Alleenstaande ouder met betalingsachterstanden.');
   await goal.fill('');
   await page.getByRole('button', { name: 'Opslaan' }).click();
-  await page.getByText('Concept opgeslagen.').waitFor({ timeout: 10000 });
+  await savedNow();
   await signOut();
 });
 
@@ -694,7 +915,7 @@ await test('the backoffice runs a chargeback, confirms it from its summary, down
   await page.getByLabel('Afgerekend vanaf').fill(`${thisYear}-01-01`);
   await page.getByLabel('Afgerekend tot en met').fill(iso(midYear));
   await page.getByRole('button', { name: 'Voorstel maken' }).click();
-  await page.waitForURL(/\/terugboeken\/\d+$/);
+  await page.waitForURL(/\/terugboeken\/\d+\?gedaan=(create_run|reverse_run)$/);
   await page.getByRole('heading', { level: 1, name: /Terugboekrun \d+/ }).waitFor();
   await hydrated();
   assert((await page.locator('[data-run="status"]').textContent()).trim() === 'Voorstel', 'a draft first');
@@ -752,7 +973,7 @@ await test('without JavaScript "Casus starten" lands on the new canvas', async (
   await withoutJavaScript('professional', async (p) => {
     await p.goto(BASE + '/casussen');
     await p.getByRole('button', { name: 'Casus starten' }).click();
-    await p.waitForURL(/\/casussen\/\d+\/canvas$/);
+    await p.waitForURL(/\/casussen\/\d+\/canvas\?gedaan=create_case$/);
     await p.getByLabel('Situatie (anoniem: geen naam, adres of BSN)').waitFor();
   });
 });
@@ -764,7 +985,7 @@ await test('without JavaScript the backoffice makes a run and confirms it from i
     await p.getByLabel('Afgerekend tot en met').fill(iso(yesterday));
     await p.getByRole('button', { name: 'Voorstel maken' }).click();
     // Without JavaScript too, the form lands on the new run.
-    await p.waitForURL(/\/terugboeken\/\d+$/);
+    await p.waitForURL(/\/terugboeken\/\d+\?gedaan=(create_run|reverse_run)$/);
     await p.getByRole('link', { name: 'Run boeken…' }).click();
     await p.waitForLoadState('load');
     assert(p.url().includes('bevestigen=boeken'), p.url());

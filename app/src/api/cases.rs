@@ -25,7 +25,7 @@ pub async fn create_case(team_id: i64) -> Result<i64, AppError> {
         service::create_case(w, team_id).await
     })
     .await?;
-    leptos_axum::redirect(&format!("/casussen/{id}/canvas"));
+    crate::flash::redirect(&format!("/casussen/{id}/canvas"));
     Ok(id)
 }
 
@@ -104,7 +104,7 @@ pub async fn register_payment(
     })
     .await?;
     // Back to the case without a cost line chosen: the form starts empty.
-    leptos_axum::redirect(&format!("/casussen/{case_id}#betaling"));
+    crate::flash::redirect(&format!("/casussen/{case_id}#betaling"));
     Ok(())
 }
 
@@ -156,9 +156,13 @@ pub async fn set_waiting(
 
 /// The professional's cases: those of their teams, a page at a time.
 #[server(endpoint = "my_cases")]
-pub async fn my_cases(page: i64) -> Result<CaseList, AppError> {
+pub async fn my_cases(
+    page: i64,
+    #[server(default)] reference: String,
+    #[server(default)] status: String,
+) -> Result<CaseList, AppError> {
     context::read(&[Role::Professional], async move |r| {
-        queues::my_cases(r, page).await
+        queues::my_cases(r, page, reference, status).await
     })
     .await
 }

@@ -27,7 +27,7 @@ pub async fn create_run(period_from: String, period_to: String) -> Result<i64, A
     })
     .await?;
     // A form lands on the new run (without JavaScript too).
-    leptos_axum::redirect(&format!("/terugboeken/{id}"));
+    crate::flash::redirect(&format!("/terugboeken/{id}"));
     Ok(id)
 }
 
@@ -98,6 +98,6 @@ pub async fn reverse_run(
     })
     .await?;
     // A form lands on the correction run (without JavaScript too).
-    leptos_axum::redirect(&format!("/terugboeken/{id}"));
+    crate::flash::redirect(&format!("/terugboeken/{id}"));
     Ok(id)
 }

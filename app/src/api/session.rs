@@ -18,6 +18,7 @@ pub async fn session() -> Result<SessionView, AppError> {
         async {
             Ok(SessionView {
                 municipality: auth::state()?.municipality.clone(),
+                has_logo: auth::state()?.has_logo,
                 user: auth::current_user().await?,
             })
         }

@@ -69,8 +69,11 @@ pub struct AppState {
     pub auth: AuthConfig,
     /// Sessions the database confirmed a moment ago.
     pub sessions: SessionCache,
-    /// The municipality's name, read once at start.
+    /// The municipality's name, read once at start (the theme's, or the one
+    /// given at installation).
     pub municipality: String,
+    /// The theme has a logo (served at `/thema/logo`).
+    pub has_logo: bool,
     /// Who opened which case, committed in groups.
     pub access: crate::access_log::AccessLog,
 }

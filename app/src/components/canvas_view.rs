@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::components::returns::ReturnTable;
 use crate::components::table::DataTable;
+use crate::model::StreamNames;
 
 fn judgement_nl(j: Judgement) -> &'static str {
     match j {
@@ -16,7 +17,7 @@ fn judgement_nl(j: Judgement) -> &'static str {
     }
 }
 
-fn scenario_rows(lines: &[ScenarioLine], horizon: Horizon) -> impl IntoView + use<> {
+fn scenario_rows(lines: &[ScenarioLine], horizon: Horizon, names: &StreamNames) -> impl IntoView + use<> {
     lines
         .iter()
         .map(|l| {
@@ -34,7 +35,7 @@ fn scenario_rows(lines: &[ScenarioLine], horizon: Horizon) -> impl IntoView + us
             view! {
                 <tr class="utrecht-table__row">
                     <td class="utrecht-table__cell">{item}</td>
-                    <td class="utrecht-table__cell">{l.stream().to_string()}</td>
+                    <td class="utrecht-table__cell">{names.name(&l.stream().to_string())}</td>
                     <td class="utrecht-table__cell">{l.unit().label_nl()}</td>
                     <td class="utrecht-table__cell utrecht-table__cell--numeric">{l.quantity().to_string()}</td>
                     <td class="utrecht-table__cell utrecht-table__cell--numeric">{l.unit_price().to_string()}</td>
@@ -65,6 +66,7 @@ pub fn Scenario(
     summary: String,
     lines: Vec<ScenarioLine>,
     horizon: Horizon,
+    #[prop(optional)] names: StreamNames,
 ) -> impl IntoView {
     view! {
         <h3 class="utrecht-heading-3">{title}</h3>
@@ -72,7 +74,7 @@ pub fn Scenario(
         {if lines.is_empty() {
             view! { <p class="utrecht-paragraph">"Geen regels."</p> }.into_any()
         } else {
-            view! { <DataTable caption=format!("{title}: {} regels", lines.len()) headers=LINE_HEADERS>{scenario_rows(&lines, horizon)}</DataTable> }.into_any()
+            view! { <DataTable caption=format!("{title}: {} regels", lines.len()) headers=LINE_HEADERS>{scenario_rows(&lines, horizon, &names)}</DataTable> }.into_any()
         }}
     }
 }
@@ -80,7 +82,13 @@ pub fn Scenario(
 /// Every part of a canvas version: texts, knelpunten, both scenarios with
 /// their line totals, the cost lines, the value triangle and the return.
 #[component]
-pub fn CanvasDocument(canvas: Canvas, calculation: Option<ReturnCalculation>) -> impl IntoView {
+pub fn CanvasDocument(
+    canvas: Canvas,
+    calculation: Option<ReturnCalculation>,
+    /// Stream names by code; without them the code is shown.
+    #[prop(optional)]
+    names: StreamNames,
+) -> impl IntoView {
     let t = canvas.texts.clone();
     let texts = [
         ("Situatie", t.situation),
@@ -110,7 +118,7 @@ pub fn CanvasDocument(canvas: Canvas, calculation: Option<ReturnCalculation>) ->
         .map(|b| {
             view! {
                 <tr class="utrecht-table__row">
-                    <td class="utrecht-table__cell">{b.law.to_string()}</td>
+                    <td class="utrecht-table__cell">{names.name(&b.law.to_string())}</td>
                     <td class="utrecht-table__cell">{b.rule.clone()}</td>
                     <td class="utrecht-table__cell">{b.organisation.clone()}</td>
                     <td class="utrecht-table__cell">{b.description.clone()}</td>
@@ -165,8 +173,8 @@ pub fn CanvasDocument(canvas: Canvas, calculation: Option<ReturnCalculation>) ->
             } else {
                 view! { <DataTable caption="Knelpunten" headers=&["Wet of stroom", "Regel of bepaling", "Organisatie", "Toelichting"]>{blockers}</DataTable> }.into_any()
             }}
-            <Scenario title="Dreigend scenario" summary=t.threatening_summary lines=canvas.threatening.clone() horizon/>
-            <Scenario title="Reëel scenario" summary=t.realistic_summary lines=canvas.realistic.clone() horizon/>
+            <Scenario title="Dreigend scenario" summary=t.threatening_summary lines=canvas.threatening.clone() horizon names=names.clone()/>
+            <Scenario title="Reëel scenario" summary=t.realistic_summary lines=canvas.realistic.clone() horizon names=names.clone()/>
             <h3 class="utrecht-heading-3">"Kosten van de doorbraak"</h3>
             {if canvas.costs.is_empty() {
                 view! { <p class="utrecht-paragraph">"Geen kosten."</p> }.into_any()
@@ -176,7 +184,7 @@ pub fn CanvasDocument(canvas: Canvas, calculation: Option<ReturnCalculation>) ->
             <h3 class="utrecht-heading-3">"Waardendriehoek"</h3>
             <DataTable caption="Waardendriehoek: het plan tegenover het dreigende scenario" headers=&["Hoek", "Oordeel", "Toelichting"]>{triangle}</DataTable>
             <h3 class="utrecht-heading-3">"Rendement per stroom"</h3>
-            {calculation.map(|calc| view! { <ReturnTable calc/> })}
+            {calculation.map(|calc| view! { <ReturnTable calc names=names.clone()/> })}
         </div>
     }
 }

@@ -20,6 +20,19 @@ pub fn dutch_time(iso: &str) -> String {
     }
 }
 
+/// A stream as people know it: "Schuldhulpverlening (WGS)", never with its
+/// code twice when the name already carries it, nor "WGS (WGS)".
+pub fn stream_label(name: &str, code: &str) -> String {
+    let name = name.trim();
+    if name.is_empty() || name.eq_ignore_ascii_case(code) {
+        code.to_string()
+    } else if name.contains(&format!("({code})")) {
+        name.to_string()
+    } else {
+        format!("{name} ({code})")
+    }
+}
+
 /// An amount in cents as Dutch money: `€ 1.234,56`.
 pub fn euros(cents: i64) -> String {
     doorbraak::Money::from_cents(cents)
@@ -40,6 +53,13 @@ pub fn urlencode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stream_code_is_never_doubled() {
+        assert_eq!(stream_label("Schuldhulpverlening (WGS)", "WGS"), "Schuldhulpverlening (WGS)");
+        assert_eq!(stream_label("Schuldhulpverlening", "WGS"), "Schuldhulpverlening (WGS)");
+        assert_eq!(stream_label("WMO", "WMO"), "WMO");
+    }
 
     #[test]
     fn iso_becomes_dutch() {

@@ -23,14 +23,22 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="utrecht-page-header page-header">
             <div class="brand">
-                <span class="brand-mark" aria-hidden="true">"◆"</span>
-                <span class="brand-name">
-                    <Suspense fallback=|| "Doorbraak">
-                        {move || Suspend::new(async move {
-                            session.await.map(|s| s.municipality).unwrap_or_else(|_| "Doorbraak".to_string())
-                        })}
-                    </Suspense>
-                </span>
+                <Suspense fallback=|| view! { <span class="brand-name">"Doorbraak"</span> }>
+                    {move || Suspend::new(async move {
+                        let (name, logo) = session
+                            .await
+                            .map(|s| (s.municipality, s.has_logo))
+                            .unwrap_or_else(|_| ("Doorbraak".to_string(), false));
+                        view! {
+                            {if logo {
+                                view! { <img class="brand-logo" src="/thema/logo" alt="" height="40"/> }.into_any()
+                            } else {
+                                view! { <span class="brand-mark" aria-hidden="true">"◆"</span> }.into_any()
+                            }}
+                            <span class="brand-name">{name}</span>
+                        }
+                    })}
+                </Suspense>
                 <span class="brand-product">"Doorbraak"</span>
             </div>
             <Suspense fallback=|| ()>
@@ -55,5 +63,22 @@ pub fn Header() -> impl IntoView {
                 })}
             </Suspense>
         </header>
+    }
+}
+
+/// What the last action did (`?gedaan=` in the address; see `crate::flash`).
+#[component]
+pub fn DoneMessage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        // After a refused form the address says what went wrong instead.
+        query
+            .with(|q| q.get("__err").is_none().then(|| q.get(crate::flash::PARAM)).flatten())
+            .and_then(|code| crate::flash::message(&code))
+            .map(|text| view! {
+                <div class="utrecht-alert utrecht-alert--ok" role="status" data-done="">
+                    <p class="utrecht-paragraph">{text}</p>
+                </div>
+            })
     }
 }

@@ -1,4 +1,5 @@
 pub mod canvas_view;
+pub mod combobox;
 pub mod form;
 pub mod format;
 pub mod guard;

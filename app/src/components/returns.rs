@@ -3,15 +3,22 @@
 use doorbraak::returns::ReturnCalculation;
 use leptos::prelude::*;
 
+use crate::model::StreamNames;
+
 #[component]
-pub fn ReturnTable(calc: ReturnCalculation) -> impl IntoView {
+pub fn ReturnTable(
+    calc: ReturnCalculation,
+    /// Stream names by code; without them the code is shown.
+    #[prop(optional)]
+    names: StreamNames,
+) -> impl IntoView {
     let rows = calc
         .per_stream
         .iter()
         .map(|(stream, r)| {
             view! {
                 <tr class="utrecht-table__row">
-                    <th class="utrecht-table__header-cell" scope="row">{stream.to_string()}</th>
+                    <th class="utrecht-table__header-cell" scope="row">{names.name(&stream.to_string())}</th>
                     <td class="utrecht-table__cell utrecht-table__cell--numeric">{r.threatening.to_string()}</td>
                     <td class="utrecht-table__cell utrecht-table__cell--numeric">{r.realistic.to_string()}</td>
                     <td class="utrecht-table__cell utrecht-table__cell--numeric">{r.avoided.to_string()}</td>
@@ -20,7 +27,8 @@ pub fn ReturnTable(calc: ReturnCalculation) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="utrecht-table-container utrecht-table-container--overflow-inline" aria-live="polite">
+        <div class="utrecht-table-container utrecht-table-container--overflow-inline" aria-live="polite"
+            tabindex="0" role="region" aria-label="Rendementsberekening per stroom">
             <table class="utrecht-table utrecht-table--html-table return-table">
                 <caption class="utrecht-table__caption">{format!("Rendementsberekening over {} maanden", calc.horizon.get())}</caption>
                 <thead class="utrecht-table__header">

@@ -13,8 +13,10 @@ pub fn DataTable(
         .iter()
         .map(|h| view! { <th class="utrecht-table__header-cell" scope="col">{*h}</th> })
         .collect_view();
+    let region = caption.clone();
     view! {
-        <div class="utrecht-table-container utrecht-table-container--overflow-inline">
+        // Focusable, so that a table wider than the screen scrolls by keyboard too.
+        <div class="utrecht-table-container utrecht-table-container--overflow-inline" tabindex="0" role="region" aria-label=region>
             <table class="utrecht-table utrecht-table--html-table">
                 <caption class="utrecht-table__caption">{caption}</caption>
                 <thead class="utrecht-table__header"><tr class="utrecht-table__row">{head}</tr></thead>

@@ -9,6 +9,7 @@ use sqlx::SqliteConnection;
 
 use super::decode;
 
+use crate::model::canvas_form::DraftForm;
 use crate::model::{CaseEvent, CaseList, CaseSummary, PaymentRow};
 
 /// The case row as decisions need it.
@@ -213,6 +214,29 @@ pub async fn canvas(
     .transpose()
 }
 
+/// The form as typed of a draft with incomplete parts, if it has them.
+pub async fn draft_form(
+    conn: &mut SqliteConnection,
+    case_id: i64,
+    version: i64,
+) -> Result<Option<DraftForm>, sqlx::Error> {
+    let json: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT draft_form FROM canvases WHERE case_id = ?1 AND version = ?2",
+    )
+    .bind(case_id)
+    .bind(version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    json.flatten()
+        .map(|d| decode_draft(case_id, &d))
+        .transpose()
+}
+
+fn decode_draft(case_id: i64, json: &str) -> Result<DraftForm, sqlx::Error> {
+    serde_json::from_str(json)
+        .map_err(|e| decode::corrupt("canvases", case_id, format!("draft_form: {e}")))
+}
+
 /// The case's frozen canvas in force (the last approved version).
 pub async fn frozen_canvas(
     conn: &mut SqliteConnection,
@@ -296,7 +320,8 @@ pub async fn insert_canvas(
     write_returns(conn, case_id, version, calc).await
 }
 
-/// Saves a draft version if nobody saved it since `edits`; false when stale.
+/// Saves a draft canvas, with the form as typed while it has incomplete
+/// parts (`draft`), if nobody saved it since `edits`; false when stale.
 #[allow(clippy::too_many_arguments)]
 pub async fn update_canvas(
     conn: &mut SqliteConnection,
@@ -304,14 +329,17 @@ pub async fn update_canvas(
     version: i64,
     edits: i64,
     canvas: &Canvas,
+    draft: Option<&DraftForm>,
     calc: &ReturnCalculation,
     user_id: i64,
     now: &str,
 ) -> Result<bool, sqlx::Error> {
-    let body = serde_json::to_string(canvas).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let json = |e: serde_json::Error| sqlx::Error::Protocol(e.to_string());
+    let body = serde_json::to_string(canvas).map_err(json)?;
+    let draft = draft.map(serde_json::to_string).transpose().map_err(json)?;
     let updated = sqlx::query(
         "UPDATE canvases SET body = ?4, investment_cents = ?5, total_avoided_cents = ?6, saved_at = ?7, saved_by = ?8,
-                edits = edits + 1
+                draft_form = ?9, edits = edits + 1
          WHERE case_id = ?1 AND version = ?2 AND edits = ?3 AND frozen = 0",
     )
     .bind(case_id)
@@ -322,6 +350,7 @@ pub async fn update_canvas(
     .bind(calc.total_avoided.cents())
     .bind(now)
     .bind(user_id)
+    .bind(draft)
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() != 1 {
@@ -443,6 +472,8 @@ struct FullRecord {
     body: String,
     edits: i64,
     frozen: bool,
+    saved_at: String,
+    draft_form: Option<String>,
     investment_cents: i64,
     paid_cents: Option<i64>,
     open_cents: Option<i64>,
@@ -462,7 +493,7 @@ pub async fn full(
     let row: Option<FullRecord> = sqlx::query_as(
         "SELECT c.id, c.reference, c.team_id, c.professional_id, c.status, c.current_version, c.waiting_for_external,
                 c.waiting_note, c.budget_year, c.version,
-                cv.body, cv.edits, cv.frozen, cv.investment_cents,
+                cv.body, cv.edits, cv.frozen, cv.saved_at, cv.draft_form, cv.investment_cents,
                 (SELECT paid_cents FROM holds WHERE case_id = c.id) AS paid_cents,
                 (SELECT balance_cents FROM account_balances WHERE account = ?2) AS open_cents,
                 (SELECT json_group_array(json_object('version', version, 'frozen', frozen, 'saved_at', saved_at,
@@ -498,6 +529,8 @@ pub async fn full(
         canvas,
         edits: r.edits,
         frozen: r.frozen,
+        saved_at: r.saved_at,
+        draft: r.draft_form.as_deref().map(|d| decode_draft(id, d)).transpose()?,
         requested: decode::money("canvases", id, r.investment_cents)?,
         // No hold yet: nothing paid, nothing open.
         paid: decode::money("holds", id, r.paid_cents.unwrap_or(0))?,
@@ -591,6 +624,10 @@ pub struct FullCase {
     pub canvas: Canvas,
     pub edits: i64,
     pub frozen: bool,
+    /// When the current version was last saved (UTC, RFC 3339).
+    pub saved_at: String,
+    /// The form as typed, while the draft has incomplete parts.
+    pub draft: Option<DraftForm>,
     pub requested: Money,
     pub paid: Money,
     /// Still open on the hold.
@@ -753,6 +790,8 @@ pub struct CaseFilter<'a> {
     pub scope: Scope<'a>,
     /// Only the cases this approver may (`true`) or may not (`false`) decide.
     pub decidable: Option<(Decider<'a>, bool)>,
+    /// Only references containing this text (case-insensitive).
+    pub reference: Option<&'a str>,
 }
 
 /// The core's case scope with the reader's teams: the SQL form of
@@ -799,6 +838,12 @@ fn push_filter<'q>(q: &mut sqlx::QueryBuilder<'q, sqlx::Sqlite>, filter: &CaseFi
         q.push(" OR c.status <> ").push_bind(Status::Draft.code());
     }
     q.push(")");
+    if let Some(text) = filter.reference {
+        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        q.push(" AND c.reference LIKE ")
+            .push_bind(format!("%{escaped}%"))
+            .push(" ESCAPE '\\'");
+    }
     if let Some((decider, inside)) = filter.decidable {
         q.push(" AND ((c.professional_id <> ")
             .push_bind(decider.user_id)

@@ -109,27 +109,11 @@ fn choices(streams: &str) -> Vec<String> {
         .collect()
 }
 
-/// What a canvas line may take from an item: an active unit cost's name,
-/// or that it is a benchmark.
-pub enum LineSource {
-    Offered(String),
-    Benchmark,
-}
-
-pub async fn line_source(
-    conn: &mut SqliteConnection,
-    code: &str,
-) -> Result<Option<LineSource>, sqlx::Error> {
-    let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT name, kind FROM catalogue_items WHERE code = ?1 AND (active = 1 OR kind = 'benchmark')",
-    )
-    .bind(code)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(|(name, kind)| match kind.as_str() {
-        "benchmark" => LineSource::Benchmark,
-        _ => LineSource::Offered(name),
-    }))
+/// The codes of benchmarks (savings or yields), which no canvas line may use.
+pub async fn benchmark_codes(conn: &mut SqliteConnection) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT code FROM catalogue_items WHERE kind = 'benchmark' ORDER BY code")
+        .fetch_all(&mut *conn)
+        .await
 }
 
 #[derive(sqlx::FromRow)]

@@ -9,7 +9,9 @@ pub struct AuditEvent {
     pub id: i64,
     pub at: String,
     pub actor: String,
+    /// What was done, in words ("canvas ingediend").
     pub action: String,
+    /// To what, in words ("casus 12").
     pub object: String,
     pub before: Option<String>,
     pub after: Option<String>,
@@ -19,7 +21,8 @@ pub struct AuditEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub events: Vec<AuditEvent>,
-    pub actions: Vec<String>,
+    /// The actions to filter on: code and words.
+    pub actions: Vec<(String, String)>,
     pub page: i64,
     pub has_more: bool,
 }

@@ -170,59 +170,187 @@ fn judgement(field: &str, f: &JudgementForm) -> Result<Option<TriangleJudgement>
     }))
 }
 
+/// A part of a draft that is not complete yet: it is kept in the form as
+/// typed but left out of the canvas until it is complete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// The form's field key, e.g. `threatening[1][duration]`.
+    pub field: String,
+    /// Where it is, in the words of the form: "Dreigend scenario, regel 2".
+    pub label: String,
+    pub message: String,
+}
+
+impl Problem {
+    fn of(label: String, error: AppError) -> Problem {
+        match error {
+            AppError::Invalid { field, message } => Problem {
+                field: field.unwrap_or_default(),
+                label,
+                message,
+            },
+            other => Problem {
+                field: String::new(),
+                label,
+                message: other.to_string(),
+            },
+        }
+    }
+
+    /// The id of the element the problem's link goes to.
+    pub fn anchor(&self) -> String {
+        anchor_of(&self.field)
+    }
+}
+
+/// The element id of a form field key (the editor gives its fields these ids).
+pub fn anchor_of(field: &str) -> String {
+    let parts: Vec<&str> = field
+        .split(['[', ']'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    match parts.as_slice() {
+        [side @ ("threatening" | "realistic"), i, name] => format!("regel-{side}-{i}-{name}"),
+        [side @ ("threatening" | "realistic"), i] => format!("regel-{side}-{i}-catalogue_code"),
+        ["blockers", i, "law"] => format!("knelpunt-{i}-wet"),
+        ["blockers", i, ..] => format!("knelpunt-{i}-regel"),
+        ["costs", i, "amount"] => format!("kosten-{i}-bedrag"),
+        ["costs", i, ..] => format!("kosten-{i}-omschrijving"),
+        [name, ..] => format!("veld-{name}"),
+        [] => "veld-situation".to_string(),
+    }
+}
+
+/// The Dutch name of a scenario side as the editor shows it.
+pub fn side_label(side: &str) -> &'static str {
+    match side {
+        "threatening" => "Dreigend scenario",
+        _ => "Reëel scenario",
+    }
+}
+
+/// A draft's form as typed, kept while parts of it are incomplete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftForm {
+    pub form: CanvasForm,
+    pub problems: Vec<Problem>,
+}
+
+/// A draft as far as it is complete, and what is not complete yet.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub canvas: Canvas,
+    pub problems: Vec<Problem>,
+}
+
 impl CanvasForm {
     /// The canvas this form describes; blank rows are skipped. `version` is
-    /// the canvas version being edited.
+    /// the canvas version being edited. Any incomplete part refuses it.
     pub fn to_canvas(&self, version: u32) -> Result<Canvas, AppError> {
+        let draft = self.to_draft(version)?;
+        match draft.problems.into_iter().next() {
+            None => Ok(draft.canvas),
+            Some(p) => Err(AppError::invalid(
+                &p.field,
+                format!("{}: {}", p.label, p.message),
+            )),
+        }
+    }
+
+    /// The canvas made of every complete part of this form, and a problem
+    /// for each part left out (a line without months, a cost without a valid
+    /// amount, …): a draft saves what is valid and keeps the rest as typed.
+    /// Refused outright, so that nothing of it is stored: a text that may
+    /// hold a BSN or is too long, and a canvas over its size limits.
+    pub fn to_draft(&self, version: u32) -> Result<Draft, AppError> {
+        self.to_draft_with(version, Vec::new())
+    }
+
+    /// As [`CanvasForm::to_draft`], with the problems the catalogue found
+    /// ([`CanvasForm::fill_from_catalogue`]): their lines are left out too.
+    pub fn to_draft_with(&self, version: u32, found: Vec<Problem>) -> Result<Draft, AppError> {
+        self.check_all_texts()?;
+        let mut problems = found;
         let horizon = match self.horizon.trim() {
             "" => Horizon::DEFAULT,
-            h => h
-                .parse::<u16>()
-                .ok()
-                .and_then(|m| Horizon::months(m).ok())
-                .ok_or_else(|| AppError::invalid("horizon", "De horizon is 1 tot 120 maanden."))?,
+            h => match h.parse::<u16>().ok().and_then(|m| Horizon::months(m).ok()) {
+                Some(h) => h,
+                None => {
+                    problems.push(Problem {
+                        field: "horizon".into(),
+                        label: "Horizon in maanden".into(),
+                        message: "De horizon is 1 tot 120 maanden.".into(),
+                    });
+                    Horizon::DEFAULT
+                }
+            },
         };
-        let lines = |name: &str, rows: &[LineForm]| -> Result<Vec<ScenarioLine>, AppError> {
-            rows.iter()
-                .enumerate()
-                .filter(|(_, l)| !l.is_blank())
-                .map(|(i, l)| line(&format!("{name}[{i}]"), l))
-                .collect()
+        let mut lines = |name: &str, rows: &[LineForm]| -> Vec<ScenarioLine> {
+            let mut kept = Vec::new();
+            for (i, l) in rows.iter().enumerate().filter(|(_, l)| !l.is_blank()) {
+                let at = format!("{name}[{i}][");
+                if problems.iter().any(|p| p.field.starts_with(&at)) {
+                    continue;
+                }
+                match line(&format!("{name}[{i}]"), l) {
+                    Ok(line) => kept.push(line),
+                    Err(e) => problems.push(Problem::of(
+                        format!("{}, regel {}", side_label(name), i + 1),
+                        e,
+                    )),
+                }
+            }
+            kept
         };
-        let blockers = self
-            .blockers
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| !(b.rule.trim().is_empty() && b.description.trim().is_empty()))
-            .map(|(i, b)| {
-                let law = StreamCode::new(&b.law).map_err(|_| {
-                    AppError::invalid(
-                        &format!("blockers[{i}][law]"),
-                        "Kies de wet waaronder het knelpunt valt.",
-                    )
-                })?;
-                Ok(Blocker {
+        let threatening = lines("threatening", &self.threatening);
+        let realistic = lines("realistic", &self.realistic);
+        let mut blockers = Vec::new();
+        for (i, b) in self.blockers.iter().enumerate() {
+            if b.rule.trim().is_empty() && b.description.trim().is_empty() {
+                continue;
+            }
+            match StreamCode::new(&b.law) {
+                Ok(law) => blockers.push(Blocker {
                     law,
                     rule: b.rule.trim().to_string(),
                     organisation: b.organisation.trim().to_string(),
                     description: b.description.trim().to_string(),
-                })
+                }),
+                Err(_) => problems.push(Problem {
+                    field: format!("blockers[{i}][law]"),
+                    label: format!("Knelpunt {}", i + 1),
+                    message: "Kies de wet waaronder het knelpunt valt.".into(),
+                }),
+            }
+        }
+        let mut costs = Vec::new();
+        for (i, c) in self.costs.iter().enumerate() {
+            if c.description.trim().is_empty() && c.amount.trim().is_empty() {
+                continue;
+            }
+            let cost = Money::parse(&c.amount)
+                .map_err(|e| AppError::invalid(&format!("costs[{i}][amount]"), e.to_string()))
+                .and_then(|amount| {
+                    CostLine::new(&c.description, &c.supplier, amount).map_err(|e| {
+                        AppError::invalid(&format!("costs[{i}][description]"), e.to_string())
+                    })
+                });
+            match cost {
+                Ok(cost) => costs.push(cost),
+                Err(e) => problems.push(Problem::of(format!("Kostenpost {}", i + 1), e)),
+            }
+        }
+        let mut judged = |field: &str, label: &str, f: &JudgementForm| {
+            judgement(field, f).unwrap_or_else(|e| {
+                problems.push(Problem::of(label.to_string(), e));
+                None
             })
-            .collect::<Result<Vec<_>, AppError>>()?;
-        let costs = self
-            .costs
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !(c.description.trim().is_empty() && c.amount.trim().is_empty()))
-            .map(|(i, c)| {
-                let amount = Money::parse(&c.amount).map_err(|e| {
-                    AppError::invalid(&format!("costs[{i}][amount]"), e.to_string())
-                })?;
-                CostLine::new(&c.description, &c.supplier, amount).map_err(|e| {
-                    AppError::invalid(&format!("costs[{i}][description]"), e.to_string())
-                })
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
+        };
+        let triangle = ValueTriangle {
+            legitimacy: judged("legitimacy", "Legitimiteit", &self.legitimacy),
+            return_: judged("return_", "Rendement", &self.return_),
+            involvement: judged("involvement", "Betrokkenheid", &self.involvement),
+        };
         let canvas = Canvas {
             version,
             horizon,
@@ -242,14 +370,10 @@ impl CanvasForm {
                 .filter(|d| !d.is_empty())
                 .collect(),
             blockers,
-            threatening: lines("threatening", &self.threatening)?,
-            realistic: lines("realistic", &self.realistic)?,
+            threatening,
+            realistic,
             costs,
-            triangle: ValueTriangle {
-                legitimacy: judgement("legitimacy", &self.legitimacy)?,
-                return_: judgement("return_", &self.return_)?,
-                involvement: judgement("involvement", &self.involvement)?,
-            },
+            triangle,
         };
         canvas.check_privacy().map_err(|e| {
             let field = match &e {
@@ -259,10 +383,154 @@ impl CanvasForm {
             };
             AppError::invalid(field, e.to_string())
         })?;
+        if CanvasForm::non_blank(&self.threatening).max(CanvasForm::non_blank(&self.realistic))
+            > doorbraak::canvas::MAX_LINES
+        {
+            return Err(AppError::invalid(
+                "threatening",
+                doorbraak::canvas::CanvasError::TooManyLines.to_string(),
+            ));
+        }
         canvas
             .check_size()
             .map_err(|e| AppError::invalid("threatening", e.to_string()))?;
-        Ok(canvas)
+        Ok(Draft { canvas, problems })
+    }
+
+    fn non_blank(rows: &[LineForm]) -> usize {
+        rows.iter().filter(|l| !l.is_blank()).count()
+    }
+
+    /// Every free text of the form, also of parts that are not complete,
+    /// is checked for a BSN: an incomplete part is stored as typed.
+    fn check_all_texts(&self) -> Result<(), AppError> {
+        let check = |field: String, label: String, text: &str| {
+            doorbraak::canvas::check_text(&label, text)
+                .map_err(|e| AppError::invalid(&field, e.to_string()))
+        };
+        for (side, rows) in [("threatening", &self.threatening), ("realistic", &self.realistic)] {
+            for (i, l) in rows.iter().enumerate() {
+                let label = format!("{}, regel {}", side_label(side), i + 1);
+                for (name, text) in [
+                    ("description", &l.description),
+                    ("reason", &l.reason),
+                    ("catalogue_code", &l.catalogue_code),
+                    ("quantity", &l.quantity),
+                    ("unit_price", &l.unit_price),
+                ] {
+                    check(format!("{side}[{i}][{name}]"), label.clone(), text)?;
+                }
+            }
+        }
+        for (i, c) in self.costs.iter().enumerate() {
+            let label = format!("Kostenpost {}", i + 1);
+            check(format!("costs[{i}][description]"), label.clone(), &c.description)?;
+            check(format!("costs[{i}][description]"), label.clone(), &c.supplier)?;
+            check(format!("costs[{i}][amount]"), label, &c.amount)?;
+        }
+        for (i, b) in self.blockers.iter().enumerate() {
+            let label = format!("Knelpunt {}", i + 1);
+            for text in [&b.rule, &b.organisation, &b.description] {
+                check(format!("blockers[{i}][rule]"), label.clone(), text)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl LineForm {
+    /// A saved line as the form shows it.
+    pub fn of(l: &ScenarioLine) -> LineForm {
+        let (catalogue_code, catalogue_name, description, reason) = match l.item() {
+            LineItem::Catalogue { code, name } => {
+                (code.clone(), name.clone(), String::new(), String::new())
+            }
+            LineItem::Free {
+                description,
+                reason,
+            } => (String::new(), String::new(), description.clone(), reason.clone()),
+        };
+        LineForm {
+            stream: l.stream().to_string(),
+            catalogue_code,
+            catalogue_name,
+            description,
+            reason,
+            unit: l.unit().code().to_string(),
+            quantity: l.quantity().value().to_string().replace('.', ","),
+            unit_price: l.unit_price().to_input_string(),
+            probability: l.probability().value().to_string().replace('.', ","),
+            start_month: l.start_month().to_string(),
+            duration: if l.unit() == Unit::OneOff {
+                String::new()
+            } else {
+                l.duration_months().to_string()
+            },
+        }
+    }
+}
+
+impl CanvasForm {
+    /// A saved canvas as the form shows it: every field it has, so that
+    /// saving the form again keeps them all.
+    pub fn of(c: &Canvas) -> CanvasForm {
+        let judged = |j: &Option<TriangleJudgement>| {
+            j.as_ref().map_or_else(JudgementForm::default, |j| JudgementForm {
+                judgement: match j.judgement {
+                    Judgement::Better => "better",
+                    Judgement::Equal => "equal",
+                    Judgement::Worse => "worse",
+                }
+                .to_string(),
+                justification: j.justification.clone(),
+            })
+        };
+        let t = &c.texts;
+        CanvasForm {
+            horizon: c.horizon.get().to_string(),
+            situation: t.situation.clone(),
+            goal: t.goal.clone(),
+            providers: t.providers.clone(),
+            breakthrough: t.breakthrough.clone(),
+            legal_basis: t.legal_basis.clone(),
+            threatening_summary: t.threatening_summary.clone(),
+            realistic_summary: t.realistic_summary.clone(),
+            life_domains: c.life_domains.clone(),
+            blockers: c
+                .blockers
+                .iter()
+                .map(|b| BlockerForm {
+                    law: b.law.to_string(),
+                    rule: b.rule.clone(),
+                    organisation: b.organisation.clone(),
+                    description: b.description.clone(),
+                })
+                .collect(),
+            costs: c
+                .costs
+                .iter()
+                .map(|k| CostForm {
+                    description: k.description.clone(),
+                    supplier: k.supplier.clone(),
+                    amount: k.amount.to_input_string(),
+                })
+                .collect(),
+            threatening: c.threatening.iter().map(LineForm::of).collect(),
+            realistic: c.realistic.iter().map(LineForm::of).collect(),
+            legitimacy: judged(&c.triangle.legitimacy),
+            return_: judged(&c.triangle.return_),
+            involvement: judged(&c.triangle.involvement),
+        }
+    }
+
+    /// Blank rows are not worth keeping.
+    pub fn without_blank_rows(mut self) -> CanvasForm {
+        self.threatening.retain(|l| !l.is_blank());
+        self.realistic.retain(|l| !l.is_blank());
+        self.blockers
+            .retain(|b| *b != BlockerForm::default() && !(b.rule.trim().is_empty() && b.description.trim().is_empty() && b.organisation.trim().is_empty()));
+        self.costs.retain(|c| *c != CostForm::default() && !(c.description.trim().is_empty() && c.amount.trim().is_empty() && c.supplier.trim().is_empty()));
+        self
     }
 }
 
@@ -290,64 +558,118 @@ pub struct CatalogueDefaults {
     pub choices: Vec<String>,
     pub unit: String,
     pub price: Option<Money>,
+    /// A benchmark (a saving or a yield), which no line can use.
+    pub benchmark: bool,
 }
 
 impl CanvasForm {
-    /// A line with a multi-stream item must name one of the item's streams:
-    /// it is never booked on the Wmo by default. The error names the line
-    /// (`threatening[0][stream]`) and the streams to choose from.
-    pub fn check_chosen_streams(
-        &self,
-        lookup: impl Fn(&str) -> Option<CatalogueDefaults>,
-    ) -> Result<(), AppError> {
-        for (scenario, lines) in [
-            ("threatening", &self.threatening),
-            ("realistic", &self.realistic),
-        ] {
+    /// A line's stream must be one the municipality has (active): a line on
+    /// another is incomplete.
+    pub fn unknown_streams(&self, known: impl Fn(&str) -> bool) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (side, lines) in [("threatening", &self.threatening), ("realistic", &self.realistic)] {
             for (i, line) in lines.iter().enumerate() {
-                let Some(item) = lookup(line.catalogue_code.trim()) else {
+                let stream = line.stream.trim();
+                if !stream.is_empty() && StreamCode::new(stream).is_ok() && !known(stream) {
+                    problems.push(Problem {
+                        field: format!("{side}[{i}][stream]"),
+                        label: format!("{}, regel {}", side_label(side), i + 1),
+                        message: format!("Onbekende financieringsstroom {stream}: kies er een uit de lijst."),
+                    });
+                }
+            }
+        }
+        problems
+    }
+}
+
+impl CatalogueDefaults {
+    /// What an offered catalogue item fills in.
+    pub fn of(c: &super::CatalogueOption) -> CatalogueDefaults {
+        CatalogueDefaults {
+            name: c.name.clone(),
+            stream: c.stream.clone(),
+            choices: c.choices.clone(),
+            unit: c.unit.clone(),
+            price: c.price,
+            benchmark: false,
+        }
+    }
+}
+
+impl CanvasForm {
+    /// Fills catalogue lines' blank fields from the catalogue — its name,
+    /// stream, unit and price, and quantity 1 from month 1: choosing an item
+    /// is enough. The server does this before saving, the browser before its
+    /// live calculation. A line is incomplete (a problem) when its code is not
+    /// in the catalogue, is a benchmark, or names an item of several streams
+    /// without one of them chosen: it is never booked on the Wmo by default.
+    pub fn fill_from_catalogue(
+        &mut self,
+        lookup: impl Fn(&str) -> Option<CatalogueDefaults>,
+    ) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (side, lines) in [
+            ("threatening", &mut self.threatening),
+            ("realistic", &mut self.realistic),
+        ] {
+            for (i, line) in lines.iter_mut().enumerate() {
+                let code = line.catalogue_code.trim().to_string();
+                if code.is_empty() {
+                    continue;
+                }
+                let label = format!("{}, regel {}", side_label(side), i + 1);
+                let mut problem = |name: &str, message: String| {
+                    problems.push(Problem {
+                        field: format!("{side}[{i}][{name}]"),
+                        label: label.clone(),
+                        message,
+                    })
+                };
+                let Some(item) = lookup(&code) else {
+                    problem(
+                        "catalogue_code",
+                        format!("De code {code} staat niet in de catalogus. Kies een item uit de lijst, of maak er een vrije regel van (code leeg, met omschrijving en reden)."),
+                    );
                     continue;
                 };
-                let chosen = line.stream.trim().to_uppercase();
-                if item.stream.is_none() && !item.choices.contains(&chosen) {
-                    return Err(AppError::invalid(
-                        &format!("{scenario}[{i}][stream]"),
-                        format!(
-                            "Kies de financieringsstroom voor {}: deze kosten vallen onder meerdere wetten ({}).",
-                            line.catalogue_code.trim(),
-                            item.choices.join(", ")
-                        ),
-                    ));
+                if item.benchmark {
+                    problem(
+                        "catalogue_code",
+                        format!("{code} is een kengetal (een besparing of opbrengst), geen eenheidsprijs: het kan geen regel in een scenario zijn."),
+                    );
+                    continue;
                 }
+                line.catalogue_name = item.name;
+                let fill = |field: &mut String, value: String| {
+                    if field.trim().is_empty() {
+                        *field = value;
+                    }
+                };
+                match item.stream {
+                    Some(stream) => fill(&mut line.stream, stream),
+                    None => {
+                        let chosen = line.stream.trim().to_uppercase();
+                        if !item.choices.contains(&chosen) {
+                            problem(
+                                "stream",
+                                format!(
+                                    "Kies de financieringsstroom voor {code}: deze kosten vallen onder meerdere wetten ({}).",
+                                    item.choices.join(", ")
+                                ),
+                            );
+                        }
+                    }
+                }
+                fill(&mut line.unit, item.unit);
+                if let Some(price) = item.price {
+                    fill(&mut line.unit_price, price.to_input_string());
+                }
+                fill(&mut line.quantity, "1".into());
+                fill(&mut line.start_month, "1".into());
             }
         }
-        Ok(())
-    }
-
-    /// A catalogue line with blank fields takes the catalogue's name, stream,
-    /// unit and price (and quantity 1 from month 1): choosing an item is enough.
-    /// The server does this before saving, the browser before its live calculation.
-    pub fn fill_from_catalogue(&mut self, lookup: impl Fn(&str) -> Option<CatalogueDefaults>) {
-        for line in self.threatening.iter_mut().chain(self.realistic.iter_mut()) {
-            let Some(item) = lookup(line.catalogue_code.trim()) else {
-                continue;
-            };
-            line.catalogue_name = item.name;
-            let fill = |field: &mut String, value: String| {
-                if field.trim().is_empty() {
-                    *field = value;
-                }
-            };
-            if let Some(stream) = item.stream {
-                fill(&mut line.stream, stream);
-            }
-            fill(&mut line.unit, item.unit);
-            if let Some(price) = item.price {
-                fill(&mut line.unit_price, price.to_input_string());
-            }
-            fill(&mut line.quantity, "1".into());
-            fill(&mut line.start_month, "1".into());
-        }
+        problems
     }
 }
 
@@ -421,5 +743,44 @@ mod tests {
                 .for_field("threatening[0][duration]")
                 .is_some()
         );
+    }
+
+    #[test]
+    fn a_draft_keeps_what_is_complete_and_names_what_is_not() {
+        let mut form = filled();
+        let mut hourly = form.threatening[0].clone();
+        hourly.unit = "hour".into();
+        hourly.duration = String::new();
+        form.threatening.push(hourly);
+        form.costs.push(CostForm {
+            description: "Fiets".into(),
+            supplier: String::new(),
+            amount: "veel".into(),
+        });
+        let draft = form.to_draft(1).expect("a draft");
+        assert_eq!(draft.canvas.threatening.len(), 1, "the complete line stays");
+        assert_eq!(draft.canvas.costs.len(), 1);
+        let fields: Vec<&str> = draft.problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["threatening[1][duration]", "costs[1][amount]"]);
+        assert_eq!(draft.problems[0].label, "Dreigend scenario, regel 2");
+        assert_eq!(draft.problems[0].anchor(), "regel-threatening-1-duration");
+        assert_eq!(draft.problems[1].anchor(), "kosten-1-bedrag");
+        let refused = form.to_canvas(1).expect_err("incomplete");
+        assert!(refused.to_string().starts_with("Dreigend scenario, regel 2"), "{refused}");
+        // A BSN anywhere, complete or not, refuses the whole draft.
+        form.threatening[1].description = "BSN 111222333".into();
+        assert!(
+            form.to_draft(1)
+                .expect_err("refused")
+                .for_field("threatening[1][description]")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_saved_canvas_comes_back_as_the_same_form() {
+        let canvas = filled().to_canvas(1).expect("canvas");
+        let again = CanvasForm::of(&canvas).to_canvas(1).expect("again");
+        assert_eq!(canvas, again);
     }
 }

@@ -64,6 +64,12 @@ pub struct CaseView {
     pub canvas_edits: i64,
     pub canvas_frozen: bool,
     pub canvas: doorbraak::canvas::Canvas,
+    /// The names of the streams the canvas and its return mention.
+    pub stream_names: StreamNames,
+    /// When the current version was last saved, in Dutch time (`dd-mm-jjjj HH:MM`).
+    pub canvas_saved_at: String,
+    /// A draft with incomplete parts: the form as typed and what is missing.
+    pub incomplete: Option<super::canvas_form::DraftForm>,
     pub calculation: Option<doorbraak::returns::ReturnCalculation>,
     /// What changed in the current version since the one before it.
     pub changes: Vec<String>,
@@ -104,6 +110,30 @@ pub struct CanvasVersion {
 pub struct SavedCanvas {
     pub edits: i64,
     pub calculation: doorbraak::returns::ReturnCalculation,
+    /// The time of the save in Dutch time (`HH:MM`).
+    pub saved_at: String,
+    /// The parts kept as typed because they are not complete yet.
+    pub problems: Vec<super::canvas_form::Problem>,
+}
+
+/// The names of the streams by code, to show "Jeugdwet" where a rule says `JW`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamNames(pub Vec<(String, String)>);
+
+impl StreamNames {
+    /// The stream's name, or its code when it has none.
+    pub fn name(&self, code: &str) -> String {
+        self.0
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or_else(|| code.to_string(), |(_, n)| n.clone())
+    }
+}
+
+impl From<&[StreamOption]> for StreamNames {
+    fn from(streams: &[StreamOption]) -> Self {
+        StreamNames(streams.iter().map(|s| (s.code.clone(), s.name.clone())).collect())
+    }
 }
 
 /// Rows per page of a case list.

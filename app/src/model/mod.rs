@@ -5,7 +5,10 @@
 pub mod accrual;
 pub mod agreements;
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod audit_words;
 pub mod canvas_form;
+pub mod catalogue_search;
 pub mod cases;
 pub mod fund;
 pub mod reconcile;

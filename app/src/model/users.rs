@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionView {
     pub municipality: String,
+    /// The municipality's logo is at `/thema/logo`.
+    pub has_logo: bool,
     pub user: Option<CurrentUser>,
 }
 

@@ -15,7 +15,7 @@ use crate::components::table::DataTable;
 #[component]
 pub fn AuditPage() -> impl IntoView {
     view! {
-        <Title text="Audit trail"/>
+        <Title text="Logboek"/>
         <Guarded roles=&[Role::Administrator]>
             <AuditTrail/>
         </Guarded>
@@ -40,13 +40,13 @@ fn AuditTrail() -> impl IntoView {
         audit_events(actor, action, from, to, page)
     });
     view! {
-        <h1 class="utrecht-heading-1">"Audit trail"</h1>
+        <h1 class="utrecht-heading-1">"Logboek"</h1>
         <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 let (actor, action, from, to, _) = query.with_untracked(|_| filter());
                 let page = events.await;
                 let mut actions = vec![(String::new(), "Alle".to_string())];
-                actions.extend(page.as_ref().map(|p| p.actions.clone()).unwrap_or_default().into_iter().map(|a| (a.clone(), a)));
+                actions.extend(page.as_ref().map(|p| p.actions.clone()).unwrap_or_default());
                 let options = select_options(&actions, &action);
                 let link = {
                     let q = format!("actor={}&action={}&from={}&to={}", urlencode(&actor), urlencode(&action), urlencode(&from), urlencode(&to));
@@ -84,14 +84,14 @@ fn AuditTrail() -> impl IntoView {
                                 <td class="utrecht-table__cell">{e.actor.clone()}</td>
                                 <td class="utrecht-table__cell">{e.action.clone()}</td>
                                 <td class="utrecht-table__cell">{e.object.clone()}</td>
-                                <td class="utrecht-table__cell"><code class="utrecht-code">{e.before.clone().unwrap_or_default()}</code></td>
-                                <td class="utrecht-table__cell"><code class="utrecht-code">{e.after.clone().unwrap_or_default()}</code></td>
+                                <td class="utrecht-table__cell audit-details">{e.before.clone().unwrap_or_default()}</td>
+                                <td class="utrecht-table__cell audit-details">{e.after.clone().unwrap_or_default()}</td>
                                 <td class="utrecht-table__cell">{e.address.clone().unwrap_or_default()}</td>
                             </tr>
                         }).collect_view();
                         let (prev, next) = (page.page > 0, page.has_more);
                         view! {
-                            <DataTable caption={format!("Gebeurtenissen, pagina {}", page.page + 1)} headers=&["Tijdstip", "Gebruiker", "Handeling", "Object", "Voor", "Na", "Adres"]>{rows}</DataTable>
+                            <DataTable caption={format!("Gebeurtenissen, pagina {}", page.page + 1)} headers=&["Tijdstip", "Gebruiker", "Handeling", "Betreft", "Was", "Werd", "Adres"]>{rows}</DataTable>
                             <nav class="pagination" aria-label="Paginering">
                                 {prev.then(|| view! { <a class="utrecht-link" href=link(page.page - 1)>"Vorige pagina"</a> })}
                                 {next.then(|| view! { <a class="utrecht-link" href=link(page.page + 1)>"Volgende pagina"</a> })}

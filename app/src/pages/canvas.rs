@@ -3,7 +3,6 @@
 //! with the core's own code and the draft is saved automatically.
 
 use doorbraak::Role;
-use doorbraak::canvas::{LineItem, ScenarioLine};
 use doorbraak::catalogue::Unit;
 use doorbraak::lifecycle::Status;
 use leptos::prelude::*;
@@ -11,18 +10,24 @@ use leptos_meta::Title;
 
 use crate::api::canvas_lines::{CopyLines, SaveTemplate, line_sources};
 use crate::api::cases::{CaseChoices, SaveCanvas, case_options, get_case};
+use crate::components::combobox::{CatalogueChoices, CatalogueCombobox};
 use crate::components::form::{
-    Done, ErrorAlert, FormMessage, SelectField, TextArea, TextField, last_error, select_options,
+    Done, FormMessage, SelectField, TextArea, TextField, last_error, select_options,
     succeeded,
 };
-use crate::components::guard::{Guarded, loaded, role_resource};
+use crate::components::guard::{ErrorPage, Guarded, loaded, role_resource};
 use crate::components::returns::ReturnTable;
 use crate::error::AppError;
 use crate::model::CaseView;
 use crate::model::LineSource;
+#[cfg(feature = "hydrate")]
+use crate::model::canvas_form::CatalogueDefaults;
+use crate::model::canvas_form::{
+    BlockerForm, CanvasForm as CanvasFormFields, CostForm, JudgementForm, LineForm, Problem,
+    anchor_of, side_label,
+};
+use crate::model::catalogue_search::stream_words;
 
-/// Blank rows offered per scenario (enough to add lines without JavaScript).
-const BLANK_ROWS: usize = 5;
 /// The draft is saved this long after the last change.
 #[cfg(feature = "hydrate")]
 const AUTOSAVE_AFTER_MS: u64 = 2_000;
@@ -73,140 +78,131 @@ fn CanvasEditor(
                         <p class="utrecht-paragraph">{format!("Casus {} is {} en kan niet meer worden bewerkt. ", view.reference, view.status.label_nl().to_lowercase())}
                             <a class="utrecht-link" href=format!("/casussen/{}", view.id)>"Naar de casus"</a></p>
                     }.into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! { <ErrorAlert message=e.to_string()/> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
         </Suspense>
     }
 }
 
-fn line_values(line: Option<&ScenarioLine>) -> [String; 9] {
-    match line {
-        None => Default::default(),
-        Some(l) => {
-            let (code, description, reason) = match l.item() {
-                LineItem::Catalogue { code, .. } => (code.clone(), String::new(), String::new()),
-                LineItem::Free {
-                    description,
-                    reason,
-                } => (String::new(), description.clone(), reason.clone()),
-            };
-            [
-                l.stream().to_string(),
-                code,
-                description,
-                reason,
-                l.unit().code().to_string(),
-                l.quantity().value().to_string().replace('.', ","),
-                l.unit_price().to_input_string(),
-                l.probability().value().to_string().replace('.', ","),
-                format!(
-                    "{}|{}",
-                    l.start_month(),
-                    if l.unit() == Unit::OneOff {
-                        String::new()
-                    } else {
-                        l.duration_months().to_string()
-                    }
-                ),
-            ]
-        }
-    }
+/// The problem of a part of the form (`threatening[2]`, `costs[0]`), if any.
+fn problem_at(problems: &[Problem], prefix: &str) -> Option<String> {
+    problems
+        .iter()
+        .find(|p| p.field.starts_with(prefix))
+        .map(|p| p.message.clone())
 }
 
-/// One editable scenario line; `line` prefills it.
+/// One editable scenario line, filled with `line` as typed.
 fn line_row(
     side: &'static str,
-    title: &'static str,
     i: usize,
-    line: Option<&ScenarioLine>,
+    line: &LineForm,
     options: &CaseChoices,
-    error: Signal<Option<AppError>>,
+    choices: StoredValue<CatalogueChoices>,
+    problems: Signal<Vec<Problem>>,
+    hydrated: Signal<bool>,
 ) -> impl IntoView + use<> {
-    let [
-        stream,
-        code,
-        description,
-        reason,
-        unit,
-        quantity,
-        price,
-        probability,
-        months,
-    ] = line_values(line);
-    let (start, duration) = months
-        .split_once('|')
-        .map(|(s, d)| (s.to_string(), d.to_string()))
-        .unwrap_or_default();
+    let title = side_label(side);
     let name = move |field: &str| format!("canvas[{side}][{i}][{field}]");
+    let id = move |field: &str| format!("regel-{side}-{i}-{field}");
     let label = move |what: &str| format!("{title}, regel {}: {what}", i + 1);
     let mut streams = vec![(String::new(), "—".to_string())];
     streams.extend(
         options
             .streams
             .iter()
-            .map(|s| (s.code.clone(), format!("{} — {}", s.code, s.name))),
+            .map(|s| (s.code.clone(), s.name.clone())),
     );
-    let stream_options = select_options(&streams, &stream);
+    let stream_options = select_options(&streams, &line.stream);
     let mut units = vec![(String::new(), "uit catalogus".to_string())];
     units.extend(
         Unit::ALL
             .iter()
             .map(|u| (u.code().to_string(), u.label_nl().to_string())),
     );
-    let unit_options = select_options(&units, &unit);
-    let row_error = move || {
-        error.get().and_then(|e| match &e {
-            AppError::Invalid {
-                field: Some(f),
-                message,
-            } if f.starts_with(&format!("{side}[{i}]")) => Some(message.clone()),
-            _ => None,
-        })
+    let unit_options = select_options(&units, &line.unit);
+    let prefix = format!("{side}[{i}]");
+    let problem = Memo::new(move |_| problems.with(|p| problem_at(p, &prefix)));
+    let message_id = id("probleem");
+    let invalid = move || problem.get().map(|_| "true");
+    let input = move |field: &'static str, what: &'static str, value: &String, size: &'static str| {
+        view! {
+            <input class="utrecht-textbox utrecht-textbox--html-input" id=id(field) name=name(field) value=value.clone()
+                aria-label=label(what) size=size aria-invalid=invalid/>
+        }
     };
     view! {
-        <tr class="utrecht-table__row">
+        <tr class="utrecht-table__row" class:line-incomplete=move || problem.get().is_some()>
             <td class="utrecht-table__cell">
-                <select class="utrecht-select utrecht-select--html-select" name=name("stream") aria-label=label("financieringsstroom") inner_html=stream_options></select>
+                <select class="utrecht-select utrecht-select--html-select" id=id("stream") name=name("stream") aria-label=label("financieringsstroom") inner_html=stream_options aria-invalid=invalid></select>
             </td>
             <td class="utrecht-table__cell">
-                <input class="utrecht-textbox utrecht-textbox--html-input" name=name("catalogue_code") value=code list="catalogus" aria-label=label("catalogusitem (code)") size="8"/>
-                <input class="utrecht-textbox utrecht-textbox--html-input" name=name("description") value=description aria-label=label("of vrije omschrijving") placeholder="vrije omschrijving"/>
-                <input class="utrecht-textbox utrecht-textbox--html-input" name=name("reason") value=reason aria-label=label("reden voor een vrije regel") placeholder="reden"/>
+                <CatalogueCombobox id=id("catalogue_code") name=name("catalogue_code") label=label("catalogusitem (zoek op woorden of code)") value=line.catalogue_code.clone() choices hydrated/>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id=id("description") name=name("description") value=line.description.clone() aria-label=label("of vrije omschrijving") placeholder="vrije omschrijving"/>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id=id("reason") name=name("reason") value=line.reason.clone() aria-label=label("reden voor een vrije regel") placeholder="reden"/>
             </td>
             <td class="utrecht-table__cell">
-                <select class="utrecht-select utrecht-select--html-select" name=name("unit") aria-label=label("eenheid") inner_html=unit_options></select>
+                <select class="utrecht-select utrecht-select--html-select" id=id("unit") name=name("unit") aria-label=label("eenheid") inner_html=unit_options aria-invalid=invalid></select>
             </td>
-            <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("quantity") value=quantity aria-label=label("aantal") size="5"/></td>
-            <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("unit_price") value=price aria-label=label("prijs per eenheid") size="9"/></td>
-            <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("probability") value=probability aria-label=label("kans in procenten") size="4"/></td>
-            <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("start_month") value=start aria-label=label("startmaand") size="3"/></td>
-            <td class="utrecht-table__cell"><input class="utrecht-textbox utrecht-textbox--html-input" name=name("duration") value=duration aria-label=label("looptijd in maanden") size="3"/></td>
+            <td class="utrecht-table__cell">{input("quantity", "aantal", &line.quantity, "5")}</td>
+            <td class="utrecht-table__cell">{input("unit_price", "prijs per eenheid", &line.unit_price, "9")}</td>
+            <td class="utrecht-table__cell">{input("probability", "kans in procenten", &line.probability, "4")}</td>
+            <td class="utrecht-table__cell">{input("start_month", "startmaand", &line.start_month, "3")}</td>
+            <td class="utrecht-table__cell">{input("duration", "looptijd in maanden", &line.duration, "3")}</td>
         </tr>
-        {move || row_error().map(|m| view! { <tr><td colspan="8"><div class="utrecht-form-field-error-message" role="alert">{m}</div></td></tr> })}
+        {move || problem.get().map(|m| view! {
+            <tr class="line-problem"><td colspan="8">
+                <div class="utrecht-form-field-error-message" id=message_id.clone()>{format!("Onvolledig, bewaard zoals getypt: {m}")}</div>
+            </td></tr>
+        })}
     }
 }
 
 #[component]
 fn LineRows(
     side: &'static str,
-    title: &'static str,
-    lines: Vec<ScenarioLine>,
+    lines: Vec<LineForm>,
     options: CaseChoices,
-    error: Signal<Option<AppError>>,
+    choices: StoredValue<CatalogueChoices>,
+    problems: Signal<Vec<Problem>>,
     /// Whether the page runs with JavaScript: then rows can be added.
     hydrated: Signal<bool>,
 ) -> impl IntoView {
-    let count = lines.len() + BLANK_ROWS;
+    let title = side_label(side);
+    // The lines as typed and one empty row; with JavaScript, more on request.
+    let count = lines.len() + 1;
+    let blank = LineForm::default();
     let rows = (0..count)
-        .map(|i| line_row(side, title, i, lines.get(i), &options, error))
+        .map(|i| line_row(side, i, lines.get(i).unwrap_or(&blank), &options, choices, problems, hydrated))
         .collect_view();
     let extra = RwSignal::new(0usize);
     let options = StoredValue::new(options);
     let added = move || {
         (count..count + extra.get())
-            .map(|i| options.with_value(|o| line_row(side, title, i, None, o, error)))
+            .map(|i| {
+                options.with_value(|o| {
+                    line_row(side, i, &LineForm::default(), o, choices, problems, hydrated)
+                })
+            })
             .collect_view()
+    };
+    let add = move |_| {
+        extra.update(|n| *n += 1);
+        // Focus the new row's first field.
+        #[cfg(feature = "hydrate")]
+        {
+            let id = format!("regel-{side}-{}-stream", count + extra.get_untracked() - 1);
+            request_animation_frame(move || {
+                use wasm_bindgen::JsCast;
+                if let Some(el) = document()
+                    .get_element_by_id(&id)
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = el.focus();
+                }
+            });
+        }
     };
     view! {
         <div class="utrecht-table-container utrecht-table-container--overflow-inline">
@@ -227,31 +223,20 @@ fn LineRows(
                 <tbody class="utrecht-table__body">{rows}{added}</tbody>
             </table>
         </div>
-        <Show when=move || hydrated.get()>
+        <Show when=move || hydrated.get()
+            fallback=|| view! { <p class="utrecht-paragraph utrecht-paragraph--small">"Na opslaan staat er weer een lege regel klaar."</p> }>
             <button type="button" class="utrecht-button utrecht-button--secondary-action" data-add-row=side
                 disabled=move || { count + extra.get() >= doorbraak::canvas::MAX_LINES }
-                on:click=move |_| extra.update(|n| *n += 1)>{format!("Regel toevoegen aan {}", title.to_lowercase())}</button>
+                on:click=add>{format!("Regel toevoegen aan {}", title.to_lowercase())}</button>
         </Show>
     }
-}
-
-fn judgement_value(j: &Option<doorbraak::canvas::TriangleJudgement>) -> (String, String) {
-    use doorbraak::canvas::Judgement;
-    j.as_ref().map_or_else(Default::default, |j| {
-        let code = match j.judgement {
-            Judgement::Better => "better",
-            Judgement::Equal => "equal",
-            Judgement::Worse => "worse",
-        };
-        (code.to_string(), j.justification.clone())
-    })
 }
 
 #[component]
 fn Corner(
     key: &'static str,
     label: &'static str,
-    value: (String, String),
+    value: JudgementForm,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let options = select_options(
@@ -262,7 +247,7 @@ fn Corner(
             ("worse", "slechter"),
         ]
         .map(|(code, text)| (code.to_string(), text.to_string())),
-        &value.0,
+        &value.judgement,
     );
     let select_id = format!("veld-{key}");
     let text_id = format!("veld-{key}-toelichting");
@@ -272,8 +257,79 @@ fn Corner(
             {move || error.get().and_then(|e| e.for_field(key)).map(|m| view! { <div class="utrecht-form-field-error-message">{m}</div> })}
             <select class="utrecht-select utrecht-select--html-select" id=select_id name={format!("canvas[{key}][judgement]")} inner_html=options></select>
             <label class="utrecht-form-label" for=text_id.clone()>{format!("{label}: toelichting")}</label>
-            <input class="utrecht-textbox utrecht-textbox--html-input" id=text_id name={format!("canvas[{key}][justification]")} value=value.1/>
+            <input class="utrecht-textbox utrecht-textbox--html-input" id=text_id name={format!("canvas[{key}][justification]")} value=value.justification/>
         </div>
+    }
+}
+
+/// A link of the error summary moves focus to its field, not only the view
+/// (without JavaScript the browser follows the `#id` itself).
+fn focus_field(_event: leptos::ev::MouseEvent, _id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = document()
+            .get_element_by_id(_id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            _event.prevent_default();
+            el.scroll_into_view();
+            let _ = el.focus();
+        }
+    }
+}
+
+/// What the editor knows of its last save.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SaveState {
+    Saved,
+    Changed,
+    Saving,
+    Refused,
+}
+
+/// The NL Design System error summary: what is incomplete or refused, each
+/// with a link to its field, at the top of the form.
+#[component]
+fn ErrorSummary(problems: Signal<Vec<Problem>>, error: Signal<Option<AppError>>) -> impl IntoView {
+    let refused = move || {
+        error.get().and_then(|e| match e {
+            AppError::Invalid { field, message } => Some((field.unwrap_or_default(), message)),
+            _ => None,
+        })
+    };
+    move || {
+        let problems = problems.get();
+        let refused = refused();
+        if problems.is_empty() && refused.is_none() {
+            return None;
+        }
+        let (heading, intro) = match &refused {
+            Some(_) => (
+                "Het concept is niet opgeslagen",
+                "Pas dit aan; daarna wordt het concept weer opgeslagen.",
+            ),
+            None => (
+                "Dit concept is nog niet compleet",
+                "Alles is opgeslagen. Deze onderdelen zijn bewaard zoals u ze typte, maar tellen pas mee als ze compleet zijn; indienen kan daarna.",
+            ),
+        };
+        let items = refused
+            .map(|(field, message)| (anchor_of(&field), message))
+            .into_iter()
+            .chain(problems.iter().map(|p| (p.anchor(), format!("{}: {}", p.label, p.message))))
+            .map(|(anchor, text)| {
+                let target = anchor.clone();
+                view! { <li><a class="utrecht-link" href=format!("#{anchor}") on:click=move |ev| focus_field(ev, &target)>{text}</a></li> }
+            })
+            .collect_view();
+        Some(view! {
+            <div class="error-summary" role="alert" aria-labelledby="foutoverzicht-kop" tabindex="-1" id="foutoverzicht">
+                <h2 class="utrecht-heading-2" id="foutoverzicht-kop">{heading}</h2>
+                <p class="utrecht-paragraph">{intro}</p>
+                <ul class="utrecht-unordered-list">{items}</ul>
+            </div>
+        })
     }
 }
 
@@ -295,6 +351,12 @@ fn CanvasForm_(
     let live = RwSignal::new(view.calculation.clone());
     let live_error = RwSignal::new(None::<String>);
     let form_ref = NodeRef::<leptos::html::Form>::new();
+    let (form, problems) = match view.incomplete.clone() {
+        Some(d) => (d.form, d.problems),
+        None => (CanvasFormFields::of(&view.canvas), Vec::new()),
+    };
+    let problems = RwSignal::new(problems);
+    let saved_at = RwSignal::new(format!("op {}", view.canvas_saved_at));
     let known = StoredValue::new(
         options
             .streams
@@ -302,14 +364,75 @@ fn CanvasForm_(
             .filter_map(|s| doorbraak::StreamCode::new(&s.code).ok())
             .collect::<std::collections::BTreeSet<_>>(),
     );
-    let catalogue = StoredValue::new(options.catalogue.clone());
+    let choices = StoredValue::new(CatalogueChoices {
+        items: options.catalogue.clone(),
+        streams: options.streams.clone(),
+    });
+    // Changed since the last save (only known with JavaScript).
+    let dirty = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
             edits.set(saved.edits);
             live.set(Some(saved.calculation));
+            problems.set(saved.problems);
+            saved_at.set(format!("om {}", saved.saved_at));
+            dirty.set(false);
         }
     });
-    // Recalculate in the browser from what the form holds now.
+    let state = Signal::derive(move || {
+        if save.pending().get() {
+            SaveState::Saving
+        } else if dirty.get() {
+            SaveState::Changed
+        } else if matches!(save.value().get(), Some(Err(_))) {
+            SaveState::Refused
+        } else {
+            SaveState::Saved
+        }
+    });
+    // Leaving with unsaved changes asks first.
+    #[cfg(feature = "hydrate")]
+    {
+        let guard = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            if matches!(state.get_untracked(), SaveState::Changed | SaveState::Saving | SaveState::Refused) {
+                ev.prevent_default();
+                ev.set_return_value("Er zijn wijzigingen die nog niet zijn opgeslagen.");
+            }
+        });
+        // A link within the application does not unload the page: ask too,
+        // before the router sees the click (capture phase).
+        use wasm_bindgen::{JsCast, closure::Closure};
+        let ask = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+            let unsaved = matches!(
+                state.try_get_untracked(),
+                Some(SaveState::Changed | SaveState::Saving | SaveState::Refused)
+            );
+            let link = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("a[href]").ok().flatten())
+                .and_then(|a| a.get_attribute("href"));
+            if unsaved && link.is_some_and(|href| !href.starts_with('#')) {
+                let leave = window()
+                    .confirm_with_message("Er zijn wijzigingen die nog niet zijn opgeslagen. Wilt u de pagina toch verlaten?")
+                    .unwrap_or(true);
+                if !leave {
+                    ev.prevent_default();
+                    ev.stop_immediate_propagation();
+                }
+            }
+        });
+        let doc = document();
+        let _ = doc.add_event_listener_with_callback_and_bool("click", ask.as_ref().unchecked_ref(), true);
+        let links = leptos::__reexports::send_wrapper::SendWrapper::new((doc, ask));
+        on_cleanup(move || {
+            guard.remove();
+            let (doc, ask) = links.take();
+            let _ = doc.remove_event_listener_with_callback_and_bool("click", ask.as_ref().unchecked_ref(), true);
+        });
+    }
+    // Recalculate in the browser from what the form holds now: the complete
+    // lines count, as they would after saving.
     let recalculate = move || {
         #[cfg(feature = "hydrate")]
         if let Some(form) = form_ref.get_untracked() {
@@ -320,21 +443,17 @@ fn CanvasForm_(
             match SaveCanvas::from_form_data(&data) {
                 Ok(args) => {
                     let mut canvas_form = args.canvas;
-                    canvas_form.fill_from_catalogue(|code| {
-                        catalogue.with_value(|items| {
-                            items.iter().find(|c| c.code == code).map(|c| {
-                                crate::model::canvas_form::CatalogueDefaults {
-                                    name: c.name.clone(),
-                                    stream: c.stream.clone(),
-                                    choices: c.choices.clone(),
-                                    unit: c.unit.clone(),
-                                    price: c.price,
-                                }
-                            })
+                    let mut found = choices.with_value(|c| {
+                        canvas_form.fill_from_catalogue(|code| {
+                            c.items.iter().find(|i| i.code == code).map(CatalogueDefaults::of)
                         })
                     });
-                    match canvas_form.to_canvas(1).and_then(|c| {
-                        doorbraak::returns::calculate_canvas(&c, &known.get_value())
+                    found.extend(canvas_form.unknown_streams(|code| {
+                        doorbraak::StreamCode::new(code)
+                            .is_ok_and(|c| known.with_value(|k| k.contains(&c)))
+                    }));
+                    match canvas_form.to_draft_with(1, found).and_then(|d| {
+                        doorbraak::returns::calculate_canvas(&d.canvas, &known.get_value())
                             .map_err(|e| AppError::invalid("canvas", e.to_string()))
                     }) {
                         Ok(calc) => {
@@ -348,7 +467,7 @@ fn CanvasForm_(
             }
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&form_ref, &known, &catalogue);
+        let _ = (&form_ref, &known, &choices);
     };
     // Save the draft once the user pauses typing.
     let timer = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
@@ -386,58 +505,76 @@ fn CanvasForm_(
             pending.clear();
         }
     });
-    // Changed since the last save (only known with JavaScript).
-    let dirty = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
-            dirty.set(false);
-        }
-    });
     let on_edit = move |_| {
         dirty.set(true);
         recalculate();
         schedule_save();
     };
-    let c = view.canvas.clone();
+    let problems: Signal<Vec<Problem>> = problems.into();
     let datalist = options.catalogue.iter().map(|item| {
         let price = item.price.map_or("geen prijs".to_string(), |p| p.to_string());
-        let stream = item.stream.clone().unwrap_or_else(|| format!("kies: {}", item.choices.join("/")));
+        let stream = stream_words(item, &options.streams);
         view! { <option value=item.code.clone()>{format!("{} ({}, {} {})", item.name, stream, price, item.unit_label)}</option> }
     }).collect_view();
-    let blockers = (0..c.blockers.len() + 1).map(|i| {
-        let b = c.blockers.get(i);
-        let law = b.map(|b| b.law.to_string()).unwrap_or_default();
-        let mut laws = vec![(String::new(), "—".to_string())];
-        laws.extend(options.streams.iter().map(|s| (s.code.clone(), s.name.clone())));
-        let stream_options = select_options(&laws, &law);
-        let v = |f: fn(&doorbraak::canvas::Blocker) -> &String| b.map(|b| f(b).clone()).unwrap_or_default();
+    let mut laws = vec![(String::new(), "—".to_string())];
+    laws.extend(options.streams.iter().map(|s| (s.code.clone(), s.name.clone())));
+    let blank_blocker = BlockerForm::default();
+    let blockers = (0..form.blockers.len() + 1).map(|i| {
+        let b = form.blockers.get(i).unwrap_or(&blank_blocker);
+        let law_options = select_options(&laws, &b.law);
+        let prefix = format!("blockers[{i}]");
+        let problem = move || problems.with(|p| problem_at(p, &prefix));
         view! {
             <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset">
                 <legend class="utrecht-form-fieldset__legend">{format!("Knelpunt {}", i + 1)}</legend>
+                {move || problem().map(|m| view! { <div class="utrecht-form-field-error-message">{m}</div> })}
                 <label class="utrecht-form-label" for={format!("knelpunt-{i}-wet")}>"Wet"</label>
-                <select class="utrecht-select utrecht-select--html-select" id={format!("knelpunt-{i}-wet")} name={format!("canvas[blockers][{i}][law]")} inner_html=stream_options></select>
+                <select class="utrecht-select utrecht-select--html-select" id={format!("knelpunt-{i}-wet")} name={format!("canvas[blockers][{i}][law]")} inner_html=law_options></select>
                 <label class="utrecht-form-label" for={format!("knelpunt-{i}-regel")}>"Regel of voorziening"</label>
-                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("knelpunt-{i}-regel")} name={format!("canvas[blockers][{i}][rule]")} value=v(|b| &b.rule)/>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("knelpunt-{i}-regel")} name={format!("canvas[blockers][{i}][rule]")} value=b.rule.clone()/>
                 <label class="utrecht-form-label" for={format!("knelpunt-{i}-organisatie")}>"Organisatie"</label>
-                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("knelpunt-{i}-organisatie")} name={format!("canvas[blockers][{i}][organisation]")} value=v(|b| &b.organisation)/>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("knelpunt-{i}-organisatie")} name={format!("canvas[blockers][{i}][organisation]")} value=b.organisation.clone()/>
+                <label class="utrecht-form-label" for={format!("knelpunt-{i}-omschrijving")}>"Omschrijving (anoniem)"</label>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("knelpunt-{i}-omschrijving")} name={format!("canvas[blockers][{i}][description]")} value=b.description.clone()/>
             </fieldset>
         }
     }).collect_view();
-    let costs = (0..c.costs.len() + 2).map(|i| {
-        let cost = c.costs.get(i);
+    let life_domains = form
+        .life_domains
+        .iter()
+        .enumerate().map(|(i, d)| view! { <input type="hidden" name=format!("canvas[life_domains][{i}]") value=d.clone()/> })
+        .collect_view();
+    let blank_cost = CostForm::default();
+    let costs = (0..form.costs.len() + 1).map(|i| {
+        let cost = form.costs.get(i).unwrap_or(&blank_cost);
+        let prefix = format!("costs[{i}]");
+        let problem = move || problems.with(|p| problem_at(p, &prefix));
         view! {
             <div class="cost-row">
                 <label class="utrecht-form-label" for={format!("kosten-{i}-omschrijving")}>{format!("Kostenpost {}: omschrijving", i + 1)}</label>
-                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("kosten-{i}-omschrijving")} name={format!("canvas[costs][{i}][description]")} value=cost.map(|c| c.description.clone()).unwrap_or_default()/>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("kosten-{i}-omschrijving")} name={format!("canvas[costs][{i}][description]")} value=cost.description.clone()/>
                 <label class="utrecht-form-label" for={format!("kosten-{i}-leverancier")}>"Leverancier"</label>
-                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("kosten-{i}-leverancier")} name={format!("canvas[costs][{i}][supplier]")} value=cost.map(|c| c.supplier.clone()).unwrap_or_default()/>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("kosten-{i}-leverancier")} name={format!("canvas[costs][{i}][supplier]")} value=cost.supplier.clone()/>
                 <label class="utrecht-form-label" for={format!("kosten-{i}-bedrag")}>"Bedrag"</label>
-                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("kosten-{i}-bedrag")} name={format!("canvas[costs][{i}][amount]")} value=cost.map(|c| c.amount.to_input_string()).unwrap_or_default()/>
-                {move || error.get().and_then(|e| e.for_field(&format!("costs[{i}][amount]")).or(e.for_field(&format!("costs[{i}][description]")))).map(|m| view! { <div class="utrecht-form-field-error-message">{m}</div> })}
+                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("kosten-{i}-bedrag")} name={format!("canvas[costs][{i}][amount]")} value=cost.amount.clone()/>
+                {move || problem().map(|m| view! { <div class="utrecht-form-field-error-message">{m}</div> })}
             </div>
         }
     }).collect_view();
-    let t = c.texts.clone();
+    let status = move || match state.get() {
+        SaveState::Saving => "Bezig met opslaan…".to_string(),
+        SaveState::Changed => "Wijzigingen nog niet opgeslagen".to_string(),
+        SaveState::Refused => "Niet opgeslagen: zie de meldingen bovenaan".to_string(),
+        SaveState::Saved => format!("Concept opgeslagen {}", saved_at.get()),
+    };
+    let summary = move || {
+        live.get().map(|calc| format!(
+            "Investering {} · vermeden {} · netto {} · {}",
+            calc.investment, calc.total_avoided, calc.net_return, calc.ratio_sentence()
+        ))
+    };
+    let f = form.clone();
+    let names = StoredValue::new(crate::model::StreamNames::from(options.streams.as_slice()));
     view! {
         <Title text=format!("Maatwerkcanvas {}", view.reference)/>
         <h1 class="utrecht-heading-1">{format!("Maatwerkcanvas {}", view.reference)}</h1>
@@ -445,41 +582,47 @@ fn CanvasForm_(
         <datalist id="catalogus">{datalist}</datalist>
         <CopyLinesForm case_id=view.id edits sources copy template dirty/>
         <ActionForm action=save node_ref=form_ref>
+            <div class="canvas-layout">
             <div class="canvas-grid" on:input=on_edit on:change=on_edit>
+                <ErrorSummary problems error/>
                 <FormMessage error/>
                 <input type="hidden" name="case_id" value=view.id.to_string()/>
                 <input type="hidden" name="edits" value=edits.get_untracked().to_string() prop:value=move || edits.get().to_string()/>
-                <TextArea label="Situatie (anoniem: geen naam, adres of BSN)" name="canvas[situation]" field="situation" error value=t.situation.clone()/>
-                <TextArea label="Perspectief: waar wil het huishouden over een jaar staan?" name="canvas[goal]" field="goal" error value=t.goal.clone()/>
-                <TextArea label="Betrokken hulpverlening (hoeveel, welke wetten)" name="canvas[providers]" field="providers" error value=t.providers.clone()/>
+                {life_domains}
+                <TextArea label="Situatie (anoniem: geen naam, adres of BSN)" name="canvas[situation]" field="situation" error value=f.situation.clone()/>
+                <TextArea label="Perspectief: waar wil het huishouden over een jaar staan?" name="canvas[goal]" field="goal" error value=f.goal.clone()/>
+                <TextArea label="Betrokken hulpverlening (hoeveel, welke wetten)" name="canvas[providers]" field="providers" error value=f.providers.clone()/>
                 <h2 class="utrecht-heading-2">"Knelpunten"</h2>
                 {blockers}
                 <h2 class="utrecht-heading-2">"De doorbraak"</h2>
-                <TextArea label="Voorgestelde doorbraak" name="canvas[breakthrough]" field="breakthrough" error value=t.breakthrough.clone()/>
-                <TextArea label="Wettelijke grondslag (wet, artikel of hardheidsclausule)" name="canvas[legal_basis]" field="legal_basis" error value=t.legal_basis.clone()/>
+                <TextArea label="Voorgestelde doorbraak" name="canvas[breakthrough]" field="breakthrough" error value=f.breakthrough.clone()/>
+                <TextArea label="Wettelijke grondslag (wet, artikel of hardheidsclausule)" name="canvas[legal_basis]" field="legal_basis" error value=f.legal_basis.clone()/>
                 {costs}
                 <h2 class="utrecht-heading-2">"Scenario's"</h2>
                 <div class="utrecht-form-field">
                     <label class="utrecht-form-label" for="veld-horizon">"Horizon in maanden"</label>
-                    <input class="utrecht-textbox utrecht-textbox--html-input" id="veld-horizon" name="canvas[horizon]" value=c.horizon.get().to_string() size="4"/>
+                    {move || problems.with(|p| problem_at(p, "horizon")).map(|m| view! { <div class="utrecht-form-field-error-message">{m}</div> })}
+                    <input class="utrecht-textbox utrecht-textbox--html-input" id="veld-horizon" name="canvas[horizon]" value=f.horizon.clone() size="4"/>
                 </div>
-                <TextArea label="Dreigend scenario: wat gebeurt er als niets gebeurt?" name="canvas[threatening_summary]" field="threatening_summary" error value=t.threatening_summary.clone()/>
-                <LineRows side="threatening" title="Dreigend scenario" lines=c.threatening.clone() options=options.clone() error hydrated/>
-                <TextArea label="Reëel scenario: wat gebeurt er met de doorbraak?" name="canvas[realistic_summary]" field="realistic_summary" error value=t.realistic_summary.clone()/>
-                <LineRows side="realistic" title="Reëel scenario" lines=c.realistic.clone() options=options.clone() error hydrated/>
+                <TextArea label="Dreigend scenario: wat gebeurt er als niets gebeurt?" name="canvas[threatening_summary]" field="threatening_summary" error value=f.threatening_summary.clone()/>
+                <LineRows side="threatening" lines=f.threatening.clone() options=options.clone() choices problems hydrated/>
+                <TextArea label="Reëel scenario: wat gebeurt er met de doorbraak?" name="canvas[realistic_summary]" field="realistic_summary" error value=f.realistic_summary.clone()/>
+                <LineRows side="realistic" lines=f.realistic.clone() options=options.clone() choices problems hydrated/>
                 <h2 class="utrecht-heading-2">"Waardendriehoek"</h2>
-                <Corner key="legitimacy" label="Legitimiteit" value=judgement_value(&c.triangle.legitimacy) error/>
-                <Corner key="return_" label="Rendement" value=judgement_value(&c.triangle.return_) error/>
-                <Corner key="involvement" label="Betrokkenheid" value=judgement_value(&c.triangle.involvement) error/>
-                <h2 class="utrecht-heading-2">"Rendement"</h2>
-                <div class="live-return" data-live-return="">
-                    {move || live.get().map(|calc| view! { <ReturnTable calc/> })}
+                <Corner key="legitimacy" label="Legitimiteit" value=f.legitimacy.clone() error/>
+                <Corner key="return_" label="Rendement" value=f.return_.clone() error/>
+                <Corner key="involvement" label="Betrokkenheid" value=f.involvement.clone() error/>
+                <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || save.pending().get()>"Opslaan"</button>
+            </div>
+            <aside class="live-return" aria-label="Rendement en opslaan" data-live-return="">
+                <p class="save-status" role="status" data-save-status="">{status}</p>
+                <p class="return-summary">{summary}</p>
+                <div class="return-detail">
+                    <h2 class="utrecht-heading-2">"Rendement"</h2>
+                    {move || live.get().map(|calc| view! { <ReturnTable calc names=names.get_value()/> })}
                     {move || live_error.get().map(|m| view! { <p class="utrecht-paragraph utrecht-paragraph--small">{format!("Nog niet te berekenen: {m}")}</p> })}
                 </div>
-                <div aria-live="polite">
-                    <Done shown=succeeded(save.value()) text="Concept opgeslagen."/>
-                </div>
-                <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || save.pending().get()>"Opslaan"</button>
+            </aside>
             </div>
         </ActionForm>
     }

@@ -13,11 +13,13 @@ use crate::api::cases::{
 };
 use crate::components::canvas_view::CanvasDocument;
 use crate::components::form::{
-    ErrorAlert, FormMessage, SelectField, TextArea, TextField, last_error, navigate_on_success,
+    FormMessage, SelectField, TextArea, TextField, last_error, navigate_on_success,
     select_options,
 };
 use crate::components::format::{dutch_date, dutch_time};
-use crate::components::guard::{Guarded, loaded, or_error, role_resource, signed_in_user};
+use crate::components::guard::{
+    ErrorPage, Guarded, loaded, or_error, role_resource, signed_in_user,
+};
 use crate::components::table::DataTable;
 use crate::error::AppError;
 use crate::model::{CaseList, CaseView};
@@ -205,7 +207,12 @@ fn CaseTable(
     #[prop(optional, into)] base: String,
 ) -> impl IntoView {
     if list.cases.is_empty() {
-        return view! { <p class="utrecht-paragraph">"Er zijn geen casussen."</p> }.into_any();
+        let said = if base.is_empty() {
+            "Nog geen casussen."
+        } else {
+            "Geen casussen gevonden met deze zoekvraag."
+        };
+        return view! { <p class="utrecht-paragraph" data-empty="">{said}</p> }.into_any();
     }
     let shown = list.page * crate::api::cases::PER_PAGE;
     let caption = format!(
@@ -225,7 +232,7 @@ fn CaseTable(
         .map(|c| {
             view! {
                 <tr class="utrecht-table__row">
-                    <td class="utrecht-table__cell"><a class="utrecht-link" href=format!("/casussen/{}", c.id)>{c.reference.clone()}</a></td>
+                    <td class="utrecht-table__cell reference"><a class="utrecht-link" href=format!("/casussen/{}", c.id)>{c.reference.clone()}</a></td>
                     <td class="utrecht-table__cell">{c.team.clone()}</td>
                     <td class="utrecht-table__cell">{c.professional.clone()}</td>
                     <td class="utrecht-table__cell">{status_badge(c.status)}{c.waiting_for_external.then_some(" (wacht op externe partij)")}</td>
@@ -246,7 +253,16 @@ fn CaseTable(
 #[component]
 pub fn CasesPage() -> impl IntoView {
     const ROLES: &[Role] = &[Role::Professional];
-    let cases = role_resource(ROLES, page_param(), my_cases);
+    let query = leptos_router::hooks::use_query_map();
+    let page = page_param();
+    let cases = role_resource(
+        ROLES,
+        move || {
+            let q = query.read();
+            (page(), q.get("zoek").unwrap_or_default(), q.get("status").unwrap_or_default())
+        },
+        |(page, reference, status)| my_cases(page, reference, status),
+    );
     let options = role_resource(ROLES, || (), |_| case_options());
     view! {
         <Title text="Casussen"/>
@@ -284,10 +300,49 @@ fn Cases(
                         <p class="utrecht-paragraph utrecht-paragraph--small">"Het huishouden krijgt een pseudoniem kenmerk; vul nergens een naam, adres of BSN in."</p>
                         <button type="submit" class="utrecht-button utrecht-button--primary-action">"Casus starten"</button>
                     </ActionForm>
-                    {or_error(cases.await, |list| view! { <CaseTable list caption="Alle casussen van uw teams"/> })}
+                    <CaseSearch/>
+                    {or_error(cases.await, |list| view! { <CaseTable list caption="Casussen van uw teams" base=search_query()/> })}
                 }
             })}
         </Transition>
+    }
+}
+
+/// The search and status filter as a query for the page links (`zoek=…&status=…&`).
+fn search_query() -> String {
+    let query = leptos_router::hooks::use_query_map();
+    query.with_untracked(|q| {
+        ["zoek", "status"]
+            .iter()
+            .filter_map(|k| q.get(k).filter(|v| !v.is_empty()).map(|v| format!("{k}={}&", crate::components::format::urlencode(&v))))
+            .collect()
+    })
+}
+
+/// Search the case list by reference and narrow it to a status: a plain GET
+/// form, so the address holds the filter.
+#[component]
+fn CaseSearch() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let (text, status) = query.with_untracked(|q| (q.get("zoek").unwrap_or_default(), q.get("status").unwrap_or_default()));
+    let mut statuses = vec![(String::new(), "Alle statussen".to_string())];
+    statuses.extend(Status::ALL.iter().map(|s| (s.code().to_string(), s.label_nl().to_string())));
+    let options = select_options(&statuses, &status);
+    view! {
+        <h2 class="utrecht-heading-2" id="zoeken">"Zoeken"</h2>
+        <leptos_router::components::Form method="GET" action="" attr:class="filter-form" attr:aria-labelledby="zoeken">
+            <div class="filters">
+                <div class="utrecht-form-field">
+                    <label class="utrecht-form-label" for="zoek-kenmerk">"Kenmerk (of een deel ervan)"</label>
+                    <input class="utrecht-textbox utrecht-textbox--html-input" id="zoek-kenmerk" name="zoek" value=text type="search"/>
+                </div>
+                <div class="utrecht-form-field">
+                    <label class="utrecht-form-label" for="zoek-status">"Status"</label>
+                    <select class="utrecht-select utrecht-select--html-select" id="zoek-status" name="status" inner_html=options></select>
+                </div>
+                <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Zoeken"</button>
+            </div>
+        </leptos_router::components::Form>
     }
 }
 
@@ -436,7 +491,7 @@ fn Case(
                 Suspend::new(async move {
                     let view = match loaded(case.await) {
                         Ok(view) => view,
-                        Err(e) => return view! { <h1 class="utrecht-heading-1">"Casus"</h1><ErrorAlert message=e.to_string()/> }.into_any(),
+                        Err(error) => return view! { <ErrorPage error/> }.into_any(),
                     };
                     let token = token.await.and_then(Result::ok).unwrap_or_default();
                     view! { <CaseDetails view user token actions/> }.into_any()
@@ -479,8 +534,12 @@ fn CaseDetails(
         .map(|e| {
             view! {
                 <li>
-                    <strong>{dutch_time(&e.at)}</strong>" — "{e.actor.clone()}": "{e.action.clone()}
-                    " ("{e.from.map(|f| format!("{} → ", f.label_nl())).unwrap_or_default()}{e.to.label_nl()}")"
+                    <strong>{dutch_time(&e.at)}</strong>" — "
+                    {format!("{} {}.", e.actor, doorbraak::lifecycle::Action::sentence_nl(&e.action))}
+                    " "<span class="timeline-status">{match e.from {
+                        Some(from) if from != e.to => format!("Status: van {} naar {}.", from.label_nl().to_lowercase(), e.to.label_nl().to_lowercase()),
+                        _ => format!("Status: {}.", e.to.label_nl().to_lowercase()),
+                    }}</span>
                     {e.reason.clone().map(|r| view! { <br/><em>{format!("Reden: {r}")}</em> })}
                 </li>
             }
@@ -515,6 +574,7 @@ fn CaseDetails(
         .collect();
     let returned_reason = returned_reason(&view);
     let changes = view.changes.clone();
+    let names = view.stream_names.clone();
     let earlier = view
         .earlier
         .iter()
@@ -526,7 +586,7 @@ fn CaseDetails(
                 <details class="canvas-version">
                     <summary>{format!("Versie {} (opgeslagen {saved}{frozen})", v.version)}</summary>
                     <Changes changes=v.changes since=v.version - 1/>
-                    <CanvasDocument canvas=v.canvas calculation=v.calculation/>
+                    <CanvasDocument canvas=v.canvas calculation=v.calculation names=names.clone()/>
                 </details>
             }
         })
@@ -562,7 +622,7 @@ fn CaseDetails(
         })}
         <h2 class="utrecht-heading-2" id="canvas">{format!("Maatwerkcanvas, versie {}", view.canvas_version)}</h2>
         <Changes changes since=view.canvas_version - 1/>
-        <CanvasDocument canvas=view.canvas.clone() calculation=view.calculation.clone()/>
+        <CanvasDocument canvas=view.canvas.clone() calculation=view.calculation.clone() names=view.stream_names.clone()/>
         {(!view.earlier.is_empty()).then(|| view! {
             <h2 class="utrecht-heading-2 no-print">"Eerdere versies"</h2>
             <div class="no-print">{earlier}</div>

@@ -143,7 +143,7 @@ fn Claims(
                         <h2 class="utrecht-heading-2" id="factureren">"Factureren"</h2>
                         {view.payer_note.clone().map(|n| view! { <p class="utrecht-paragraph">{n}</p> })}
                         {if view.payers.is_empty() {
-                            view! { <p class="utrecht-paragraph">"Er zijn geen open vorderingen."</p> }.into_any()
+                            view! { <p class="utrecht-paragraph">"Nog geen open vorderingen."</p> }.into_any()
                         } else {
                             view! {
                                 <p class="utrecht-paragraph">"Kies een betaler; zijn open vorderingen gaan samen op één verzamelfactuur."</p>
@@ -177,7 +177,7 @@ fn Claims(
                         })}
                         <h2 class="utrecht-heading-2">"Vorderingen"</h2>
                         {if view.claims.is_empty() {
-                            view! { <p class="utrecht-paragraph">"Er zijn geen vorderingen in deze lijst."</p> }.into_any()
+                            view! { <p class="utrecht-paragraph">"Nog geen vorderingen in deze lijst."</p> }.into_any()
                         } else {
                             view! { <ClaimTable claims=view.claims.clone() caption="Vorderingen, nieuwste eerst"/> }.into_any()
                         }}

@@ -209,23 +209,35 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
     let token = v.token.clone();
     let (t1, t2, t3, t4) = (token.clone(), token.clone(), token.clone(), token);
     let has_closings = !v.closings.is_empty();
+    // A year nobody funded has no position: it says so instead of € 0,00.
+    let has_year = v.years.iter().any(|b| b.year == y);
     let has_reductions = !v.reductions.is_empty();
     view! {
         <nav class="pagination" aria-label="Begrotingsjaar">
             <a class="utrecht-link" href=format!("?jaar={}", y - 1)>{format!("← {}", y - 1)}</a>
             <a class="utrecht-link" href=format!("?jaar={}", y + 1)>{format!("{} →", y + 1)}</a>
         </nav>
-        <table class="utrecht-table utrecht-table--html-table fund-table">
-            <caption class="utrecht-table__caption">{format!("Stand van het doorbraakbudget {y}{}", if p.closed { " (afgesloten)" } else { "" })}</caption>
-            <tbody class="utrecht-table__body">{position_rows(&p)}</tbody>
-        </table>
-        <p class="utrecht-paragraph">
-            {if p.reconciles() {
-                "Sluit aan: beschikbaar = gestort + overgeheveld + teruggekomen − vastgelegd − betaald − overgeheveld naar later − teruggegeven."
-            } else {
-                "LET OP: de stand sluit niet aan op het grootboek."
-            }}
-        </p>
+        {if has_year {
+            view! {
+                <table class="utrecht-table utrecht-table--html-table fund-table">
+                    <caption class="utrecht-table__caption">{format!("Stand van het doorbraakbudget {y}{}", if p.closed { " (afgesloten)" } else { "" })}</caption>
+                    <tbody class="utrecht-table__body">{position_rows(&p)}</tbody>
+                </table>
+                <p class="utrecht-paragraph">
+                    {if p.reconciles() {
+                        "Sluit aan: beschikbaar = gestort + overgeheveld + teruggekomen − vastgelegd − betaald − overgeheveld naar later − teruggegeven."
+                    } else {
+                        "LET OP: de stand sluit niet aan op het grootboek."
+                    }}
+                </p>
+            }.into_any()
+        } else {
+            view! {
+                <p class="utrecht-paragraph" data-no-budget="">
+                    {format!("Voor {y} is nog geen doorbraakbudget aangemaakt. Maak het hieronder aan onder ‘Nieuw begrotingsjaar’.")}
+                </p>
+            }.into_any()
+        }}
         <DataTable caption="Alle begrotingsjaren" headers=&["Jaar", "Stelsel", "Status", "Reservering", "Gestort", "Overgeheveld in", "Teruggekomen", "Vastgelegd", "Betaald", "Overgeheveld uit", "Teruggegeven", "Beschikbaar", "Sluit aan"]>{years_table}</DataTable>
         {has_closings.then(|| view! {
             <DataTable caption="Afgesloten jaren" headers=&["Jaar", "Afgesloten op", "Overgeheveld", "Teruggegeven aan de Wmo", "Besluit", "Reden", "Door"]>{closings}</DataTable>

@@ -65,7 +65,7 @@ fn Reconcile(view: Resource<Option<Result<ReconcileView, AppError>>>) -> impl In
                     }).collect_view();
                     view! {
                         {summary}
-                        <DataTable caption="Teruggeboekt en gevorderd per jaar en stroom: grootboek, runs en exports".to_string() headers=&["Jaar", "Stroom", "Soort", "Grootboek", "Runs", "Exports", "Aansluiting"]>{rows}</DataTable>
+                        <DataTable caption="Teruggeboekt en gevorderd per jaar en stroom: grootboek, terugboekingen en exports".to_string() headers=&["Jaar", "Stroom", "Soort", "Grootboek", "Terugboekingen", "Exports", "Aansluiting"]>{rows}</DataTable>
                         <DataTable caption="Doorbraakbudget per jaar: beschikbaar = gestort + terugontvangen − gereserveerd − betaald".to_string() headers=&["Jaar", "Gestort", "Terugontvangen", "Gereserveerd", "Betaald", "Beschikbaar", "Aansluiting"]>{funds}</DataTable>
                         <p class="utrecht-paragraph">{format!("Boekingen die niet op nul uitkomen: {}. Saldi die afwijken van hun boekingen: {}.", r.unbalanced, r.drifted)}</p>
                     }

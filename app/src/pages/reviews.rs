@@ -131,7 +131,7 @@ fn Owner(
                 let (run, stream, status) = (run(), stream(), status());
                 Suspend::new(async move {
                 or_error(view.await, |v| {
-                    let runs: Vec<(String, String)> = std::iter::once((String::new(), "Alle runs".to_string()))
+                    let runs: Vec<(String, String)> = std::iter::once((String::new(), "Alle terugboekingen".to_string()))
                         .chain(v.runs.iter().map(|r| (r.to_string(), format!("Run {r}"))))
                         .collect();
                     let streams: Vec<(String, String)> = std::iter::once((String::new(), "Al uw stromen".to_string()))
@@ -162,7 +162,7 @@ fn Owner(
                             </ActionForm>
                         })}
                         {if v.charges.is_empty() {
-                            view! { <p class="utrecht-paragraph">{if to_review { "Er is niets meer te beoordelen in deze selectie." } else { "Er zijn geen terugboekingen in deze selectie." }}</p> }.into_any()
+                            view! { <p class="utrecht-paragraph">{if to_review { "Er is niets meer te beoordelen in deze selectie." } else { "Nog geen terugboekingen in deze selectie." }}</p> }.into_any()
                         } else {
                             view! { <OwnerTable charges=v.charges.clone() caption review/> }.into_any()
                         }}
@@ -333,7 +333,7 @@ fn Disputes(
             {move || Suspend::new(async move {
                 or_error(view.await, |v| {
                     if v.disputes.is_empty() {
-                        return view! { <p class="utrecht-paragraph">"Er zijn geen open bezwaren."</p> }.into_any();
+                        return view! { <p class="utrecht-paragraph">"Nog geen open bezwaren."</p> }.into_any();
                     }
                     let options: Vec<(String, String)> = v.disputes.iter()
                         .map(|c| (format!("{}:{}", c.review_id.unwrap_or_default(), c.review_version.unwrap_or_default()), format!("Run {} · {} · {} · {}", c.run_id, c.reference, c.stream, c.amount)))

@@ -68,7 +68,7 @@ fn Runs(
                             <TextField label="Afgerekend tot en met" name="period_to" field="period_to" error input_type="date" value=o.today.to_string()/>
                             <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || create.pending().get()>"Voorstel maken"</button>
                         </ActionForm>
-                        <DataTable caption="Runs, nieuwste eerst".to_string() headers=&["Run", "Status", "Periode", "Casussen", "Gemaakt door", "Boekdatum"]>{rows}</DataTable>
+                        <DataTable caption="Terugboekingen, nieuwste eerst".to_string() headers=&["Terugboeking", "Status", "Periode", "Casussen", "Gemaakt door", "Boekdatum"]>{rows}</DataTable>
                     }
                 })
             })}
@@ -211,7 +211,7 @@ fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
         .iter()
         .map(|t| view! {
             <tr class="utrecht-table__row">
-                <td class="utrecht-table__cell">{format!("{} ({})", t.name, t.stream)}</td>
+                <td class="utrecht-table__cell">{crate::components::format::stream_label(&t.name, &t.stream.to_string())}</td>
                 <td class="utrecht-table__cell">{if t.claim { "Vordering (extern)" } else { "Intern" }}</td>
                 <td class="utrecht-table__cell utrecht-table__cell--numeric">{t.cases}</td>
                 <td class="utrecht-table__cell utrecht-table__cell--numeric">{t.amount.to_string()}</td>

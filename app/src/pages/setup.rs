@@ -92,6 +92,13 @@ fn Setup(
             <a class="utrecht-link" href="/inrichting/budgethouders">"de budgethouders per stroom"</a>" en "
             <a class="utrecht-link" href="/fonds">"de begrotingsjaren van het doorbraakbudget"</a>"."
         </p>
+        <nav class="in-page" aria-label="Op deze pagina">
+            <ul class="utrecht-unordered-list">
+                <li><a class="utrecht-link" href="#stromen">"Financieringsstromen"</a></li>
+                <li><a class="utrecht-link" href="#mandaten">"Mandaten"</a></li>
+                <li><a class="utrecht-link" href="#horizon">"Standaardhorizon"</a></li>
+            </ul>
+        </nav>
         <Transition fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
             {move || {
                 // Tracked: choosing another stream or level to edit re-renders the forms.
@@ -174,7 +181,7 @@ fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> i
         format!("Stroom {} wijzigen", s.code)
     };
     view! {
-        <h2 class="utrecht-heading-2">"Financieringsstromen"</h2>
+        <h2 class="utrecht-heading-2" id="stromen">"Financieringsstromen"</h2>
         <DataTable caption="Stromen met hun boekingsgegevens" headers=&["Code", "Naam", "Soort", "Iv3-taakveld", "Kostenplaats", "Grootboekrekening", "Status", "Actie"]>{rows}</DataTable>
         <h3 class="utrecht-heading-3" id="stroom-bewerken">{heading}</h3>
         {(!is_new).then(|| view! { <p class="utrecht-paragraph"><a class="utrecht-link" href="?#stroom-bewerken">"Nieuwe stroom toevoegen"</a></p> })}
@@ -227,7 +234,7 @@ fn Mandates(
         |m| format!("Mandaat {} wijzigen", m.name),
     );
     view! {
-        <h2 class="utrecht-heading-2">"Mandaten"</h2>
+        <h2 class="utrecht-heading-2" id="mandaten">"Mandaten"</h2>
         <DataTable caption="Wie mag tot welk bedrag goedkeuren" headers=&["Code", "Naam", "Tot en met", "Actie"]>{rows}</DataTable>
         <h3 class="utrecht-heading-3" id="mandaat-bewerken">{heading}</h3>
         <ActionForm action attr:aria-labelledby="mandaat-bewerken">
@@ -423,7 +430,7 @@ fn CatalogueItem(
         <Transition fallback=|| view! { <p class="utrecht-paragraph">{LOADING}</p> }>
             {move || Suspend::new(async move {
                 match loaded(item.await) {
-                    Err(e) => view! { <h1 class="utrecht-heading-1">"Catalogusitem"</h1><ErrorAlert message=e.to_string()/> }.into_any(),
+                    Err(error) => view! { <crate::components::guard::ErrorPage error/> }.into_any(),
                     Ok(item) => {
                         let streams: Vec<(String, String)> = active_streams(options.await);
                         view! { <CatalogueItemForm item streams save price/> }.into_any()
@@ -445,8 +452,8 @@ fn CatalogueItemForm(
     let price_error = last_error(price.value());
     let prices = item.prices.iter().map(|p| view! {
         <tr class="utrecht-table__row">
-            <td class="utrecht-table__cell">{p.valid_from.clone()}</td>
-            <td class="utrecht-table__cell">{p.valid_to.clone().unwrap_or_else(|| "—".into())}</td>
+            <td class="utrecht-table__cell">{crate::components::format::dutch_date(&p.valid_from)}</td>
+            <td class="utrecht-table__cell">{p.valid_to.as_deref().map_or_else(|| "—".into(), crate::components::format::dutch_date)}</td>
             <td class="utrecht-table__cell utrecht-table__cell--numeric">{p.price.to_string()}</td>
         </tr>
     }).collect_view();

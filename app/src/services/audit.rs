@@ -1,5 +1,6 @@
 //! The audit trail, for the administrator.
 
+use crate::model::audit_words as words;
 use crate::context::Read;
 use crate::db;
 use crate::error::AppError;
@@ -51,17 +52,24 @@ pub async fn audit_events(
             id: r.id,
             at: r.at,
             actor: r.actor_name,
-            action: r.action,
+            action: words::action_nl(&r.action),
             object: match r.object_id {
-                Some(id) => format!("{} {id}", r.object_type),
-                None => r.object_type,
+                Some(id) => format!("{} {id}", words::object_nl(&r.object_type)),
+                None => words::object_nl(&r.object_type),
             },
-            before: r.before_json,
-            after: r.after_json,
+            before: r.before_json.as_deref().map(words::details_nl),
+            after: r.after_json.as_deref().map(words::details_nl),
             address: r.address,
         })
         .collect();
-    let actions = db::audit::actions(&mut *r.conn).await?;
+    let actions = db::audit::actions(&mut *r.conn)
+        .await?
+        .into_iter()
+        .map(|code| {
+            let said = words::action_nl(&code);
+            (code, said)
+        })
+        .collect();
     Ok(AuditPage {
         events,
         actions,

@@ -11,7 +11,9 @@ use crate::context::{Read, Write};
 use crate::db::{self, cases::CaseRow};
 use crate::error::AppError;
 use crate::input;
-use crate::model::canvas_form::CanvasForm;
+use crate::model::canvas_form::{
+    CanvasForm, CatalogueDefaults, Draft, DraftForm, LineForm,
+};
 use crate::model::*;
 
 /// The case as a draft of one of the user's own teams, or a refusal.
@@ -29,12 +31,14 @@ pub(crate) async fn load_draft(
     Ok(case)
 }
 
-/// Stores a draft canvas with its return, if nobody saved it since `edits`.
+/// Stores a draft canvas with its return, and the form as typed while parts
+/// of it are incomplete, if nobody saved it since `edits`.
 pub async fn store_draft(
     w: &mut Write,
     case: &CaseRow,
     edits: i64,
     canvas: &doorbraak::canvas::Canvas,
+    draft: Option<&DraftForm>,
 ) -> Result<SavedCanvas, AppError> {
     let streams = db::streams::registry(&mut w.tx).await?;
     for line in canvas.threatening.iter().chain(canvas.realistic.iter()) {
@@ -54,6 +58,7 @@ pub async fn store_draft(
         case.current_version,
         edits,
         canvas,
+        draft,
         &calculation,
         w.user.id,
         &w.time.at,
@@ -68,74 +73,50 @@ pub async fn store_draft(
     Ok(SavedCanvas {
         edits: edits + 1,
         calculation,
+        saved_at: doorbraak::dates::dutch_local(w.time.now)
+            .format("%H:%M")
+            .to_string(),
+        problems: draft.map(|d| d.problems.clone()).unwrap_or_default(),
     })
 }
 
-/// Catalogue lines carry the catalogue's own name, whatever the form said.
-async fn fill_catalogue_names(
-    conn: &mut SqliteConnection,
-    canvas: &mut doorbraak::canvas::Canvas,
-) -> Result<(), AppError> {
-    use doorbraak::canvas::{LineItem, ScenarioLine};
-    for lines in [&mut canvas.threatening, &mut canvas.realistic] {
-        for (i, line) in lines.iter_mut().enumerate() {
-            if let LineItem::Catalogue { code, .. } = line.item() {
-                let name = match db::catalogue::line_source(conn, code).await? {
-                    Some(db::catalogue::LineSource::Offered(name)) => name,
-                    Some(db::catalogue::LineSource::Benchmark) => {
-                        return Err(AppError::invalid(
-                            &format!("line[{i}]"),
-                            format!(
-                                "{code} is een kengetal (een besparing of opbrengst), geen eenheidsprijs: het kan geen regel in een scenario zijn."
-                            ),
-                        ));
-                    }
-                    None => {
-                        return Err(AppError::invalid(
-                            &format!("line[{i}]"),
-                            format!("Onbekend catalogusitem {code}."),
-                        ));
-                    }
-                };
-                let mut fields = line.fields();
-                fields.item = LineItem::Catalogue {
-                    code: code.clone(),
-                    name,
-                };
-                *line = ScenarioLine::new(fields)
-                    .map_err(|e| AppError::invalid("threatening", e.to_string()))?;
-            }
-        }
-    }
-    Ok(())
+/// The catalogue as a line may use it today: offered items with today's
+/// price, and the benchmarks no line may use.
+struct Catalogue {
+    offered: Vec<crate::model::CatalogueOption>,
+    benchmarks: Vec<String>,
 }
 
-/// Fills catalogue lines' blank fields from the catalogue (today's price);
-/// a line with a multi-stream item must have its stream chosen.
-async fn fill_from_catalogue(
-    conn: &mut SqliteConnection,
-    form: &mut CanvasForm,
-    today: chrono::NaiveDate,
-) -> Result<(), AppError> {
-    let today = today.to_string();
-    let catalogue = db::catalogue::priced_on(conn, &today).await?;
-    let lookup = |code: &str| {
-        catalogue.iter().find(|c| c.code == code).map(|c| {
-            crate::model::canvas_form::CatalogueDefaults {
-                name: c.name.clone(),
-                stream: c.stream.clone(),
-                choices: c.choices.clone(),
-                unit: c.unit.clone(),
-                price: c.price,
-            }
+impl Catalogue {
+    async fn on(conn: &mut SqliteConnection, today: chrono::NaiveDate) -> Result<Self, AppError> {
+        Ok(Catalogue {
+            offered: db::catalogue::priced_on(conn, &today.to_string()).await?,
+            benchmarks: db::catalogue::benchmark_codes(conn).await?,
         })
-    };
-    form.fill_from_catalogue(lookup);
-    form.check_chosen_streams(lookup)
+    }
+
+    fn lookup(&self, code: &str) -> Option<CatalogueDefaults> {
+        if self.benchmarks.iter().any(|b| b == code) {
+            return Some(CatalogueDefaults {
+                name: code.to_string(),
+                stream: None,
+                choices: Vec::new(),
+                unit: String::new(),
+                price: None,
+                benchmark: true,
+            });
+        }
+        self.offered
+            .iter()
+            .find(|c| c.code == code)
+            .map(CatalogueDefaults::of)
+    }
 }
 
-/// Saves the draft canvas. `edits` is the save counter the form was loaded
-/// with: if someone saved in between, nothing is saved and the user is told.
+/// Saves the draft canvas: every complete part, and the form as typed while
+/// parts of it are incomplete (nothing typed is lost). `edits` is the save
+/// counter the form was loaded with: if someone saved in between, nothing is
+/// saved and the user is told.
 pub async fn save_canvas(
     w: &mut Write,
     case_id: i64,
@@ -144,12 +125,27 @@ pub async fn save_canvas(
 ) -> Result<SavedCanvas, AppError> {
     let case = load_draft(&mut w.tx, &w.user, case_id).await?;
     let version = u32::try_from(case.current_version).map_err(|_| AppError::Internal)?;
-    let mut canvas = canvas;
-    fill_from_catalogue(&mut w.tx, &mut canvas, w.time.today).await?;
-    let mut parsed = canvas.to_canvas(version)?;
-    fill_catalogue_names(&mut w.tx, &mut parsed).await?;
-    let saved = store_draft(w, &case, edits, &parsed).await?;
-    Ok(saved)
+    let catalogue = Catalogue::on(&mut w.tx, w.time.today).await?;
+    let streams = db::streams::registry(&mut w.tx).await?;
+    let known = |code: &str| {
+        doorbraak::StreamCode::new(code).is_ok_and(|c| streams.get_active(c).is_ok())
+    };
+    // The problems name the rows as posted; the form is kept without its blank rows.
+    let mut form = canvas;
+    let mut found = form.fill_from_catalogue(|code| catalogue.lookup(code));
+    found.extend(form.unknown_streams(known));
+    let Draft { canvas, problems } = form.to_draft_with(version, found)?;
+    let draft = if problems.is_empty() {
+        None
+    } else {
+        let mut kept = form.without_blank_rows();
+        let mut found = kept.fill_from_catalogue(|code| catalogue.lookup(code));
+        found.extend(kept.unknown_streams(known));
+        let problems = kept.to_draft_with(version, found)?.problems;
+        Some(DraftForm { form: kept, problems })
+    };
+    let saved = store_draft(w, &case, edits, &canvas, draft.as_ref()).await?;
+    Ok(SavedCanvas { problems, ..saved })
 }
 
 /// Teams of the user, active streams, and the active catalogue with today's prices.
@@ -224,7 +220,17 @@ pub async fn copy_lines(
     canvas
         .append_lines(&lines.threatening, &lines.realistic)
         .map_err(|e| AppError::invalid("source", e.to_string()))?;
-    let saved = store_draft(w, &case, edits, &canvas).await?;
+    // A draft kept as typed gets the copied lines too.
+    let mut draft = db::cases::draft_form(&mut w.tx, case_id, case.current_version).await?;
+    if let Some(d) = draft.as_mut() {
+        d.form
+            .threatening
+            .extend(lines.threatening.iter().map(LineForm::of));
+        d.form
+            .realistic
+            .extend(lines.realistic.iter().map(LineForm::of));
+    }
+    let saved = store_draft(w, &case, edits, &canvas, draft.as_ref()).await?;
     w.audit(
         "canvas_lines_copied",
         "case",

@@ -226,6 +226,8 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
         canvas,
         edits,
         frozen,
+        saved_at,
+        draft,
         history,
         ..
     } = full;
@@ -269,6 +271,18 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
         canvas_edits: edits,
         canvas_frozen: frozen,
         canvas,
+        stream_names: StreamNames(
+            db::streams::registry(&mut r.conn)
+                .await?
+                .iter()
+                .map(|s| (s.code.to_string(), s.name.clone()))
+                .collect(),
+        ),
+        canvas_saved_at: saved_at
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .map(|at| doorbraak::dates::dutch_local(at).format("%d-%m-%Y %H:%M").to_string())
+            .map_err(|_| AppError::from(db::decode::corrupt("canvases", id, format!("saved_at {saved_at}"))))?,
+        incomplete: draft,
         calculation,
         changes,
         earlier,
@@ -294,6 +308,17 @@ pub async fn submit_case(w: &mut Write, case_id: i64, version: i64) -> Result<()
     let (canvas, _, _) = db::cases::canvas(&mut w.tx, case_id, case.current_version)
         .await?
         .ok_or(AppError::Internal)?;
+    if let Some(draft) = db::cases::draft_form(&mut w.tx, case_id, case.current_version).await? {
+        let parts: Vec<String> = draft.problems.iter().map(|p| p.label.clone()).collect();
+        return Err(AppError::invalid(
+            "canvas",
+            format!(
+                "Het canvas is nog niet compleet: {} {} onvolledig. Maak af of maak leeg wat onvolledig is, en sla op.",
+                parts.join(", "),
+                if parts.len() == 1 { "is" } else { "zijn" }
+            ),
+        ));
+    }
     canvas
         .check_submittable()
         .map_err(|e| AppError::invalid("canvas", e.to_string()))?;

@@ -22,11 +22,32 @@ fn scope(user: &CurrentUser, role: Role) -> Result<db::cases::Scope<'_>, AppErro
 }
 
 /// The professional's cases: those of their teams, a page at a time.
-pub async fn my_cases(r: &mut Read, page: i64) -> Result<CaseList, AppError> {
+/// The cases of the professional's teams; `reference` searches the
+/// reference, `status` (a status code, or empty for all) narrows the list.
+pub async fn my_cases(
+    r: &mut Read,
+    page: i64,
+    reference: String,
+    status: String,
+) -> Result<CaseList, AppError> {
+    let one;
+    let statuses: &[Status] = match status.trim() {
+        "" => &Status::ALL,
+        code => {
+            one = [Status::from_code(code)
+                .ok_or_else(|| AppError::invalid("status", "Kies een status uit de lijst."))?];
+            &one
+        }
+    };
+    let reference = reference.trim();
+    if reference.chars().count() > 40 {
+        return Err(AppError::invalid("zoek", "Zoek op (een deel van) het kenmerk, zoals DB-2026-0012."));
+    }
     let filter = db::cases::CaseFilter {
-        statuses: &Status::ALL,
+        statuses,
         scope: scope(&r.user, Role::Professional)?,
         decidable: None,
+        reference: (!reference.is_empty()).then_some(reference),
     };
     Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
 }
@@ -41,6 +62,7 @@ pub async fn approval_queue(
     let filter = db::cases::CaseFilter {
         statuses: &[Status::Submitted],
         scope: scope(&r.user, Role::Approver)?,
+        reference: None,
         decidable: Some((
             db::cases::Decider {
                 user_id: r.user.id,
@@ -58,6 +80,7 @@ pub async fn payment_queue(r: &mut Read, page: i64) -> Result<CaseList, AppError
         statuses: &[Status::Approved, Status::InProgress],
         scope: scope(&r.user, Role::Backoffice)?,
         decidable: None,
+        reference: None,
     };
     Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
 }

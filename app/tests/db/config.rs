@@ -186,26 +186,12 @@ async fn catalogue_prices_follow_each_other_and_index_once() {
         .await
         .expect("q");
     assert_eq!((found.len(), total), (0, 0), "LIKE wildcards are literal");
-    let name = |source: Option<db::catalogue::LineSource>| match source {
-        Some(db::catalogue::LineSource::Offered(name)) => Some(name),
-        _ => None,
-    };
-    assert_eq!(
-        name(
-            db::catalogue::line_source(&mut conn, "A-1")
-                .await
-                .expect("q")
-        )
-        .as_deref(),
-        Some("Beschermd wonen")
-    );
-    assert!(
-        db::catalogue::line_source(&mut conn, "A-2")
-            .await
-            .expect("q")
-            .is_none(),
-        "inactive"
-    );
+    // What a canvas line may use: the active unit costs at a date.
+    let offered = db::catalogue::priced_on(&mut conn, "2026-06-01")
+        .await
+        .expect("q");
+    assert!(offered.iter().any(|o| o.code == "A-1" && o.name == "Beschermd wonen"));
+    assert!(offered.iter().all(|o| o.code != "A-2"), "inactive");
     // A multi-stream item has no stream of its own; a benchmark is never offered.
     let multi = db::catalogue::ImportItem {
         code: "MUL-01",
@@ -242,12 +228,10 @@ async fn catalogue_prices_follow_each_other_and_index_once() {
         (None, vec!["WMO".to_string(), "JW".to_string()])
     );
     assert!(offered.iter().all(|o| o.code != "MUL-03"));
-    assert!(matches!(
-        db::catalogue::line_source(&mut conn, "MUL-03")
-            .await
-            .expect("q"),
-        Some(db::catalogue::LineSource::Benchmark)
-    ));
+    assert_eq!(
+        db::catalogue::benchmark_codes(&mut conn).await.expect("q"),
+        ["MUL-03"]
+    );
     // Without a stream and without choices, the database refuses the row.
     let neither = db::catalogue::ImportItem {
         code: "X-1",
@@ -374,6 +358,7 @@ async fn case_lists_filter_by_team_and_mandate_page_and_count() {
         ids.push(id);
     }
     let list = |teams: Option<&'static [i64]>, decidable| db::cases::CaseFilter {
+        reference: None,
         statuses: &[Status::Submitted],
         scope: match teams {
             Some(teams) => db::cases::Scope {
@@ -455,6 +440,7 @@ async fn case_lists_filter_by_team_and_mandate_page_and_count() {
     // Every team's cases, but never another team's draft: the core's rule in SQL.
     let south_draft = case(&mut conn, 7, south, pim, 1_000).await;
     let everything = |teams: &'static [i64]| db::cases::CaseFilter {
+        reference: None,
         statuses: &Status::ALL,
         scope: db::cases::Scope {
             scope: CaseScope::AllTeams,

@@ -256,8 +256,7 @@ async fn bad_canvas_input_gets_a_message_at_the_field_and_changes_nothing() {
     let s = spawn().await;
     let prof = s.login("professional").await;
     let id = new_case(&s, &prof).await;
-    let edits = s.case(&prof, id).await.canvas_edits;
-    let with = |key: &str, value: &str| {
+    let with = |edits: i64, key: &str, value: &str| {
         let mut form = canvas(id, edits);
         for (k, v) in form.iter_mut() {
             if k == key {
@@ -266,59 +265,71 @@ async fn bad_canvas_input_gets_a_message_at_the_field_and_changes_nothing() {
         }
         form
     };
-    let cases = [
+    // A BSN is never stored, not even in a line that is not complete.
+    let edits = s.case(&prof, id).await.canvas_edits;
+    for (key, value, field) in [
         (
             "canvas[situation]",
             "Moeder, BSN 111222333, woont sinds 2019 hier.",
             "situation",
         ),
         (
-            "canvas[threatening][0][probability]",
-            "150",
-            "threatening[0][probability]",
+            "canvas[threatening][1][unit_price]",
+            "111222333",
+            "threatening[1][unit_price]",
         ),
-        (
-            "canvas[threatening][1][quantity]",
-            "-2",
-            "threatening[1][quantity]",
-        ),
-        (
-            "canvas[threatening][3][unit_price]",
-            "99.999.999",
-            "threatening[3][unit_price]",
-        ),
-        ("canvas[costs][0][amount]", "12,345", "costs[0][amount]"),
-        (
-            "canvas[threatening][2][stream]",
-            "nope!",
-            "threatening[2][stream]",
-        ),
-    ];
-    for (key, value, field) in cases {
-        let reply = s.call(&prof, "save_canvas", &refs(&with(key, value))).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{key}={value}: {}",
-            reply.body
-        );
-        assert!(
-            reply.error().for_field(field).is_some(),
-            "{key}: {:?}",
-            reply.error()
-        );
+    ] {
+        let reply = s.call(&prof, "save_canvas", &refs(&with(edits, key, value))).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{key}: {}", reply.body);
+        assert!(reply.error().for_field(field).is_some(), "{key}: {:?}", reply.error());
+        assert!(!reply.body.contains("positie"), "the field, not a position: {}", reply.body);
     }
-    let unknown_stream = s
-        .call(
-            &prof,
-            "save_canvas",
-            &refs(&with("canvas[threatening][2][stream]", "XYZ")),
-        )
-        .await;
-    assert_eq!(unknown_stream.status, StatusCode::UNPROCESSABLE_ENTITY);
     let unchanged = s.case(&prof, id).await;
     assert_eq!(unchanged.canvas_edits, edits, "nothing was saved");
     assert!(unchanged.canvas.threatening.is_empty());
+    // An incomplete part never blocks the rest: the draft saves what is
+    // valid and keeps the part as typed, with its problem.
+    let cases = [
+        ("canvas[threatening][0][probability]", "150", "threatening[0][probability]", "Dreigend scenario, regel 1"),
+        ("canvas[threatening][1][quantity]", "-2", "threatening[1][quantity]", "Dreigend scenario, regel 2"),
+        ("canvas[threatening][3][unit_price]", "99.999.999", "threatening[3][unit_price]", "Dreigend scenario, regel 4"),
+        ("canvas[threatening][3][duration]", "", "threatening[3][duration]", "Dreigend scenario, regel 4"),
+        ("canvas[costs][0][amount]", "12,345", "costs[0][amount]", "Kostenpost 1"),
+        ("canvas[threatening][2][stream]", "nope!", "threatening[2][stream]", "Dreigend scenario, regel 3"),
+        ("canvas[threatening][2][stream]", "XYZ", "threatening[2][stream]", "Dreigend scenario, regel 3"),
+    ];
+    for (key, value, field, label) in cases {
+        let edits = s.case(&prof, id).await.canvas_edits;
+        let reply = s.call(&prof, "save_canvas", &refs(&with(edits, key, value))).await;
+        let saved: app::api::cases::SavedCanvas = reply.ok();
+        let problem = saved
+            .problems
+            .iter()
+            .find(|p| p.field == field)
+            .unwrap_or_else(|| panic!("{key}={value}: {:?}", saved.problems));
+        assert_eq!(problem.label, label);
+        assert!(!problem.message.is_empty());
+        let view = s.case(&prof, id).await;
+        assert_eq!(view.canvas_edits, edits + 1, "{key}: saved");
+        assert!(!view.canvas.texts.situation.is_empty(), "the texts are saved");
+        let kept = view.incomplete.expect("the form as typed is kept");
+        let typed = kept
+            .form
+            .threatening
+            .iter()
+            .chain(kept.form.realistic.iter())
+            .map(|l| format!("{l:?}"))
+            .chain(kept.form.costs.iter().map(|c| format!("{c:?}")))
+            .any(|text| text.contains(&format!("{value:?}")));
+        assert!(typed || value.is_empty(), "{key}={value} is kept as typed");
+        let complete = if key.contains("costs") { 5 } else { 4 };
+        assert_eq!(
+            view.canvas.threatening.len() + view.canvas.realistic.len(),
+            complete,
+            "{key}: the other lines are saved"
+        );
+    }
+    let unchanged = s.case(&prof, id).await;
     // An incomplete canvas cannot be submitted.
     let submit = s
         .call(
@@ -330,14 +341,23 @@ async fn bad_canvas_input_gets_a_message_at_the_field_and_changes_nothing() {
             ],
         )
         .await;
+    let said = submit.error().to_string();
     assert!(
-        submit
-            .error()
-            .to_string()
-            .starts_with("Het canvas is nog niet compleet"),
-        "{}",
-        submit.body
+        said.starts_with("Het canvas is nog niet compleet") && said.contains("Dreigend scenario, regel 3"),
+        "{said}"
     );
+    // Completed, the draft is whole again and can be submitted.
+    let saved: app::api::cases::SavedCanvas = s
+        .call(&prof, "save_canvas", &refs(&canvas(id, unchanged.canvas_edits)))
+        .await
+        .ok();
+    assert!(saved.problems.is_empty(), "{:?}", saved.problems);
+    let view = s.case(&prof, id).await;
+    assert!(view.incomplete.is_none());
+    let _: () = s
+        .call(&prof, "submit_case", &[("case_id", id.to_string()), ("version", view.version.to_string())])
+        .await
+        .ok();
 }
 
 #[tokio::test]
@@ -1130,8 +1150,7 @@ async fn a_multi_stream_catalogue_item_needs_its_stream_chosen_and_a_benchmark_i
     let s = spawn().await;
     let prof = s.login("professional").await;
     let id = new_case(&s, &prof).await;
-    let edits = s.case(&prof, id).await.canvas_edits;
-    let with_line = |stream: &str, code: &str| {
+    let with_line = |edits: i64, stream: &str, code: &str| {
         let mut form = canvas(id, edits);
         // The first threatening line becomes the multi-problem family (a year's cost).
         for (k, v) in form.iter_mut() {
@@ -1150,59 +1169,37 @@ async fn a_multi_stream_catalogue_item_needs_its_stream_chosen_and_a_benchmark_i
         }
         form
     };
-    let saves = s
-        .count("SELECT edits FROM canvases WHERE case_id = (SELECT max(id) FROM cases)")
-        .await;
+    // Without a stream chosen, outside its streams, or a benchmark: the line
+    // is kept as typed and incomplete, never booked, and the rest is saved.
+    let problem = |reply: common::Reply| -> (String, String) {
+        let saved: app::api::cases::SavedCanvas = reply.ok();
+        let p = saved.problems.first().expect("a problem").clone();
+        (p.field, p.message)
+    };
     let none = s
-        .call(&prof, "save_canvas", &refs(&with_line("", "MUL-01")))
+        .call(&prof, "save_canvas", &refs(&with_line(s.case(&prof, id).await.canvas_edits, "", "MUL-01")))
         .await;
-    assert_eq!(
-        none.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        none.body
-    );
-    let message = none
-        .error()
-        .for_field("threatening[0][stream]")
-        .expect("at the line's stream");
+    let (field, message) = problem(none);
+    assert_eq!(field, "threatening[0][stream]");
     assert!(
         message.contains("MUL-01") && message.contains("WMO, JW, PW, ZVW, WLZ"),
         "{message}"
     );
     let outside = s
-        .call(&prof, "save_canvas", &refs(&with_line("WGS", "MUL-01")))
+        .call(&prof, "save_canvas", &refs(&with_line(s.case(&prof, id).await.canvas_edits, "WGS", "MUL-01")))
         .await;
+    assert_eq!(problem(outside).0, "threatening[0][stream]");
+    let view = s.case(&prof, id).await;
     assert!(
-        outside
-            .error()
-            .for_field("threatening[0][stream]")
-            .is_some(),
-        "{}",
-        outside.body
+        view.canvas.threatening.iter().all(|l| l.unit_price() != Money::parse("104.000").expect("m")),
+        "the incomplete line is not in the canvas"
     );
     let benchmark = s
-        .call(&prof, "save_canvas", &refs(&with_line("WMO", "MUL-03")))
+        .call(&prof, "save_canvas", &refs(&with_line(s.case(&prof, id).await.canvas_edits, "WMO", "MUL-03")))
         .await;
-    assert_eq!(
-        benchmark.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        benchmark.body
-    );
-    assert!(
-        benchmark.error().to_string().contains("kengetal"),
-        "{}",
-        benchmark.body
-    );
-    assert_eq!(
-        s.count("SELECT edits FROM canvases WHERE case_id = (SELECT max(id) FROM cases)")
-            .await,
-        saves,
-        "nothing saved"
-    );
+    assert!(problem(benchmark).1.contains("kengetal"));
     let saved: app::api::cases::SavedCanvas = s
-        .call(&prof, "save_canvas", &refs(&with_line("jw", "MUL-01")))
+        .call(&prof, "save_canvas", &refs(&with_line(s.case(&prof, id).await.canvas_edits, "jw", "MUL-01")))
         .await
         .ok();
     // € 104.000 a year, on the Jeugdwet as chosen, never silently on the Wmo.

@@ -11,6 +11,7 @@ mod crash;
 mod demo;
 mod evidence;
 mod fund;
+mod interface;
 mod runs;
 mod security;
 mod sessions_and_users;

@@ -848,7 +848,7 @@ async fn a_signed_out_visitor_signs_in_and_comes_back_to_the_page_asked_for() {
 }
 
 #[tokio::test]
-async fn a_plain_form_lands_on_what_it_made() {
+async fn a_plain_form_lands_on_what_it_made_and_says_what_it_did() {
     let s = common::spawn().await;
     let post = |endpoint: &'static str, user: &'static str, form: Vec<(&'static str, String)>| {
         let s = &s;
@@ -859,6 +859,7 @@ async fn a_plain_form_lands_on_what_it_made() {
                 .post(format!("{}/api/{endpoint}", s.base))
                 .header(COOKIE, format!("{}={token}", app::auth::COOKIE_NAME))
                 .header("origin", &s.base)
+                .header("referer", format!("{}/beheer/teams?bevestigen=x&toon=alle", s.base))
                 .header("accept", "text/html")
                 .form(&form)
                 .send()
@@ -883,7 +884,20 @@ async fn a_plain_form_lands_on_what_it_made() {
     .await;
     let case = s.count("SELECT max(id) FROM cases").await;
     assert_eq!(status, StatusCode::FOUND);
-    assert_eq!(location, Some(format!("/casussen/{case}/canvas")));
+    assert_eq!(location, Some(format!("/casussen/{case}/canvas?gedaan=create_case")));
+    let (_, page) = s
+        .page(&s.login("professional").await, &format!("/casussen/{case}/canvas?gedaan=create_case"))
+        .await;
+    assert!(page.contains("De casus is gestart."), "the page says what was done");
+    // A form without a page of its own goes back where it came from, without
+    // the confirmation it asked, and says what it did.
+    let (status, location) = post("create_team", "beheer", vec![("name", "Team Oost".to_string())]).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(location.as_deref(), Some("/beheer/teams?toon=alle&gedaan=create_team"));
+    let (_, page) = s.page(&s.login("beheer").await, "/beheer/teams?gedaan=create_team").await;
+    assert!(page.contains("Het team is aangemaakt."));
+    let (_, page) = s.page(&s.login("beheer").await, "/beheer/teams?gedaan=%3Cscript%3E").await;
+    assert!(!page.contains("data-done"), "only known actions are said");
     let year = chrono::Datelike::year(&chrono::Utc::now());
     let (status, location) = post(
         "create_run",
@@ -896,5 +910,5 @@ async fn a_plain_form_lands_on_what_it_made() {
     .await;
     let run = s.count("SELECT max(id) FROM chargeback_runs").await;
     assert_eq!(status, StatusCode::FOUND);
-    assert_eq!(location, Some(format!("/terugboeken/{run}")));
+    assert_eq!(location, Some(format!("/terugboeken/{run}?gedaan=create_run")));
 }
