@@ -152,7 +152,9 @@ impl Action {
             "terugboeking corrigeren" => "heeft de terugboeking gecorrigeerd",
             "evalueren" => "heeft de casus geëvalueerd",
             "afsluiten" => "heeft de casus afgesloten",
-            "wachten op externe partij aangeven" => "heeft de wachtstand bij een externe partij aangepast",
+            "wachten op externe partij aangeven" => {
+                "heeft de wachtstand bij een externe partij aangepast"
+            }
             other => return format!("heeft \"{other}\" gedaan"),
         }
         .to_string()
@@ -739,9 +741,19 @@ mod tests {
         ];
         for a in actions {
             let said = Action::sentence_nl(a.label_nl());
-            assert!(said.starts_with("heeft ") || said.starts_with("is "), "{said}");
-            assert!(!said.contains('"'), "{:?} has a sentence of its own: {said}", a);
+            assert!(
+                said.starts_with("heeft ") || said.starts_with("is "),
+                "{said}"
+            );
+            assert!(
+                !said.contains('"'),
+                "{:?} has a sentence of its own: {said}",
+                a
+            );
         }
-        assert_eq!(Action::sentence_nl("aangemaakt"), "heeft de casus aangemaakt");
+        assert_eq!(
+            Action::sentence_nl("aangemaakt"),
+            "heeft de casus aangemaakt"
+        );
     }
 }

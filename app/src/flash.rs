@@ -70,7 +70,15 @@ pub fn with_code(path: &str, code: &str) -> String {
         .filter(|p| !p.is_empty())
         .filter(|p| {
             let name = p.split('=').next().unwrap_or_default();
-            ![PARAM, "bevestigen", "kostenpost", "deactiveren", "__path", "__err"].contains(&name)
+            ![
+                PARAM,
+                "bevestigen",
+                "kostenpost",
+                "deactiveren",
+                "__path",
+                "__err",
+            ]
+            .contains(&name)
         })
         .collect();
     let done = format!("{PARAM}={code}");
@@ -138,9 +146,15 @@ mod tests {
 
     #[test]
     fn the_code_goes_into_the_query_and_confirmations_go() {
-        assert_eq!(with_code("/casussen/3", "settle_case"), "/casussen/3?gedaan=settle_case");
         assert_eq!(
-            with_code("/casussen/3?bevestigen=afrekenen&x=1#betaling", "settle_case"),
+            with_code("/casussen/3", "settle_case"),
+            "/casussen/3?gedaan=settle_case"
+        );
+        assert_eq!(
+            with_code(
+                "/casussen/3?bevestigen=afrekenen&x=1#betaling",
+                "settle_case"
+            ),
             "/casussen/3?x=1&gedaan=settle_case#betaling"
         );
         assert_eq!(

@@ -290,10 +290,10 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
     if demo && demo::load(&pool, config.demo_history).await? {
         tracing::info!("demo data loaded");
     }
-    let data_dir = config
-        .database
-        .parent()
-        .map_or_else(|| std::path::PathBuf::from("."), std::path::Path::to_path_buf);
+    let data_dir = config.database.parent().map_or_else(
+        || std::path::PathBuf::from("."),
+        std::path::Path::to_path_buf,
+    );
     let theme = theme::Theme::load(&data_dir)?;
     let municipality = match &theme.name {
         Some(name) => name.clone(),
@@ -319,7 +319,13 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
-    let app = router(state, theme, &config.site_root, addr, config.allowed_origins(addr));
+    let app = router(
+        state,
+        theme,
+        &config.site_root,
+        addr,
+        config.allowed_origins(addr),
+    );
     // Without TCP_NODELAY every keep-alive response waits ~40 ms (Nagle).
     let listener = listener.tap_io(|s| {
         let _ = s.set_nodelay(true);

@@ -51,7 +51,8 @@ impl Theme {
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read the theme {}", path.display()))?;
-        Theme::parse(&text, data_dir).with_context(|| format!("the theme {} is not valid", path.display()))
+        Theme::parse(&text, data_dir)
+            .with_context(|| format!("the theme {} is not valid", path.display()))
     }
 
     fn parse(text: &str, data_dir: &Path) -> anyhow::Result<Theme> {
@@ -86,7 +87,9 @@ impl Theme {
         let mut tokens = Vec::new();
         for (token, value) in file.kleuren {
             if !is_token(&token) {
-                bail!("{token} is not a colour token (--utrecht-…, --nl-…, --denhaag-… or --doorbraak-…, letters, digits and dashes)");
+                bail!(
+                    "{token} is not a colour token (--utrecht-…, --nl-…, --denhaag-… or --doorbraak-…, letters, digits and dashes)"
+                );
             }
             if !is_colour(&value) {
                 bail!("{token}: {value} is not a colour (#rgb, #rrggbb, rgb(…) or hsl(…))");

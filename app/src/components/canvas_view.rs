@@ -17,7 +17,11 @@ fn judgement_nl(j: Judgement) -> &'static str {
     }
 }
 
-fn scenario_rows(lines: &[ScenarioLine], horizon: Horizon, names: &StreamNames) -> impl IntoView + use<> {
+fn scenario_rows(
+    lines: &[ScenarioLine],
+    horizon: Horizon,
+    names: &StreamNames,
+) -> impl IntoView + use<> {
     lines
         .iter()
         .map(|l| {

@@ -71,7 +71,13 @@ pub fn CatalogueCombobox(
         choices.with_value(|c| {
             search(&c.items, &c.streams, &text.get(), SHOWN)
                 .into_iter()
-                .map(|item| (item.code.clone(), item.name.clone(), describe(item, &c.streams)))
+                .map(|item| {
+                    (
+                        item.code.clone(),
+                        item.name.clone(),
+                        describe(item, &c.streams),
+                    )
+                })
                 .collect::<Vec<_>>()
         })
     });
@@ -111,9 +117,9 @@ pub fn CatalogueCombobox(
             }
             "Enter" if open.get_untracked() && active.get_untracked().is_some() => {
                 ev.prevent_default();
-                let chosen = active
-                    .get_untracked()
-                    .and_then(|i| found.with_untracked(|f| f.get(i).map(|(code, _, _)| code.clone())));
+                let chosen = active.get_untracked().and_then(|i| {
+                    found.with_untracked(|f| f.get(i).map(|(code, _, _)| code.clone()))
+                });
                 if let Some(code) = chosen {
                     choose(code);
                 }

@@ -56,8 +56,14 @@ mod tests {
 
     #[test]
     fn a_stream_code_is_never_doubled() {
-        assert_eq!(stream_label("Schuldhulpverlening (WGS)", "WGS"), "Schuldhulpverlening (WGS)");
-        assert_eq!(stream_label("Schuldhulpverlening", "WGS"), "Schuldhulpverlening (WGS)");
+        assert_eq!(
+            stream_label("Schuldhulpverlening (WGS)", "WGS"),
+            "Schuldhulpverlening (WGS)"
+        );
+        assert_eq!(
+            stream_label("Schuldhulpverlening", "WGS"),
+            "Schuldhulpverlening (WGS)"
+        );
         assert_eq!(stream_label("WMO", "WMO"), "WMO");
     }
 

@@ -73,12 +73,19 @@ pub fn DoneMessage() -> impl IntoView {
     move || {
         // After a refused form the address says what went wrong instead.
         query
-            .with(|q| q.get("__err").is_none().then(|| q.get(crate::flash::PARAM)).flatten())
+            .with(|q| {
+                q.get("__err")
+                    .is_none()
+                    .then(|| q.get(crate::flash::PARAM))
+                    .flatten()
+            })
             .and_then(|code| crate::flash::message(&code))
-            .map(|text| view! {
-                <div class="utrecht-alert utrecht-alert--ok" role="status" data-done="">
-                    <p class="utrecht-paragraph">{text}</p>
-                </div>
+            .map(|text| {
+                view! {
+                    <div class="utrecht-alert utrecht-alert--ok" role="status" data-done="">
+                        <p class="utrecht-paragraph">{text}</p>
+                    </div>
+                }
             })
     }
 }

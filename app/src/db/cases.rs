@@ -220,13 +220,12 @@ pub async fn draft_form(
     case_id: i64,
     version: i64,
 ) -> Result<Option<DraftForm>, sqlx::Error> {
-    let json: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT draft_form FROM canvases WHERE case_id = ?1 AND version = ?2",
-    )
-    .bind(case_id)
-    .bind(version)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let json: Option<Option<String>> =
+        sqlx::query_scalar("SELECT draft_form FROM canvases WHERE case_id = ?1 AND version = ?2")
+            .bind(case_id)
+            .bind(version)
+            .fetch_optional(&mut *conn)
+            .await?;
     json.flatten()
         .map(|d| decode_draft(case_id, &d))
         .transpose()
@@ -530,7 +529,11 @@ pub async fn full(
         edits: r.edits,
         frozen: r.frozen,
         saved_at: r.saved_at,
-        draft: r.draft_form.as_deref().map(|d| decode_draft(id, d)).transpose()?,
+        draft: r
+            .draft_form
+            .as_deref()
+            .map(|d| decode_draft(id, d))
+            .transpose()?,
         requested: decode::money("canvases", id, r.investment_cents)?,
         // No hold yet: nothing paid, nothing open.
         paid: decode::money("holds", id, r.paid_cents.unwrap_or(0))?,
@@ -839,7 +842,10 @@ fn push_filter<'q>(q: &mut sqlx::QueryBuilder<'q, sqlx::Sqlite>, filter: &CaseFi
     }
     q.push(")");
     if let Some(text) = filter.reference {
-        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         q.push(" AND c.reference LIKE ")
             .push_bind(format!("%{escaped}%"))
             .push(" ESCAPE '\\'");

@@ -156,8 +156,9 @@ fn value_nl(key: &str, v: &serde_json::Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::String(s) if key == "status" => doorbraak::lifecycle::Status::from_code(s)
             .map_or_else(|| s.clone(), |st| st.label_nl().to_lowercase()),
-        Value::String(s) if key == "roles" => doorbraak::Role::from_code(s)
-            .map_or_else(|| s.clone(), |r| r.label_nl().to_lowercase()),
+        Value::String(s) if key == "roles" => {
+            doorbraak::Role::from_code(s).map_or_else(|| s.clone(), |r| r.label_nl().to_lowercase())
+        }
         Value::String(s) => s.clone(),
         Value::Array(items) => items
             .iter()
@@ -191,7 +192,9 @@ mod tests {
         assert_eq!(action_nl("something_new"), "something new");
         assert_eq!(object_nl("chargeback_run"), "terugboekvoorstel");
         assert_eq!(
-            details_nl(r#"{"status":"submitted","active":false,"amount_cents":123456,"roles":["approver","backoffice"]}"#),
+            details_nl(
+                r#"{"status":"submitted","active":false,"amount_cents":123456,"roles":["approver","backoffice"]}"#
+            ),
             format!(
                 "actief: nee; bedrag: € 1.234,56; rollen: {}, {}; status: ingediend",
                 doorbraak::Role::Approver.label_nl().to_lowercase(),

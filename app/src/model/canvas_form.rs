@@ -205,10 +205,7 @@ impl Problem {
 
 /// The element id of a form field key (the editor gives its fields these ids).
 pub fn anchor_of(field: &str) -> String {
-    let parts: Vec<&str> = field
-        .split(['[', ']'])
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = field.split(['[', ']']).filter(|p| !p.is_empty()).collect();
     match parts.as_slice() {
         [side @ ("threatening" | "realistic"), i, name] => format!("regel-{side}-{i}-{name}"),
         [side @ ("threatening" | "realistic"), i] => format!("regel-{side}-{i}-catalogue_code"),
@@ -408,7 +405,10 @@ impl CanvasForm {
             doorbraak::canvas::check_text(&label, text)
                 .map_err(|e| AppError::invalid(&field, e.to_string()))
         };
-        for (side, rows) in [("threatening", &self.threatening), ("realistic", &self.realistic)] {
+        for (side, rows) in [
+            ("threatening", &self.threatening),
+            ("realistic", &self.realistic),
+        ] {
             for (i, l) in rows.iter().enumerate() {
                 let label = format!("{}, regel {}", side_label(side), i + 1);
                 for (name, text) in [
@@ -424,8 +424,16 @@ impl CanvasForm {
         }
         for (i, c) in self.costs.iter().enumerate() {
             let label = format!("Kostenpost {}", i + 1);
-            check(format!("costs[{i}][description]"), label.clone(), &c.description)?;
-            check(format!("costs[{i}][description]"), label.clone(), &c.supplier)?;
+            check(
+                format!("costs[{i}][description]"),
+                label.clone(),
+                &c.description,
+            )?;
+            check(
+                format!("costs[{i}][description]"),
+                label.clone(),
+                &c.supplier,
+            )?;
             check(format!("costs[{i}][amount]"), label, &c.amount)?;
         }
         for (i, b) in self.blockers.iter().enumerate() {
@@ -448,7 +456,12 @@ impl LineForm {
             LineItem::Free {
                 description,
                 reason,
-            } => (String::new(), String::new(), description.clone(), reason.clone()),
+            } => (
+                String::new(),
+                String::new(),
+                description.clone(),
+                reason.clone(),
+            ),
         };
         LineForm {
             stream: l.stream().to_string(),
@@ -475,15 +488,16 @@ impl CanvasForm {
     /// saving the form again keeps them all.
     pub fn of(c: &Canvas) -> CanvasForm {
         let judged = |j: &Option<TriangleJudgement>| {
-            j.as_ref().map_or_else(JudgementForm::default, |j| JudgementForm {
-                judgement: match j.judgement {
-                    Judgement::Better => "better",
-                    Judgement::Equal => "equal",
-                    Judgement::Worse => "worse",
-                }
-                .to_string(),
-                justification: j.justification.clone(),
-            })
+            j.as_ref()
+                .map_or_else(JudgementForm::default, |j| JudgementForm {
+                    judgement: match j.judgement {
+                        Judgement::Better => "better",
+                        Judgement::Equal => "equal",
+                        Judgement::Worse => "worse",
+                    }
+                    .to_string(),
+                    justification: j.justification.clone(),
+                })
         };
         let t = &c.texts;
         CanvasForm {
@@ -527,9 +541,18 @@ impl CanvasForm {
     pub fn without_blank_rows(mut self) -> CanvasForm {
         self.threatening.retain(|l| !l.is_blank());
         self.realistic.retain(|l| !l.is_blank());
-        self.blockers
-            .retain(|b| *b != BlockerForm::default() && !(b.rule.trim().is_empty() && b.description.trim().is_empty() && b.organisation.trim().is_empty()));
-        self.costs.retain(|c| *c != CostForm::default() && !(c.description.trim().is_empty() && c.amount.trim().is_empty() && c.supplier.trim().is_empty()));
+        self.blockers.retain(|b| {
+            *b != BlockerForm::default()
+                && !(b.rule.trim().is_empty()
+                    && b.description.trim().is_empty()
+                    && b.organisation.trim().is_empty())
+        });
+        self.costs.retain(|c| {
+            *c != CostForm::default()
+                && !(c.description.trim().is_empty()
+                    && c.amount.trim().is_empty()
+                    && c.supplier.trim().is_empty())
+        });
         self
     }
 }
@@ -567,14 +590,19 @@ impl CanvasForm {
     /// another is incomplete.
     pub fn unknown_streams(&self, known: impl Fn(&str) -> bool) -> Vec<Problem> {
         let mut problems = Vec::new();
-        for (side, lines) in [("threatening", &self.threatening), ("realistic", &self.realistic)] {
+        for (side, lines) in [
+            ("threatening", &self.threatening),
+            ("realistic", &self.realistic),
+        ] {
             for (i, line) in lines.iter().enumerate() {
                 let stream = line.stream.trim();
                 if !stream.is_empty() && StreamCode::new(stream).is_ok() && !known(stream) {
                     problems.push(Problem {
                         field: format!("{side}[{i}][stream]"),
                         label: format!("{}, regel {}", side_label(side), i + 1),
-                        message: format!("Onbekende financieringsstroom {stream}: kies er een uit de lijst."),
+                        message: format!(
+                            "Onbekende financieringsstroom {stream}: kies er een uit de lijst."
+                        ),
                     });
                 }
             }
@@ -629,14 +657,18 @@ impl CanvasForm {
                 let Some(item) = lookup(&code) else {
                     problem(
                         "catalogue_code",
-                        format!("De code {code} staat niet in de catalogus. Kies een item uit de lijst, of maak er een vrije regel van (code leeg, met omschrijving en reden)."),
+                        format!(
+                            "De code {code} staat niet in de catalogus. Kies een item uit de lijst, of maak er een vrije regel van (code leeg, met omschrijving en reden)."
+                        ),
                     );
                     continue;
                 };
                 if item.benchmark {
                     problem(
                         "catalogue_code",
-                        format!("{code} is een kengetal (een besparing of opbrengst), geen eenheidsprijs: het kan geen regel in een scenario zijn."),
+                        format!(
+                            "{code} is een kengetal (een besparing of opbrengst), geen eenheidsprijs: het kan geen regel in een scenario zijn."
+                        ),
                     );
                     continue;
                 }
@@ -766,7 +798,12 @@ mod tests {
         assert_eq!(draft.problems[0].anchor(), "regel-threatening-1-duration");
         assert_eq!(draft.problems[1].anchor(), "kosten-1-bedrag");
         let refused = form.to_canvas(1).expect_err("incomplete");
-        assert!(refused.to_string().starts_with("Dreigend scenario, regel 2"), "{refused}");
+        assert!(
+            refused
+                .to_string()
+                .starts_with("Dreigend scenario, regel 2"),
+            "{refused}"
+        );
         // A BSN anywhere, complete or not, refuses the whole draft.
         form.threatening[1].description = "BSN 111222333".into();
         assert!(

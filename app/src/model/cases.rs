@@ -132,7 +132,12 @@ impl StreamNames {
 
 impl From<&[StreamOption]> for StreamNames {
     fn from(streams: &[StreamOption]) -> Self {
-        StreamNames(streams.iter().map(|s| (s.code.clone(), s.name.clone())).collect())
+        StreamNames(
+            streams
+                .iter()
+                .map(|s| (s.code.clone(), s.name.clone()))
+                .collect(),
+        )
     }
 }
 

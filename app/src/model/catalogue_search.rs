@@ -83,7 +83,11 @@ pub fn search<'a>(
         })
         .collect();
     found.sort_by_key(|(rank, i, _)| (*rank, *i));
-    found.into_iter().take(limit).map(|(_, _, item)| item).collect()
+    found
+        .into_iter()
+        .take(limit)
+        .map(|(_, _, item)| item)
+        .collect()
 }
 
 #[cfg(test)]
@@ -120,14 +124,25 @@ mod tests {
     #[test]
     fn words_find_items_in_any_order_case_and_accents_aside() {
         let items = vec![
-            item("WMO-03", "Dakloosheid: maatschappelijke kosten per persoon", Some("WMO")),
+            item(
+                "WMO-03",
+                "Dakloosheid: maatschappelijke kosten per persoon",
+                Some("WMO"),
+            ),
             item("JW-10", "Uithuisplaatsing per kind", None),
             item("WGS-01", "Schuldhulpverlening per schuldgeval", Some("WGS")),
-            item("PW-05", "Beschermingsbewind, problematische schulden", Some("PW")),
+            item(
+                "PW-05",
+                "Beschermingsbewind, problematische schulden",
+                Some("PW"),
+            ),
         ];
         let s = streams();
         let codes = |q: &str| -> Vec<String> {
-            search(&items, &s, q, 10).iter().map(|i| i.code.clone()).collect()
+            search(&items, &s, q, 10)
+                .iter()
+                .map(|i| i.code.clone())
+                .collect()
         };
         assert_eq!(codes("dakloos"), ["WMO-03"]);
         assert_eq!(codes("UITHUIS"), ["JW-10"]);

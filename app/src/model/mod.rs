@@ -8,8 +8,8 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod audit_words;
 pub mod canvas_form;
-pub mod catalogue_search;
 pub mod cases;
+pub mod catalogue_search;
 pub mod fund;
 pub mod reconcile;
 pub mod reviews;

@@ -12,8 +12,7 @@ use crate::api::canvas_lines::{CopyLines, SaveTemplate, line_sources};
 use crate::api::cases::{CaseChoices, SaveCanvas, case_options, get_case};
 use crate::components::combobox::{CatalogueChoices, CatalogueCombobox};
 use crate::components::form::{
-    Done, FormMessage, SelectField, TextArea, TextField, last_error, select_options,
-    succeeded,
+    Done, FormMessage, SelectField, TextArea, TextField, last_error, select_options, succeeded,
 };
 use crate::components::guard::{ErrorPage, Guarded, loaded, role_resource};
 use crate::components::returns::ReturnTable;
@@ -126,7 +125,10 @@ fn line_row(
     let problem = Memo::new(move |_| problems.with(|p| problem_at(p, &prefix)));
     let message_id = id("probleem");
     let invalid = move || problem.get().map(|_| "true");
-    let input = move |field: &'static str, what: &'static str, value: &String, size: &'static str| {
+    let input = move |field: &'static str,
+                      what: &'static str,
+                      value: &String,
+                      size: &'static str| {
         view! {
             <input class="utrecht-textbox utrecht-textbox--html-input" id=id(field) name=name(field) value=value.clone()
                 aria-label=label(what) size=size aria-invalid=invalid/>
@@ -174,7 +176,17 @@ fn LineRows(
     let count = lines.len() + 1;
     let blank = LineForm::default();
     let rows = (0..count)
-        .map(|i| line_row(side, i, lines.get(i).unwrap_or(&blank), &options, choices, problems, hydrated))
+        .map(|i| {
+            line_row(
+                side,
+                i,
+                lines.get(i).unwrap_or(&blank),
+                &options,
+                choices,
+                problems,
+                hydrated,
+            )
+        })
         .collect_view();
     let extra = RwSignal::new(0usize);
     let options = StoredValue::new(options);
@@ -182,7 +194,15 @@ fn LineRows(
         (count..count + extra.get())
             .map(|i| {
                 options.with_value(|o| {
-                    line_row(side, i, &LineForm::default(), o, choices, problems, hydrated)
+                    line_row(
+                        side,
+                        i,
+                        &LineForm::default(),
+                        o,
+                        choices,
+                        problems,
+                        hydrated,
+                    )
                 })
             })
             .collect_view()
@@ -394,7 +414,10 @@ fn CanvasForm_(
     #[cfg(feature = "hydrate")]
     {
         let guard = window_event_listener(leptos::ev::beforeunload, move |ev| {
-            if matches!(state.get_untracked(), SaveState::Changed | SaveState::Saving | SaveState::Refused) {
+            if matches!(
+                state.get_untracked(),
+                SaveState::Changed | SaveState::Saving | SaveState::Refused
+            ) {
                 ev.prevent_default();
                 ev.set_return_value("Er zijn wijzigingen die nog niet zijn opgeslagen.");
             }
@@ -423,12 +446,20 @@ fn CanvasForm_(
             }
         });
         let doc = document();
-        let _ = doc.add_event_listener_with_callback_and_bool("click", ask.as_ref().unchecked_ref(), true);
+        let _ = doc.add_event_listener_with_callback_and_bool(
+            "click",
+            ask.as_ref().unchecked_ref(),
+            true,
+        );
         let links = leptos::__reexports::send_wrapper::SendWrapper::new((doc, ask));
         on_cleanup(move || {
             guard.remove();
             let (doc, ask) = links.take();
-            let _ = doc.remove_event_listener_with_callback_and_bool("click", ask.as_ref().unchecked_ref(), true);
+            let _ = doc.remove_event_listener_with_callback_and_bool(
+                "click",
+                ask.as_ref().unchecked_ref(),
+                true,
+            );
         });
     }
     // Recalculate in the browser from what the form holds now: the complete
@@ -445,7 +476,10 @@ fn CanvasForm_(
                     let mut canvas_form = args.canvas;
                     let mut found = choices.with_value(|c| {
                         canvas_form.fill_from_catalogue(|code| {
-                            c.items.iter().find(|i| i.code == code).map(CatalogueDefaults::of)
+                            c.items
+                                .iter()
+                                .find(|i| i.code == code)
+                                .map(CatalogueDefaults::of)
                         })
                     });
                     found.extend(canvas_form.unknown_streams(|code| {
@@ -517,7 +551,12 @@ fn CanvasForm_(
         view! { <option value=item.code.clone()>{format!("{} ({}, {} {})", item.name, stream, price, item.unit_label)}</option> }
     }).collect_view();
     let mut laws = vec![(String::new(), "—".to_string())];
-    laws.extend(options.streams.iter().map(|s| (s.code.clone(), s.name.clone())));
+    laws.extend(
+        options
+            .streams
+            .iter()
+            .map(|s| (s.code.clone(), s.name.clone())),
+    );
     let blank_blocker = BlockerForm::default();
     let blockers = (0..form.blockers.len() + 1).map(|i| {
         let b = form.blockers.get(i).unwrap_or(&blank_blocker);
@@ -568,10 +607,15 @@ fn CanvasForm_(
         SaveState::Saved => format!("Concept opgeslagen {}", saved_at.get()),
     };
     let summary = move || {
-        live.get().map(|calc| format!(
-            "Investering {} · vermeden {} · netto {} · {}",
-            calc.investment, calc.total_avoided, calc.net_return, calc.ratio_sentence()
-        ))
+        live.get().map(|calc| {
+            format!(
+                "Investering {} · vermeden {} · netto {} · {}",
+                calc.investment,
+                calc.total_avoided,
+                calc.net_return,
+                calc.ratio_sentence()
+            )
+        })
     };
     let f = form.clone();
     let names = StoredValue::new(crate::model::StreamNames::from(options.streams.as_slice()));

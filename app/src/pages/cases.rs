@@ -13,8 +13,7 @@ use crate::api::cases::{
 };
 use crate::components::canvas_view::CanvasDocument;
 use crate::components::form::{
-    FormMessage, SelectField, TextArea, TextField, last_error, navigate_on_success,
-    select_options,
+    FormMessage, SelectField, TextArea, TextField, last_error, navigate_on_success, select_options,
 };
 use crate::components::format::{dutch_date, dutch_time};
 use crate::components::guard::{
@@ -259,7 +258,11 @@ pub fn CasesPage() -> impl IntoView {
         ROLES,
         move || {
             let q = query.read();
-            (page(), q.get("zoek").unwrap_or_default(), q.get("status").unwrap_or_default())
+            (
+                page(),
+                q.get("zoek").unwrap_or_default(),
+                q.get("status").unwrap_or_default(),
+            )
         },
         |(page, reference, status)| my_cases(page, reference, status),
     );
@@ -314,7 +317,11 @@ fn search_query() -> String {
     query.with_untracked(|q| {
         ["zoek", "status"]
             .iter()
-            .filter_map(|k| q.get(k).filter(|v| !v.is_empty()).map(|v| format!("{k}={}&", crate::components::format::urlencode(&v))))
+            .filter_map(|k| {
+                q.get(k)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{k}={}&", crate::components::format::urlencode(&v)))
+            })
             .collect()
     })
 }
@@ -324,9 +331,18 @@ fn search_query() -> String {
 #[component]
 fn CaseSearch() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
-    let (text, status) = query.with_untracked(|q| (q.get("zoek").unwrap_or_default(), q.get("status").unwrap_or_default()));
+    let (text, status) = query.with_untracked(|q| {
+        (
+            q.get("zoek").unwrap_or_default(),
+            q.get("status").unwrap_or_default(),
+        )
+    });
     let mut statuses = vec![(String::new(), "Alle statussen".to_string())];
-    statuses.extend(Status::ALL.iter().map(|s| (s.code().to_string(), s.label_nl().to_string())));
+    statuses.extend(
+        Status::ALL
+            .iter()
+            .map(|s| (s.code().to_string(), s.label_nl().to_string())),
+    );
     let options = select_options(&statuses, &status);
     view! {
         <h2 class="utrecht-heading-2" id="zoeken">"Zoeken"</h2>

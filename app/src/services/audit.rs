@@ -1,10 +1,10 @@
 //! The audit trail, for the administrator.
 
-use crate::model::audit_words as words;
 use crate::context::Read;
 use crate::db;
 use crate::error::AppError;
 use crate::input;
+use crate::model::audit_words as words;
 use crate::model::*;
 
 fn non_empty(s: String) -> Option<String> {

@@ -11,9 +11,7 @@ use crate::context::{Read, Write};
 use crate::db::{self, cases::CaseRow};
 use crate::error::AppError;
 use crate::input;
-use crate::model::canvas_form::{
-    CanvasForm, CatalogueDefaults, Draft, DraftForm, LineForm,
-};
+use crate::model::canvas_form::{CanvasForm, CatalogueDefaults, Draft, DraftForm, LineForm};
 use crate::model::*;
 
 /// The case as a draft of one of the user's own teams, or a refusal.
@@ -127,9 +125,8 @@ pub async fn save_canvas(
     let version = u32::try_from(case.current_version).map_err(|_| AppError::Internal)?;
     let catalogue = Catalogue::on(&mut w.tx, w.time.today).await?;
     let streams = db::streams::registry(&mut w.tx).await?;
-    let known = |code: &str| {
-        doorbraak::StreamCode::new(code).is_ok_and(|c| streams.get_active(c).is_ok())
-    };
+    let known =
+        |code: &str| doorbraak::StreamCode::new(code).is_ok_and(|c| streams.get_active(c).is_ok());
     // The problems name the rows as posted; the form is kept without its blank rows.
     let mut form = canvas;
     let mut found = form.fill_from_catalogue(|code| catalogue.lookup(code));
@@ -142,7 +139,10 @@ pub async fn save_canvas(
         let mut found = kept.fill_from_catalogue(|code| catalogue.lookup(code));
         found.extend(kept.unknown_streams(known));
         let problems = kept.to_draft_with(version, found)?.problems;
-        Some(DraftForm { form: kept, problems })
+        Some(DraftForm {
+            form: kept,
+            problems,
+        })
     };
     let saved = store_draft(w, &case, edits, &canvas, draft.as_ref()).await?;
     Ok(SavedCanvas { problems, ..saved })

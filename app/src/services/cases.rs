@@ -280,8 +280,18 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
         ),
         canvas_saved_at: saved_at
             .parse::<chrono::DateTime<chrono::Utc>>()
-            .map(|at| doorbraak::dates::dutch_local(at).format("%d-%m-%Y %H:%M").to_string())
-            .map_err(|_| AppError::from(db::decode::corrupt("canvases", id, format!("saved_at {saved_at}"))))?,
+            .map(|at| {
+                doorbraak::dates::dutch_local(at)
+                    .format("%d-%m-%Y %H:%M")
+                    .to_string()
+            })
+            .map_err(|_| {
+                AppError::from(db::decode::corrupt(
+                    "canvases",
+                    id,
+                    format!("saved_at {saved_at}"),
+                ))
+            })?,
         incomplete: draft,
         calculation,
         changes,

@@ -41,7 +41,10 @@ pub async fn my_cases(
     };
     let reference = reference.trim();
     if reference.chars().count() > 40 {
-        return Err(AppError::invalid("zoek", "Zoek op (een deel van) het kenmerk, zoals DB-2026-0012."));
+        return Err(AppError::invalid(
+            "zoek",
+            "Zoek op (een deel van) het kenmerk, zoals DB-2026-0012.",
+        ));
     }
     let filter = db::cases::CaseFilter {
         statuses,

@@ -190,7 +190,11 @@ async fn catalogue_prices_follow_each_other_and_index_once() {
     let offered = db::catalogue::priced_on(&mut conn, "2026-06-01")
         .await
         .expect("q");
-    assert!(offered.iter().any(|o| o.code == "A-1" && o.name == "Beschermd wonen"));
+    assert!(
+        offered
+            .iter()
+            .any(|o| o.code == "A-1" && o.name == "Beschermd wonen")
+    );
     assert!(offered.iter().all(|o| o.code != "A-2"), "inactive");
     // A multi-stream item has no stream of its own; a benchmark is never offered.
     let multi = db::catalogue::ImportItem {

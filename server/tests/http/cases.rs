@@ -279,10 +279,25 @@ async fn bad_canvas_input_gets_a_message_at_the_field_and_changes_nothing() {
             "threatening[1][unit_price]",
         ),
     ] {
-        let reply = s.call(&prof, "save_canvas", &refs(&with(edits, key, value))).await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{key}: {}", reply.body);
-        assert!(reply.error().for_field(field).is_some(), "{key}: {:?}", reply.error());
-        assert!(!reply.body.contains("positie"), "the field, not a position: {}", reply.body);
+        let reply = s
+            .call(&prof, "save_canvas", &refs(&with(edits, key, value)))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{key}: {}",
+            reply.body
+        );
+        assert!(
+            reply.error().for_field(field).is_some(),
+            "{key}: {:?}",
+            reply.error()
+        );
+        assert!(
+            !reply.body.contains("positie"),
+            "the field, not a position: {}",
+            reply.body
+        );
     }
     let unchanged = s.case(&prof, id).await;
     assert_eq!(unchanged.canvas_edits, edits, "nothing was saved");
@@ -290,17 +305,54 @@ async fn bad_canvas_input_gets_a_message_at_the_field_and_changes_nothing() {
     // An incomplete part never blocks the rest: the draft saves what is
     // valid and keeps the part as typed, with its problem.
     let cases = [
-        ("canvas[threatening][0][probability]", "150", "threatening[0][probability]", "Dreigend scenario, regel 1"),
-        ("canvas[threatening][1][quantity]", "-2", "threatening[1][quantity]", "Dreigend scenario, regel 2"),
-        ("canvas[threatening][3][unit_price]", "99.999.999", "threatening[3][unit_price]", "Dreigend scenario, regel 4"),
-        ("canvas[threatening][3][duration]", "", "threatening[3][duration]", "Dreigend scenario, regel 4"),
-        ("canvas[costs][0][amount]", "12,345", "costs[0][amount]", "Kostenpost 1"),
-        ("canvas[threatening][2][stream]", "nope!", "threatening[2][stream]", "Dreigend scenario, regel 3"),
-        ("canvas[threatening][2][stream]", "XYZ", "threatening[2][stream]", "Dreigend scenario, regel 3"),
+        (
+            "canvas[threatening][0][probability]",
+            "150",
+            "threatening[0][probability]",
+            "Dreigend scenario, regel 1",
+        ),
+        (
+            "canvas[threatening][1][quantity]",
+            "-2",
+            "threatening[1][quantity]",
+            "Dreigend scenario, regel 2",
+        ),
+        (
+            "canvas[threatening][3][unit_price]",
+            "99.999.999",
+            "threatening[3][unit_price]",
+            "Dreigend scenario, regel 4",
+        ),
+        (
+            "canvas[threatening][3][duration]",
+            "",
+            "threatening[3][duration]",
+            "Dreigend scenario, regel 4",
+        ),
+        (
+            "canvas[costs][0][amount]",
+            "12,345",
+            "costs[0][amount]",
+            "Kostenpost 1",
+        ),
+        (
+            "canvas[threatening][2][stream]",
+            "nope!",
+            "threatening[2][stream]",
+            "Dreigend scenario, regel 3",
+        ),
+        (
+            "canvas[threatening][2][stream]",
+            "XYZ",
+            "threatening[2][stream]",
+            "Dreigend scenario, regel 3",
+        ),
     ];
     for (key, value, field, label) in cases {
         let edits = s.case(&prof, id).await.canvas_edits;
-        let reply = s.call(&prof, "save_canvas", &refs(&with(edits, key, value))).await;
+        let reply = s
+            .call(&prof, "save_canvas", &refs(&with(edits, key, value)))
+            .await;
         let saved: app::api::cases::SavedCanvas = reply.ok();
         let problem = saved
             .problems
@@ -311,7 +363,10 @@ async fn bad_canvas_input_gets_a_message_at_the_field_and_changes_nothing() {
         assert!(!problem.message.is_empty());
         let view = s.case(&prof, id).await;
         assert_eq!(view.canvas_edits, edits + 1, "{key}: saved");
-        assert!(!view.canvas.texts.situation.is_empty(), "the texts are saved");
+        assert!(
+            !view.canvas.texts.situation.is_empty(),
+            "the texts are saved"
+        );
         let kept = view.incomplete.expect("the form as typed is kept");
         let typed = kept
             .form
@@ -343,19 +398,31 @@ async fn bad_canvas_input_gets_a_message_at_the_field_and_changes_nothing() {
         .await;
     let said = submit.error().to_string();
     assert!(
-        said.starts_with("Het canvas is nog niet compleet") && said.contains("Dreigend scenario, regel 3"),
+        said.starts_with("Het canvas is nog niet compleet")
+            && said.contains("Dreigend scenario, regel 3"),
         "{said}"
     );
     // Completed, the draft is whole again and can be submitted.
     let saved: app::api::cases::SavedCanvas = s
-        .call(&prof, "save_canvas", &refs(&canvas(id, unchanged.canvas_edits)))
+        .call(
+            &prof,
+            "save_canvas",
+            &refs(&canvas(id, unchanged.canvas_edits)),
+        )
         .await
         .ok();
     assert!(saved.problems.is_empty(), "{:?}", saved.problems);
     let view = s.case(&prof, id).await;
     assert!(view.incomplete.is_none());
     let _: () = s
-        .call(&prof, "submit_case", &[("case_id", id.to_string()), ("version", view.version.to_string())])
+        .call(
+            &prof,
+            "submit_case",
+            &[
+                ("case_id", id.to_string()),
+                ("version", view.version.to_string()),
+            ],
+        )
         .await
         .ok();
 }
@@ -1177,7 +1244,15 @@ async fn a_multi_stream_catalogue_item_needs_its_stream_chosen_and_a_benchmark_i
         (p.field, p.message)
     };
     let none = s
-        .call(&prof, "save_canvas", &refs(&with_line(s.case(&prof, id).await.canvas_edits, "", "MUL-01")))
+        .call(
+            &prof,
+            "save_canvas",
+            &refs(&with_line(
+                s.case(&prof, id).await.canvas_edits,
+                "",
+                "MUL-01",
+            )),
+        )
         .await;
     let (field, message) = problem(none);
     assert_eq!(field, "threatening[0][stream]");
@@ -1186,20 +1261,47 @@ async fn a_multi_stream_catalogue_item_needs_its_stream_chosen_and_a_benchmark_i
         "{message}"
     );
     let outside = s
-        .call(&prof, "save_canvas", &refs(&with_line(s.case(&prof, id).await.canvas_edits, "WGS", "MUL-01")))
+        .call(
+            &prof,
+            "save_canvas",
+            &refs(&with_line(
+                s.case(&prof, id).await.canvas_edits,
+                "WGS",
+                "MUL-01",
+            )),
+        )
         .await;
     assert_eq!(problem(outside).0, "threatening[0][stream]");
     let view = s.case(&prof, id).await;
     assert!(
-        view.canvas.threatening.iter().all(|l| l.unit_price() != Money::parse("104.000").expect("m")),
+        view.canvas
+            .threatening
+            .iter()
+            .all(|l| l.unit_price() != Money::parse("104.000").expect("m")),
         "the incomplete line is not in the canvas"
     );
     let benchmark = s
-        .call(&prof, "save_canvas", &refs(&with_line(s.case(&prof, id).await.canvas_edits, "WMO", "MUL-03")))
+        .call(
+            &prof,
+            "save_canvas",
+            &refs(&with_line(
+                s.case(&prof, id).await.canvas_edits,
+                "WMO",
+                "MUL-03",
+            )),
+        )
         .await;
     assert!(problem(benchmark).1.contains("kengetal"));
     let saved: app::api::cases::SavedCanvas = s
-        .call(&prof, "save_canvas", &refs(&with_line(s.case(&prof, id).await.canvas_edits, "jw", "MUL-01")))
+        .call(
+            &prof,
+            "save_canvas",
+            &refs(&with_line(
+                s.case(&prof, id).await.canvas_edits,
+                "jw",
+                "MUL-01",
+            )),
+        )
         .await
         .ok();
     // € 104.000 a year, on the Jeugdwet as chosen, never silently on the Wmo.

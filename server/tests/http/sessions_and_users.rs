@@ -859,7 +859,10 @@ async fn a_plain_form_lands_on_what_it_made_and_says_what_it_did() {
                 .post(format!("{}/api/{endpoint}", s.base))
                 .header(COOKIE, format!("{}={token}", app::auth::COOKIE_NAME))
                 .header("origin", &s.base)
-                .header("referer", format!("{}/beheer/teams?bevestigen=x&toon=alle", s.base))
+                .header(
+                    "referer",
+                    format!("{}/beheer/teams?bevestigen=x&toon=alle", s.base),
+                )
                 .header("accept", "text/html")
                 .form(&form)
                 .send()
@@ -884,19 +887,43 @@ async fn a_plain_form_lands_on_what_it_made_and_says_what_it_did() {
     .await;
     let case = s.count("SELECT max(id) FROM cases").await;
     assert_eq!(status, StatusCode::FOUND);
-    assert_eq!(location, Some(format!("/casussen/{case}/canvas?gedaan=create_case")));
+    assert_eq!(
+        location,
+        Some(format!("/casussen/{case}/canvas?gedaan=create_case"))
+    );
     let (_, page) = s
-        .page(&s.login("professional").await, &format!("/casussen/{case}/canvas?gedaan=create_case"))
+        .page(
+            &s.login("professional").await,
+            &format!("/casussen/{case}/canvas?gedaan=create_case"),
+        )
         .await;
-    assert!(page.contains("De casus is gestart."), "the page says what was done");
+    assert!(
+        page.contains("De casus is gestart."),
+        "the page says what was done"
+    );
     // A form without a page of its own goes back where it came from, without
     // the confirmation it asked, and says what it did.
-    let (status, location) = post("create_team", "beheer", vec![("name", "Team Oost".to_string())]).await;
+    let (status, location) = post(
+        "create_team",
+        "beheer",
+        vec![("name", "Team Oost".to_string())],
+    )
+    .await;
     assert_eq!(status, StatusCode::FOUND);
-    assert_eq!(location.as_deref(), Some("/beheer/teams?toon=alle&gedaan=create_team"));
-    let (_, page) = s.page(&s.login("beheer").await, "/beheer/teams?gedaan=create_team").await;
+    assert_eq!(
+        location.as_deref(),
+        Some("/beheer/teams?toon=alle&gedaan=create_team")
+    );
+    let (_, page) = s
+        .page(&s.login("beheer").await, "/beheer/teams?gedaan=create_team")
+        .await;
     assert!(page.contains("Het team is aangemaakt."));
-    let (_, page) = s.page(&s.login("beheer").await, "/beheer/teams?gedaan=%3Cscript%3E").await;
+    let (_, page) = s
+        .page(
+            &s.login("beheer").await,
+            "/beheer/teams?gedaan=%3Cscript%3E",
+        )
+        .await;
     assert!(!page.contains("data-done"), "only known actions are said");
     let year = chrono::Datelike::year(&chrono::Utc::now());
     let (status, location) = post(
@@ -910,5 +937,8 @@ async fn a_plain_form_lands_on_what_it_made_and_says_what_it_did() {
     .await;
     let run = s.count("SELECT max(id) FROM chargeback_runs").await;
     assert_eq!(status, StatusCode::FOUND);
-    assert_eq!(location, Some(format!("/terugboeken/{run}?gedaan=create_run")));
+    assert_eq!(
+        location,
+        Some(format!("/terugboeken/{run}?gedaan=create_run"))
+    );
 }
