@@ -142,20 +142,23 @@ pub fn router(
         app::set_page_csp();
     };
     let fallback = leptos_axum::file_and_error_handler_with_context(context.clone(), shell);
-    let theme = std::sync::Arc::new(theme);
-    let logo = theme.clone();
+    // The theme is read once at start: its stylesheet and logo are served as they are.
+    let css = theme.css();
+    let logo = theme
+        .logo
+        .map(|(bytes, kind)| (axum::body::Bytes::from(bytes), kind));
     Router::new()
         .route(
             "/thema.css",
             axum::routing::get(move || {
-                let css = theme.css();
+                let css = css.clone();
                 async move { ([(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")], css) }
             }),
         )
         .route(
             "/thema/logo",
             axum::routing::get(move || {
-                let logo = logo.logo.clone();
+                let logo = logo.clone();
                 async move {
                     use axum::response::IntoResponse;
                     match logo {

@@ -809,12 +809,7 @@ async fn a_signed_out_visitor_signs_in_and_comes_back_to_the_page_asked_for() {
         }
         async move {
             let r = request.send().await.expect("request");
-            let location = r
-                .headers()
-                .get("location")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            (r.status(), location)
+            (r.status(), common::location(&r))
         }
     };
     // Signed out, any page answers 303 to the sign-in page with the way back.
@@ -868,12 +863,7 @@ async fn a_plain_form_lands_on_what_it_made_and_says_what_it_did() {
                 .send()
                 .await
                 .expect("request");
-            let location = r
-                .headers()
-                .get("location")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            (r.status(), location)
+            (r.status(), common::location(&r))
         }
     };
     let team = s

@@ -280,6 +280,14 @@ pub async fn ledger_is_consistent(pool: &sqlx::SqlitePool) {
     }
 }
 
+/// The `Location` a response sends the browser to, if any.
+pub fn location(r: &reqwest::Response) -> Option<String> {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
 pub fn f(k: &str, v: &str) -> (String, String) {
     (k.to_string(), v.to_string())
 }
