@@ -57,15 +57,13 @@ pub fn message(code: &str) -> Option<&'static str> {
     })
 }
 
-/// `path` with `gedaan=<code>` in its query (before any `#fragment`), and
-/// without the parameters that asked for a confirmation or prefilled a form.
+/// The page a form came from, with `gedaan=<code>`: without the parameters
+/// that asked for a confirmation, prefilled a form or told of an earlier
+/// action (`?factuur=` of an invoice just made).
 pub fn with_code(path: &str, code: &str) -> String {
-    let (path, fragment) = match path.split_once('#') {
-        Some((p, f)) => (p, format!("#{f}")),
-        None => (path, String::new()),
-    };
+    let (path, fragment) = split_fragment(path);
     let (base, query) = path.split_once('?').unwrap_or((path, ""));
-    let mut kept: Vec<&str> = query
+    let kept: Vec<&str> = query
         .split('&')
         .filter(|p| !p.is_empty())
         .filter(|p| {
@@ -75,15 +73,29 @@ pub fn with_code(path: &str, code: &str) -> String {
                 "bevestigen",
                 "kostenpost",
                 "deactiveren",
+                "factuur",
                 "__path",
                 "__err",
             ]
             .contains(&name)
         })
         .collect();
-    let done = format!("{PARAM}={code}");
-    kept.push(&done);
-    format!("{base}?{}{fragment}", kept.join("&"))
+    append_code(&format!("{base}?{}{fragment}", kept.join("&")), code)
+}
+
+/// `path` with `gedaan=<code>` at the end of its query (before any `#fragment`).
+pub fn append_code(path: &str, code: &str) -> String {
+    let (path, fragment) = split_fragment(path);
+    let path = path.trim_end_matches(['?', '&']);
+    let joint = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{joint}{PARAM}={code}{fragment}")
+}
+
+fn split_fragment(path: &str) -> (&str, &str) {
+    match path.find('#') {
+        Some(at) => (&path[..at], &path[at..]),
+        None => (path, ""),
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -123,7 +135,7 @@ mod server {
     /// Sends the browser to `path`, saying what was done there.
     pub fn redirect(path: &str) {
         match use_context::<Parts>().and_then(|p| endpoint(&p)) {
-            Some(code) => leptos_axum::redirect(&super::with_code(path, &code)),
+            Some(code) => leptos_axum::redirect(&super::append_code(path, &code)),
             None => leptos_axum::redirect(path),
         }
     }
@@ -160,6 +172,19 @@ mod tests {
         assert_eq!(
             with_code("/a?gedaan=save_canvas", "submit_case"),
             "/a?gedaan=submit_case"
+        );
+        assert_eq!(
+            with_code("/vorderingen?factuur=4&status=paid", "close_claim"),
+            "/vorderingen?status=paid&gedaan=close_claim"
+        );
+        // A redirect made by the server keeps what it asked for.
+        assert_eq!(
+            append_code("/vorderingen?factuur=4", "invoice_claims"),
+            "/vorderingen?factuur=4&gedaan=invoice_claims"
+        );
+        assert_eq!(
+            append_code("/casussen/3#betaling", "register_payment"),
+            "/casussen/3?gedaan=register_payment#betaling"
         );
         assert!(message("settle_case").is_some());
         assert!(message("<script>").is_none());

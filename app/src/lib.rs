@@ -22,6 +22,8 @@ pub mod db;
 pub mod exports;
 #[cfg(feature = "ssr")]
 pub mod input;
+#[cfg(feature = "hydrate")]
+mod keep_form;
 #[cfg(feature = "ssr")]
 pub mod proxies;
 #[cfg(feature = "ssr")]
@@ -93,7 +95,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="data:,"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body class="utrecht-theme utrecht-body">
@@ -118,7 +120,7 @@ pub fn App() -> impl IntoView {
             format!("{page} — Doorbraak")
         }/>
         <Router>
-            <a class="utrecht-skip-link utrecht-skip-link--visible-on-focus" href="#inhoud" on:click=skip_to_content>"Direct naar de inhoud"</a>
+            <a class="utrecht-skip-link utrecht-skip-link--visible-on-focus" href="#inhoud">"Direct naar de inhoud"</a>
             <div class="utrecht-page">
                 <Header/>
                 <main id="inhoud" class="utrecht-page-content page-main" tabindex="-1">
@@ -162,35 +164,15 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The skip link moves focus to the main content, not only the view
-/// (WCAG 2.4.1); without JavaScript the browser follows `#inhoud` itself.
-fn skip_to_content(_event: leptos::ev::MouseEvent) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        _event.prevent_default();
-        if let Some(main) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("inhoud"))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = main.focus();
-            main.scroll_into_view();
-        }
-    }
-}
-
-/// The browser entry point: hydrates the server-rendered page and marks the
-/// body so tests (and people) can tell the page is interactive.
+/// The browser entry point. Pages are rendered on the server and work as
+/// plain forms (a refused one comes back as typed: `keep_form`); only the
+/// islands (the canvas editor, the password toggle) run in the browser. The body is marked hydrated once every island on the
+/// page is, so tests (and people) can tell the page is interactive.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    leptos::mount::hydrate_islands();
+    keep_form::start();
+    components::island::mark_if_all_hydrated();
 }

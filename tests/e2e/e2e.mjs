@@ -206,7 +206,7 @@ await test('empty and wrong sign-ins get a Dutch message where the user is', asy
   await page.getByLabel('Wachtwoord', { exact: true }).fill('verkeerd-wachtwoord');
   await page.getByRole('button', { name: 'Inloggen' }).click();
   await page.getByText('Onbekende gebruikersnaam of onjuist wachtwoord.').waitFor();
-  assert(page.url() === BASE + '/inloggen', 'still on the sign-in page');
+  assert(new URL(page.url()).pathname === '/inloggen', 'still on the sign-in page');
 });
 
 await test('the administrator signs in and reaches the start page', async () => {
@@ -230,10 +230,19 @@ await test('the administrator creates a user with a role and a team', async () =
   await form.getByLabel('Team Noord').check();
   await form.getByRole('button', { name: 'Gebruiker aanmaken' }).click();
   await form.getByText('Een wachtwoord heeft minstens 12 tekens.').waitFor();
+  // The page came back from the server with the refusal: what was typed is
+  // there again, except the password, which is never kept.
+  await hydrated();
+  assert((await form.getByLabel('Gebruikersnaam').inputValue()) === NEW_USER, 'a refused form comes back as typed');
+  assert((await form.getByLabel('Naam', { exact: true }).inputValue()) === 'Eva Tester', 'the name comes back');
+  assert(await form.getByLabel('Team Noord').isChecked(), 'a checked box comes back checked');
+  assert((await form.getByLabel('Wachtwoord').inputValue()) === '', 'a password is never kept');
+  const focused = await page.evaluate(() => document.activeElement?.id);
+  assert(focused === 'veld-password', `focus is on the field in error (${focused})`);
   await axe('/beheer/gebruikers (met fout)');
   await form.getByLabel('Wachtwoord').fill('een-lang-wachtwoord');
   await form.getByRole('button', { name: 'Gebruiker aanmaken' }).click();
-  await page.getByText('De gebruiker is aangemaakt.').waitFor();
+  await page.getByText('De gebruiker is opgeslagen.').waitFor();
   await page.getByRole('cell', { name: NEW_USER }).waitFor();
 });
 
@@ -244,7 +253,7 @@ await test('the administrator edits a user and sees the edit page', async () => 
   await axe('/beheer/gebruikers/:id');
   await page.getByLabel('Naam', { exact: true }).fill('Eva Tester-Jansen');
   await page.getByRole('button', { name: 'Opslaan' }).click();
-  await page.getByText('De wijzigingen zijn opgeslagen.').waitFor();
+  await page.getByText('De gebruiker is opgeslagen.').waitFor();
 });
 
 await test('the administrator adds a team', async () => {
@@ -295,7 +304,7 @@ await test('the administrator configures streams, budget years and the catalogue
   await stream.waitFor();
   await stream.getByLabel('Kostenplaats').fill(`KP-${RUN}`);
   await stream.getByRole('button', { name: 'Stroom opslaan' }).click();
-  await page.getByText('De stroom is opgeslagen.').waitFor();
+  await page.getByText('De financieringsstroom is opgeslagen.').waitFor();
   await page.getByRole('cell', { name: `KP-${RUN}` }).waitFor();
   await page.getByRole('link', { name: 'de begrotingsjaren van het doorbraakbudget' }).click();
   await page.getByRole('heading', { level: 1, name: 'Doorbraakbudget' }).waitFor();
@@ -1050,7 +1059,7 @@ await test('a stream owner accepts a filtered selection at once and opens a char
   const n = Number((await accept.textContent()).match(/\d+/)[0]);
   assert(n > 0, 'charges to review on the Jeugdwet');
   await accept.click();
-  await page.getByText(`Vastgelegd: akkoord met ${n} ${n === 1 ? 'terugboeking' : 'terugboekingen'}.`).waitFor();
+  await page.getByText('De terugboekingen zijn geaccepteerd.').waitFor();
   await page.getByText('Er is niets meer te beoordelen in deze selectie.').waitFor();
   await axe('/mijn-stromen (selectie akkoord)');
   // One row on the Participatiewet: its evidence, then a verdict on the row.
@@ -1065,7 +1074,7 @@ await test('a stream owner accepts a filtered selection at once and opens a char
   await axe('/mijn-stromen/terugboeking');
   await shots('onderbouwing-terugboeking');
   await page.getByRole('button', { name: 'Akkoord', exact: true }).click();
-  await page.getByText('Vastgelegd: u bent akkoord met de terugboeking.').waitFor();
+  await page.getByText('Uw beoordeling is vastgelegd.').waitFor();
   await signOut();
 });
 

@@ -25,17 +25,21 @@ pub async fn claims(
 }
 
 /// Invoices open claims of one payer (`claims[]`, each `id:version`) as one
-/// collective invoice; answers with the invoice's id.
+/// collective invoice; answers with the invoice's id, and a form lands on
+/// the list showing that invoice (`?factuur=<id>`).
 #[server(endpoint = "invoice_claims")]
 pub async fn invoice_claims(
     #[server(default)] claims: Vec<String>,
     invoice_number: String,
     invoice_date: String,
 ) -> Result<i64, AppError> {
-    context::write(BACKOFFICE, async |w| {
+    let id = context::write(BACKOFFICE, async |w| {
         claims::invoice_many(w, &claims, &invoice_number, &invoice_date).await
     })
-    .await
+    .await?;
+    // A form lands on the list with the new invoice and its specification.
+    crate::flash::redirect(&format!("/vorderingen?factuur={id}"));
+    Ok(id)
 }
 
 /// open → invoiced, with the invoice's number and date. `claim` is `id:version`.

@@ -108,6 +108,9 @@ pub async fn logout() -> Result<(), AppError> {
             }
             auth::clear_session_cookie(&state.auth);
             auth::RequestUser::forget();
+            // A form lands on the sign-in page, with no way back to the page
+            // the next person at this computer should not see.
+            leptos_axum::redirect("/inloggen");
             Ok(())
         }
         .await,
@@ -124,6 +127,7 @@ pub async fn logout_everywhere() -> Result<u64, AppError> {
             state.sessions.clear();
             auth::clear_session_cookie(&state.auth);
             auth::RequestUser::forget();
+            leptos_axum::redirect("/inloggen");
             Ok(ended)
         }
         .await,

@@ -14,6 +14,40 @@ where
     Signal::derive(move || value.get().and_then(|r| r.err()))
 }
 
+/// The error of a plain form post to server function `S` that the server
+/// sent back in the address (`?__err=`), for a page rendered without
+/// JavaScript or an island's starting properties.
+pub fn posted_error<S>() -> Option<AppError>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    ServerAction::<S>::new()
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+}
+
+/// In an island: the refusal of a plain post (from the island's starting
+/// properties, so server and browser render alike) until the action's own
+/// next answer.
+pub fn answered_error<S>(
+    action: ServerAction<S>,
+    refused: Option<AppError>,
+) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let error = RwSignal::new(refused);
+    Effect::new(move |_| {
+        if let Some(answer) = action.value().get() {
+            error.set(answer.err());
+        }
+    });
+    error.into()
+}
+
 #[component]
 pub fn TextField(
     label: &'static str,
@@ -233,59 +267,8 @@ pub fn CheckboxField(
     }
 }
 
-/// "Saved"-style confirmation after a successful submission.
-#[component]
-pub fn Done(shown: Signal<bool>, text: &'static str) -> impl IntoView {
-    move || {
-        shown.get().then(|| {
-            view! { <div class="utrecht-alert utrecht-alert--ok" role="status"><p class="utrecht-paragraph">{text}</p></div> }
-        })
-    }
-}
-
-/// What the server said it recorded, after a successful submission.
-#[component]
-pub fn Recorded(answer: Signal<Option<String>>) -> impl IntoView {
-    move || {
-        answer.get().map(|text| {
-            view! { <div class="utrecht-alert utrecht-alert--ok" role="status" data-recorded=""><p class="utrecht-paragraph">{text}</p></div> }
-        })
-    }
-}
-
-/// The answer of an action's last successful submission.
-pub fn last_answer<S>(value: S) -> Signal<Option<String>>
-where
-    S: Get<Value = Option<Result<String, AppError>>> + Send + Sync + 'static,
-{
-    Signal::derive(move || value.get().and_then(Result::ok))
-}
-
 /// An error shown in place of what could not be loaded.
 #[component]
 pub fn ErrorAlert(message: String) -> impl IntoView {
     view! { <div class="utrecht-alert utrecht-alert--error" role="alert"><p class="utrecht-paragraph">{message}</p></div> }
-}
-
-/// After an action succeeds, goes to the address made of its answer (the new id).
-pub fn navigate_on_success<T, S>(value: S, to: impl Fn(&T) -> String + 'static)
-where
-    T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, AppError>>> + 'static,
-{
-    Effect::new(move |_| {
-        if let Some(Ok(answer)) = value.get() {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(&to(&answer), Default::default());
-        }
-    });
-}
-
-/// Whether the last submission of an action succeeded.
-pub fn succeeded<T, S>(value: S) -> Signal<bool>
-where
-    T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-{
-    Signal::derive(move || matches!(value.get(), Some(Ok(_))))
 }

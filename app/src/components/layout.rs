@@ -11,15 +11,6 @@ use crate::api::session::Logout;
 pub fn Header() -> impl IntoView {
     let session = expect_context::<SessionResource>();
     let logout = ServerAction::<Logout>::new();
-    // After signing out, reload so every piece of state goes with the session.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = logout.value().get() {
-            #[cfg(feature = "hydrate")]
-            if let Some(w) = web_sys::window() {
-                let _ = w.location().set_href("/inloggen");
-            }
-        }
-    });
     view! {
         <header class="utrecht-page-header page-header">
             <div class="brand">

@@ -3,6 +3,7 @@ pub mod combobox;
 pub mod form;
 pub mod format;
 pub mod guard;
+pub mod island;
 pub mod layout;
 pub mod params;
 pub mod returns;

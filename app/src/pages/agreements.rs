@@ -8,9 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::agreements::{AgreementsView, SaveAgreement, agreements};
-use crate::components::form::{
-    Done, FormMessage, SelectField, TextField, last_error, select_options, succeeded,
-};
+use crate::components::form::{FormMessage, SelectField, TextField, last_error, select_options};
 use crate::components::format::dutch_date;
 use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
@@ -149,7 +147,6 @@ fn AgreementList(
         {editing.is_some().then(|| view! { <p class="utrecht-paragraph"><a class="utrecht-link" href="?#convenant-bewerken">"Nieuwe versie vastleggen"</a></p> })}
         <ActionForm action=save attr:aria-labelledby="convenant-bewerken">
             <FormMessage error/>
-            <Done shown=succeeded(save.value()) text="Het convenant is opgeslagen."/>
             {fields}
             <button type="submit" class="utrecht-button utrecht-button--primary-action">"Convenant opslaan"</button>
         </ActionForm>

@@ -5,14 +5,17 @@
 use doorbraak::Role;
 use doorbraak::catalogue::Unit;
 use doorbraak::lifecycle::Status;
+use doorbraak::returns::ReturnCalculation;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
 
 use crate::api::canvas_lines::{CopyLines, SaveTemplate, line_sources};
 use crate::api::cases::{CaseChoices, SaveCanvas, case_options, get_case};
 use crate::components::combobox::{CatalogueChoices, CatalogueCombobox};
 use crate::components::form::{
-    Done, FormMessage, SelectField, TextArea, TextField, last_error, select_options, succeeded,
+    FormMessage, SelectField, TextArea, TextField, answered_error, posted_error, select_options,
 };
 use crate::components::guard::{ErrorPage, Guarded, loaded, role_resource};
 use crate::components::returns::ReturnTable;
@@ -35,25 +38,34 @@ const AUTOSAVE_AFTER_MS: u64 = 2_000;
 pub fn CanvasPage() -> impl IntoView {
     const ROLES: &[Role] = &[Role::Professional];
     let id = crate::components::params::object_id();
-    let copy = ServerAction::<CopyLines>::new();
-    let template = ServerAction::<SaveTemplate>::new();
-    let case = role_resource(
-        ROLES,
-        move || (id(), copy.version().get()),
-        |(id, _)| get_case(id),
-    );
+    let case = role_resource(ROLES, id, get_case);
     let options = role_resource(ROLES, || (), |_| case_options());
-    let sources = role_resource(
-        ROLES,
-        move || (id(), template.version().get()),
-        |(id, _)| line_sources(id),
-    );
+    let sources = role_resource(ROLES, id, line_sources);
     view! {
         <Title text="Maatwerkcanvas"/>
         <Guarded roles=ROLES>
-            <CanvasEditor case options sources copy template/>
+            <CanvasEditor case options sources/>
         </Guarded>
     }
+}
+
+/// Everything the editor starts from, rendered by the server and handed to
+/// the browser as the island's properties.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct EditorStart {
+    case_id: i64,
+    edits: i64,
+    form: CanvasFormFields,
+    problems: Vec<Problem>,
+    /// "op 28-11-2026 14:32": when the draft was last saved.
+    saved_at: String,
+    calculation: Option<ReturnCalculation>,
+    options: CaseChoices,
+    sources: Vec<LineSource>,
+    /// Errors of a plain form post (without JavaScript), from the address.
+    refused: Option<AppError>,
+    copy_error: Option<AppError>,
+    template_error: Option<AppError>,
 }
 
 #[component]
@@ -61,8 +73,6 @@ fn CanvasEditor(
     case: Resource<Option<Result<CaseView, AppError>>>,
     options: Resource<Option<Result<CaseChoices, AppError>>>,
     sources: Resource<Option<Result<Vec<LineSource>, AppError>>>,
-    copy: ServerAction<CopyLines>,
-    template: ServerAction<SaveTemplate>,
 ) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
@@ -70,7 +80,29 @@ fn CanvasEditor(
                 match (loaded(case.await), loaded(options.await)) {
                     (Ok(view), Ok(options)) if view.status == Status::Draft => {
                         let sources = sources.await.and_then(Result::ok).unwrap_or_default();
-                        view! { <CanvasForm_ view options sources copy template/> }.into_any()
+                        let (form, problems) = match view.incomplete {
+                            Some(d) => (d.form, d.problems),
+                            None => (CanvasFormFields::of(&view.canvas), Vec::new()),
+                        };
+                        let start = EditorStart {
+                            case_id: view.id,
+                            edits: view.canvas_edits,
+                            form,
+                            problems,
+                            saved_at: format!("op {}", view.canvas_saved_at),
+                            calculation: view.calculation,
+                            options,
+                            sources,
+                            refused: posted_error::<SaveCanvas>(),
+                            copy_error: posted_error::<CopyLines>(),
+                            template_error: posted_error::<SaveTemplate>(),
+                        };
+                        view! {
+                            <Title text=format!("Maatwerkcanvas {}", view.reference)/>
+                            <h1 class="utrecht-heading-1">{format!("Maatwerkcanvas {}", view.reference)}</h1>
+                            <p class="utrecht-paragraph"><a class="utrecht-link" href=format!("/casussen/{}", view.id)>"← Naar de casus"</a></p>
+                            <CanvasEditorIsland start/>
+                        }.into_any()
                     }
                     (Ok(view), Ok(_)) => view! {
                         <h1 class="utrecht-heading-1">"Maatwerkcanvas"</h1>
@@ -353,30 +385,35 @@ fn ErrorSummary(problems: Signal<Vec<Problem>>, error: Signal<Option<AppError>>)
     }
 }
 
-#[component]
-#[allow(non_snake_case)]
-fn CanvasForm_(
-    view: CaseView,
-    options: CaseChoices,
-    sources: Vec<LineSource>,
-    copy: ServerAction<CopyLines>,
-    template: ServerAction<SaveTemplate>,
-) -> impl IntoView {
+/// The editor itself: the one part of the page that runs in the browser
+/// (live return, autosave, combobox, rows added as needed).
+#[island]
+fn CanvasEditorIsland(start: EditorStart) -> impl IntoView {
+    crate::components::island::hydrated();
+    let EditorStart {
+        case_id,
+        edits,
+        form,
+        problems,
+        saved_at,
+        calculation,
+        options,
+        sources,
+        refused,
+        copy_error,
+        template_error,
+    } = start;
     let save = ServerAction::<SaveCanvas>::new();
-    let error = last_error(save.value());
+    let error = answered_error(save, refused);
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let hydrated = Signal::from(hydrated);
-    let edits = RwSignal::new(view.canvas_edits);
-    let live = RwSignal::new(view.calculation.clone());
+    let edits = RwSignal::new(edits);
+    let live = RwSignal::new(calculation);
     let live_error = RwSignal::new(None::<String>);
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    let (form, problems) = match view.incomplete.clone() {
-        Some(d) => (d.form, d.problems),
-        None => (CanvasFormFields::of(&view.canvas), Vec::new()),
-    };
     let problems = RwSignal::new(problems);
-    let saved_at = RwSignal::new(format!("op {}", view.canvas_saved_at));
+    let saved_at = RwSignal::new(saved_at);
     let known = StoredValue::new(
         options
             .streams
@@ -404,7 +441,7 @@ fn CanvasForm_(
             SaveState::Saving
         } else if dirty.get() {
             SaveState::Changed
-        } else if matches!(save.value().get(), Some(Err(_))) {
+        } else if error.with(Option::is_some) {
             SaveState::Refused
         } else {
             SaveState::Saved
@@ -620,17 +657,14 @@ fn CanvasForm_(
     let f = form.clone();
     let names = StoredValue::new(crate::model::StreamNames::from(options.streams.as_slice()));
     view! {
-        <Title text=format!("Maatwerkcanvas {}", view.reference)/>
-        <h1 class="utrecht-heading-1">{format!("Maatwerkcanvas {}", view.reference)}</h1>
-        <p class="utrecht-paragraph"><a class="utrecht-link" href=format!("/casussen/{}", view.id)>"← Naar de casus"</a></p>
         <datalist id="catalogus">{datalist}</datalist>
-        <CopyLinesForm case_id=view.id edits sources copy template dirty/>
+        <CopyLinesForm case_id edits sources copy_error template_error dirty/>
         <ActionForm action=save node_ref=form_ref>
             <div class="canvas-layout">
             <div class="canvas-grid" on:input=on_edit on:change=on_edit>
                 <ErrorSummary problems error/>
                 <FormMessage error/>
-                <input type="hidden" name="case_id" value=view.id.to_string()/>
+                <input type="hidden" name="case_id" value=case_id.to_string()/>
                 <input type="hidden" name="edits" value=edits.get_untracked().to_string() prop:value=move || edits.get().to_string()/>
                 {life_domains}
                 <TextArea label="Situatie (anoniem: geen naam, adres of BSN)" name="canvas[situation]" field="situation" error value=f.situation.clone()/>
@@ -673,43 +707,43 @@ fn CanvasForm_(
 }
 
 /// Copy lines from a team template or an earlier canvas into the saved
-/// draft; save this canvas's lines as a template.
+/// draft; save this canvas's lines as a template. Plain forms: the page
+/// comes back with the copied lines, or with the refusal at its field.
 #[component]
 fn CopyLinesForm(
     case_id: i64,
     edits: RwSignal<i64>,
     sources: Vec<LineSource>,
-    copy: ServerAction<CopyLines>,
-    template: ServerAction<SaveTemplate>,
+    copy_error: Option<AppError>,
+    template_error: Option<AppError>,
     dirty: RwSignal<bool>,
 ) -> impl IntoView {
-    let copy_error = last_error(copy.value());
-    let template_error = last_error(template.value());
+    let copy_error = Signal::stored(copy_error);
+    let template_error = Signal::stored(template_error);
     let choices: Vec<(String, String)> = sources
         .iter()
         .map(|s| (s.key.to_string(), s.label_nl()))
         .collect();
     let has_sources = !choices.is_empty();
     view! {
-        <details class="copy-lines">
+        <details class="copy-lines" open={copy_error.get_untracked().is_some() || template_error.get_untracked().is_some()}>
             <summary>"Regels overnemen of bewaren als sjabloon"</summary>
             {has_sources.then(|| view! {
-                <ActionForm action=copy attr:aria-label="Regels overnemen">
+                <form method="post" action={<CopyLines as ServerFn>::url()} aria-label="Regels overnemen">
                     <FormMessage error=copy_error/>
                     <input type="hidden" name="case_id" value=case_id.to_string()/>
                     <input type="hidden" name="edits" value=edits.get_untracked().to_string() prop:value=move || edits.get().to_string()/>
                     <SelectField label="Scenarioregels overnemen uit" name="source" field="source" error=copy_error options=select_options(&choices, "")/>
                     <p class="utrecht-paragraph utrecht-paragraph--small">"De regels komen na de opgeslagen regels van dit canvas: sla uw wijzigingen eerst op."</p>
-                    <button type="submit" class="utrecht-button utrecht-button--secondary-action" disabled=move || copy.pending().get() || dirty.get()>"Regels overnemen"</button>
-                </ActionForm>
+                    <button type="submit" class="utrecht-button utrecht-button--secondary-action" disabled=move || dirty.get()>"Regels overnemen"</button>
+                </form>
             })}
-            <ActionForm action=template attr:aria-label="Bewaren als sjabloon">
+            <form method="post" action={<SaveTemplate as ServerFn>::url()} aria-label="Bewaren als sjabloon">
                 <FormMessage error=template_error/>
-                <Done shown=succeeded(template.value()) text="Het sjabloon is bewaard voor uw team."/>
                 <input type="hidden" name="case_id" value=case_id.to_string()/>
                 <TextField label="Naam van het sjabloon" name="name" field="template_name" error=template_error autocomplete="off" description="Bewaart de opgeslagen scenarioregels van dit canvas voor uw team."/>
                 <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Bewaren als sjabloon"</button>
-            </ActionForm>
+            </form>
         </details>
     }
 }

@@ -13,7 +13,7 @@ use crate::api::cases::{
 };
 use crate::components::canvas_view::CanvasDocument;
 use crate::components::form::{
-    FormMessage, SelectField, TextArea, TextField, last_error, navigate_on_success, select_options,
+    FormMessage, SelectField, TextArea, TextField, last_error, select_options,
 };
 use crate::components::format::{dutch_date, dutch_time};
 use crate::components::guard::{
@@ -282,7 +282,6 @@ fn Cases(
 ) -> impl IntoView {
     let create = ServerAction::<CreateCase>::new();
     let error = last_error(create.value());
-    navigate_on_success(create.value(), |id| format!("/casussen/{id}/canvas"));
     view! {
         <h1 class="utrecht-heading-1">"Casussen van uw team"</h1>
         <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>

@@ -83,10 +83,8 @@ fn Claims(
 ) -> impl IntoView {
     let invoice_error = last_error(invoice.value());
     let close_error = last_error(close.value());
-    let invoiced = Signal::derive(move || match invoice.value().get() {
-        Some(Ok(id)) => Some(id),
-        _ => None,
-    });
+    // `?factuur=<id>`: the invoice just made, with its specification.
+    let invoiced = query_text("factuur");
     view! {
         <h1 class="utrecht-heading-1">"Vorderingen op externe betalers"</h1>
         <nav class="tabs" aria-label="Vorderingen">
@@ -100,7 +98,7 @@ fn Claims(
                 or_error(list.await, |view| {
                     let today = view.today.to_string();
                     let today2 = today.clone();
-                    let done = invoiced.get_untracked().and_then(|id| view.invoices.iter().find(|i| i.id == id).cloned());
+                    let done = invoiced().parse::<i64>().ok().and_then(|id| view.invoices.iter().find(|i| i.id == id).cloned());
                     let payers = view.payers.iter().map(|(s, n, total)| view! {
                         <li class="utrecht-unordered-list__item">
                             <a class="utrecht-link" href=format!("?betaler={s}#factureren")>{format!("{s}: {n} open vorderingen, samen {total}")}</a>

@@ -12,8 +12,7 @@ use crate::api::fund::{
     CloseYear, CreateBudgetYear, FundView, RaiseReservation, ReduceFunding, fund_overview,
 };
 use crate::components::form::{
-    CheckboxField, Done, FormMessage, SelectField, TextArea, TextField, last_error, select_options,
-    succeeded,
+    CheckboxField, FormMessage, SelectField, TextArea, TextField, last_error, select_options,
 };
 use crate::components::format::dutch_date;
 use crate::components::guard::{Guarded, or_error, role_resource};
@@ -248,7 +247,6 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
         <h2 class="utrecht-heading-2" id="nieuw-jaar">"Nieuw begrotingsjaar"</h2>
         <ActionForm action=create attr:aria-labelledby="nieuw-jaar">
             <FormMessage error=create_error/>
-            <Done shown=succeeded(create.value()) text="Het begrotingsjaar is aangemaakt en de reservering geboekt."/>
             <input type="hidden" name="token" value=t1/>
             <TextField scope="nieuw" label="Jaar" name="year" field="year" error=create_error input_type="number"/>
             <TextField scope="nieuw" label="Reservering op de Wmo" name="reservation" field="reservation" error=create_error description="Bijvoorbeeld 400.000,00."/>
@@ -259,7 +257,6 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
             <h2 class="utrecht-heading-2" id="reservering-verhogen">"Reservering verhogen"</h2>
             <ActionForm action=raise attr:aria-labelledby="reservering-verhogen">
                 <FormMessage error=raise_error/>
-                <Done shown=succeeded(raise.value()) text="De extra reservering is geboekt."/>
                 <input type="hidden" name="token" value=t2/>
                 <SelectField scope="verhogen" label="Jaar" name="year" field="year" error=raise_error options=select_options(&raisable, &y.to_string())/>
                 <TextField scope="verhogen" label="Extra bedrag" name="amount" field="amount" error=raise_error/>
@@ -271,7 +268,6 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
             <p class="utrecht-paragraph">"Wat nog beschikbaar is, kan terug naar de Wmo-begroting. Vastgelegde en betaalde bedragen blijven staan."</p>
             <ActionForm action=reduce attr:aria-labelledby="reservering-verlagen">
                 <FormMessage error=reduce_error/>
-                <Done shown=succeeded(reduce.value()) text="De verlaging is geboekt."/>
                 <input type="hidden" name="token" value=t3/>
                 <SelectField scope="verlagen" label="Jaar" name="year" field="year" error=reduce_error options=select_options(&open_years_all, &y.to_string())/>
                 <TextField scope="verlagen" label="Bedrag" name="amount" field="amount" error=reduce_error/>
@@ -284,7 +280,6 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
             <p class="utrecht-paragraph">"Wat beschikbaar is, wordt (deels) overgeheveld naar het volgende jaar; de rest gaat terug naar de Wmo-begroting. Lopende reserveringen blijven gelden; wat er later van vrijvalt, komt in het jaar waarin het vrijvalt."</p>
             <ActionForm action=close attr:aria-labelledby="jaar-afsluiten">
                 <FormMessage error=close_error/>
-                <Done shown=succeeded(close.value()) text="Het jaar is afgesloten."/>
                 <input type="hidden" name="token" value=t4/>
                 <SelectField scope="afsluiten" label="Jaar" name="year" field="year" error=close_error options=select_options(&closable, "")/>
                 <TextField scope="afsluiten" label="Over te hevelen naar het volgende jaar" name="carry_over" field="carry_over" error=close_error description="Het deel van het beschikbare bedrag; 0,00 geeft alles terug aan de Wmo."/>

@@ -80,14 +80,6 @@ fn StartSections() -> impl IntoView {
 #[component]
 fn SignOutEverywhere() -> impl IntoView {
     let action = ServerAction::<crate::api::session::LogoutEverywhere>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            #[cfg(feature = "hydrate")]
-            if let Some(w) = web_sys::window() {
-                let _ = w.location().set_href("/inloggen");
-            }
-        }
-    });
     view! {
         <section class="role-section" aria-labelledby="sessies">
             <h2 class="utrecht-heading-2" id="sessies">"Uw sessies"</h2>

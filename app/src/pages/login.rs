@@ -13,20 +13,11 @@ pub fn LoginPage() -> impl IntoView {
     let session = expect_context::<SessionResource>();
     let login = ServerAction::<Login>::new();
     let error = last_error(login.value());
-    let show_password = RwSignal::new(false);
-    // After signing in: the page asked for (`?terug=`), or the start page.
+    // Signed in (the form posts back here): the page asked for (`?terug=`),
+    // or the start page.
     let asked = crate::components::params::query_text("terug");
     let target = move || crate::components::params::return_path(&asked());
-    // Signed in: load the page afresh, with the new session.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = login.value().get() {
-            #[cfg(feature = "hydrate")]
-            if let Some(w) = web_sys::window() {
-                let _ = w.location().set_href(&target());
-            }
-        }
-    });
-    let password_message = move || error.get().and_then(|e| e.for_field("password"));
+    let password_message = error.get_untracked().and_then(|e| e.for_field("password"));
     view! {
         <Title text="Inloggen"/>
         <Suspense fallback=|| ()>
@@ -40,43 +31,56 @@ pub fn LoginPage() -> impl IntoView {
             <ActionForm action=login>
                 <FormMessage error/>
                 <TextField label="Gebruikersnaam" name="username" field="username" error autocomplete="username"/>
-                <div class="utrecht-form-field utrecht-form-field--text" class:utrecht-form-field--invalid=move || password_message().is_some()>
-                    <div class="utrecht-form-field__label">
-                        <label class="utrecht-form-label" for="veld-password">"Wachtwoord"</label>
-                    </div>
-                    {move || password_message().map(|m| view! {
-                        <div class="utrecht-form-field-error-message" id="veld-password-fout">{m}</div>
-                    })}
-                    <div class="utrecht-form-field__input">
-                        <input
-                            class="utrecht-textbox utrecht-textbox--html-input"
-                            id="veld-password"
-                            name="password"
-                            type=move || if show_password.get() { "text" } else { "password" }
-                            autocomplete="current-password"
-                            aria-invalid=move || password_message().map(|_| "true")
-                            aria-describedby=move || password_message().map(|_| "veld-password-fout")
-                        />
-                    </div>
-                </div>
-                <div class="utrecht-form-field utrecht-form-field--checkbox">
-                    <div class="utrecht-form-field__input">
-                        <input
-                            class="utrecht-checkbox utrecht-checkbox--html-input"
-                            type="checkbox"
-                            id="toon-wachtwoord"
-                            prop:checked=show_password
-                            on:change=move |_| show_password.update(|s| *s = !*s)
-                        />
-                    </div>
-                    <div class="utrecht-form-field__label">
-                        <label class="utrecht-form-label utrecht-form-label--checkbox" for="toon-wachtwoord">"Wachtwoord tonen"</label>
-                    </div>
-                </div>
-                <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || login.pending().get()>
+                <PasswordField message=password_message/>
+                <button type="submit" class="utrecht-button utrecht-button--primary-action">
                     "Inloggen"
                 </button>
             </ActionForm>
+        </div>
+    }
+}
+
+/// The password with a "show" toggle: the one part of the page that runs in
+/// the browser. Without JavaScript the toggle does nothing and the field
+/// stays hidden.
+#[island]
+fn PasswordField(message: Option<String>) -> impl IntoView {
+    crate::components::island::hydrated();
+    let show = RwSignal::new(false);
+    let invalid = message.is_some();
+    view! {
+        <div class="utrecht-form-field utrecht-form-field--text" class:utrecht-form-field--invalid=invalid>
+            <div class="utrecht-form-field__label">
+                <label class="utrecht-form-label" for="veld-password">"Wachtwoord"</label>
+            </div>
+            {message.map(|m| view! {
+                <div class="utrecht-form-field-error-message" id="veld-password-fout">{m}</div>
+            })}
+            <div class="utrecht-form-field__input">
+                <input
+                    class="utrecht-textbox utrecht-textbox--html-input"
+                    id="veld-password"
+                    name="password"
+                    type=move || if show.get() { "text" } else { "password" }
+                    autocomplete="current-password"
+                    aria-invalid=invalid.then_some("true")
+                    aria-describedby=invalid.then_some("veld-password-fout")
+                />
+            </div>
+        </div>
+        <div class="utrecht-form-field utrecht-form-field--checkbox">
+            <div class="utrecht-form-field__input">
+                <input
+                    class="utrecht-checkbox utrecht-checkbox--html-input"
+                    type="checkbox"
+                    id="toon-wachtwoord"
+                    prop:checked=show
+                    on:change=move |_| show.update(|s| *s = !*s)
+                />
+            </div>
+            <div class="utrecht-form-field__label">
+                <label class="utrecht-form-label utrecht-form-label--checkbox" for="toon-wachtwoord">"Wachtwoord tonen"</label>
+            </div>
         </div>
     }
 }

@@ -11,8 +11,7 @@ use crate::api::reviews::{
 };
 use crate::components::canvas_view::Scenario;
 use crate::components::form::{
-    FormMessage, Recorded, SelectField, TextArea, TextField, last_answer, last_error,
-    select_options,
+    FormMessage, SelectField, TextArea, TextField, last_error, select_options,
 };
 use crate::components::params::query_text;
 use crate::components::returns::ReturnTable;
@@ -119,11 +118,8 @@ fn Owner(
     );
     let review_error = last_error(review.value());
     let accept_error = last_error(accept.value());
-    let (reviewed, accepted) = (last_answer(review.value()), last_answer(accept.value()));
-    let recorded = Signal::derive(move || reviewed.get().or_else(|| accepted.get()));
     view! {
         <h1 class="utrecht-heading-1">"Terugboekingen op uw stroom"</h1>
-        <Recorded answer=recorded/>
         <FormMessage error=review_error/>
         <FormMessage error=accept_error/>
         <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
@@ -257,7 +253,6 @@ fn Evidence(
     view! {
         <h1 class="utrecht-heading-1">"Onderbouwing van een terugboeking"</h1>
         <p class="utrecht-paragraph"><a class="utrecht-link" href="/mijn-stromen">"Terug naar de terugboekingen op uw stroom"</a></p>
-        <Recorded answer=last_answer(review.value())/>
         <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
                 or_error(evidence.await, |e| {

@@ -11,7 +11,7 @@ use crate::api::runs::{
     chargeback_run, chargeback_runs,
 };
 use crate::components::form::{
-    FormMessage, SelectField, TextArea, TextField, last_error, navigate_on_success, select_options,
+    FormMessage, SelectField, TextArea, TextField, last_error, select_options,
 };
 use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
@@ -42,7 +42,6 @@ fn Runs(
     create: ServerAction<CreateRun>,
 ) -> impl IntoView {
     let error = last_error(create.value());
-    navigate_on_success(create.value(), |id| format!("/terugboeken/{id}"));
     view! {
         <h1 class="utrecht-heading-1">"Terugboeken"</h1>
         <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
@@ -122,7 +121,6 @@ pub fn RunPage() -> impl IntoView {
 
 #[component]
 fn Run(run: Resource<Option<Result<RunView, AppError>>>, actions: RunActions) -> impl IntoView {
-    navigate_on_success(actions.reverse.value(), |id| format!("/terugboeken/{id}"));
     view! {
         <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {

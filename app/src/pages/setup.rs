@@ -16,8 +16,7 @@ use crate::api::setup::{
     setup_overview,
 };
 use crate::components::form::{
-    CheckboxField, Done, ErrorAlert, FormMessage, SelectField, TextField, last_error,
-    select_options, succeeded,
+    CheckboxField, ErrorAlert, FormMessage, SelectField, TextField, last_error, select_options,
 };
 use crate::components::format::urlencode;
 use crate::components::guard::{Guarded, loaded, role_resource};
@@ -187,7 +186,6 @@ fn Streams(view: SetupView, edit: String, action: ServerAction<SaveStream>) -> i
         {(!is_new).then(|| view! { <p class="utrecht-paragraph"><a class="utrecht-link" href="?#stroom-bewerken">"Nieuwe stroom toevoegen"</a></p> })}
         <ActionForm action attr:aria-labelledby="stroom-bewerken">
             <FormMessage error/>
-            <Done shown=succeeded(action.value()) text="De stroom is opgeslagen."/>
             {if is_new {
                 view! {
                     <TextField label="Code" name="input[code]" field="code" error description="Hoofdletters en cijfers, bijvoorbeeld WMO of ZVW." autocomplete="off"/>
@@ -239,7 +237,6 @@ fn Mandates(
         <h3 class="utrecht-heading-3" id="mandaat-bewerken">{heading}</h3>
         <ActionForm action attr:aria-labelledby="mandaat-bewerken">
             <FormMessage error/>
-            <Done shown=succeeded(action.value()) text="Het mandaat is opgeslagen."/>
             {match current.clone() {
                 Some(m) => view! { <input type="hidden" name="code" value=m.code/> }.into_any(),
                 None => view! { <TextField label="Code" name="code" field="code" scope="mandaat" error description="Kleine letters, bijvoorbeeld teamleider." autocomplete="off"/> }.into_any(),
@@ -258,7 +255,6 @@ fn DefaultHorizon(months: u16, action: ServerAction<SetDefaultHorizon>) -> impl 
         <h2 class="utrecht-heading-2" id="horizon">"Standaardhorizon"</h2>
         <ActionForm action attr:aria-labelledby="horizon">
             <FormMessage error/>
-            <Done shown=succeeded(action.value()) text="De standaardhorizon is opgeslagen."/>
             <TextField label="Horizon van nieuwe canvassen, in maanden" name="months" field="months" error value=months.to_string() input_type="number"/>
             <button type="submit" class="utrecht-button utrecht-button--primary-action">"Horizon opslaan"</button>
         </ActionForm>
@@ -372,7 +368,6 @@ fn Catalogue(
                     <h2 class="utrecht-heading-2" id="nieuw-item">"Nieuw catalogusitem"</h2>
                     <ActionForm action=create attr:aria-labelledby="nieuw-item">
                         <FormMessage error=create_error/>
-                        <Done shown=succeeded(create.value()) text="Het item is toegevoegd."/>
                         <TextField label="Code" name="input[code]" field="code" error=create_error autocomplete="off"/>
                         <TextField label="Naam" name="input[name]" field="name" error=create_error/>
                         <SelectField label="Eenheid" name="input[unit]" field="unit" error=create_error options=select_options(&unit_options(), "one_off")/>
@@ -386,9 +381,6 @@ fn Catalogue(
                     <p class="utrecht-paragraph">"Elk actief item krijgt vanaf 1 januari de prijs van 31 december ervoor, geïndexeerd. Items met al een prijs voor dat jaar houden die."</p>
                     <ActionForm action=index attr:aria-labelledby="indexeren">
                         <FormMessage error=index_error/>
-                        {move || index.value().get().and_then(|r| r.ok()).map(|n| view! {
-                            <div class="utrecht-alert utrecht-alert--ok" role="status"><p class="utrecht-paragraph">{format!("{n} items hebben een nieuwe prijs.")}</p></div>
-                        })}
                         <TextField label="Jaar" name="year" field="year" error=index_error input_type="number"/>
                         <TextField label="Indexering in procenten" name="percentage" field="percentage" error=index_error description="Bijvoorbeeld 3,2."/>
                         <button type="submit" class="utrecht-button utrecht-button--primary-action">"Nieuwe prijzen vastleggen"</button>
@@ -461,7 +453,6 @@ fn CatalogueItemForm(
         <h1 class="utrecht-heading-1">{format!("{} {}", item.code, item.name)}</h1>
         <ActionForm action=save attr:aria-label="Item wijzigen">
             <FormMessage error=save_error/>
-            <Done shown=succeeded(save.value()) text="De wijzigingen zijn opgeslagen."/>
             <input type="hidden" name="input[id]" value=item.id.to_string()/>
             <input type="hidden" name="input[version]" value=item.version.to_string()/>
             <TextField label="Naam" name="input[name]" field="name" error=save_error value=item.name.clone()/>
@@ -477,7 +468,6 @@ fn CatalogueItemForm(
         <h3 class="utrecht-heading-3" id="nieuwe-prijs">"Nieuwe prijs"</h3>
         <ActionForm action=price attr:aria-labelledby="nieuwe-prijs">
             <FormMessage error=price_error/>
-            <Done shown=succeeded(price.value()) text="De nieuwe prijs is vastgelegd."/>
             <input type="hidden" name="item_id" value=item.id.to_string()/>
             <TextField label="Geldig vanaf" name="valid_from" field="valid_from" error=price_error input_type="date"/>
             <TextField label="Prijs" name="price" field="price" error=price_error/>

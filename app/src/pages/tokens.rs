@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::tokens::{IssueToken, RevokeToken, api_tokens};
-use crate::components::form::{FormMessage, TextField, last_error};
+use crate::components::form::{FormMessage, TextField, answered_error, last_error, posted_error};
 use crate::components::format::dutch_time;
 use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
@@ -16,17 +16,12 @@ const ROLES: &[Role] = &[Role::Administrator];
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
-    let issue = ServerAction::<IssueToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
-    let tokens = role_resource(
-        ROLES,
-        move || (issue.version().get(), revoke.version().get()),
-        |_| api_tokens(),
-    );
+    let tokens = role_resource(ROLES, || (), |_| api_tokens());
     view! {
         <Title text="API-tokens"/>
         <Guarded roles=ROLES>
-            <Tokens tokens issue revoke/>
+            <Tokens tokens revoke/>
         </Guarded>
     }
 }
@@ -34,28 +29,13 @@ pub fn TokensPage() -> impl IntoView {
 #[component]
 fn Tokens(
     tokens: Resource<Option<Result<Vec<TokenRow>, AppError>>>,
-    issue: ServerAction<IssueToken>,
     revoke: ServerAction<RevokeToken>,
 ) -> impl IntoView {
-    let error = last_error(issue.value());
     let revoke_error = last_error(revoke.value());
-    let issued = move || issue.value().get().and_then(|r| r.ok());
     view! {
         <h1 class="utrecht-heading-1">"API-tokens"</h1>
         <p class="utrecht-paragraph">"Met een token haalt het financiële systeem het journaal van een geboekte run op: "<code>"GET /api/v1/runs/{run}/journal"</code>" met de kop "<code>"Authorization: Bearer dbk_…"</code>"."</p>
-        {move || issued().map(|t| view! {
-            <div class="utrecht-alert utrecht-alert--ok" role="status">
-                <p class="utrecht-paragraph">{format!("Nieuw token (geldig tot en met {}). Kopieer het nu: het wordt niet opnieuw getoond.", t.expires_on)}</p>
-                <p class="utrecht-paragraph"><code class="token-secret">{t.token.clone()}</code></p>
-            </div>
-        })}
-        <h2 class="utrecht-heading-2" id="nieuw-token">"Nieuw token"</h2>
-        <ActionForm action=issue attr:aria-labelledby="nieuw-token">
-            <FormMessage error/>
-            <TextField label="Naam (waarvoor)" name="name" field="name" error/>
-            <TextField label="Geldig (dagen)" name="valid_days" field="valid_days" error value="365".to_string() input_type="number"/>
-            <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || issue.pending().get()>"Token uitgeven"</button>
-        </ActionForm>
+        <IssueTokenForm refused={posted_error::<IssueToken>()}/>
         <FormMessage error=revoke_error/>
         <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
@@ -82,5 +62,30 @@ fn Tokens(
                 })
             })}
         </Transition>
+    }
+}
+
+/// Issues a token and shows its secret once: the answer exists only in the
+/// browser that asked, so this part runs there. The list below shows the
+/// new token from the next visit on.
+#[island]
+fn IssueTokenForm(refused: Option<AppError>) -> impl IntoView {
+    crate::components::island::hydrated();
+    let issue = ServerAction::<IssueToken>::new();
+    let error = answered_error(issue, refused);
+    view! {
+        {move || issue.value().get().and_then(Result::ok).map(|t| view! {
+            <div class="utrecht-alert utrecht-alert--ok" role="status">
+                <p class="utrecht-paragraph">{format!("Nieuw token (geldig tot en met {}). Kopieer het nu: het wordt niet opnieuw getoond.", t.expires_on)}</p>
+                <p class="utrecht-paragraph"><code class="token-secret">{t.token.clone()}</code></p>
+            </div>
+        })}
+        <h2 class="utrecht-heading-2" id="nieuw-token">"Nieuw token"</h2>
+        <ActionForm action=issue attr:aria-labelledby="nieuw-token">
+            <FormMessage error/>
+            <TextField label="Naam (waarvoor)" name="name" field="name" error/>
+            <TextField label="Geldig (dagen)" name="valid_days" field="valid_days" error value="365".to_string() input_type="number"/>
+            <button type="submit" class="utrecht-button utrecht-button--primary-action" disabled=move || issue.pending().get()>"Token uitgeven"</button>
+        </ActionForm>
     }
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::admin::{ResetPassword, SaveUser, SetUserActive, get_user, list_teams, list_users};
-use crate::components::form::{FormMessage, TextField, last_error, select_options};
+use crate::components::form::{FormMessage, TextField, last_error, posted_error, select_options};
 use crate::components::guard::Guarded;
 use crate::components::table::DataTable;
 use crate::error::AppError;
@@ -30,7 +30,6 @@ fn UsersAdmin() -> impl IntoView {
     let users = Resource::new(move || save.version().get(), |_| list_users());
     let teams = Resource::new(|| (), |_| list_teams());
     let error = last_error(save.value());
-    let created = move || matches!(save.value().get(), Some(Ok(_)));
     view! {
         <h1 class="utrecht-heading-1">"Gebruikers"</h1>
         <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
@@ -40,9 +39,6 @@ fn UsersAdmin() -> impl IntoView {
             })}
         </Transition>
         <h2 class="utrecht-heading-2" id="nieuwe-gebruiker">"Nieuwe gebruiker"</h2>
-        <Show when=created>
-            <div class="utrecht-alert utrecht-alert--ok" role="status"><p class="utrecht-paragraph">"De gebruiker is aangemaakt."</p></div>
-        </Show>
         <ActionForm action=save attr:aria-labelledby="nieuwe-gebruiker">
             <FormMessage error/>
             <TextField label="Gebruikersnaam" name="input[username]" field="username" error autocomplete="off"
@@ -196,7 +192,6 @@ fn UserEdit() -> impl IntoView {
     let id = crate::components::params::object_id();
     let save = ServerAction::<SaveUser>::new();
     let set_active = ServerAction::<SetUserActive>::new();
-    let reset = ServerAction::<ResetPassword>::new();
     let user = Resource::new(
         move || (id(), save.version().get(), set_active.version().get()),
         |(id, _, _)| get_user(id),
@@ -204,7 +199,7 @@ fn UserEdit() -> impl IntoView {
     let teams = Resource::new(|| (), |_| list_teams());
     let error = last_error(save.value());
     let active_error = last_error(set_active.value());
-    let reset_error = last_error(reset.value());
+    let reset_error = Signal::stored(posted_error::<ResetPassword>());
     view! {
         <p class="utrecht-paragraph"><a class="utrecht-link" href="/beheer/gebruikers">"← Alle gebruikers"</a></p>
         <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
@@ -214,9 +209,6 @@ fn UserEdit() -> impl IntoView {
                     Err(e) => view! { <h1 class="utrecht-heading-1">"Gebruiker"</h1><div class="utrecht-alert utrecht-alert--error" role="alert"><p class="utrecht-paragraph">{e.to_string()}</p></div> }.into_any(),
                     Ok(u) => view! {
                         <h1 class="utrecht-heading-1">{format!("Gebruiker {}", u.username)}</h1>
-                        <Show when=move || matches!(save.value().get(), Some(Ok(_)))>
-                            <div class="utrecht-alert utrecht-alert--ok" role="status"><p class="utrecht-paragraph">"De wijzigingen zijn opgeslagen."</p></div>
-                        </Show>
                         <ActionForm action=save>
                             <FormMessage error/>
                             <input type="hidden" name="input[id]" value=u.id.to_string()/>
@@ -235,19 +227,31 @@ fn UserEdit() -> impl IntoView {
                                 {if u.active { "Deactiveren" } else { "Weer activeren" }}
                             </button>
                         </ActionForm>
-                        <FormMessage error=reset_error/>
-                        {move || reset.value().get().and_then(|r| r.ok()).map(|pw| view! {
-                            <div class="utrecht-alert utrecht-alert--info" role="status">
-                                <p class="utrecht-paragraph">"Nieuw tijdelijk wachtwoord (wordt maar één keer getoond): "<code class="utrecht-code">{pw}</code></p>
-                            </div>
-                        })}
-                        <ActionForm action=reset>
-                            <input type="hidden" name="id" value=u.id.to_string()/>
-                            <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Wachtwoord resetten"</button>
-                        </ActionForm>
+                        <ResetPasswordForm user_id=u.id refused=reset_error.get_untracked()/>
                     }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// Resets a password and shows the temporary one once: the answer exists
+/// only in the browser that asked, so this part runs there.
+#[island]
+fn ResetPasswordForm(user_id: i64, refused: Option<AppError>) -> impl IntoView {
+    crate::components::island::hydrated();
+    let reset = ServerAction::<ResetPassword>::new();
+    let error = crate::components::form::answered_error(reset, refused);
+    view! {
+        <FormMessage error/>
+        {move || reset.value().get().and_then(Result::ok).map(|pw| view! {
+            <div class="utrecht-alert utrecht-alert--info" role="status">
+                <p class="utrecht-paragraph">"Nieuw tijdelijk wachtwoord (wordt maar één keer getoond): "<code class="utrecht-code">{pw}</code></p>
+            </div>
+        })}
+        <ActionForm action=reset>
+            <input type="hidden" name="id" value=user_id.to_string()/>
+            <button type="submit" class="utrecht-button utrecht-button--secondary-action" disabled=move || reset.pending().get()>"Wachtwoord resetten"</button>
+        </ActionForm>
     }
 }
