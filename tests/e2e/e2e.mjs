@@ -99,8 +99,26 @@ async function labelsVisible(label) {
   assert(problems.length === 0, `labels not visible on ${label}: ${problems.slice(0, 8).join(', ')}`);
 }
 
+// Dates read dd-mm-jjjj everywhere: no ISO date in any visible text.
+async function dutchDates(label) {
+  const iso = await page.evaluate(() => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const text = walker.currentNode;
+      const el = text.parentElement;
+      if (!el || el.closest('script, style, code, pre, textarea') || !el.checkVisibility()) continue;
+      const m = text.textContent.match(/\b\d{4}-\d{2}-\d{2}\b/);
+      if (m) out.push(`${m[0]} in "${text.textContent.trim().slice(0, 80)}"`);
+    }
+    return out;
+  });
+  assert(iso.length === 0, `ISO dates shown on ${label}: ${iso.slice(0, 4).join('; ')}`);
+}
+
 async function axe(label) {
   await labelsVisible(label);
+  await dutchDates(label);
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
   const violations = result.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);

@@ -138,7 +138,20 @@ fn field_nl(key: &str) -> String {
         "key" => "sleutel",
         "percent" | "percentage" => "percentage",
         "waiting" => "wacht",
-        other => return other.replace('_', " "),
+        "date" => "datum",
+        "booking_date" => "boekdatum",
+        "invoice_date" => "factuurdatum",
+        "expires_on" => "geldig tot en met",
+        "from" => "vanaf",
+        "to" => "tot en met",
+        "internal" => "intern",
+        "carried_over" => "overgeheveld",
+        "residual" => "restant",
+        "returned" => "teruggegeven",
+        other => match other.strip_suffix("_cents") {
+            Some(amount) => return field_nl(amount),
+            None => return other.replace('_', " "),
+        },
     }
     .to_string()
 }
@@ -155,7 +168,14 @@ fn value_nl(key: &str, v: &serde_json::Value) -> String {
             .map_or_else(|| n.to_string(), |m| m.to_string()),
         Value::Number(n) => n.to_string(),
         Value::String(s) if key == "status" => doorbraak::lifecycle::Status::from_code(s)
-            .map_or_else(|| s.clone(), |st| st.label_nl().to_lowercase()),
+            .map(|st| st.label_nl())
+            .or_else(|| doorbraak::claim::ClaimStatus::from_code(s).map(|st| st.label_nl()))
+            .map_or_else(|| s.clone(), str::to_lowercase),
+        // A date reads dd-mm-jjjj.
+        Value::String(s) if chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() => {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_or_else(|_| s.clone(), doorbraak::dates::dutch)
+        }
         Value::String(s) if key == "roles" => {
             doorbraak::Role::from_code(s).map_or_else(|| s.clone(), |r| r.label_nl().to_lowercase())
         }
@@ -199,6 +219,17 @@ mod tests {
                 "actief: nee; bedrag: € 1.234,56; rollen: {}, {}; status: ingediend",
                 doorbraak::Role::Approver.label_nl().to_lowercase(),
                 doorbraak::Role::Backoffice.label_nl().to_lowercase()
+            )
+        );
+        assert_eq!(
+            details_nl(
+                r#"{"claims_cents":630861,"date":"2025-12-15","from":"2023-01-01","status":"paid"}"#
+            ),
+            format!(
+                "vorderingen: € 6.308,61; datum: 15-12-2025; vanaf: 01-01-2023; status: {}",
+                doorbraak::claim::ClaimStatus::Paid
+                    .label_nl()
+                    .to_lowercase()
             )
         );
         assert_eq!(details_nl("not json"), "not json");

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::tokens::{IssueToken, RevokeToken, api_tokens};
 use crate::components::form::{FormMessage, TextField, answered_error, last_error, posted_error};
-use crate::components::format::dutch_time;
+use crate::components::format::{dutch_date, dutch_time};
 use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
@@ -45,7 +45,7 @@ fn Tokens(
                             <td class="utrecht-table__cell">{t.name.clone()}</td>
                             <td class="utrecht-table__cell"><code>{format!("{}…", t.prefix)}</code></td>
                             <td class="utrecht-table__cell">{format!("{} door {}", dutch_time(&t.created_at), t.created_by)}</td>
-                            <td class="utrecht-table__cell">{t.expires_on.clone()}</td>
+                            <td class="utrecht-table__cell">{dutch_date(&t.expires_on)}</td>
                             <td class="utrecht-table__cell">{t.last_used_at.as_deref().map(dutch_time).unwrap_or_else(|| "nooit".into())}</td>
                             <td class="utrecht-table__cell">{match t.revoked_at.as_deref() {
                                 Some(at) => format!("ingetrokken {}", dutch_time(at)).into_any(),
@@ -76,7 +76,7 @@ fn IssueTokenForm(refused: Option<AppError>) -> impl IntoView {
     view! {
         {move || issue.value().get().and_then(Result::ok).map(|t| view! {
             <div class="utrecht-alert utrecht-alert--ok" role="status">
-                <p class="utrecht-paragraph">{format!("Nieuw token (geldig tot en met {}). Kopieer het nu: het wordt niet opnieuw getoond.", t.expires_on)}</p>
+                <p class="utrecht-paragraph">{format!("Nieuw token (geldig tot en met {}). Kopieer het nu: het wordt niet opnieuw getoond.", dutch_date(&t.expires_on))}</p>
                 <p class="utrecht-paragraph"><code class="token-secret">{t.token.clone()}</code></p>
             </div>
         })}
