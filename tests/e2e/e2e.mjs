@@ -556,9 +556,13 @@ await test('the approver approves within mandate and sees the fund', async () =>
   assert(!(await page.getByLabel('Goedkeuren').isChecked()), 'no decision is preselected');
   await page.getByRole('button', { name: 'Besluit vastleggen' }).click();
   await page.getByText('Kies goedkeuren, afwijzen of terugsturen.').waitFor();
+  // The refused form came back from the server; its typing is restored once the page runs.
+  await hydrated();
   await page.getByLabel('Goedkeuren').check();
   await page.getByRole('button', { name: 'Besluit vastleggen' }).click();
   await page.getByText('Geef een reden op.').waitFor();
+  await hydrated();
+  assert(await page.getByLabel('Goedkeuren').isChecked(), 'the chosen decision comes back after the refusal');
   await page.getByLabel('Reden').fill('Akkoord: ruim rendement, binnen mandaat');
   await page.getByRole('button', { name: 'Besluit vastleggen' }).click();
   await page.getByText('Goedgekeurd').first().waitFor();
@@ -1036,6 +1040,7 @@ await test('the backoffice closes last year, then corrects a settlement and a pa
   await close.getByLabel('Reden').fill('Jaarrekening');
   await close.getByRole('button', { name: 'Jaar afsluiten' }).click();
   await close.getByText(/Er is maar .* beschikbaar om over te hevelen/).waitFor();
+  await hydrated();
   await axe('/fonds (met fout bij afsluiten)');
   await close.getByLabel('Over te hevelen naar het volgende jaar').fill('1.000,00');
   await close.getByRole('button', { name: 'Jaar afsluiten' }).click();
