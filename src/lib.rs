@@ -13,6 +13,8 @@ pub mod catalogue;
 pub mod chargeback;
 pub mod claim;
 pub mod dates;
+pub mod disclosure;
+pub mod evaluation;
 pub mod journal;
 pub mod ledger;
 pub mod lifecycle;

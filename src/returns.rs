@@ -47,6 +47,12 @@ pub fn months_inside(start_month: u16, duration_months: u16, horizon: Horizon) -
 
 /// The total of one line within the horizon, rounded to cents once.
 pub fn line_total(line: &ScenarioLine, horizon: Horizon) -> Result<Money, ReturnError> {
+    Ok(Money::round_from(line_exact(line, horizon)?)?)
+}
+
+/// The total of one line within the horizon, exactly (not yet rounded):
+/// a share of it (an evaluation's *deels*) is rounded once, from this.
+pub(crate) fn line_exact(line: &ScenarioLine, horizon: Horizon) -> Result<Decimal, ReturnError> {
     let base = line
         .quantity()
         .value()
@@ -56,7 +62,7 @@ pub fn line_total(line: &ScenarioLine, horizon: Horizon) -> Result<Money, Return
     // Probability is a percentage: divide by 100 together with the unit's denominator.
     let (numerator, denominator) = match line.unit().monthly_fraction() {
         None if line.start_month() <= horizon.get() => (1, 1),
-        None => return Ok(Money::ZERO),
+        None => return Ok(Decimal::ZERO),
         Some((num, den)) => {
             let months = i64::from(months_inside(
                 line.start_month(),
@@ -66,11 +72,9 @@ pub fn line_total(line: &ScenarioLine, horizon: Horizon) -> Result<Money, Return
             (num * months, den)
         }
     };
-    let exact = base
-        .checked_mul(Decimal::from(numerator))
+    base.checked_mul(Decimal::from(numerator))
         .and_then(|v| v.checked_div(Decimal::from(denominator * 100)))
-        .ok_or(ReturnError::Overflow)?;
-    Ok(Money::round_from(exact)?)
+        .ok_or(ReturnError::Overflow)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
