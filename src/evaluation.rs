@@ -313,7 +313,7 @@ pub fn realise(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::canvas::{LineItem, Quantity, ScenarioLine, ScenarioLineFields};
+    use crate::canvas::ScenarioLine;
     use crate::catalogue::Unit;
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
@@ -327,20 +327,7 @@ mod tests {
     }
 
     fn line(code: &str, unit: Unit, qty: Decimal, price: &str, pct: &str) -> ScenarioLine {
-        ScenarioLine::new(ScenarioLineFields {
-            stream: stream(code),
-            item: LineItem::Catalogue {
-                code: "X".into(),
-                name: "X".into(),
-            },
-            unit,
-            quantity: Quantity::new(qty).expect("q"),
-            unit_price: Money::parse(price).expect("price"),
-            probability: Percentage::parse(pct).expect("pct"),
-            start_month: 1,
-            duration_months: 12,
-        })
-        .expect("line")
+        crate::returns::test_lines::line(stream(code), unit, qty, price, pct, 1, 12)
     }
 
     fn canvas(threatening: Vec<ScenarioLine>, realistic: Vec<ScenarioLine>) -> Canvas {
@@ -488,20 +475,8 @@ mod tests {
             0u32..=100,
         )
             .prop_map(|(code, unit, qty, cents, pct)| {
-                ScenarioLine::new(ScenarioLineFields {
-                    stream: stream(code),
-                    item: LineItem::Catalogue {
-                        code: "X".into(),
-                        name: "X".into(),
-                    },
-                    unit,
-                    quantity: Quantity::new(Decimal::from(qty)).expect("q"),
-                    unit_price: Money::from_cents(cents).expect("price"),
-                    probability: Percentage::new(Decimal::from(pct)).expect("pct"),
-                    start_month: 1,
-                    duration_months: 12,
-                })
-                .expect("line")
+                let price = Money::from_cents(cents).expect("price").to_input_string();
+                line(code, unit, Decimal::from(qty), &price, &pct.to_string())
             })
     }
 

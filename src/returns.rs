@@ -174,15 +174,15 @@ pub fn calculate_canvas(
     )
 }
 
+/// Scenario lines for the core's tests: catalogue item "X" on `stream`.
 #[cfg(test)]
-mod tests {
+pub(crate) mod test_lines {
     use super::*;
     use crate::canvas::{LineItem, Quantity, ScenarioLineFields};
     use crate::catalogue::Unit;
     use crate::money::Percentage;
-    use rust_decimal_macros::dec;
 
-    fn line(
+    pub(crate) fn line(
         stream: StreamCode,
         unit: Unit,
         qty: Decimal,
@@ -206,6 +206,14 @@ mod tests {
         })
         .expect("line")
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_lines::line;
+    use super::*;
+    use crate::catalogue::Unit;
+    use rust_decimal_macros::dec;
 
     fn streams() -> BTreeSet<StreamCode> {
         [
