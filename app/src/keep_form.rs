@@ -63,7 +63,7 @@ pub fn start() {
         let form = event
             .target()
             .and_then(|t| t.dyn_into::<HtmlFormElement>().ok());
-        if let Some(kept) = form.and_then(|f| typed(&document_of(&f)?, &f))
+        if let Some(kept) = form.and_then(|f| typed(&f.owner_document()?, &f))
             && let Ok(json) = serde_json::to_string(&kept)
         {
             let _ = storage.set_item(KEY, &json);
@@ -75,10 +75,6 @@ pub fn start() {
         true,
     );
     keep.forget();
-}
-
-fn document_of(form: &HtmlFormElement) -> Option<Document> {
-    form.owner_document()
 }
 
 /// The page's forms that post to `action`.

@@ -124,6 +124,18 @@ fn problem_at(problems: &[Problem], prefix: &str) -> Option<String> {
         .map(|p| p.message.clone())
 }
 
+/// The streams as select choices (code, name), after an empty "—".
+fn stream_choices(options: &CaseChoices) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "—".to_string()))
+        .chain(
+            options
+                .streams
+                .iter()
+                .map(|s| (s.code.clone(), s.name.clone())),
+        )
+        .collect()
+}
+
 /// One editable scenario line, filled with `line` as typed.
 fn line_row(
     side: &'static str,
@@ -138,14 +150,7 @@ fn line_row(
     let name = move |field: &str| format!("canvas[{side}][{i}][{field}]");
     let id = move |field: &str| format!("regel-{side}-{i}-{field}");
     let label = move |what: &str| format!("{title}, regel {}: {what}", i + 1);
-    let mut streams = vec![(String::new(), "—".to_string())];
-    streams.extend(
-        options
-            .streams
-            .iter()
-            .map(|s| (s.code.clone(), s.name.clone())),
-    );
-    let stream_options = select_options(&streams, &line.stream);
+    let stream_options = select_options(&stream_choices(options), &line.stream);
     let mut units = vec![(String::new(), "uit catalogus".to_string())];
     units.extend(
         Unit::ALL
@@ -587,13 +592,7 @@ fn CanvasEditorIsland(start: EditorStart) -> impl IntoView {
         let stream = stream_words(item, &options.streams);
         view! { <option value=item.code.clone()>{format!("{} ({}, {} {})", item.name, stream, price, item.unit_label)}</option> }
     }).collect_view();
-    let mut laws = vec![(String::new(), "—".to_string())];
-    laws.extend(
-        options
-            .streams
-            .iter()
-            .map(|s| (s.code.clone(), s.name.clone())),
-    );
+    let laws = stream_choices(&options);
     let blank_blocker = BlockerForm::default();
     let blockers = (0..form.blockers.len() + 1).map(|i| {
         let b = form.blockers.get(i).unwrap_or(&blank_blocker);
