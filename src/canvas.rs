@@ -372,11 +372,81 @@ impl ValueTriangle {
 /// A rule, provision or organisation that blocked the household (*knelpunt*).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Blocker {
+    /// The law or scheme it sits in: a code from the administrator's list of
+    /// laws, which holds every financing stream and laws that are not one
+    /// (Toeslagen, DUO, Woningwet…). Law codes have the form of stream codes.
     pub law: StreamCode,
     pub rule: String,
     pub organisation: String,
     pub description: String,
+    /// None only in canvases saved before knelpunten had a category, and in
+    /// drafts: a canvas is submitted with a category for each knelpunt.
+    #[serde(default)]
+    pub category: Option<BlockerCategory>,
 }
+
+/// What kind of knelpunt it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockerCategory {
+    /// A rule of a law or regulation.
+    Rule,
+    /// How an organisation carries it out.
+    Execution,
+    /// Organisations that do not work together.
+    Cooperation,
+    /// Money that cannot move between budgets.
+    Financing,
+}
+
+impl BlockerCategory {
+    pub const ALL: [BlockerCategory; 4] = [
+        BlockerCategory::Rule,
+        BlockerCategory::Execution,
+        BlockerCategory::Cooperation,
+        BlockerCategory::Financing,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            BlockerCategory::Rule => "rule",
+            BlockerCategory::Execution => "execution",
+            BlockerCategory::Cooperation => "cooperation",
+            BlockerCategory::Financing => "financing",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<BlockerCategory> {
+        BlockerCategory::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            BlockerCategory::Rule => "Regel",
+            BlockerCategory::Execution => "Uitvoering",
+            BlockerCategory::Cooperation => "Samenwerking",
+            BlockerCategory::Financing => "Financiering",
+        }
+    }
+}
+
+/// The life domains a canvas can name (after the Zelfredzaamheid-Matrix).
+/// A canvas may hold others, typed before this list existed: they are kept.
+pub const LIFE_DOMAINS: [&str; 13] = [
+    "Financiën",
+    "Werk en dagbesteding",
+    "Huisvesting",
+    "Huiselijke relaties",
+    "Geestelijke gezondheid",
+    "Lichamelijke gezondheid",
+    "Verslaving",
+    "Algemene dagelijkse levensverrichtingen",
+    "Sociaal netwerk",
+    "Maatschappelijke participatie",
+    "Justitie",
+    "Opvoeding en ontwikkeling kinderen",
+    "Onderwijs",
+];
 
 /// The text parts of a canvas. All free text is checked for BSNs.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -488,6 +558,9 @@ impl Canvas {
         }
         if self.blockers.is_empty() {
             missing.push("minstens één knelpunt");
+        }
+        if self.blockers.iter().any(|b| b.category.is_none()) {
+            missing.push("de categorie van elk knelpunt");
         }
         if self.texts.legal_basis.trim().is_empty() {
             missing.push("wettelijke grondslag");
@@ -664,6 +737,7 @@ mod tests {
             rule: "Geen bijzondere bijstand voor schulden".into(),
             organisation: "Gemeente".into(),
             description: String::new(),
+            category: Some(BlockerCategory::Rule),
         });
         canvas.costs.push(
             CostLine::new(

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::canvas::{Canvas, Horizon};
 use crate::dates::dutch;
+use crate::lifecycle::Status;
 use crate::money::{Money, MoneyError, Percentage};
 use crate::returns::{ReturnError, calculate_canvas, line_exact, line_total};
 use crate::stream::StreamCode;
@@ -136,6 +137,18 @@ pub enum EvaluationError {
     },
     #[error("Regel {line}: het deel dat toch optrad kan niet negatief zijn.")]
     OccurredNegative { line: usize },
+    #[error("Een evaluatie kan pas als de doorbraak is gestart (na de eerste betaling).")]
+    NotStarted,
+    #[error(
+        "De eindevaluatie volgt op de afrekening: de backoffice rekent de casus eerst af. Leg tot dan een tussentijdse evaluatie vast."
+    )]
+    NotSettled,
+    #[error("De eindevaluatie is vastgelegd: een tussentijdse evaluatie kan niet meer.")]
+    AfterFinal,
+    #[error("De casus is afgesloten: de evaluatie kan niet meer worden gewijzigd.")]
+    Closed,
+    #[error("Deze evaluatie is al vastgelegd: geef de reden van de correctie.")]
+    CorrectionReason,
     #[error(transparent)]
     Return(#[from] ReturnError),
 }
@@ -150,6 +163,16 @@ impl From<MoneyError> for EvaluationError {
 /// breakthrough's first payment).
 pub fn final_due(start: NaiveDate, horizon: Horizon) -> NaiveDate {
     months_after(start, horizon.get())
+}
+
+/// The month after the horizon in which the final evaluation is expected:
+/// it is late after this date.
+pub const EVALUATION_WINDOW_MONTHS: u16 = 1;
+
+/// The date before which the final evaluation is expected (it can be
+/// recorded from [`final_due`]).
+pub fn deadline(due: NaiveDate) -> NaiveDate {
+    months_after(due, EVALUATION_WINDOW_MONTHS)
 }
 
 fn months_after(start: NaiveDate, months: u16) -> NaiveDate {
@@ -189,6 +212,31 @@ pub fn check_moment(
     Ok(())
 }
 
+/// Whether an evaluation of `kind` may be recorded on a case in `status`.
+/// `earlier` is how many versions of this evaluation exist: a submitted
+/// evaluation is frozen, and a correction is a new version with a reason.
+/// The move to *geëvalueerd* itself is the lifecycle's (`Action::Evaluate`).
+pub fn check_record(
+    kind: EvaluationKind,
+    status: Status,
+    earlier: u32,
+    reason: Option<&str>,
+) -> Result<(), EvaluationError> {
+    use Status::*;
+    match (kind, status) {
+        (_, Closed) => return Err(EvaluationError::Closed),
+        (EvaluationKind::Interim { .. }, Evaluated) => return Err(EvaluationError::AfterFinal),
+        (EvaluationKind::Interim { .. }, InProgress | Settled | ChargedBack) => {}
+        (EvaluationKind::Final, Settled | ChargedBack | Evaluated) => {}
+        (EvaluationKind::Final, InProgress) => return Err(EvaluationError::NotSettled),
+        _ => return Err(EvaluationError::NotStarted),
+    }
+    if earlier > 0 && reason.is_none_or(|r| r.trim().is_empty()) {
+        return Err(EvaluationError::CorrectionReason);
+    }
+    Ok(())
+}
+
 /// Projected and realised avoided cost of one stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct StreamRealisation {
@@ -212,17 +260,20 @@ impl Realisation {
     /// Realised as a percentage of projected, to one decimal; none when
     /// nothing was projected.
     pub fn realised_share(&self) -> Option<Decimal> {
-        if !self.total_projected.is_positive() {
-            return None;
-        }
-        self.total_realised
-            .as_decimal()
-            .checked_mul(Decimal::ONE_HUNDRED)
-            .and_then(|v| v.checked_div(self.total_projected.as_decimal()))
-            .map(|v| {
-                v.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-            })
+        share_of(self.total_realised, self.total_projected)
     }
+}
+
+/// `part` as a percentage of `whole`, to one decimal (half away from
+/// zero); none when `whole` is not positive.
+pub fn share_of(part: Money, whole: Money) -> Option<Decimal> {
+    if !whole.is_positive() {
+        return None;
+    }
+    part.as_decimal()
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|v| v.checked_div(whole.as_decimal()))
+        .map(|v| v.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
 }
 
 /// The realised avoided cost of one line (1-based `number` for messages).
@@ -531,5 +582,39 @@ mod tests {
             let full = realise(&c, &all, &streams()).expect("realise");
             prop_assert_eq!(full.total_realised, full.total_projected);
         }
+    }
+
+    #[test]
+    fn evaluations_are_recorded_in_their_time_and_corrected_with_a_reason() {
+        use Status::*;
+        let interim = EvaluationKind::Interim { month: 3 };
+        let fin = EvaluationKind::Final;
+        assert_eq!(check_record(interim, InProgress, 0, None), Ok(()));
+        assert_eq!(
+            check_record(interim, Approved, 0, None),
+            Err(EvaluationError::NotStarted)
+        );
+        assert_eq!(
+            check_record(interim, Evaluated, 0, None),
+            Err(EvaluationError::AfterFinal)
+        );
+        assert_eq!(
+            check_record(fin, InProgress, 0, None),
+            Err(EvaluationError::NotSettled)
+        );
+        assert_eq!(
+            check_record(fin, Approved, 0, None),
+            Err(EvaluationError::NotStarted)
+        );
+        assert_eq!(check_record(fin, ChargedBack, 0, None), Ok(()));
+        assert_eq!(
+            check_record(fin, Evaluated, 1, Some(" ")),
+            Err(EvaluationError::CorrectionReason)
+        );
+        assert_eq!(check_record(fin, Evaluated, 1, Some("typfout")), Ok(()));
+        assert_eq!(
+            check_record(fin, Closed, 1, Some("typfout")),
+            Err(EvaluationError::Closed)
+        );
     }
 }

@@ -6,6 +6,7 @@
 #![deny(clippy::float_arithmetic, clippy::unwrap_used)]
 
 pub mod accrual;
+pub mod agenda;
 pub mod agreement;
 pub mod bsn;
 pub mod canvas;

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::mandate::{MandateError, MandateTable};
@@ -151,6 +152,8 @@ impl Action {
             "terugboeken" => "heeft de kosten teruggeboekt naar de stromen",
             "terugboeking corrigeren" => "heeft de terugboeking gecorrigeerd",
             "evalueren" => "heeft de casus geëvalueerd",
+            "tussentijds evalueren" => "heeft een tussentijdse evaluatie vastgelegd",
+            "evaluatie corrigeren" => "heeft een evaluatie gecorrigeerd",
             "afsluiten" => "heeft de casus afgesloten",
             "wachten op externe partij aangeven" => {
                 "heeft de wachtstand bij een externe partij aangepast"
@@ -160,20 +163,22 @@ impl Action {
         .to_string()
     }
 
-    /// The role the action needs.
-    pub fn role(self) -> Role {
+    /// The roles that may take the action: any one of them will do.
+    pub fn roles(self) -> &'static [Role] {
         match self {
             Action::Submit | Action::Revise | Action::Evaluate | Action::SetWaiting { .. } => {
-                Role::Professional
+                &[Role::Professional]
             }
-            Action::Approve | Action::Reject | Action::Return => Role::Approver,
+            Action::Approve | Action::Reject | Action::Return => &[Role::Approver],
             Action::RegisterPayment { .. }
             | Action::Settle
             | Action::ReversePayment { .. }
             | Action::ReopenSettlement
             | Action::ChargeBack
-            | Action::ReverseChargeBack
-            | Action::Close => Role::Backoffice,
+            | Action::ReverseChargeBack => &[Role::Backoffice],
+            // The backoffice closes the books; the team's approver may
+            // close a case they reviewed.
+            Action::Close => &[Role::Backoffice, Role::Approver],
         }
     }
 
@@ -193,8 +198,13 @@ impl Action {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LifecycleError {
-    #[error("U kunt niet {action}: daarvoor is de rol {role} nodig.")]
-    RoleRequired { action: &'static str, role: Role },
+    #[error("U kunt niet {action}: daarvoor is de rol {} nodig.", role_words(.roles))]
+    RoleRequired {
+        action: &'static str,
+        roles: &'static [Role],
+    },
+    #[error("Er valt voor deze casus nog iets terug te boeken: evalueer na de terugboeking.")]
+    ChargebackPending,
     #[error("Een casus met status '{status}' kan niet worden {action}.", action = past_participle(*.action))]
     NotAllowed { action: Action, status: Status },
     #[error(
@@ -225,6 +235,14 @@ pub enum LifecycleError {
     ApproverPays,
 }
 
+fn role_words(roles: &[Role]) -> String {
+    let words: Vec<String> = roles
+        .iter()
+        .map(|r| format!("'{}'", r.label_nl()))
+        .collect();
+    words.join(" of ")
+}
+
 fn past_participle(action: Action) -> &'static str {
     match action {
         Action::Submit => "ingediend",
@@ -241,6 +259,106 @@ fn past_participle(action: Action) -> &'static str {
         Action::Evaluate => "geëvalueerd",
         Action::Close => "afgesloten",
         Action::SetWaiting { .. } => "op wachten gezet",
+    }
+}
+
+/// What a case waits for, and on whom: the sentence on the case page and
+/// in the worklists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Awaiting {
+    /// The professional completes and submits the canvas.
+    Submission,
+    /// An approver of at least this level decides (name and limit).
+    Review {
+        level: Option<(String, Option<Money>)>,
+    },
+    /// The professional makes a new version after "returned".
+    Revision,
+    /// The backoffice pays (approved, nothing paid yet).
+    Payment,
+    /// The backoffice pays the rest or settles.
+    Settlement,
+    /// The backoffice charges the settled cost back to the streams.
+    ChargeBack,
+    /// The professional evaluates; the final evaluation is expected
+    /// before `before`.
+    Evaluation { before: NaiveDate },
+    /// The backoffice or the approver closes the case.
+    Closing,
+    /// An external party: the note says which.
+    External { note: String },
+    /// Nothing: rejected or closed.
+    Nothing,
+}
+
+impl Awaiting {
+    /// What a case in `status` waits for. `due` is the date before which
+    /// the final evaluation is expected, once known; `review` the lowest
+    /// level that may decide.
+    pub fn of(
+        facts: &CaseFacts,
+        note: Option<&str>,
+        review: Option<(String, Option<Money>)>,
+        due: Option<NaiveDate>,
+    ) -> Awaiting {
+        use Status::*;
+        if facts.waiting_for_external {
+            return Awaiting::External {
+                note: note.unwrap_or_default().to_string(),
+            };
+        }
+        match facts.status {
+            Draft => Awaiting::Submission,
+            Submitted => Awaiting::Review { level: review },
+            Returned => Awaiting::Revision,
+            Approved => Awaiting::Payment,
+            InProgress => Awaiting::Settlement,
+            Settled if facts.paid.is_positive() => Awaiting::ChargeBack,
+            Settled | ChargedBack => match due {
+                Some(before) => Awaiting::Evaluation { before },
+                None => Awaiting::Nothing,
+            },
+            Evaluated => Awaiting::Closing,
+            Rejected | Closed => Awaiting::Nothing,
+        }
+    }
+
+    pub fn sentence_nl(&self) -> String {
+        match self {
+            Awaiting::Submission => {
+                "Wacht op het afmaken en indienen van het canvas door de professional.".into()
+            }
+            Awaiting::Review { level: Some((name, Some(limit))) } => format!(
+                "Wacht op beoordeling door een {} met mandaat tot {limit}.",
+                name.to_lowercase()
+            ),
+            Awaiting::Review { level: Some((name, None)) } => {
+                format!("Wacht op beoordeling door een {}.", name.to_lowercase())
+            }
+            Awaiting::Review { level: None } => {
+                "Wacht op beoordeling, maar niemand heeft mandaat voor dit bedrag: vraag functioneel beheer de mandaten aan te passen.".into()
+            }
+            Awaiting::Revision => {
+                "Wacht op een nieuwe versie van het canvas door de professional.".into()
+            }
+            Awaiting::Payment => "Wacht op betaling door de backoffice.".into(),
+            Awaiting::Settlement => {
+                "Wacht op verdere betaling of afrekening door de backoffice.".into()
+            }
+            Awaiting::ChargeBack => "Wacht op terugboeking door de backoffice.".into(),
+            Awaiting::Evaluation { before } => format!(
+                "Evaluatie door de professional verwacht vóór {}.",
+                crate::dates::dutch(*before)
+            ),
+            Awaiting::Closing => {
+                "Wacht op afsluiting door de backoffice of de teamleider.".into()
+            }
+            Awaiting::External { note } if note.trim().is_empty() => {
+                "Wacht op een externe partij.".into()
+            }
+            Awaiting::External { note } => format!("Wacht op een externe partij: {note}."),
+            Awaiting::Nothing => "Wacht nergens op.".into(),
+        }
     }
 }
 
@@ -298,11 +416,11 @@ pub fn decide(
     reason: Option<&str>,
     mandates: &MandateTable,
 ) -> Result<Decision, LifecycleError> {
-    let role = action.role();
-    if !actor.roles.has(role) {
+    let roles = action.roles();
+    if !roles.iter().any(|r| actor.roles.has(*r)) {
         return Err(LifecycleError::RoleRequired {
             action: action.label_nl(),
-            role,
+            roles,
         });
     }
     if action.needs_reason() && reason.is_none_or(|r| r.trim().is_empty()) {
@@ -390,6 +508,11 @@ pub fn decide(
             _ => not_allowed,
         },
         (Action::Evaluate, ChargedBack) => to(Evaluated),
+        // A settled case with nothing paid has nothing to charge back: it is
+        // evaluated straight away. Anything paid is charged back first, so
+        // the money revolves before the case can close.
+        (Action::Evaluate, Settled) if !case.paid.is_positive() => to(Evaluated),
+        (Action::Evaluate, Settled) => Err(LifecycleError::ChargebackPending),
         (Action::Close, Evaluated | Rejected) => Ok(Decision {
             next: Closed,
             waiting_for_external: false,
@@ -482,6 +605,101 @@ mod tests {
         assert_eq!(
             go(Action::Close, &back, &case(Status::Evaluated), None),
             Ok(Status::Closed)
+        );
+    }
+
+    #[test]
+    fn evaluation_follows_the_chargeback_unless_nothing_was_paid() {
+        let prof = actor(1, &[Role::Professional], None);
+        let lead = actor(2, &[Role::Approver], Some("teamleider"));
+        let back = actor(3, &[Role::Backoffice], None);
+        let mut paid = case(Status::Settled);
+        paid.paid = euros(1_500);
+        assert_eq!(
+            go(Action::Evaluate, &prof, &paid, None),
+            Err(LifecycleError::ChargebackPending)
+        );
+        assert_eq!(
+            go(Action::Evaluate, &prof, &case(Status::Settled), None),
+            Ok(Status::Evaluated)
+        );
+        for status in [Status::InProgress, Status::Evaluated, Status::Closed] {
+            assert!(matches!(
+                go(Action::Evaluate, &prof, &case(status), None),
+                Err(LifecycleError::NotAllowed { .. })
+            ));
+        }
+        // The backoffice or the approver closes; the professional does not.
+        assert_eq!(
+            go(Action::Close, &lead, &case(Status::Evaluated), None),
+            Ok(Status::Closed)
+        );
+        assert_eq!(
+            go(Action::Close, &back, &case(Status::Evaluated), None),
+            Ok(Status::Closed)
+        );
+        let refused = go(Action::Close, &prof, &case(Status::Evaluated), None);
+        assert!(matches!(refused, Err(LifecycleError::RoleRequired { .. })));
+        assert!(
+            refused
+                .expect_err("refused")
+                .to_string()
+                .contains("'Backoffice financiën' of 'Teamleider / projectleider / manager'")
+        );
+        assert!(matches!(
+            go(Action::Close, &back, &case(Status::ChargedBack), None),
+            Err(LifecycleError::NotAllowed { .. })
+        ));
+    }
+
+    #[test]
+    fn every_case_says_what_it_waits_for() {
+        let due = NaiveDate::from_ymd_opt(2027, 3, 1).expect("d");
+        let said = |status: Status, paid: i64, review, due| {
+            let mut facts = case(status);
+            facts.paid = euros(paid);
+            Awaiting::of(&facts, None, review, due).sentence_nl()
+        };
+        assert_eq!(
+            said(
+                Status::Submitted,
+                0,
+                Some(("Teamleider".into(), Some(euros(10_000)))),
+                None
+            ),
+            "Wacht op beoordeling door een teamleider met mandaat tot € 10.000,00."
+        );
+        assert_eq!(
+            said(Status::Approved, 0, None, None),
+            "Wacht op betaling door de backoffice."
+        );
+        assert_eq!(
+            said(Status::Settled, 10, None, Some(due)),
+            "Wacht op terugboeking door de backoffice."
+        );
+        assert_eq!(
+            said(Status::ChargedBack, 10, None, Some(due)),
+            "Evaluatie door de professional verwacht vóór 01-03-2027."
+        );
+        assert_eq!(
+            said(Status::Settled, 0, None, Some(due)),
+            "Evaluatie door de professional verwacht vóór 01-03-2027."
+        );
+        let mut waiting = case(Status::InProgress);
+        waiting.waiting_for_external = true;
+        assert_eq!(
+            Awaiting::of(&waiting, Some("UWV"), None, None).sentence_nl(),
+            "Wacht op een externe partij: UWV."
+        );
+        let table = MandateTable::dutch_default();
+        let level = table.lowest_decider(euros(2_000)).expect("someone");
+        assert!(level.limit.is_some_and(|l| l >= euros(2_000)));
+        assert!(
+            table
+                .levels()
+                .iter()
+                .filter(|l| l.limit.is_some_and(|x| x >= euros(2_000)))
+                .all(|l| l.limit >= level.limit)
         );
     }
 

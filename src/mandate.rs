@@ -104,6 +104,15 @@ impl MandateTable {
     /// When `amount` lies outside the mandate of `level_code` (or the user has
     /// none), who decides instead: "Buiten uw mandaat (tot € 2.500): een
     /// projectleider of manager beslist". `None` within the mandate.
+    /// The lowest level that may decide on `amount`: who a submitted canvas
+    /// waits for.
+    pub fn lowest_decider(&self, amount: Money) -> Option<&MandateLevel> {
+        self.0
+            .iter()
+            .filter(|l| l.limit.is_none_or(|limit| amount <= limit))
+            .min_by_key(|l| l.limit.map_or((1, Money::ZERO), |limit| (0, limit)))
+    }
+
     pub fn who_decides(&self, level_code: Option<&str>, amount: Money) -> Option<String> {
         let own = level_code.and_then(|c| self.level(c).ok());
         if own.is_some_and(|l| l.limit.is_none_or(|limit| amount <= limit)) {

@@ -14,7 +14,7 @@ use sqlx::SqliteConnection;
 use crate::auth::{self, AppState};
 use crate::db;
 use crate::error::AppError;
-use crate::model::{ClaimRow, InvoiceRow, RunRow};
+use crate::model::{AgendaView, ClaimRow, InvoiceRow, RunRow};
 
 /// The journal of a posted run.
 #[derive(Debug, Clone, Serialize)]
@@ -177,9 +177,18 @@ fn plain(status: StatusCode, message: &str) -> Response {
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const CSV: &str = "text/csv; charset=utf-8";
 
-/// A download for the backoffice, by its session: `make` builds the body
-/// (and says what it read); the download is recorded in the audit trail.
-async fn backoffice_download<F>(
+/// Who may download a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Downloader {
+    Backoffice,
+    /// The roles the administrator chose to keep the learning agenda.
+    AgendaKeeper,
+}
+
+/// A download by session for `who`: `make` builds the body (and says what
+/// it read); the download is recorded in the audit trail.
+async fn download_for<F>(
+    who: Downloader,
     state: AppState,
     parts: Parts,
     content_type: &'static str,
@@ -197,12 +206,16 @@ where
         }
         Err(_) => return plain(StatusCode::INTERNAL_SERVER_ERROR, "Er ging iets mis."),
     };
-    if !user.roles.has(Role::Backoffice) {
-        return plain(StatusCode::FORBIDDEN, &AppError::Forbidden.to_string());
-    }
     let (action, object_type, object_id) = event;
     let result = async {
         let mut conn = state.pool.acquire().await?;
+        let allowed = match who {
+            Downloader::Backoffice => user.roles.has(Role::Backoffice),
+            Downloader::AgendaKeeper => crate::services::agenda::may_keep(&mut conn, &user).await?,
+        };
+        if !allowed {
+            return Err(AppError::Forbidden);
+        }
         let body = make(&mut conn).await?;
         db::audit::record(
             &mut *conn,
@@ -266,14 +279,22 @@ pub async fn download(state: AppState, parts: Parts, run_id: i64, file: String) 
     };
     let filename = format!("terugboekrun-{run_id}-{file}");
     let event = ("journal_exported", "chargeback_run", run_id.to_string());
-    backoffice_download(state, parts, content_type, filename, event, async |conn| {
-        let j = journal(conn, run_id).await?;
-        if csv {
-            Ok(with_bom(journal::to_csv(&j.lines)))
-        } else {
-            xlsx(&j).map_err(workbook_failed)
-        }
-    })
+    download_for(
+        Downloader::Backoffice,
+        state,
+        parts,
+        content_type,
+        filename,
+        event,
+        async |conn| {
+            let j = journal(conn, run_id).await?;
+            if csv {
+                Ok(with_bom(journal::to_csv(&j.lines)))
+            } else {
+                xlsx(&j).map_err(workbook_failed)
+            }
+        },
+    )
     .await
 }
 
@@ -362,14 +383,185 @@ pub async fn invoice_download(state: AppState, parts: Parts, id: i64, file: Stri
     };
     let filename = format!("factuur-{id}-{file}");
     let event = ("invoice_exported", "invoice", id.to_string());
-    backoffice_download(state, parts, content_type, filename, event, async |conn| {
-        let (invoice, claims) = crate::services::claims::specification(conn, id).await?;
-        if csv {
-            Ok(with_bom(specification_csv(&invoice, &claims)))
-        } else {
-            specification_xlsx(&invoice, &claims).map_err(workbook_failed)
+    download_for(
+        Downloader::Backoffice,
+        state,
+        parts,
+        content_type,
+        filename,
+        event,
+        async |conn| {
+            let (invoice, claims) = crate::services::claims::specification(conn, id).await?;
+            if csv {
+                Ok(with_bom(specification_csv(&invoice, &claims)))
+            } else {
+                specification_xlsx(&invoice, &claims).map_err(workbook_failed)
+            }
+        },
+    )
+    .await
+}
+
+/// The columns of the learning agenda's export.
+const AGENDA_HEADERS: [&str; 12] = [
+    "Wet of regeling",
+    "Regel of bepaling",
+    "Organisatie",
+    "Categorie",
+    "Huishoudens",
+    "Besteed aan doorbraken",
+    "Verwacht vermeden",
+    "Gerealiseerd vermeden",
+    "Per kwartaal",
+    "Agendapunt",
+    "Eigenaar",
+    "Stand",
+];
+
+/// One row per group of knelpunten, as text and (for the workbook) amounts.
+struct AgendaRow {
+    text: Vec<String>,
+    /// Spent, projected, realised: none where suppressed or not evaluated.
+    amounts: [Option<Money>; 3],
+}
+
+fn agenda_rows(v: &AgendaView) -> Vec<AgendaRow> {
+    use doorbraak::agenda::Shown;
+    let count = |n: Shown<u32>| n.value().map_or("< 5".to_string(), |n| n.to_string());
+    let money = |m: Option<Money>| m.map(|m| m.to_input_string()).unwrap_or_default();
+    v.groups
+        .groups
+        .iter()
+        .map(|g| {
+            let item = v.item_of(&g.key);
+            let amounts = [
+                g.spent.value(),
+                g.projected.value(),
+                g.realised.and_then(Shown::value),
+            ];
+            let realised = match g.realised {
+                None => "nog niet geëvalueerd".to_string(),
+                Some(Shown::Suppressed) => String::new(),
+                Some(Shown::Value(m)) => m.to_input_string(),
+            };
+            AgendaRow {
+                text: vec![
+                    v.law_name(g.key.law.as_str()),
+                    g.rule.clone(),
+                    g.organisation.clone(),
+                    g.categories
+                        .iter()
+                        .map(|c| c.label_nl())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    count(g.households),
+                    money(amounts[0]),
+                    money(amounts[1]),
+                    realised,
+                    v.groups
+                        .quarters
+                        .iter()
+                        .zip(&g.per_quarter)
+                        .map(|(q, n)| format!("{q}: {}", count(*n)))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    item.map(|i| i.title.clone()).unwrap_or_default(),
+                    item.map(|i| i.owner.clone()).unwrap_or_default(),
+                    item.map_or_else(|| "niet geagendeerd".to_string(), |i| i.rung.clone()),
+                ],
+                amounts,
+            }
+        })
+        .collect()
+}
+
+/// The learning agenda as CSV: a row per group of knelpunten.
+pub fn agenda_csv(v: &AgendaView) -> String {
+    journal::csv(&AGENDA_HEADERS, agenda_rows(v).into_iter().map(|r| r.text))
+}
+
+/// The learning agenda as a workbook: the groups (amounts as numbers,
+/// blank where suppressed) and a sheet with every item's steps.
+pub fn agenda_xlsx(v: &AgendaView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::Workbook;
+    let Formats {
+        bold, date, amount, ..
+    } = Formats::new();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Knelpunten")?;
+    for (col, title) in AGENDA_HEADERS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *title, &bold)?;
+    }
+    for (row, r) in (1u32..).zip(agenda_rows(v)) {
+        for (col, text) in r.text.iter().enumerate() {
+            let col = col as u16;
+            match col {
+                5..=7 => match r.amounts[usize::from(col - 5)] {
+                    Some(m) => {
+                        sheet.write_number_with_format(row, col, cell_number(m), &amount)?;
+                    }
+                    None => {
+                        sheet.write_string(row, col, text)?;
+                    }
+                },
+                _ => {
+                    sheet.write_string(row, col, text)?;
+                }
+            }
         }
-    })
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofit();
+    let steps = book.add_worksheet();
+    steps.set_name("Agendapunten")?;
+    for (col, title) in ["Agendapunt", "Eigenaar", "Datum", "Stap", "Door", "Notitie"]
+        .iter()
+        .enumerate()
+    {
+        steps.write_string_with_format(0, col as u16, *title, &bold)?;
+    }
+    let mut row = 1u32;
+    for item in &v.items {
+        for s in &item.steps {
+            steps.write_string(row, 0, &item.title)?;
+            steps.write_string(row, 1, &item.owner)?;
+            if let Ok(d) = s.on_date.parse::<chrono::NaiveDate>() {
+                steps.write_datetime_with_format(row, 2, &cell_date(d)?, &date)?;
+            }
+            steps.write_string(row, 3, &s.rung)?;
+            steps.write_string(row, 4, &s.by)?;
+            steps.write_string(row, 5, &s.note)?;
+            row += 1;
+        }
+    }
+    steps.autofit();
+    book.save_to_buffer()
+}
+
+/// `GET /export/leeragenda/{file}`: `leeragenda.csv` or `leeragenda.xlsx`,
+/// for the roles that keep the learning agenda.
+pub async fn agenda_download(state: AppState, parts: Parts, file: String) -> Response {
+    let Some((content_type, csv)) = file_kind(&file, "leeragenda") else {
+        return plain(StatusCode::NOT_FOUND, "Onbekend bestand.");
+    };
+    let event = ("agenda_exported", "agenda", "leeragenda".to_string());
+    download_for(
+        Downloader::AgendaKeeper,
+        state,
+        parts,
+        content_type,
+        file,
+        event,
+        async |conn| {
+            let v = crate::services::agenda::load(conn).await?;
+            if csv {
+                Ok(with_bom(agenda_csv(&v)))
+            } else {
+                agenda_xlsx(&v).map_err(workbook_failed)
+            }
+        },
+    )
     .await
 }
 

@@ -53,6 +53,13 @@ pub fn message(code: &str) -> Option<&'static str> {
         "reset_password" => "Het wachtwoord is opnieuw ingesteld.",
         "create_team" => "Het team is aangemaakt.",
         "set_team_active" => "Het team is bijgewerkt.",
+        "record_evaluation" => "De evaluatie is vastgelegd.",
+        "close_case" => "De casus is afgesloten.",
+        "confirm_receipt" => "De ontvangst is bevestigd.",
+        "put_on_agenda" => "Het knelpunt staat op de leeragenda.",
+        "agenda_step" => "De stap is vastgelegd.",
+        "save_law" => "De wet is opgeslagen.",
+        "set_agenda_roles" => "De rollen van de leeragenda zijn opgeslagen.",
         _ => return None,
     })
 }

@@ -107,6 +107,20 @@ pub fn text(field: &str, value: &str, max: usize, what: &str) -> Result<String, 
     Ok(value.to_string())
 }
 
+/// An optional free text (a note, a justification) of at most `max`
+/// characters without a BSN-like number; returned trimmed.
+pub fn note(field: &str, value: &str, max: usize) -> Result<String, AppError> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(AppError::invalid(
+            field,
+            format!("De tekst is te lang (hoogstens {max} tekens)."),
+        ));
+    }
+    free_text(field, value)?;
+    Ok(value.to_string())
+}
+
 /// A decision's reason: required, at most 500 characters, no BSN.
 pub fn reason(field: &str, value: &str) -> Result<String, AppError> {
     let value = value.trim();

@@ -38,11 +38,14 @@ use crate::components::layout::Header;
 use crate::error::AppError;
 use crate::model::SessionView;
 use crate::pages::accrual::AccrualPage;
+use crate::pages::agenda::{AgendaItemPage, AgendaPage};
 use crate::pages::agreements::AgreementsPage;
 use crate::pages::canvas::CanvasPage;
 use crate::pages::cases::{ApprovalsPage, CasePage, CasesPage, PaymentsPage};
 use crate::pages::claims::ClaimsPage;
+use crate::pages::evaluation::{EvaluationPage, RealisedPage};
 use crate::pages::fund::FundPage;
+use crate::pages::laws::LawsPage;
 use crate::pages::reconcile::ReconcilePage;
 use crate::pages::reviews::{DisputesPage, EvidencePage, OwnerPage, StreamOwnersPage};
 use crate::pages::runs::{RunPage, RunsPage};
@@ -140,6 +143,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/casussen") view=CasesPage ssr=SsrMode::Async/>
                         <Route path=path!("/casussen/:id") view=CasePage ssr=SsrMode::Async/>
                         <Route path=path!("/casussen/:id/canvas") view=CanvasPage ssr=SsrMode::Async/>
+                        <Route path=path!("/casussen/:id/evaluatie") view=EvaluationPage ssr=SsrMode::Async/>
+                        <Route path=path!("/leeragenda") view=AgendaPage ssr=SsrMode::Async/>
+                        <Route path=path!("/leeragenda/:id") view=AgendaItemPage ssr=SsrMode::Async/>
+                        <Route path=path!("/realisatie") view=RealisedPage ssr=SsrMode::Async/>
+                        <Route path=path!("/inrichting/wetten") view=LawsPage ssr=SsrMode::Async/>
                         <Route path=path!("/beoordelen") view=ApprovalsPage ssr=SsrMode::Async/>
                         <Route path=path!("/betalen") view=PaymentsPage ssr=SsrMode::Async/>
                         <Route path=path!("/fonds") view=FundPage ssr=SsrMode::Async/>

@@ -42,7 +42,8 @@ const fn task(role: Role, label: &'static str) -> Task {
 }
 
 use Role::{
-    Administrator as A, Approver as Ap, Backoffice as B, Professional as P, StreamOwner as S,
+    Administrator as A, Alderman as W, Approver as Ap, Backoffice as B, Professional as P,
+    StreamOwner as S,
 };
 
 pub const PAGES: &[Page] = &[
@@ -56,6 +57,27 @@ pub const PAGES: &[Page] = &[
     ),
     page("/casussen/:id", &[P, Ap, B], None, &[]),
     page("/casussen/:id/canvas", &[P], None, &[]),
+    page("/casussen/:id/evaluatie", &[P, Ap, B], None, &[]),
+    page(
+        "/leeragenda",
+        &[Ap, W],
+        Some("Leeragenda"),
+        &[
+            task(Ap, "Leeragenda: terugkerende knelpunten en hun escalatie"),
+            task(W, "Leeragenda: terugkerende knelpunten en hun escalatie"),
+        ],
+    ),
+    page("/leeragenda/:id", &[Ap, W], None, &[]),
+    page(
+        "/realisatie",
+        &[Ap, B, W],
+        None,
+        &[
+            task(Ap, "Gerealiseerde tegenover verwachte besparingen"),
+            task(B, "Gerealiseerde tegenover verwachte besparingen"),
+            task(W, "Gerealiseerde tegenover verwachte besparingen"),
+        ],
+    ),
     page(
         "/beoordelen",
         &[Ap],
@@ -146,6 +168,15 @@ pub const PAGES: &[Page] = &[
         &[task(A, "Convenanten met externe financiers")],
     ),
     page(
+        "/inrichting/wetten",
+        &[A],
+        None,
+        &[task(
+            A,
+            "Wetten voor knelpunten en toegang tot de leeragenda",
+        )],
+    ),
+    page(
         "/inrichting/budgethouders",
         &[A],
         None,
@@ -226,10 +257,11 @@ mod tests {
             tasks(Role::StreamOwner).collect::<Vec<_>>(),
             [("/mijn-stromen", "Terugboekingen op uw stroom")]
         );
-        assert_eq!(
-            tasks(Role::Alderman).count(),
-            0,
-            "the dashboard is still to come"
-        );
+        let alderman: Vec<&str> = tasks(Role::Alderman).map(|(p, _)| p).collect();
+        assert_eq!(alderman, ["/leeragenda", "/realisatie"]);
+        let nav: Vec<&str> = navigation(RoleSet::of(&[Role::Alderman]))
+            .map(|(p, _)| p)
+            .collect();
+        assert!(nav.contains(&"/leeragenda") && !nav.contains(&"/casussen"));
     }
 }

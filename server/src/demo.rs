@@ -207,6 +207,7 @@ pub async fn load(pool: &SqlitePool, history: bool) -> anyhow::Result<bool> {
     if history {
         let earlier: Vec<i32> = (*demo_years().start()..*demo_years().end()).collect();
         crate::demo_history::live(pool, &earlier, accrual_year()).await?;
+        crate::demo_evaluations::live(pool, auth::today()).await?;
     }
     Ok(true)
 }

@@ -10,8 +10,8 @@ use app::model::CurrentUser;
 use app::{db, services};
 use chrono::{Datelike, NaiveDate};
 use doorbraak::canvas::{
-    Blocker, Canvas, CanvasTexts, CostLine, Horizon, Judgement, LineItem, Quantity, ScenarioLine,
-    ScenarioLineFields, TriangleJudgement, ValueTriangle,
+    Blocker, BlockerCategory, Canvas, CanvasTexts, CostLine, Horizon, Judgement, LIFE_DOMAINS,
+    LineItem, Quantity, ScenarioLine, ScenarioLineFields, TriangleJudgement, ValueTriangle,
 };
 use doorbraak::catalogue::Unit;
 use doorbraak::lifecycle::Status;
@@ -55,6 +55,98 @@ const PLANS: &[Spec] = &[
     ("WGS-01", 1, 1, 1, 100),
     ("JW-06", 2, 1, 6, 100),
 ];
+
+/// Knelpunten as practice finds them: a few rules account for most.
+/// (law, rule, organisation, category, weight)
+const KNELPUNTEN: &[(&str, &str, &str, BlockerCategory, u64)] = &[
+    (
+        "PW",
+        "Kostendelersnorm",
+        "Gemeente, Participatiewet",
+        BlockerCategory::Rule,
+        30,
+    ),
+    (
+        "TOESLAGEN",
+        "Terugvordering huurtoeslag na inkomenswijziging",
+        "Belastingdienst/Toeslagen",
+        BlockerCategory::Execution,
+        20,
+    ),
+    (
+        "WGS",
+        "Geen schuldhulp zolang er beslag loopt",
+        "Gemeente, schuldhulpverlening",
+        BlockerCategory::Execution,
+        15,
+    ),
+    (
+        "WONINGWET",
+        "Geen urgentie bij eigen huurachterstand",
+        "Woningcorporatie",
+        BlockerCategory::Rule,
+        10,
+    ),
+    (
+        "JW",
+        "Geen jeugdhulp zonder verwijzing",
+        "Jeugdhulpaanbieder",
+        BlockerCategory::Cooperation,
+        8,
+    ),
+    (
+        "DUO",
+        "Studiefinanciering stopt bij uitval",
+        "DUO",
+        BlockerCategory::Rule,
+        6,
+    ),
+    (
+        "ZVW",
+        "Eigen risico niet in termijnen",
+        "Zorgverzekeraar",
+        BlockerCategory::Financing,
+        5,
+    ),
+    (
+        "WSNP",
+        "Toelating pas na drie jaar goed gedrag",
+        "Rechtbank",
+        BlockerCategory::Rule,
+        4,
+    ),
+    (
+        "UWV",
+        "Uitkering pas na herbeoordeling",
+        "UWV",
+        BlockerCategory::Execution,
+        2,
+    ),
+];
+
+fn knelpunt(rng: &mut Rng) -> anyhow::Result<Blocker> {
+    let total: u64 = KNELPUNTEN.iter().map(|k| k.4).sum();
+    let mut roll = rng.below(total);
+    let (law, rule, organisation, category, _) = KNELPUNTEN
+        .iter()
+        .find(|k| {
+            if roll < k.4 {
+                true
+            } else {
+                roll -= k.4;
+                false
+            }
+        })
+        .copied()
+        .unwrap_or(KNELPUNTEN[0]);
+    Ok(Blocker {
+        law: StreamCode::new(law)?,
+        rule: rule.into(),
+        organisation: organisation.into(),
+        description: "De regel laat geen ruimte voor de situatie van dit huishouden.".into(),
+        category: Some(category),
+    })
+}
 
 /// Statuses with weights (out of 100); older years are further along.
 const STATUSES: &[(Status, u64)] = &[
@@ -181,17 +273,24 @@ fn canvas(rng: &mut Rng, catalogue: &Catalogue) -> anyhow::Result<Canvas> {
             threatening_summary: "Uitzetting, opvang, uithuisplaatsing.".into(),
             realistic_summary: "Blijft wonen, schuldhulp start.".into(),
         },
-        life_domains: vec!["wonen".into(), "financiën".into()],
-        blockers: vec![Blocker {
-            law: *rng.pick(&[
-                StreamCode::PARTICIPATIEWET,
-                StreamCode::WGS,
-                StreamCode::JEUGDWET,
-            ]),
-            rule: "Regel sluit deze situatie uit".into(),
-            organisation: "Gemeente".into(),
-            description: String::new(),
-        }],
+        life_domains: {
+            let first = rng.below(LIFE_DOMAINS.len() as u64) as usize;
+            let mut domains = vec![LIFE_DOMAINS[0].to_string(), LIFE_DOMAINS[2].to_string()];
+            if first > 2 {
+                domains.push(LIFE_DOMAINS[first].to_string());
+            }
+            domains
+        },
+        blockers: {
+            let mut blockers = vec![knelpunt(rng)?];
+            if rng.below(3) == 0 {
+                let second = knelpunt(rng)?;
+                if second.rule != blockers[0].rule {
+                    blockers.push(second);
+                }
+            }
+            blockers
+        },
         threatening,
         realistic,
         costs: cost_lines(investment)?,

@@ -23,7 +23,7 @@ fn day(year: i32, month: u32, d: u32) -> anyhow::Result<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, d).context("date")
 }
 
-async fn user(pool: &SqlitePool, role: &str) -> anyhow::Result<CurrentUser> {
+pub(crate) async fn user(pool: &SqlitePool, role: &str) -> anyhow::Result<CurrentUser> {
     let id = db::users::first_with_role(pool, role)
         .await?
         .ok_or_else(|| anyhow!("no demo user with role {role}"))?;
@@ -34,7 +34,7 @@ async fn user(pool: &SqlitePool, role: &str) -> anyhow::Result<CurrentUser> {
 }
 
 /// One step as `who` on `on`, in a transaction of its own.
-async fn as_of<T>(
+pub(crate) async fn as_of<T>(
     pool: &SqlitePool,
     who: &CurrentUser,
     on: NaiveDate,

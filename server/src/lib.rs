@@ -5,6 +5,7 @@
 pub mod config;
 pub mod demo;
 pub mod demo_cases;
+pub mod demo_evaluations;
 pub mod demo_history;
 pub mod middleware;
 pub mod seed;
@@ -131,7 +132,8 @@ pub fn router(
         .site_addr(addr)
         .build();
     let routes = route_list();
-    let (exports, invoices, api) = (state.clone(), state.clone(), state.clone());
+    let (exports, invoices, agenda, api) =
+        (state.clone(), state.clone(), state.clone(), state.clone());
     let guard = middleware::Guard {
         origins: std::sync::Arc::new(origins),
         auth: state.auth.clone(),
@@ -190,6 +192,15 @@ pub fn router(
                         app::exports::invoice_download(state, request.into_parts().0, id, file)
                             .await
                     }
+                },
+            ),
+        )
+        .route(
+            "/export/leeragenda/{file}",
+            axum::routing::get(
+                move |axum::extract::Path(file): axum::extract::Path<String>, request: Request| {
+                    let state = agenda.clone();
+                    async move { app::exports::agenda_download(state, request.into_parts().0, file).await }
                 },
             ),
         )

@@ -239,6 +239,8 @@ await test('the administrator creates a user with a role and a team', async () =
   await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Gebruikers' }).click();
   await page.getByRole('heading', { level: 1, name: 'Gebruikers' }).waitFor();
   await page.getByRole('cell', { name: 'teamleider', exact: true }).waitFor();
+  // The typing is kept by the page's script: it must be running first.
+  await hydrated();
   await axe('/beheer/gebruikers');
   const form = page.getByRole('form', { name: 'Nieuwe gebruiker' });
   await form.getByLabel('Gebruikersnaam').fill(NEW_USER);
@@ -469,6 +471,8 @@ await test('a professional writes a canvas with five lines and sees the live ret
   await page.getByLabel('Perspectief: waar wil het huishouden over een jaar staan?').fill('In de woning blijven.');
   await page.getByLabel('Wet', { exact: true }).first().selectOption('PW');
   await page.getByLabel('Regel of voorziening').first().fill('Geen bijzondere bijstand voor schulden');
+  await page.getByLabel('Categorie', { exact: true }).first().selectOption('rule');
+  await page.getByLabel('Financiën', { exact: true }).check();
   await page.getByLabel('Voorgestelde doorbraak').fill('Huurachterstand in één keer aflossen');
   await page.getByLabel('Wettelijke grondslag (wet, artikel of hardheidsclausule)').fill('Wmo 2015 art. 2.3.5');
   await page.getByLabel('Kostenpost 1: omschrijving').fill('Aflossen huurachterstand');
@@ -540,7 +544,7 @@ await test('the approver approves within mandate and sees the fund', async () =>
   // their lines and totals, the cost lines with supplier, the value triangle.
   for (const text of ['Huurachterstand van vier maanden; uitzetting dreigt.', 'Geen bijzondere bijstand voor schulden',
     'Dreigend scenario: 4 regels', 'Reëel scenario: 1 regels', 'Bijstand na uitzetting (vrij item: Niet in de catalogus voor deze situatie)',
-    'Kosten van de doorbraak, samen € 2.500,00', 'Woningcorporatie', 'Gezin staat erachter', 'Rendementsberekening over']) {
+    'Kosten van de doorbraak, samen € 2.500,00', 'Woningcorporatie', 'Gezin staat erachter', 'Rendementsberekening over', 'Financiën']) {
     await page.getByText(text, { exact: false }).first().waitFor();
   }
   await page.getByRole('cell', { name: '€ 12.613,50' }).first().waitFor();
@@ -804,6 +808,8 @@ await test('with the keyboard only: sign in, write and submit a canvas, decide, 
   await byId('knelpunt-0-wet');
   await page.keyboard.press('ArrowDown');
   await typeInto('knelpunt-0-regel', 'Geen bijzondere bijstand voor schulden');
+  await byId('knelpunt-0-categorie');
+  await page.keyboard.press('ArrowDown');
   await typeInto('veld-legal_basis', 'Wmo 2015 art. 2.3.5');
   await typeInto('kosten-0-omschrijving', 'Aflossen huurachterstand');
   await typeInto('kosten-0-leverancier', 'Woningcorporatie');
@@ -1156,6 +1162,145 @@ await test('the administrator issues an API token and names stream owners', asyn
   const secret = (await page.locator('.token-secret').textContent()).trim();
   assert(/^dbk_[0-9a-f]{64}$/.test(secret), `token ${secret}`);
   await axe('/beheer/tokens (uitgegeven)');
+  await signOut();
+});
+
+// The other half of the method: realised savings and the learning agenda.
+const evaluated = { id: null };
+
+/// Ticks "Vermeden" on every line of the evaluation form on `p`.
+async function allAvoided(p) {
+  const n = await p.locator('fieldset.evaluation-line').count();
+  assert(n > 0, 'the frozen threatening scenario has lines');
+  for (let i = 0; i < n; i += 1) await p.locator(`#regel-${i}-avoided`).check();
+}
+
+await test('a professional evaluates a case past its horizon and sees realised against projected; the backoffice closes it', async () => {
+  await signIn('professional');
+  const overdue = page.locator('[data-worklist] li.overdue a').first();
+  await overdue.waitFor();
+  const reference = (await overdue.textContent()).trim();
+  await axe('/ (werklijst)');
+  await overdue.click();
+  await page.getByRole('heading', { level: 1, name: `Casus ${reference}` }).waitFor();
+  await hydrated();
+  await page.locator('[data-awaiting]', { hasText: 'Evaluatie door de professional verwacht vóór' }).waitFor();
+  evaluated.id = page.url().match(/casussen\/(\d+)/)[1];
+  await page.getByRole('link', { name: 'Evaluatie vastleggen of bekijken' }).click();
+  await page.getByRole('heading', { level: 1, name: `Evaluatie van casus ${reference}` }).waitFor();
+  await hydrated();
+  await axe('/casussen/:id/evaluatie');
+  await allAvoided(page);
+  await page.locator('#regel-0-partly').check();
+  await page.locator('#regel-0-deel').fill('50%');
+  await page.locator('#regel-0-toelichting').fill('De helft van de opvang was toch nodig.');
+  await page.locator('#doel-reached').check();
+  await page.getByRole('button', { name: 'Evaluatie vastleggen' }).click();
+  await page.waitForURL(/gedaan=record_evaluation/);
+  await hydrated();
+  await page.getByRole('status').getByText('De evaluatie is vastgelegd.').waitFor();
+  await page.getByRole('heading', { level: 3, name: 'Eindevaluatie, versie 1' }).waitFor();
+  await axe('/casussen/:id/evaluatie (vastgelegd)');
+  await goto(`/casussen/${evaluated.id}`);
+  await hydrated();
+  const table = page.getByRole('table', { name: 'Verwacht en gerealiseerd vermeden per stroom' });
+  await table.waitFor();
+  const total = table.getByRole('row', { name: /Totaal/ });
+  const cells = (await total.locator('td').allTextContents()).map((t) => t.trim());
+  assert(cells.length === 3 && cells[0] !== cells[1], `realised differs from projected: ${cells}`);
+  await page.locator('[data-awaiting]', { hasText: 'afsluiting' }).waitFor();
+  await axe('/casussen/:id (geëvalueerd)');
+  await signOut();
+
+  await signIn('backoffice');
+  await goto(`/casussen/${evaluated.id}/evaluatie`);
+  await hydrated();
+  await page.getByRole('button', { name: 'Casus afsluiten' }).click();
+  await page.waitForURL(/gedaan=close_case/);
+  await hydrated();
+  await page.getByText('De casus is afgesloten.').first().waitFor();
+  await goto(`/casussen/${evaluated.id}`);
+  await page.getByText('Afgesloten').first().waitFor();
+  await signOut();
+});
+
+await test('without JavaScript the evaluation form refuses at its field and then records', async () => {
+  await withoutJavaScript('professional', async (p) => {
+    const link = p.locator('[data-worklist] li.overdue a').first();
+    await link.waitFor();
+    const href = await link.getAttribute('href');
+    await p.goto(BASE + href + '/evaluatie');
+    await allAvoided(p);
+    await p.locator('#regel-0-partly').check();
+    await p.locator('#doel-partly').check();
+    await p.getByRole('button', { name: 'Evaluatie vastleggen' }).click();
+    await p.waitForURL(/__err=/);
+    await p.getByText('Regel 1: vul in welk deel toch optrad').waitFor();
+    await allAvoided(p);
+    await p.locator('#regel-0-not_avoided').check();
+    await p.locator('#regel-0-toelichting').fill('De kosten traden toch op.');
+    await p.locator('#doel-partly').check();
+    await p.getByRole('button', { name: 'Evaluatie vastleggen' }).click();
+    await p.waitForURL(/gedaan=record_evaluation/);
+    await p.getByRole('heading', { level: 3, name: 'Eindevaluatie, versie 1' }).waitFor();
+  });
+});
+
+await test('a manager puts a recurring knelpunt on the agenda, escalates it and downloads the agenda', async () => {
+  await signIn('manager');
+  await goto('/leeragenda');
+  await page.getByRole('heading', { level: 1, name: 'Leeragenda' }).waitFor();
+  await hydrated();
+  await page.getByRole('table', { name: 'Knelpunten per wet, regel en organisatie' }).waitFor();
+  await page.getByRole('cell', { name: '< 5' }).first().waitFor();
+  await axe('/leeragenda');
+  await shots('leeragenda');
+  const knelpunt = page.getByLabel('Knelpunt', { exact: true });
+  const value = await knelpunt.locator('option', { hasText: 'Geen schuldhulp zolang er beslag loopt' }).getAttribute('value');
+  await knelpunt.selectOption(value);
+  await page.getByLabel('Titel op de agenda').fill('Beslag blokkeert schuldhulp');
+  await page.getByLabel('Eigenaar (wie trekt het)').fill('Coördinator schuldhulp');
+  await page.getByLabel('Notitie bij het signaleren').fill('In elk team genoemd.');
+  await page.getByRole('button', { name: 'Op de agenda zetten' }).click();
+  await page.waitForURL(/gedaan=put_on_agenda/);
+  await hydrated();
+  await page.getByRole('link', { name: 'Beslag blokkeert schuldhulp' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Beslag blokkeert schuldhulp' }).waitFor();
+  await hydrated();
+  await axe('/leeragenda/:id');
+  const stepTo = async (to, note, whom = '') => {
+    await page.getByLabel('Stap', { exact: true }).selectOption(to);
+    await page.getByLabel('Geëscaleerd naar (bij escaleren)').fill(whom);
+    await page.getByLabel('Notitie', { exact: true }).fill(note);
+    await page.getByRole('button', { name: 'Stap vastleggen' }).click();
+  };
+  await stepTo('team', 'Besproken in het teamoverleg.');
+  await page.waitForURL(/gedaan=agenda_step/);
+  await hydrated();
+  await page.locator('[data-rung="on_agenda"]').waitFor();
+  await stepTo('escalated', 'Een landelijke regel.');
+  await page.waitForURL(/__err=/);
+  await hydrated();
+  await page.locator('#veld-escalated_to-fout').getByText('Zeg aan wie').waitFor();
+  await axe('/leeragenda/:id (fout)');
+  await stepTo('escalated', 'Een landelijke regel.', 'Regionale stuurgroep');
+  await page.waitForURL(/gedaan=agenda_step/);
+  await hydrated();
+  await page.locator('[data-rung="escalated"]', { hasText: 'Regionale stuurgroep' }).waitFor();
+  await goto('/leeragenda');
+  await hydrated();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download de leeragenda (CSV)' }).click(),
+  ]);
+  const saved = join(artifacts, 'leeragenda.csv');
+  await download.saveAs(saved);
+  const csv = readFileSync(saved, 'utf8');
+  assert(csv.includes('Beslag blokkeert schuldhulp') && csv.includes('Regionale stuurgroep'), 'the agenda as downloaded');
+  await goto('/realisatie');
+  await page.getByRole('table', { name: /Verwacht en gerealiseerd vermeden/ }).waitFor();
+  await hydrated();
+  await axe('/realisatie');
   await signOut();
 });
 

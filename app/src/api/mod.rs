@@ -4,11 +4,13 @@
 
 pub mod accrual;
 pub mod admin;
+pub mod agenda;
 pub mod agreements;
 pub mod audit;
 pub mod canvas_lines;
 pub mod cases;
 pub mod claims;
+pub mod evaluations;
 pub mod fund;
 pub mod reconcile;
 pub mod reviews;

@@ -125,6 +125,7 @@ pub fn CanvasDocument(
                     <td class="utrecht-table__cell">{names.name(&b.law.to_string())}</td>
                     <td class="utrecht-table__cell">{b.rule.clone()}</td>
                     <td class="utrecht-table__cell">{b.organisation.clone()}</td>
+                    <td class="utrecht-table__cell">{b.category.map_or("—", |c| c.label_nl())}</td>
                     <td class="utrecht-table__cell">{b.description.clone()}</td>
                 </tr>
             }
@@ -175,7 +176,7 @@ pub fn CanvasDocument(
             {if canvas.blockers.is_empty() {
                 view! { <p class="utrecht-paragraph">"Geen knelpunten."</p> }.into_any()
             } else {
-                view! { <DataTable caption="Knelpunten" headers=&["Wet of stroom", "Regel of bepaling", "Organisatie", "Toelichting"]>{blockers}</DataTable> }.into_any()
+                view! { <DataTable caption="Knelpunten" headers=&["Wet of regeling", "Regel of bepaling", "Organisatie", "Categorie", "Toelichting"]>{blockers}</DataTable> }.into_any()
             }}
             <Scenario title="Dreigend scenario" summary=t.threatening_summary lines=canvas.threatening.clone() horizon names=names.clone()/>
             <Scenario title="Reëel scenario" summary=t.realistic_summary lines=canvas.realistic.clone() horizon names=names.clone()/>

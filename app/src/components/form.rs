@@ -65,6 +65,9 @@ pub fn TextField(
     #[prop(optional)] autocomplete: &'static str,
     #[prop(optional)] required: bool,
     #[prop(optional)] description: &'static str,
+    /// The id of a `<datalist>` with suggestions.
+    #[prop(optional)]
+    list: &'static str,
 ) -> impl IntoView {
     let id = field_id(scope, field);
     let error_id = format!("{id}-fout");
@@ -104,6 +107,7 @@ pub fn TextField(
                     type=input_type
                     value=value
                     autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                    list=(!list.is_empty()).then_some(list)
                     required=required
                     aria-invalid=move || invalid().then_some("true")
                     aria-describedby=described

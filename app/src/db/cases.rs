@@ -505,9 +505,11 @@ pub async fn full(
                  FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = c.id) AS events,
                 (SELECT json_group_array(json_object('id', p.id, 'cents', p.amount_cents, 'paid_on', p.paid_on,
                                                      'supplier', p.supplier, 'reference', p.reference,
-                                                     'reversed_on', r.reversed_on, 'reversal_reason', r.reason)
+                                                     'reversed_on', r.reversed_on, 'reversal_reason', r.reason,
+                                                     'received_on', rc.received_on, 'receipt_note', rc.note)
                                          ORDER BY p.paid_on, p.id)
                  FROM payments p LEFT JOIN payment_reversals r ON r.payment_id = p.id
+                 LEFT JOIN receipts rc ON rc.payment_id = p.id
                  WHERE p.case_id = c.id) AS payments,
                 (SELECT balance_cents FROM account_balances WHERE account = ?3) AS fund_cents
          FROM cases c JOIN canvases cv ON cv.case_id = c.id AND cv.version = c.current_version
@@ -667,6 +669,8 @@ struct PaymentJson {
     reference: String,
     reversed_on: Option<String>,
     reversal_reason: Option<String>,
+    received_on: Option<String>,
+    receipt_note: Option<String>,
 }
 
 /// Canvas versions, events and payments from the JSON arrays [`full`] selects.
@@ -719,6 +723,13 @@ fn decode_history(
                     paid_on: p.paid_on,
                     supplier: p.supplier,
                     reference: p.reference,
+                    received: match (p.received_on, p.receipt_note) {
+                        (Some(on), Some(note)) => Some((on, note)),
+                        (None, None) => None,
+                        _ => {
+                            return Err(decode::corrupt("receipts", p.id, "half a receipt".into()));
+                        }
+                    },
                     reversed: match (p.reversed_on, p.reversal_reason) {
                         (Some(on), Some(why)) => Some((on, why)),
                         (None, None) => None,

@@ -3,6 +3,7 @@
 //! times as ISO text (UTC, milliseconds).
 
 pub mod accrual;
+pub mod agenda;
 pub mod agreements;
 pub mod audit;
 pub mod budget_years;
@@ -10,6 +11,8 @@ pub mod cases;
 pub mod catalogue;
 pub mod claims;
 pub mod decode;
+pub mod evaluations;
+pub mod laws;
 pub mod ledger;
 pub mod mandates;
 pub mod reviews;

@@ -62,6 +62,7 @@ struct ChargeRow {
     realistic_cents: i64,
     avoided_cents: i64,
     case_avoided_cents: i64,
+    realised_cents: Option<i64>,
     review_id: Option<i64>,
     review: Option<String>,
     reason: Option<String>,
@@ -126,6 +127,10 @@ pub async fn charges(
                 coalesce(ret.realistic_cents, 0) AS realistic_cents,
                 coalesce(ret.avoided_cents, 0) AS avoided_cents,
                 c.total_avoided_cents AS case_avoided_cents,
+                (SELECT es.realised_cents FROM evaluations e
+                   JOIN evaluation_streams es ON es.evaluation_id = e.id AND es.stream_code = ch.stream_code
+                  WHERE e.case_id = ch.case_id AND e.moment = 'final'
+                  ORDER BY e.version DESC LIMIT 1) AS realised_cents,
                 v.id AS review_id, v.status AS review, v.reason, v.version AS review_version,
                 v.resolution, v.resolution_reason,
                 a.version AS agreement_version, a.reference AS agreement_reference
@@ -203,6 +208,7 @@ impl ChargeRow {
             realistic: money(self.realistic_cents)?,
             avoided: money(self.avoided_cents)?,
             case_avoided: money(self.case_avoided_cents)?,
+            realised: self.realised_cents.map(money).transpose()?,
             agreement: self
                 .agreement_version
                 .zip(self.agreement_reference)

@@ -3,8 +3,8 @@
 //! same conversion for the live return calculation.
 
 use doorbraak::canvas::{
-    Blocker, Canvas, CanvasTexts, CostLine, Horizon, Judgement, LineItem, Quantity, ScenarioLine,
-    ScenarioLineFields, TriangleJudgement, ValueTriangle,
+    Blocker, BlockerCategory, Canvas, CanvasTexts, CostLine, Horizon, Judgement, LineItem,
+    Quantity, ScenarioLine, ScenarioLineFields, TriangleJudgement, ValueTriangle,
 };
 use doorbraak::catalogue::Unit;
 use doorbraak::money::parse_plain_decimal;
@@ -49,6 +49,8 @@ pub struct BlockerForm {
     pub rule: String,
     pub organisation: String,
     pub description: String,
+    /// A [`BlockerCategory`] code, or empty while not chosen.
+    pub category: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,6 +212,7 @@ pub fn anchor_of(field: &str) -> String {
         [side @ ("threatening" | "realistic"), i, name] => format!("regel-{side}-{i}-{name}"),
         [side @ ("threatening" | "realistic"), i] => format!("regel-{side}-{i}-catalogue_code"),
         ["blockers", i, "law"] => format!("knelpunt-{i}-wet"),
+        ["blockers", i, "category"] => format!("knelpunt-{i}-categorie"),
         ["blockers", i, ..] => format!("knelpunt-{i}-regel"),
         ["costs", i, "amount"] => format!("kosten-{i}-bedrag"),
         ["costs", i, ..] => format!("kosten-{i}-omschrijving"),
@@ -306,17 +309,27 @@ impl CanvasForm {
             if b.rule.trim().is_empty() && b.description.trim().is_empty() {
                 continue;
             }
-            match StreamCode::new(&b.law) {
-                Ok(law) => blockers.push(Blocker {
+            let category = match b.category.trim() {
+                "" => Ok(None),
+                code => BlockerCategory::from_code(code).map(Some).ok_or(()),
+            };
+            match (StreamCode::new(&b.law), category) {
+                (Ok(law), Ok(category)) => blockers.push(Blocker {
                     law,
                     rule: b.rule.trim().to_string(),
                     organisation: b.organisation.trim().to_string(),
                     description: b.description.trim().to_string(),
+                    category,
                 }),
-                Err(_) => problems.push(Problem {
+                (Err(_), _) => problems.push(Problem {
                     field: format!("blockers[{i}][law]"),
                     label: format!("Knelpunt {}", i + 1),
                     message: "Kies de wet waaronder het knelpunt valt.".into(),
+                }),
+                (_, Err(())) => problems.push(Problem {
+                    field: format!("blockers[{i}][category]"),
+                    label: format!("Knelpunt {}", i + 1),
+                    message: "Kies een categorie uit de lijst.".into(),
                 }),
             }
         }
@@ -518,6 +531,7 @@ impl CanvasForm {
                     rule: b.rule.clone(),
                     organisation: b.organisation.clone(),
                     description: b.description.clone(),
+                    category: b.category.map(|c| c.code().to_string()).unwrap_or_default(),
                 })
                 .collect(),
             costs: c
@@ -588,6 +602,23 @@ pub struct CatalogueDefaults {
 impl CanvasForm {
     /// A line's stream must be one the municipality has (active): a line on
     /// another is incomplete.
+    /// Knelpunten under a law that is not on the list (or no longer active).
+    pub fn unknown_laws(&self, known: impl Fn(&str) -> bool) -> Vec<Problem> {
+        self.blockers
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| {
+                let law = b.law.trim();
+                !law.is_empty() && StreamCode::new(law).is_ok() && !known(law)
+            })
+            .map(|(i, b)| Problem {
+                field: format!("blockers[{i}][law]"),
+                label: format!("Knelpunt {}", i + 1),
+                message: format!("Onbekende wet {}: kies er een uit de lijst.", b.law.trim()),
+            })
+            .collect()
+    }
+
     pub fn unknown_streams(&self, known: impl Fn(&str) -> bool) -> Vec<Problem> {
         let mut problems = Vec::new();
         for (side, lines) in [

@@ -22,6 +22,8 @@ pub struct PaymentRow {
     pub reference: String,
     /// Corrected by reversal: when and why.
     pub reversed: Option<(String, String)>,
+    /// The household received what it paid for: when, and the note.
+    pub received: Option<(String, String)>,
 }
 
 /// A case in a list or queue.
@@ -91,6 +93,13 @@ pub struct CaseView {
     pub decided_by: Option<String>,
     /// Today on the server (`YYYY-MM-DD`), the default payment date.
     pub today: String,
+    /// What the case waits for, and on whom, in a sentence.
+    pub awaiting: String,
+    /// When the final evaluation is due (`YYYY-MM-DD`), once the
+    /// breakthrough has started.
+    pub evaluation_due: Option<String>,
+    /// Realised against projected, once evaluated.
+    pub realisation: Option<super::RealisationView>,
 }
 
 /// An earlier canvas version as the case page shows it.
@@ -171,4 +180,6 @@ pub struct CaseChoices {
     pub teams: Vec<crate::model::Team>,
     pub streams: Vec<StreamOption>,
     pub catalogue: Vec<CatalogueOption>,
+    /// The laws a knelpunt can sit in (code, name): the streams and others.
+    pub laws: Vec<(String, String)>,
 }

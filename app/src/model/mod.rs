@@ -3,6 +3,7 @@
 //! the other's types; one file per feature.
 
 pub mod accrual;
+pub mod agenda;
 pub mod agreements;
 pub mod audit;
 #[cfg(feature = "ssr")]
@@ -10,6 +11,7 @@ pub mod audit_words;
 pub mod canvas_form;
 pub mod cases;
 pub mod catalogue_search;
+pub mod evaluations;
 pub mod fund;
 pub mod reconcile;
 pub mod reviews;
@@ -20,9 +22,11 @@ pub mod tokens;
 pub mod users;
 
 pub use accrual::*;
+pub use agenda::*;
 pub use agreements::*;
 pub use audit::*;
 pub use cases::*;
+pub use evaluations::*;
 pub use fund::*;
 pub use reconcile::*;
 pub use reviews::*;

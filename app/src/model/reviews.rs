@@ -25,6 +25,8 @@ pub struct OwnerCharge {
     pub avoided: Money,
     /// The case's avoided costs over all streams.
     pub case_avoided: Money,
+    /// The avoided cost realised on this stream, once the case is evaluated.
+    pub realised: Option<Money>,
     /// A claim's agreement version: `v2 (CZ-2026-014)`.
     pub agreement: Option<String>,
     pub review_id: Option<i64>,

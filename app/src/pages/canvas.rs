@@ -592,11 +592,27 @@ fn CanvasEditorIsland(start: EditorStart) -> impl IntoView {
         let stream = stream_words(item, &options.streams);
         view! { <option value=item.code.clone()>{format!("{} ({}, {} {})", item.name, stream, price, item.unit_label)}</option> }
     }).collect_view();
-    let laws = stream_choices(&options);
+    let laws: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
+        .chain(options.laws.iter().cloned())
+        .collect();
+    let categories: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
+        .chain(
+            doorbraak::canvas::BlockerCategory::ALL
+                .iter()
+                .map(|c| (c.code().to_string(), c.label_nl().to_string())),
+        )
+        .collect();
     let blank_blocker = BlockerForm::default();
     let blockers = (0..form.blockers.len() + 1).map(|i| {
         let b = form.blockers.get(i).unwrap_or(&blank_blocker);
         let law_options = select_options(&laws, &b.law);
+        let category_options = select_options(&categories, &b.category);
+        // As in `TextArea`: the server writes a textarea's text unescaped.
+        let description = if cfg!(feature = "ssr") {
+            crate::components::form::html_escape(&b.description)
+        } else {
+            b.description.clone()
+        };
         let prefix = format!("blockers[{i}]");
         let problem = move || problems.with(|p| problem_at(p, &prefix));
         view! {
@@ -609,15 +625,37 @@ fn CanvasEditorIsland(start: EditorStart) -> impl IntoView {
                 <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("knelpunt-{i}-regel")} name={format!("canvas[blockers][{i}][rule]")} value=b.rule.clone()/>
                 <label class="utrecht-form-label" for={format!("knelpunt-{i}-organisatie")}>"Organisatie"</label>
                 <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("knelpunt-{i}-organisatie")} name={format!("canvas[blockers][{i}][organisation]")} value=b.organisation.clone()/>
+                <label class="utrecht-form-label" for={format!("knelpunt-{i}-categorie")}>"Categorie"</label>
+                <select class="utrecht-select utrecht-select--html-select" id={format!("knelpunt-{i}-categorie")} name={format!("canvas[blockers][{i}][category]")} inner_html=category_options></select>
                 <label class="utrecht-form-label" for={format!("knelpunt-{i}-omschrijving")}>"Omschrijving (anoniem)"</label>
-                <input class="utrecht-textbox utrecht-textbox--html-input" id={format!("knelpunt-{i}-omschrijving")} name={format!("canvas[blockers][{i}][description]")} value=b.description.clone()/>
+                <textarea class="utrecht-textarea utrecht-textarea--html-textarea" id={format!("knelpunt-{i}-omschrijving")} name={format!("canvas[blockers][{i}][description]")} rows="2">{description}</textarea>
             </fieldset>
         }
     }).collect_view();
-    let life_domains = form
-        .life_domains
+    // The list's domains, then any other the canvas holds (kept, ticked).
+    let domains: Vec<String> = doorbraak::canvas::LIFE_DOMAINS
         .iter()
-        .enumerate().map(|(i, d)| view! { <input type="hidden" name=format!("canvas[life_domains][{i}]") value=d.clone()/> })
+        .map(|d| d.to_string())
+        .chain(
+            form.life_domains
+                .iter()
+                .filter(|d| !doorbraak::canvas::LIFE_DOMAINS.contains(&d.as_str()))
+                .cloned(),
+        )
+        .collect();
+    let life_domains = domains
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let checked = form.life_domains.contains(&d);
+            let id = if i == 0 { "veld-life_domains".to_string() } else { format!("leefgebied-{i}") };
+            view! {
+                <div class="utrecht-form-field utrecht-form-field--checkbox">
+                    <input class="utrecht-checkbox utrecht-checkbox--html-input" type="checkbox" id=id.clone() name=format!("canvas[life_domains][{i}]") value=d.clone() checked=checked/>
+                    <label class="utrecht-form-label utrecht-form-label--checkbox" for=id>{d}</label>
+                </div>
+            }
+        })
         .collect_view();
     let blank_cost = CostForm::default();
     let costs = (0..form.costs.len() + 1).map(|i| {
@@ -665,9 +703,13 @@ fn CanvasEditorIsland(start: EditorStart) -> impl IntoView {
                 <FormMessage error/>
                 <input type="hidden" name="case_id" value=case_id.to_string()/>
                 <input type="hidden" name="edits" value=edits.get_untracked().to_string() prop:value=move || edits.get().to_string()/>
-                {life_domains}
                 <TextArea label="Situatie (anoniem: geen naam, adres of BSN)" name="canvas[situation]" field="situation" error value=f.situation.clone()/>
                 <TextArea label="Perspectief: waar wil het huishouden over een jaar staan?" name="canvas[goal]" field="goal" error value=f.goal.clone()/>
+                <fieldset class="utrecht-form-fieldset utrecht-form-fieldset--html-fieldset life-domains">
+                    <legend class="utrecht-form-fieldset__legend">"Betrokken leefgebieden"</legend>
+                    {move || problems.with(|p| problem_at(p, "life_domains")).map(|m| view! { <div class="utrecht-form-field-error-message">{m}</div> })}
+                    {life_domains}
+                </fieldset>
                 <TextArea label="Betrokken hulpverlening (hoeveel, welke wetten)" name="canvas[providers]" field="providers" error value=f.providers.clone()/>
                 <h2 class="utrecht-heading-2">"Knelpunten"</h2>
                 {blockers}

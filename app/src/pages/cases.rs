@@ -11,6 +11,7 @@ use crate::api::cases::{
     ReviseCase, SetWaiting, SettleCase, SubmitCase, approval_queue, case_options, get_case,
     my_cases, payment_queue, payment_token,
 };
+use crate::api::evaluations::ConfirmReceipt;
 use crate::components::canvas_view::CanvasDocument;
 use crate::components::form::{
     FormMessage, SelectField, TextArea, TextField, last_error, select_options,
@@ -461,6 +462,7 @@ struct CaseActions {
     reverse_payment: ServerAction<ReversePayment>,
     reopen: ServerAction<ReopenSettlement>,
     waiting: ServerAction<SetWaiting>,
+    receipt: ServerAction<ConfirmReceipt>,
 }
 
 impl CaseActions {
@@ -474,11 +476,12 @@ impl CaseActions {
             reverse_payment: ServerAction::new(),
             reopen: ServerAction::new(),
             waiting: ServerAction::new(),
+            receipt: ServerAction::new(),
         }
     }
 
     /// Changes whenever one of them has run: the case is loaded again.
-    fn versions(self) -> [usize; 8] {
+    fn versions(self) -> [usize; 9] {
         [
             self.submit.version().get(),
             self.decide.version().get(),
@@ -488,6 +491,7 @@ impl CaseActions {
             self.reverse_payment.version().get(),
             self.reopen.version().get(),
             self.waiting.version().get(),
+            self.receipt.version().get(),
         ]
     }
 }
@@ -532,7 +536,9 @@ fn CaseDetails(
         reverse_payment,
         reopen,
         waiting,
+        receipt,
     } = actions;
+    let receipt_error = last_error(receipt.value());
     let is_prof = user.roles.has(Role::Professional) && user.team_ids.contains(&view.team_id);
     let is_approver = view.may_decide;
     let is_back = user.roles.has(Role::Backoffice);
@@ -573,6 +579,11 @@ fn CaseDetails(
                     Some((on, why)) => format!("Teruggedraaid op {}: {why}", dutch_date(on)),
                     None => "Betaald".to_string(),
                 }}</td>
+                <td class="utrecht-table__cell">{match &p.received {
+                    Some((on, note)) if note.is_empty() => format!("Ontvangen op {}", dutch_date(on)),
+                    Some((on, note)) => format!("Ontvangen op {}: {note}", dutch_date(on)),
+                    None => "Nog niet bevestigd".to_string(),
+                }}</td>
             </tr>
         })
         .collect_view();
@@ -580,6 +591,17 @@ fn CaseDetails(
         .payments
         .iter()
         .filter(|p| p.reversed.is_none())
+        .map(|p| {
+            (
+                p.id.to_string(),
+                format!("{} · {} · {}", dutch_date(&p.paid_on), p.supplier, p.amount),
+            )
+        })
+        .collect();
+    let unreceived: Vec<(String, String)> = view
+        .payments
+        .iter()
+        .filter(|p| p.reversed.is_none() && p.received.is_none())
         .map(|p| {
             (
                 p.id.to_string(),
@@ -612,6 +634,7 @@ fn CaseDetails(
         <p class="utrecht-paragraph">{status_badge(view.status)}" · canvas versie "{view.canvas_version}{view.canvas_frozen.then_some(" (vastgesteld)")}
             {view.waiting_for_external.then(|| format!(" · wacht op een externe partij: {}", view.waiting_note.clone().unwrap_or_default()))}
         </p>
+        <p class="utrecht-paragraph awaiting" data-awaiting="">{view.awaiting.clone()}</p>
         {returned_reason.map(|(who, on, why)| view! {
             <div class="utrecht-alert utrecht-alert--warning" role="status" data-returned="">
                 <p class="utrecht-paragraph"><strong>{format!("Teruggestuurd door {who} op {on}:")}</strong>" "{why}</p>
@@ -718,9 +741,38 @@ fn CaseDetails(
             view! { <p class="utrecht-paragraph">"Nog geen betalingen."</p> }.into_any()
         } else {
             view! {
-                <DataTable caption="Betalingen" headers=&["Datum", "Ontvanger", "Kenmerk", "Bedrag", "Status"]>{payments}</DataTable>
+                <DataTable caption="Betalingen" headers=&["Datum", "Ontvanger", "Kenmerk", "Bedrag", "Status", "Ontvangst"]>{payments}</DataTable>
             }.into_any()
         }}
+        {(is_prof && !unreceived.is_empty()).then(|| view! {
+            <h2 class="utrecht-heading-2" id="ontvangst">"Ontvangst bevestigen"</h2>
+            <p class="utrecht-paragraph">"Leg vast dat het huishouden heeft ontvangen waarvoor betaald is."</p>
+            <ActionForm action=receipt attr:aria-labelledby="ontvangst">
+                <FormMessage error=receipt_error/>
+                <input type="hidden" name="case_id" value=id.to_string()/>
+                <SelectField label="Betaling" name="payment_id" field="payment_id" scope="ontvangst" error=receipt_error options=select_options(&unreceived, "")/>
+                <TextField label="Ontvangen op" name="received_on" field="received_on" error=receipt_error input_type="date" value=view.today.clone()/>
+                <TextField label="Notitie (anoniem)" name="note" field="note" scope="ontvangst" error=receipt_error/>
+                <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Ontvangst bevestigen"</button>
+            </ActionForm>
+        })}
+        {matches!(view.status, Status::InProgress | Status::Settled | Status::ChargedBack | Status::Evaluated | Status::Closed).then(|| view! {
+            <h2 class="utrecht-heading-2" id="evaluatie">"Evaluatie"</h2>
+            {view.evaluation_due.clone().map(|due| view! { <p class="utrecht-paragraph">{format!("De eindevaluatie kan vanaf {}.", dutch_date(&due))}</p> })}
+            {match view.realisation.clone() {
+                Some(r) => view! {
+                    <p class="utrecht-paragraph">{format!(
+                        "Eindevaluatie (versie {}) van {}: perspectief {}; {} van het verwachte bedrag is gerealiseerd.",
+                        r.version, dutch_date(&r.evaluated_on), r.goal.label_nl(), r.share.clone().unwrap_or_else(|| "niets".into())
+                    )}</p>
+                    <crate::pages::evaluation::StreamFiguresTable caption="Verwacht en gerealiseerd vermeden per stroom" streams=r.streams total_projected=r.total_projected total_realised=r.total_realised/>
+                }.into_any(),
+                None => view! { <p class="utrecht-paragraph">"Nog niet geëvalueerd."</p> }.into_any(),
+            }}
+            <p class="utrecht-paragraph"><a class="utrecht-link" href=format!("/casussen/{}/evaluatie", view.id)>{
+                if is_prof { "Evaluatie vastleggen of bekijken" } else if view.status == Status::Evaluated { "Evaluatie bekijken en casus afsluiten" } else { "Evaluatie bekijken" }
+            }</a></p>
+        })}
         <h2 class="utrecht-heading-2">"Tijdlijn"</h2>
         <ol class="utrecht-ordered-list timeline">{events}</ol>
     }

@@ -5,7 +5,10 @@ use doorbraak::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::guard::{Guarded, signed_in_user};
+use crate::api::evaluations::my_worklist;
+use crate::components::format::dutch_date;
+use crate::components::guard::{Guarded, or_error, role_resource, signed_in_user};
+use crate::model::{WorkItem, Worklist};
 
 /// What a role does, in a sentence; its tasks come from the page table.
 fn intro(role: Role) -> &'static str {
@@ -62,6 +65,7 @@ fn StartSections() -> impl IntoView {
                 <section class="role-section" aria-labelledby=format!("rol-{}", role.code())>
                     <h2 class="utrecht-heading-2" id=format!("rol-{}", role.code())>{role.label_nl()}</h2>
                     <p class="utrecht-paragraph">{intro(role)}</p>
+                    {(role == Role::Professional).then(|| view! { <WorkWaiting/> })}
                     <ul class="utrecht-unordered-list task-list">{items}</ul>
                 </section>
             }
@@ -72,6 +76,52 @@ fn StartSections() -> impl IntoView {
         <p class="utrecht-paragraph utrecht-paragraph--lead">"Uw startpagina, per rol die u heeft."</p>
         <div class="role-sections">{sections}</div>
         <SignOutEverywhere/>
+    }
+}
+
+/// What waits for the professional: drafts, canvases returned for
+/// revision, evaluations due or overdue, receipts to record.
+#[component]
+fn WorkWaiting() -> impl IntoView {
+    let list = role_resource(&[Role::Professional], || (), |_| my_worklist());
+    view! {
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                or_error(list.await, |w: Worklist| {
+                    let group = |title: &'static str, items: Vec<WorkItem>, say: fn(&WorkItem) -> String| {
+                        (!items.is_empty()).then(|| {
+                            let lis = items
+                                .into_iter()
+                                .map(|i| view! {
+                                    <li class:overdue=i.overdue>
+                                        <a class="utrecht-link" href=format!("/casussen/{}", i.case_id)>{i.reference.clone()}</a>
+                                        {format!(" — {}", say(&i))}
+                                    </li>
+                                })
+                                .collect_view();
+                            view! {
+                                <h3 class="utrecht-heading-3">{title}</h3>
+                                <ul class="utrecht-unordered-list worklist">{lis}</ul>
+                            }
+                        })
+                    };
+                    let empty = w.drafts.is_empty() && w.returned.is_empty() && w.evaluations.is_empty() && w.receipts.is_empty();
+                    view! {
+                        <div class="worklist-block" data-worklist="">
+                            {empty.then(|| view! { <p class="utrecht-paragraph">"Er wacht nu niets op u."</p> })}
+                            {group("Concepten", w.drafts, |i| format!("laatst gewijzigd {}", dutch_date(&i.date)))}
+                            {group("Teruggestuurd voor aanpassing", w.returned, |i| format!("teruggestuurd, laatst gewijzigd {}", dutch_date(&i.date)))}
+                            {group("Evaluaties", w.evaluations, |i| if i.overdue {
+                                format!("evaluatie te laat: verwacht vóór {}", dutch_date(&i.date))
+                            } else {
+                                format!("evaluatie verwacht vóór {}", dutch_date(&i.date))
+                            })}
+                            {group("Ontvangst bevestigen", w.receipts, |i| format!("betaald op {}: {}", dutch_date(&i.date), i.note))}
+                        </div>
+                    }
+                })
+            })}
+        </Transition>
     }
 }
 

@@ -1,11 +1,14 @@
 pub mod accrual;
+pub mod agenda;
 pub mod agreements;
 pub mod audit;
 pub mod canvas;
 pub mod cases;
 pub mod claims;
+pub mod evaluation;
 pub mod fund;
 pub mod home;
+pub mod laws;
 pub mod login;
 pub mod not_found;
 pub mod reconcile;

@@ -201,6 +201,7 @@ fn OwnerTable(
                     <td class="utrecht-table__cell">{charged_as(&c)}</td>
                     <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.amount.to_string()}</td>
                     <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.avoided.to_string()}</td>
+                    <td class="utrecht-table__cell utrecht-table__cell--numeric">{c.realised.map_or_else(|| "nog niet geëvalueerd".to_string(), |m| m.to_string())}</td>
                     <td class="utrecht-table__cell"><a class="utrecht-link" href=href.clone() aria-label=format!("Onderbouwing van {label}")>"Onderbouwing"</a></td>
                     <td class="utrecht-table__cell">{review_nl(&c)}</td>
                     <td class="utrecht-table__cell">
@@ -222,7 +223,7 @@ fn OwnerTable(
         })
         .collect_view();
     view! {
-        <DataTable caption headers=&["Run", "Casus", "Stroom", "Teruggeboekt", "Vermeden op de stroom", "Onderbouwing", "Beoordeling", "Actie"]>{rows}</DataTable>
+        <DataTable caption headers=&["Run", "Casus", "Stroom", "Teruggeboekt", "Vermeden op de stroom", "Gerealiseerd op de stroom", "Onderbouwing", "Beoordeling", "Actie"]>{rows}</DataTable>
     }
 }
 
@@ -269,6 +270,7 @@ fn Evidence(
                             <dt>"Teruggeboekt"</dt><dd data-charge="amount">{c.amount.to_string()}</dd>
                             <dt>"Afgerekende kosten van de casus"</dt><dd>{c.settled.to_string()}</dd>
                             <dt>{format!("Vermeden op {stream} volgens het canvas")}</dt><dd>{format!("dreigend {} − reëel {} = {}", c.threatening, c.realistic, c.avoided)}</dd>
+                            <dt>{format!("Gerealiseerd vermeden op {stream} volgens de evaluatie")}</dt><dd data-charge="realised">{c.realised.map_or_else(|| "nog niet geëvalueerd".to_string(), |m| m.to_string())}</dd>
                             <dt>"Beoordeling"</dt><dd>{review_nl(&c)}</dd>
                         </dl>
                         <p class="utrecht-paragraph">{format!("Uit het vastgestelde canvas (versie {}), alleen de regels op {stream}; de teksten over het huishouden blijven bij het team.", e.canvas_version)}</p>

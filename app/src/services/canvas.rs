@@ -127,10 +127,19 @@ pub async fn save_canvas(
     let streams = db::streams::registry(&mut w.tx).await?;
     let known =
         |code: &str| doorbraak::StreamCode::new(code).is_ok_and(|c| streams.get_active(c).is_ok());
+    let laws: std::collections::BTreeSet<String> = db::laws::all(&mut w.tx)
+        .await?
+        .into_iter()
+        .filter(|l| l.active)
+        .map(|l| l.code)
+        .collect();
+    let known_law =
+        |code: &str| doorbraak::StreamCode::new(code).is_ok_and(|c| laws.contains(c.as_str()));
     // The problems name the rows as posted; the form is kept without its blank rows.
     let mut form = canvas;
     let mut found = form.fill_from_catalogue(|code| catalogue.lookup(code));
     found.extend(form.unknown_streams(known));
+    found.extend(form.unknown_laws(known_law));
     let Draft { canvas, problems } = form.to_draft_with(version, found)?;
     let draft = if problems.is_empty() {
         None
@@ -138,6 +147,7 @@ pub async fn save_canvas(
         let mut kept = form.without_blank_rows();
         let mut found = kept.fill_from_catalogue(|code| catalogue.lookup(code));
         found.extend(kept.unknown_streams(known));
+        found.extend(kept.unknown_laws(known_law));
         let problems = kept.to_draft_with(version, found)?.problems;
         Some(DraftForm {
             form: kept,
@@ -167,10 +177,17 @@ pub async fn case_options(r: &mut Read) -> Result<CaseChoices, AppError> {
         .collect();
     let today = r.time.today.format("%Y-%m-%d").to_string();
     let catalogue = db::catalogue::priced_on(&mut r.conn, &today).await?;
+    let laws = db::laws::all(&mut r.conn)
+        .await?
+        .into_iter()
+        .filter(|l| l.active)
+        .map(|l| (l.code, l.name))
+        .collect();
     Ok(CaseChoices {
         teams,
         streams,
         catalogue,
+        laws,
     })
 }
 

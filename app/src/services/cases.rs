@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::model::*;
 use crate::{auth, input};
 
-fn stale() -> AppError {
+pub(crate) fn stale() -> AppError {
     AppError::Conflict(
         "Iemand anders heeft deze casus intussen gewijzigd. Laad de pagina opnieuw.".to_string(),
     )
@@ -64,7 +64,10 @@ fn actor(user: &CurrentUser) -> Actor {
     }
 }
 
-async fn facts(conn: &mut SqliteConnection, case: &CaseRow) -> Result<CaseFacts, AppError> {
+pub(crate) async fn facts(
+    conn: &mut SqliteConnection,
+    case: &CaseRow,
+) -> Result<CaseFacts, AppError> {
     let (requested, paid, open) =
         db::ledger::case_money(conn, case.id, case.current_version).await?;
     case_facts(case, requested, paid, open)
@@ -90,7 +93,7 @@ fn case_facts(
 
 /// Applies a lifecycle action: checks the version, decides in the core,
 /// moves the status, records the event and the audit trail.
-async fn transition(
+pub(crate) async fn transition(
     w: &mut Write,
     case: &CaseRow,
     version: i64,
@@ -206,6 +209,7 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
         .filter(|f| may_see(&user, &f.case))
         .ok_or_else(not_found)?;
     let facts = case_facts(&full.case, full.requested, full.paid, full.open)?;
+    let requested = full.requested;
     let fund_available = (user.roles.has(Role::Approver) && full.case.status == Status::Submitted)
         .then_some((year, full.fund_available));
     // Four eyes: nobody who saved a version of the canvas decides on it; and
@@ -232,6 +236,8 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
         ..
     } = full;
     let calculation = stored_return(&canvas);
+    let (awaiting, evaluation_due, realisation) =
+        progress(&mut r.conn, &case, &facts, requested).await?;
     // Each version against the one before it; the current one is the last.
     let mut earlier: Vec<CanvasVersion> = Vec::new();
     let mut changes = Vec::new();
@@ -271,11 +277,12 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
         canvas_edits: edits,
         canvas_frozen: frozen,
         canvas,
+        // Streams and the other laws a knelpunt can name.
         stream_names: StreamNames(
-            db::streams::registry(&mut r.conn)
+            db::laws::all(&mut r.conn)
                 .await?
-                .iter()
-                .map(|s| (s.code.to_string(), s.name.clone()))
+                .into_iter()
+                .map(|l| (l.code, l.name))
                 .collect(),
         ),
         canvas_saved_at: saved_at
@@ -307,9 +314,55 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
         may_decide,
         decided_by,
         today: r.time.today.format("%Y-%m-%d").to_string(),
+        awaiting,
+        evaluation_due: evaluation_due.map(|d| d.to_string()),
+        realisation,
     };
     r.opened("case", id.to_string());
     Ok(view)
+}
+
+/// What the case waits for, when its final evaluation is due, and what its
+/// newest final evaluation realised.
+async fn progress(
+    conn: &mut SqliteConnection,
+    case: &CaseRow,
+    facts: &CaseFacts,
+    requested: Money,
+) -> Result<
+    (
+        String,
+        Option<chrono::NaiveDate>,
+        Option<crate::model::RealisationView>,
+    ),
+    AppError,
+> {
+    let review = if case.status == Status::Submitted {
+        db::mandates::mandates(conn)
+            .await?
+            .lowest_decider(requested)
+            .map(|l| (l.name.clone(), l.limit))
+    } else {
+        None
+    };
+    let due = match db::cases::frozen_canvas(conn, case.id).await? {
+        Some((_, canvas)) => crate::services::evaluations::started_on(conn, case.id)
+            .await?
+            .map(|start| doorbraak::evaluation::final_due(start, canvas.horizon)),
+        None => None,
+    };
+    let recorded = db::evaluations::of_case(conn, case.id).await?;
+    let awaiting = doorbraak::lifecycle::Awaiting::of(
+        facts,
+        case.waiting_note.as_deref(),
+        review,
+        due.map(doorbraak::evaluation::deadline),
+    );
+    Ok((
+        awaiting.sentence_nl(),
+        due,
+        crate::services::evaluations::realisation(&recorded),
+    ))
 }
 
 /// Submits the draft for approval; the canvas must be complete.
@@ -631,14 +684,8 @@ pub async fn set_waiting(
     waiting: bool,
     note: String,
 ) -> Result<(), AppError> {
-    let note = note.trim();
-    if note.chars().count() > 500 {
-        return Err(AppError::invalid(
-            "note",
-            "Een notitie heeft hoogstens 500 tekens.",
-        ));
-    }
-    input::free_text("note", note)?;
+    let note = input::note("note", &note, 500)?;
+    let note = note.as_str();
     let case = load_case(&mut w.tx, &w.user, case_id).await?;
     if case.version != version {
         return Err(stale());

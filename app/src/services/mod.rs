@@ -6,11 +6,13 @@
 
 pub mod accrual;
 pub mod admin;
+pub mod agenda;
 pub mod agreements;
 pub mod audit;
 pub mod canvas;
 pub mod cases;
 pub mod claims;
+pub mod evaluations;
 pub mod fund;
 pub mod queues;
 pub mod reconcile;

@@ -7,5 +7,6 @@ mod fixture;
 
 mod agreements;
 mod config;
+mod evaluations;
 mod ledger;
 mod users;

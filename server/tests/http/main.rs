@@ -6,9 +6,11 @@
 
 mod common;
 
+mod agenda;
 mod cases;
 mod crash;
 mod demo;
+mod evaluation;
 mod evidence;
 mod fund;
 mod interface;

@@ -359,6 +359,70 @@ pub const ACCESS: &[Access] = &[
         &[("year", "1999"), ("date", "")],
     ),
     ("reconciliation", Some(&[Role::Backoffice]), &[]),
+    (
+        "evaluation",
+        Some(&[Role::Professional, Role::Approver, Role::Backoffice]),
+        &[("case_id", "999999")],
+    ),
+    (
+        "record_evaluation",
+        Some(&[Role::Professional]),
+        &[
+            ("case_id", "999999"),
+            ("version", "1"),
+            ("evaluation[moment]", "final"),
+        ],
+    ),
+    (
+        "close_case",
+        Some(&[Role::Backoffice, Role::Approver]),
+        &[("case_id", "999999"), ("version", "1")],
+    ),
+    (
+        "confirm_receipt",
+        Some(&[Role::Professional]),
+        &[
+            ("case_id", "999999"),
+            ("payment_id", "999999"),
+            ("received_on", ""),
+            ("note", ""),
+        ],
+    ),
+    ("worklist", Some(&[Role::Professional]), &[]),
+    (
+        "realised",
+        Some(&[Role::Approver, Role::Backoffice, Role::Alderman]),
+        &[],
+    ),
+    // The agenda's roles are the administrator's setting: by default the
+    // approver and the alderman.
+    ("agenda", Some(&[Role::Approver, Role::Alderman]), &[]),
+    (
+        "agenda_item",
+        Some(&[Role::Approver, Role::Alderman]),
+        &[("id", "999999")],
+    ),
+    (
+        "put_on_agenda",
+        Some(&[Role::Approver, Role::Alderman]),
+        &[("item[title]", "")],
+    ),
+    (
+        "agenda_step",
+        Some(&[Role::Approver, Role::Alderman]),
+        &[("step[item_id]", "999999"), ("step[version]", "1")],
+    ),
+    ("laws", Some(&[Role::Administrator]), &[]),
+    (
+        "save_law",
+        Some(&[Role::Administrator]),
+        &[("law[name]", "")],
+    ),
+    (
+        "set_agenda_roles",
+        Some(&[Role::Administrator]),
+        &[("choice[roles][0]", "")],
+    ),
     ("logout", Some(&[]), &[]),
     ("logout_everywhere", Some(&[]), &[]),
 ];

@@ -339,6 +339,7 @@ pub fn canvas(case_id: i64, edits: i64) -> Vec<(String, String)> {
             "Geen bijzondere bijstand voor schulden",
         ),
         f("canvas[blockers][0][organisation]", "Gemeente"),
+        f("canvas[blockers][0][category]", "rule"),
         f("canvas[costs][0][description]", "Aflossen huurachterstand"),
         f("canvas[costs][0][supplier]", "Woningcorporatie"),
         f("canvas[costs][0][amount]", "2.500,00"),
