@@ -41,7 +41,7 @@ use crate::pages::accrual::AccrualPage;
 use crate::pages::agenda::{AgendaItemPage, AgendaPage};
 use crate::pages::agreements::AgreementsPage;
 use crate::pages::canvas::CanvasPage;
-use crate::pages::cases::{ApprovalsPage, CasePage, CasesPage, PaymentsPage};
+use crate::pages::cases::{ApprovalsPage, CasePage, CasesPage, ClosingPage, PaymentsPage};
 use crate::pages::claims::ClaimsPage;
 use crate::pages::evaluation::{EvaluationPage, RealisedPage};
 use crate::pages::fund::FundPage;
@@ -147,6 +147,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/leeragenda") view=AgendaPage ssr=SsrMode::Async/>
                         <Route path=path!("/leeragenda/:id") view=AgendaItemPage ssr=SsrMode::Async/>
                         <Route path=path!("/realisatie") view=RealisedPage ssr=SsrMode::Async/>
+                        <Route path=path!("/afsluiten") view=ClosingPage ssr=SsrMode::Async/>
                         <Route path=path!("/inrichting/wetten") view=LawsPage ssr=SsrMode::Async/>
                         <Route path=path!("/beoordelen") view=ApprovalsPage ssr=SsrMode::Async/>
                         <Route path=path!("/betalen") view=PaymentsPage ssr=SsrMode::Async/>

@@ -69,6 +69,15 @@ pub const PAGES: &[Page] = &[
     ),
     page("/leeragenda/:id", &[Ap, W], None, &[]),
     page(
+        "/afsluiten",
+        &[B, Ap],
+        None,
+        &[
+            task(B, "Geëvalueerde casussen afsluiten"),
+            task(Ap, "Geëvalueerde casussen afsluiten"),
+        ],
+    ),
+    page(
         "/realisatie",
         &[Ap, B, W],
         None,

@@ -177,6 +177,15 @@ pub async fn approval_queue(decidable: bool, page: i64) -> Result<CaseList, AppE
     .await
 }
 
+/// Evaluated cases waiting to be closed.
+#[server(endpoint = "closing_queue")]
+pub async fn closing_queue(page: i64) -> Result<CaseList, AppError> {
+    context::read(&[Role::Backoffice, Role::Approver], async move |r| {
+        queues::closing_queue(r, page).await
+    })
+    .await
+}
+
 /// Approved cases to pay, and cases in progress to settle.
 #[server(endpoint = "payment_queue")]
 pub async fn payment_queue(page: i64) -> Result<CaseList, AppError> {

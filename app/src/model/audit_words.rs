@@ -66,6 +66,14 @@ pub fn action_nl(code: &str) -> String {
         "user_deactivated" => "gebruiker gedeactiveerd",
         "user_activated" => "gebruiker weer actief",
         "demo_data_loaded" => "demogegevens geladen",
+        "evaluation_recorded" => "evaluatie vastgelegd",
+        "receipt_confirmed" => "ontvangst bevestigd",
+        "agenda_item_created" => "knelpunt op de leeragenda gezet",
+        "agenda_item_moved" => "agendapunt een stap verder",
+        "agenda_roles_changed" => "rollen van de leeragenda gewijzigd",
+        "agenda_exported" => "leeragenda gedownload",
+        "law_created" => "wet toegevoegd",
+        "law_changed" => "wet gewijzigd",
         _ => "",
     };
     if known.is_empty() {
@@ -96,6 +104,9 @@ pub fn object_nl(code: &str) -> String {
         "setting" => "instelling",
         "mandate_level" => "mandaat",
         "database" => "database",
+        "agenda_item" => "agendapunt",
+        "agenda" => "leeragenda",
+        "law" => "wet",
         other => return other.replace('_', " "),
     }
     .to_string()
@@ -148,6 +159,18 @@ fn field_nl(key: &str) -> String {
         "carried_over" => "overgeheveld",
         "residual" => "restant",
         "returned" => "teruggegeven",
+        "moment" => "moment",
+        "goal" => "perspectief",
+        "projected" => "verwacht vermeden",
+        "realised" => "gerealiseerd vermeden",
+        "rung" => "stand",
+        "rule" => "regel",
+        "organisation" => "organisatie",
+        "law" => "wet",
+        "title" => "titel",
+        "payment_id" => "betaling",
+        "received_on" => "ontvangen op",
+        "file" => "bestand",
         other => match other.strip_suffix("_cents") {
             Some(amount) => return field_nl(amount),
             None => return other.replace('_', " "),
@@ -176,6 +199,12 @@ fn value_nl(key: &str, v: &serde_json::Value) -> String {
             chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map_or_else(|_| s.clone(), doorbraak::dates::dutch)
         }
+        Value::String(s) if key == "moment" => match s.as_str() {
+            "final" => "eindevaluatie".to_string(),
+            month => format!("na {month} maanden"),
+        },
+        Value::String(s) if key == "goal" => doorbraak::evaluation::GoalOutcome::from_code(s)
+            .map_or_else(|| s.clone(), |g| g.label_nl().to_string()),
         Value::String(s) if key == "roles" => {
             doorbraak::Role::from_code(s).map_or_else(|| s.clone(), |r| r.label_nl().to_lowercase())
         }
@@ -233,5 +262,10 @@ mod tests {
             )
         );
         assert_eq!(details_nl("not json"), "not json");
+        assert_eq!(action_nl("evaluation_recorded"), "evaluatie vastgelegd");
+        assert_eq!(
+            details_nl(r#"{"goal":"partly","moment":"final","realised_cents":70000}"#),
+            "perspectief: deels bereikt; moment: eindevaluatie; gerealiseerd vermeden: € 700,00"
+        );
     }
 }

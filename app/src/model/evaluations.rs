@@ -140,6 +140,17 @@ pub struct RealisedRow {
     pub realised: Option<Money>,
 }
 
+/// The part of a line that occurred, as the form takes it back.
+pub fn occurred_input(outcome: LineOutcome) -> String {
+    match outcome {
+        LineOutcome::Partly(Occurred::Amount(m)) => m.to_input_string(),
+        LineOutcome::Partly(Occurred::Share(p)) => {
+            format!("{}%", p.value().normalize().to_string().replace('.', ","))
+        }
+        _ => String::new(),
+    }
+}
+
 /// The part of a line that occurred, as the page shows it.
 pub fn occurred_words(outcome: LineOutcome) -> Option<String> {
     match outcome {

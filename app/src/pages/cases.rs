@@ -8,8 +8,8 @@ use leptos_meta::Title;
 
 use crate::api::cases::{
     CaseChoices, CreateCase, DecideCase, RegisterPayment, ReopenSettlement, ReversePayment,
-    ReviseCase, SetWaiting, SettleCase, SubmitCase, approval_queue, case_options, get_case,
-    my_cases, payment_queue, payment_token,
+    ReviseCase, SetWaiting, SettleCase, SubmitCase, approval_queue, case_options, closing_queue,
+    get_case, my_cases, payment_queue, payment_token,
 };
 use crate::api::evaluations::ConfirmReceipt;
 use crate::components::canvas_view::CanvasDocument;
@@ -401,6 +401,25 @@ fn Approvals(queue: Resource<Option<Result<CaseList, AppError>>>) -> impl IntoVi
                 })
             })}
         </Transition>
+    }
+}
+
+/// Evaluated cases waiting to be closed (`/afsluiten`).
+#[component]
+pub fn ClosingPage() -> impl IntoView {
+    const ROLES: &[Role] = &[Role::Backoffice, Role::Approver];
+    let queue = role_resource(ROLES, page_param(), closing_queue);
+    view! {
+        <Title text="Afsluiten"/>
+        <Guarded roles=ROLES>
+            <h1 class="utrecht-heading-1">"Geëvalueerd, af te sluiten"</h1>
+            <p class="utrecht-paragraph">"Casussen waarvan de eindevaluatie is vastgelegd. Open een casus en sluit hem af vanaf de evaluatie."</p>
+            <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
+                {move || Suspend::new(async move {
+                    or_error(queue.await, |list| view! { <CaseTable list caption="Geëvalueerde casussen"/> })
+                })}
+            </Transition>
+        </Guarded>
     }
 }
 

@@ -17,7 +17,7 @@ use crate::components::format::dutch_date;
 use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
-use crate::model::{RecordedEvaluation, StreamFigures, occurred_words};
+use crate::model::{RecordedEvaluation, StreamFigures, occurred_input, occurred_words};
 
 const ROLES: &[Role] = &[Role::Professional, Role::Approver, Role::Backoffice];
 
@@ -170,11 +170,25 @@ fn Evaluation(
             }
         })
         .collect_view();
+    // A correction starts from the newest final evaluation, as recorded.
+    let previous = v.recorded.iter().find(|e| e.moment == "final").cloned();
+    let text = |t: &str| {
+        // As in `TextArea`: the server writes a textarea's text unescaped.
+        if cfg!(feature = "ssr") {
+            crate::components::form::html_escape(t)
+        } else {
+            t.to_string()
+        }
+    };
     let lines = v
         .lines
         .iter()
         .enumerate()
         .map(|(i, l)| {
+            let before = previous.as_ref().and_then(|e| e.lines.get(i));
+            let chosen = before.map(|b| b.outcome.code());
+            let occurred = before.map(|b| occurred_input(b.outcome)).unwrap_or_default();
+            let justification = text(before.map_or("", |b| b.justification.as_str()));
             let outcome_error = message(error, format!("lines[{i}][outcome]"));
             let occurred_error = message(error, format!("lines[{i}][occurred]"));
             let justification_error = message(error, format!("lines[{i}][justification]"));
@@ -182,7 +196,7 @@ fn Evaluation(
                 let id = format!("regel-{i}-{value}");
                 view! {
                     <div class="utrecht-form-field utrecht-form-field--radio">
-                        <input class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" id=id.clone() name=format!("evaluation[lines][{i}][outcome]") value=value/>
+                        <input class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" id=id.clone() name=format!("evaluation[lines][{i}][outcome]") value=value checked=chosen == Some(value)/>
                         <label class="utrecht-form-label utrecht-form-label--radio" for=id>{label}</label>
                     </div>
                 }
@@ -196,21 +210,24 @@ fn Evaluation(
                     {radio("not_avoided", "Niet vermeden")}
                     <label class="utrecht-form-label" for=format!("regel-{i}-deel")>"Deel dat toch optrad (bij deels): bedrag of percentage"</label>
                     {occurred_error}
-                    <input class="utrecht-textbox utrecht-textbox--html-input" id=format!("regel-{i}-deel") name=format!("evaluation[lines][{i}][occurred]") size="12"/>
+                    <input class="utrecht-textbox utrecht-textbox--html-input" id=format!("regel-{i}-deel") name=format!("evaluation[lines][{i}][occurred]") value=occurred size="12"/>
                     <label class="utrecht-form-label" for=format!("regel-{i}-toelichting")>"Toelichting (anoniem)"</label>
                     {justification_error}
-                    <textarea class="utrecht-textarea utrecht-textarea--html-textarea" id=format!("regel-{i}-toelichting") name=format!("evaluation[lines][{i}][justification]") rows="2"></textarea>
+                    <textarea class="utrecht-textarea utrecht-textarea--html-textarea" id=format!("regel-{i}-toelichting") name=format!("evaluation[lines][{i}][justification]") rows="2">{justification}</textarea>
                 </fieldset>
             }
         })
         .collect_view();
+    let goal_before = previous.as_ref().map(|e| e.goal);
+    let goal_note = text(previous.as_ref().map_or("", |e| e.goal_note.as_str()));
     let goals = GoalOutcome::ALL
         .into_iter()
         .map(|g| {
             let id = format!("doel-{}", g.code());
+            let checked = goal_before == Some(g);
             view! {
                 <div class="utrecht-form-field utrecht-form-field--radio">
-                    <input class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" id=id.clone() name="evaluation[goal]" value=g.code()/>
+                    <input class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" id=id.clone() name="evaluation[goal]" value=g.code() checked=checked/>
                     <label class="utrecht-form-label utrecht-form-label--radio" for=id>{g.label_nl()}</label>
                 </div>
             }
@@ -241,7 +258,7 @@ fn Evaluation(
                 </fieldset>
                 <label class="utrecht-form-label" for="veld-goal_note">"Toelichting bij het perspectief (anoniem)"</label>
                 {message(error, "goal_note".into())}
-                <textarea class="utrecht-textarea utrecht-textarea--html-textarea" id="veld-goal_note" name="evaluation[goal_note]" rows="3"></textarea>
+                <textarea class="utrecht-textarea utrecht-textarea--html-textarea" id="veld-goal_note" name="evaluation[goal_note]" rows="3">{goal_note}</textarea>
                 <label class="utrecht-form-label" for="veld-reason">"Reden van de correctie (alleen bij een correctie)"</label>
                 {message(error, "reason".into())}
                 <textarea class="utrecht-textarea utrecht-textarea--html-textarea" id="veld-reason" name="evaluation[reason]" rows="2"></textarea>

@@ -270,15 +270,18 @@ pub async fn set_agenda_roles(w: &mut Write, codes: Vec<String>) -> Result<(), A
             "Kies minstens één rol die de leeragenda bijhoudt.",
         ));
     }
-    let before = db::settings::setting(&mut w.tx, ROLES_KEY).await?;
-    let value = roles.join(",");
-    db::settings::set_setting(&mut w.tx, ROLES_KEY, &value).await?;
+    let before: Vec<&str> = agenda_roles(&mut w.tx)
+        .await?
+        .iter()
+        .map(Role::code)
+        .collect();
+    db::settings::set_setting(&mut w.tx, ROLES_KEY, &roles.join(",")).await?;
     w.audit(
         "agenda_roles_changed",
         "setting",
         Some(ROLES_KEY.into()),
-        before.map(|b| serde_json::json!({ "roles": b })),
-        Some(serde_json::json!({ "roles": value })),
+        Some(serde_json::json!({ "roles": before })),
+        Some(serde_json::json!({ "roles": roles })),
     );
     Ok(())
 }

@@ -87,3 +87,20 @@ pub async fn payment_queue(r: &mut Read, page: i64) -> Result<CaseList, AppError
     };
     Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
 }
+
+/// Evaluated cases waiting to be closed: all of them for the backoffice,
+/// those of their teams for an approver.
+pub async fn closing_queue(r: &mut Read, page: i64) -> Result<CaseList, AppError> {
+    let role = if r.user.roles.has(Role::Backoffice) {
+        Role::Backoffice
+    } else {
+        Role::Approver
+    };
+    let filter = db::cases::CaseFilter {
+        statuses: &[Status::Evaluated],
+        scope: scope(&r.user, role)?,
+        decidable: None,
+        reference: None,
+    };
+    Ok(db::cases::list(&mut r.conn, &filter, input::page(page)?, PER_PAGE).await?)
+}

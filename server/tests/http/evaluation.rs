@@ -283,6 +283,16 @@ async fn a_professional_evaluates_after_the_horizon_and_the_backoffice_closes() 
     let realisation = case.realisation.expect("realised on the case page");
     assert_eq!(realisation.total_realised, expected.total_realised);
     assert!(case.awaiting.contains("afsluiting"), "{}", case.awaiting);
+    // The backoffice finds it among the cases to close.
+    let closing: app::model::CaseList = s
+        .call(&back, "closing_queue", &[("page", "0".into())])
+        .await
+        .ok();
+    assert!(closing.cases.iter().any(|c| c.id == id));
+    // A correction starts from what was recorded.
+    let (_, html) = s.page(&prof, &format!("/casussen/{id}/evaluatie")).await;
+    assert!(html.contains(r#"value="40%""#), "the share comes back");
+    assert!(html.contains("Een deel van de opvang was toch nodig"));
 
     // A correction is a new version, with a reason.
     let r = s

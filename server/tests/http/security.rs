@@ -219,9 +219,37 @@ async fn markup_stored_in_any_free_text_comes_back_as_text_on_every_page() {
         )
         .await;
     assert_eq!(waiting.status, StatusCode::OK, "{}", waiting.body);
+    // The learning agenda and the law list carry typed text too.
+    let manager = s.login("manager").await;
+    let agenda: app::model::AgendaView = s.call(&manager, "agenda", &[]).await.ok();
+    let group = app::model::group_value(&agenda.groups.groups[0].key);
+    let item: i64 = s
+        .call(
+            &manager,
+            "put_on_agenda",
+            &[
+                ("item[group]", group),
+                ("item[title]", PAYLOAD.into()),
+                ("item[owner]", PAYLOAD.into()),
+                ("item[note]", PAYLOAD.into()),
+            ],
+        )
+        .await
+        .ok();
+    let law = s
+        .call(
+            &admin,
+            "save_law",
+            &[("law[code]", "XSS".into()), ("law[name]", PAYLOAD.into())],
+        )
+        .await;
+    assert_eq!(law.status, StatusCode::OK, "{}", law.body);
 
     let prof = s.login("professional").await;
     let pages: Vec<(&str, String)> = vec![
+        (manager.as_str(), "/leeragenda".to_string()),
+        (manager.as_str(), format!("/leeragenda/{item}")),
+        (admin.as_str(), "/inrichting/wetten".to_string()),
         (prof.as_str(), format!("/casussen/{id}")),
         (prof.as_str(), format!("/casussen/{id}/canvas")),
         (prof.as_str(), "/casussen".to_string()),

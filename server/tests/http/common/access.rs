@@ -390,6 +390,11 @@ pub const ACCESS: &[Access] = &[
     ),
     ("worklist", Some(&[Role::Professional]), &[]),
     (
+        "closing_queue",
+        Some(&[Role::Backoffice, Role::Approver]),
+        &[("page", "0")],
+    ),
+    (
         "realised",
         Some(&[Role::Approver, Role::Backoffice, Role::Alderman]),
         &[],
