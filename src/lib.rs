@@ -13,6 +13,7 @@ pub mod canvas;
 pub mod catalogue;
 pub mod chargeback;
 pub mod claim;
+pub mod dashboard;
 pub mod dates;
 pub mod disclosure;
 pub mod evaluation;

@@ -1298,7 +1298,9 @@ await test('a manager puts a recurring knelpunt on the agenda, escalates it and 
   const csv = readFileSync(saved, 'utf8');
   assert(csv.includes('Beslag blokkeert schuldhulp') && csv.includes('Regionale stuurgroep'), 'the agenda as downloaded');
   await goto('/realisatie');
-  await page.getByRole('table', { name: /Verwacht en gerealiseerd vermeden/ }).waitFor();
+  await page.getByRole('table', { name: 'Verwacht en gerealiseerd vermeden per stroom, alle teams' }).waitFor();
+  // The chart is an image with a text alternative, drawn on the server.
+  await page.getByRole('img', { name: /Verwacht en gerealiseerd vermeden per stroom/ }).waitFor();
   await hydrated();
   await axe('/realisatie');
   await signOut();

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-pub use crate::model::{EvaluationForm, EvaluationView, RealisedRow, Worklist};
+pub use crate::model::{EvaluationForm, EvaluationView, RealisedOverview, Worklist};
 
 #[cfg(feature = "ssr")]
 use crate::{context, services::evaluations as service};
@@ -69,7 +69,7 @@ pub async fn my_worklist() -> Result<Worklist, AppError> {
 
 /// Realised against projected per budget year, team and stream (suppressed).
 #[server(endpoint = "realised")]
-pub async fn realised() -> Result<Vec<RealisedRow>, AppError> {
+pub async fn realised() -> Result<RealisedOverview, AppError> {
     context::read(
         &[Role::Approver, Role::Backoffice, Role::Alderman],
         async move |r| service::realised_overview(r).await,

@@ -1,4 +1,5 @@
 pub mod canvas_view;
+pub mod chart;
 pub mod combobox;
 pub mod form;
 pub mod format;

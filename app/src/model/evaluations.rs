@@ -126,6 +126,15 @@ pub struct RealisationView {
     pub share: Option<String>,
 }
 
+/// Realised against projected per budget year, team and stream, and per
+/// year and stream over all teams.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RealisedOverview {
+    pub rows: Vec<RealisedRow>,
+    /// Per year and stream, over all teams (`team` is empty).
+    pub totals: Vec<RealisedRow>,
+}
+
 /// One row of realised against projected per budget year, team and stream.
 /// Amounts are none where the number of households is suppressed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,12 +12,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::evaluations::{CloseCase, EvaluationView, RecordEvaluation, evaluation};
+use crate::components::chart::{BarChart, Series};
 use crate::components::form::{FormMessage, last_error};
 use crate::components::format::dutch_date;
 use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
 use crate::error::AppError;
-use crate::model::{RecordedEvaluation, StreamFigures, occurred_input, occurred_words};
+use crate::model::{
+    RealisedOverview, RealisedRow, RecordedEvaluation, StreamFigures, occurred_input,
+    occurred_words,
+};
 
 const ROLES: &[Role] = &[Role::Professional, Role::Approver, Role::Backoffice];
 
@@ -309,29 +313,84 @@ pub fn RealisedPage() -> impl IntoView {
             </p>
             <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
                 {move || Suspend::new(async move {
-                    or_error(rows.await, |rows: Vec<crate::model::RealisedRow>| {
-                        let body = rows
-                            .into_iter()
-                            .map(|r| {
-                                let cell = |m: Option<doorbraak::Money>| m.map_or("—".to_string(), |m| m.to_string());
-                                view! {
-                                    <tr class="utrecht-table__row">
-                                        <th class="utrecht-table__header-cell" scope="row">{r.year.to_string()}</th>
-                                        <td class="utrecht-table__cell">{r.team.clone()}</td>
-                                        <td class="utrecht-table__cell">{r.stream.clone()}</td>
-                                        <td class="utrecht-table__cell utrecht-table__cell--numeric">{r.households.map_or("< 5".to_string(), |n| n.to_string())}</td>
-                                        <td class="utrecht-table__cell utrecht-table__cell--numeric">{cell(r.projected)}</td>
-                                        <td class="utrecht-table__cell utrecht-table__cell--numeric">{cell(r.realised)}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view();
-                        view! {
-                            <DataTable caption="Verwacht en gerealiseerd vermeden per jaar, team en stroom" headers=&["Jaar", "Team", "Stroom", "Huishoudens", "Verwacht vermeden", "Gerealiseerd vermeden"]>{body}</DataTable>
-                        }
-                    })
+                    or_error(rows.await, |v: RealisedOverview| view! { <Realised v/> })
                 })}
             </Transition>
         </Guarded>
+    }
+}
+
+fn realised_rows(rows: Vec<RealisedRow>) -> impl IntoView {
+    let cell = |m: Option<doorbraak::Money>| m.map_or("—".to_string(), |m| m.to_string());
+    rows.into_iter()
+        .map(|r| {
+            view! {
+                <tr class="utrecht-table__row">
+                    <th class="utrecht-table__header-cell" scope="row">{r.year.to_string()}</th>
+                    <td class="utrecht-table__cell">{if r.team.is_empty() { "Alle teams".to_string() } else { r.team.clone() }}</td>
+                    <td class="utrecht-table__cell">{r.stream.clone()}</td>
+                    <td class="utrecht-table__cell utrecht-table__cell--numeric">{r.households.map_or("< 5".to_string(), |n| n.to_string())}</td>
+                    <td class="utrecht-table__cell utrecht-table__cell--numeric">{cell(r.projected)}</td>
+                    <td class="utrecht-table__cell utrecht-table__cell--numeric">{cell(r.realised)}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+}
+
+/// The newest year as a chart (projected beside realised per stream), with
+/// its table, then every year per team.
+#[component]
+fn Realised(v: RealisedOverview) -> impl IntoView {
+    const HEADERS: &[&str] = &[
+        "Jaar",
+        "Team",
+        "Stroom",
+        "Huishoudens",
+        "Verwacht vermeden",
+        "Gerealiseerd vermeden",
+    ];
+    let newest = v.totals.first().map(|r| r.year);
+    let chart = newest.map(|year| {
+        let of_year: Vec<RealisedRow> = v.totals.iter().filter(|r| r.year == year).cloned().collect();
+        let (projected, realised) = of_year.iter().fold((0i64, 0i64), |(p, r), row| {
+            (
+                p + row.projected.map_or(0, |m| m.cents()),
+                r + row.realised.map_or(0, |m| m.cents()),
+            )
+        });
+        let share = doorbraak::Money::from_cents(realised)
+            .ok()
+            .zip(doorbraak::Money::from_cents(projected).ok())
+            .and_then(|(r, p)| doorbraak::evaluation::share_of(r, p));
+        let summary = match share {
+            Some(share) => format!(
+                "Van de getoonde stromen is {} % van de verwachte vermeden kosten gerealiseerd.",
+                share.normalize().to_string().replace('.', ",")
+            ),
+            None => "Er is nog niets gerealiseerd.".to_string(),
+        };
+        let categories = of_year.iter().map(|r| r.stream.clone()).collect();
+        let series = vec![
+            Series { name: "Verwacht vermeden".into(), values: of_year.iter().map(|r| r.projected).collect() },
+            Series { name: "Gerealiseerd vermeden".into(), values: of_year.iter().map(|r| r.realised).collect() },
+        ];
+        view! {
+            <h2 class="utrecht-heading-2">{format!("Begrotingsjaar {year}, alle teams")}</h2>
+            <BarChart id="realisatie" caption=format!("Verwacht en gerealiseerd vermeden per stroom, {year}.") summary categories series/>
+            <DataTable caption="Verwacht en gerealiseerd vermeden per stroom, alle teams" headers=HEADERS>{realised_rows(of_year)}</DataTable>
+        }
+    });
+    let empty = v.rows.is_empty();
+    view! {
+        {chart}
+        {if empty {
+            view! { <p class="utrecht-paragraph">"Er zijn nog geen geëvalueerde casussen."</p> }.into_any()
+        } else {
+            view! {
+                <h2 class="utrecht-heading-2">"Per jaar, team en stroom"</h2>
+                <DataTable caption="Verwacht en gerealiseerd vermeden per jaar, team en stroom" headers=HEADERS>{realised_rows(v.rows)}</DataTable>
+            }.into_any()
+        }}
     }
 }

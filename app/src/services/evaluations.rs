@@ -420,13 +420,13 @@ pub fn realisation(recorded: &[RecordedEvaluation]) -> Option<RealisationView> {
 
 /// Realised against projected per budget year, team and stream; each
 /// year's table of teams × streams suppressed by the core's rule.
-pub async fn realised_overview(r: &mut Read) -> Result<Vec<RealisedRow>, AppError> {
+pub async fn realised_overview(r: &mut Read) -> Result<RealisedOverview, AppError> {
     let cells = db::evaluations::realised_totals(&mut r.conn).await?;
     let mut by_year: BTreeMap<i32, Vec<db::evaluations::RealisedCell>> = BTreeMap::new();
     for cell in cells {
         by_year.entry(cell.year).or_default().push(cell);
     }
-    let mut out = Vec::new();
+    let mut out = RealisedOverview::default();
     for (year, cells) in by_year.into_iter().rev() {
         let distinct = |f: fn(&db::evaluations::RealisedCell) -> &String| -> Vec<String> {
             cells
@@ -452,7 +452,7 @@ pub async fn realised_overview(r: &mut Read) -> Result<Vec<RealisedRow>, AppErro
             for (si, s) in streams.iter().enumerate() {
                 let Some(cell) = find(t, s) else { continue };
                 let shown = !hidden.cell(ti, si);
-                out.push(RealisedRow {
+                out.rows.push(RealisedRow {
                     year,
                     team: t.clone(),
                     stream: s.clone(),
@@ -461,6 +461,31 @@ pub async fn realised_overview(r: &mut Read) -> Result<Vec<RealisedRow>, AppErro
                     realised: shown.then_some(cell.realised),
                 });
             }
+        }
+        // Each stream over all teams: the table's column totals.
+        for (si, s) in streams.iter().enumerate() {
+            let of_stream: Vec<&db::evaluations::RealisedCell> =
+                cells.iter().filter(|c| &c.stream == s).collect();
+            let sum = |f: fn(&db::evaluations::RealisedCell) -> Money| {
+                Money::sum(of_stream.iter().map(|c| f(c))).map_err(|_| AppError::Internal)
+            };
+            let shown = !hidden.column_total(si);
+            out.totals.push(RealisedRow {
+                year,
+                team: String::new(),
+                stream: s.clone(),
+                households: shown.then(|| of_stream.iter().map(|c| c.households).sum()),
+                projected: if shown {
+                    Some(sum(|c| c.projected)?)
+                } else {
+                    None
+                },
+                realised: if shown {
+                    Some(sum(|c| c.realised)?)
+                } else {
+                    None
+                },
+            });
         }
     }
     Ok(out)
