@@ -19,10 +19,68 @@ pub struct Series {
     pub values: Vec<Option<Money>>,
 }
 
-/// Colours of the series: dark blue and dark teal (contrast on white 9.4:1
-/// and 6.6:1), the second hatched.
-const FILLS: [&str; 2] = ["#1f4e79", "url(#arcering)"];
-const SWATCH: [&str; 2] = ["#1f4e79", "#00665e"];
+/// The colours of the series, each with at least 3:1 contrast on white:
+/// dark blue (9.4:1), dark teal (6.6:1), purple (9.9:1), dark orange
+/// (6.3:1). Every series after the first also has its own pattern.
+const COLOURS: [&str; 4] = ["#1f4e79", "#00665e", "#5b2a86", "#8a4b00"];
+
+/// The fill of series `i` in chart `id`.
+fn fill(id: &str, i: usize) -> String {
+    match i % COLOURS.len() {
+        0 => COLOURS[0].to_string(),
+        k => format!("url(#{id}-patroon-{k})"),
+    }
+}
+
+/// The patterns of a chart: diagonal hatch, cross-hatch, dots.
+fn patterns(id: &str) -> String {
+    let marks = [
+        r##"<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2"/>"##,
+        r##"<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="1.5"/><line x1="0" y1="3" x2="6" y2="3" stroke="#ffffff" stroke-width="1.5"/>"##,
+        r##"<circle cx="3" cy="3" r="1.3" fill="#ffffff"/>"##,
+    ];
+    let mut defs = String::from("<defs>");
+    for (k, mark) in marks.iter().enumerate() {
+        let k = k + 1;
+        let rotate = if k == 3 {
+            ""
+        } else {
+            r##" patternTransform="rotate(45)""##
+        };
+        defs.push_str(&format!(
+            r##"<pattern id="{id}-patroon-{k}" width="6" height="6" patternUnits="userSpaceOnUse"{rotate}><rect width="6" height="6" fill="{}"/>{mark}</pattern>"##,
+            COLOURS[k]
+        ));
+    }
+    defs.push_str("</defs>");
+    defs
+}
+
+/// The legend, on one line at the top: a swatch and the name of each series.
+fn legend(id: &str, names: &[&str]) -> String {
+    let mut out = String::new();
+    let mut x = LABEL;
+    for (i, name) in names.iter().enumerate() {
+        out.push_str(&format!(
+            r##"<rect x="{x}" y="6" width="14" height="14" fill="{}" stroke="{}"/><text x="{}" y="18" class="chart-legend">{}</text>"##,
+            fill(id, i),
+            COLOURS[i % COLOURS.len()],
+            x + 20,
+            html_escape(name)
+        ));
+        x += 40 + 8 * name.chars().count() as u32;
+    }
+    out
+}
+
+fn open_svg(id: &str, height: u32, title: &str, description: &str) -> String {
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{id}-titel {id}-uitleg"><title id="{id}-titel">{}</title><desc id="{id}-uitleg">{}</desc>{}"##,
+        html_escape(title),
+        html_escape(description),
+        patterns(id),
+    )
+}
 
 const WIDTH: u32 = 720;
 const LABEL: u32 = 220;
@@ -47,30 +105,16 @@ pub fn bar_chart_svg(
         .unwrap_or(0)
         .max(1);
     let per_group = BAR * series.len() as u32 + GAP;
-    let legend = 28;
-    let height = legend + per_group * categories.len() as u32 + GAP;
+    let legend_room = 28;
+    let height = legend_room + per_group * categories.len() as u32 + GAP;
     let span = WIDTH - LABEL - VALUE_ROOM;
-    let mut svg = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{id}-titel {id}-uitleg"><title id="{id}-titel">{title}</title><desc id="{id}-uitleg">{description}</desc><defs><pattern id="arcering" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#00665e"/><line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2"/></pattern></defs>"##,
-        title = html_escape(title),
-        description = html_escape(description),
-    );
-    // The legend, on one line above the bars.
-    let mut x = LABEL;
-    for (i, s) in series.iter().enumerate() {
-        let fill = FILLS[i % FILLS.len()];
-        svg.push_str(&format!(
-            r#"<rect x="{x}" y="6" width="14" height="14" fill="{fill}" stroke="{}"/><text x="{}" y="18" class="chart-legend">{}</text>"#,
-            SWATCH[i % SWATCH.len()],
-            x + 20,
-            html_escape(&s.name)
-        ));
-        x += 40 + 8 * s.name.chars().count() as u32;
-    }
+    let mut svg = open_svg(id, height, title, description);
+    let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+    svg.push_str(&legend(id, &names));
     for (c, category) in categories.iter().enumerate() {
-        let top = legend + per_group * c as u32;
+        let top = legend_room + per_group * c as u32;
         svg.push_str(&format!(
-            r#"<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>"#,
+            r##"<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>"##,
             LABEL - 8,
             top + BAR * series.len() as u32 / 2 + 5,
             html_escape(category)
@@ -82,11 +126,11 @@ pub fn bar_chart_svg(
                     let cents = value.cents().max(0);
                     let width = ((i128::from(cents) * i128::from(span)) / i128::from(max)) as u32;
                     svg.push_str(&format!(
-                        r#"<rect x="{LABEL}" y="{y}" width="{}" height="{}" fill="{}" stroke="{}"><title>{}: {}</title></rect><text x="{}" y="{}" class="chart-value">{}</text>"#,
+                        r##"<rect x="{LABEL}" y="{y}" width="{}" height="{}" fill="{}" stroke="{}"><title>{}: {}</title></rect><text x="{}" y="{}" class="chart-value">{}</text>"##,
                         width.max(1),
                         BAR - 3,
-                        FILLS[i % FILLS.len()],
-                        SWATCH[i % SWATCH.len()],
+                        fill(id, i),
+                        COLOURS[i % COLOURS.len()],
                         html_escape(&s.name),
                         value,
                         LABEL + width.max(1) + 6,
@@ -95,7 +139,7 @@ pub fn bar_chart_svg(
                     ));
                 }
                 None => svg.push_str(&format!(
-                    r#"<text x="{}" y="{}" class="chart-value">&lt; 5 huishoudens</text>"#,
+                    r##"<text x="{}" y="{}" class="chart-value">&lt; 5 huishoudens</text>"##,
                     LABEL + 4,
                     y + BAR - 6
                 )),
@@ -104,6 +148,114 @@ pub fn bar_chart_svg(
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// A horizontal stacked bar chart: per category one bar of the `stacked`
+/// series end to end (its total at the end), and under it one bar of the
+/// `beside` series, each with its value.
+pub fn stacked_bar_svg(
+    id: &str,
+    title: &str,
+    description: &str,
+    categories: &[String],
+    stacked: &[Series],
+    beside: &Series,
+) -> String {
+    let total = |c: usize| -> i64 {
+        stacked
+            .iter()
+            .filter_map(|s| s.values.get(c).copied().flatten())
+            .map(|m| m.cents().max(0))
+            .sum()
+    };
+    let max = (0..categories.len())
+        .map(|c| {
+            total(c).max(
+                beside
+                    .values
+                    .get(c)
+                    .copied()
+                    .flatten()
+                    .map_or(0, |m| m.cents().max(0)),
+            )
+        })
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let per_group = 2 * BAR + GAP;
+    let height = 28 + per_group * categories.len() as u32 + GAP;
+    let span = WIDTH - LABEL - VALUE_ROOM;
+    let scale =
+        |cents: i64| ((i128::from(cents.max(0)) * i128::from(span)) / i128::from(max)) as u32;
+    let mut svg = open_svg(id, height, title, description);
+    let mut names: Vec<&str> = stacked.iter().map(|s| s.name.as_str()).collect();
+    names.push(beside.name.as_str());
+    svg.push_str(&legend(id, &names));
+    for (c, category) in categories.iter().enumerate() {
+        let top = 28 + per_group * c as u32;
+        svg.push_str(&format!(
+            r##"<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>"##,
+            LABEL - 8,
+            top + BAR + 5,
+            html_escape(category)
+        ));
+        let mut x = LABEL;
+        for (i, s) in stacked.iter().enumerate() {
+            let Some(value) = s.values.get(c).copied().flatten() else {
+                continue;
+            };
+            let width = scale(value.cents());
+            svg.push_str(&format!(
+                r##"<rect x="{x}" y="{top}" width="{width}" height="{}" fill="{}" stroke="{}"><title>{}: {value}</title></rect>"##,
+                BAR - 3,
+                fill(id, i),
+                COLOURS[i % COLOURS.len()],
+                html_escape(&s.name)
+            ));
+            x += width;
+        }
+        let sum = Money::from_cents(total(c)).unwrap_or_default();
+        svg.push_str(&format!(
+            r##"<text x="{}" y="{}" class="chart-value">{sum}</text>"##,
+            x + 6,
+            top + BAR - 6
+        ));
+        let k = stacked.len();
+        if let Some(value) = beside.values.get(c).copied().flatten() {
+            let width = scale(value.cents()).max(1);
+            svg.push_str(&format!(
+                r##"<rect x="{LABEL}" y="{}" width="{width}" height="{}" fill="{}" stroke="{}"><title>{}: {value}</title></rect><text x="{}" y="{}" class="chart-value">{value}</text>"##,
+                top + BAR,
+                BAR - 3,
+                fill(id, k),
+                COLOURS[k % COLOURS.len()],
+                html_escape(&beside.name),
+                LABEL + width + 6,
+                top + 2 * BAR - 6
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A stacked bar chart as a figure: its caption says the main message.
+#[component]
+pub fn StackedBarChart(
+    id: &'static str,
+    caption: String,
+    summary: String,
+    categories: Vec<String>,
+    stacked: Vec<Series>,
+    beside: Series,
+) -> impl IntoView {
+    let svg = stacked_bar_svg(id, &caption, &summary, &categories, &stacked, &beside);
+    view! {
+        <figure class="chart-figure">
+            <div class="chart-image" inner_html=svg></div>
+            <figcaption class="utrecht-paragraph"><strong>{caption}</strong>" "{summary}</figcaption>
+        </figure>
+    }
 }
 
 /// A bar chart as a figure: its caption says the main message.
@@ -154,20 +306,20 @@ mod tests {
         );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(
-            svg.contains(r#"role="img""#)
+            svg.contains(r##"role="img""##)
                 && svg.contains("<title id=\"t-titel\">Vermeden &lt;kosten&gt;</title>")
         );
         assert!(svg.contains("Wmo &amp; co") && !svg.contains("Wmo & co"));
         let span = WIDTH - LABEL - VALUE_ROOM;
         assert!(
-            svg.contains(&format!(r#"width="{span}""#)),
+            svg.contains(&format!(r##"width="{span}""##)),
             "the largest value fills the span"
         );
         assert!(
-            svg.contains(&format!(r#"width="{}""#, span / 2)),
+            svg.contains(&format!(r##"width="{}""##, span / 2)),
             "half the value, half the bar"
         );
-        assert!(svg.contains(&format!(r#"width="{}""#, span * 8 / 10)));
+        assert!(svg.contains(&format!(r##"width="{}""##, span * 8 / 10)));
         assert!(
             svg.contains("€ 1.000,00") && svg.contains("€ 800,00"),
             "direct labels"
@@ -177,8 +329,44 @@ mod tests {
             "a hidden value is said, not drawn"
         );
         assert!(
-            svg.contains("url(#arcering)"),
+            svg.contains("url(#t-patroon-1)") && svg.contains(r#"<pattern id="t-patroon-1""#),
             "the second series is hatched"
+        );
+    }
+
+    #[test]
+    fn a_stacked_bar_adds_up_and_has_its_neighbour() {
+        let part = |e: i64| Series {
+            name: format!("deel {e}"),
+            values: vec![euros(e)],
+        };
+        let svg = stacked_bar_svg(
+            "f",
+            "Fonds",
+            "Het fonds per jaar.",
+            &["2026".into()],
+            &[part(100), part(300)],
+            &Series {
+                name: "Teruggekomen".into(),
+                values: vec![euros(200)],
+            },
+        );
+        let span = WIDTH - LABEL - VALUE_ROOM;
+        // 400 in all fills the span: 100 is a quarter, 300 three quarters.
+        assert!(svg.contains(&format!(r##"x="{LABEL}" y="28" width="{}""##, span / 4)));
+        assert!(svg.contains(&format!(
+            r##"x="{}" y="28" width="{}""##,
+            LABEL + span / 4,
+            span * 3 / 4
+        )));
+        assert!(
+            svg.contains("€ 400,00"),
+            "the total at the end of the stack"
+        );
+        assert!(svg.contains(&format!(r##"width="{}""##, span / 2)) && svg.contains("€ 200,00"));
+        assert!(
+            svg.contains("url(#f-patroon-2)"),
+            "the neighbour has its own pattern"
         );
     }
 }

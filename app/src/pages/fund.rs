@@ -11,6 +11,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::fund::{
     CloseYear, CreateBudgetYear, FundView, RaiseReservation, ReduceFunding, fund_overview,
 };
+use crate::components::chart::{Series, StackedBarChart};
 use crate::components::form::{
     CheckboxField, FormMessage, SelectField, TextArea, TextField, last_error, select_options,
 };
@@ -142,6 +143,26 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
         close,
     } = actions;
     let (y, p) = (v.year, v.position);
+    let fund_chart = (!v.years.is_empty()).then(|| {
+        let series = |name: &str, f: fn(&FundPosition) -> doorbraak::Money| Series {
+            name: name.into(),
+            values: v.years.iter().map(|b| Some(f(&b.position))).collect(),
+        };
+        let summary = format!(
+            "In {y} is {} vastgelegd, {} betaald en {} beschikbaar; er kwam {} terug in het fonds.",
+            p.held, p.paid, p.available, p.recovered
+        );
+        view! {
+            <StackedBarChart
+                id="fonds"
+                caption="Het doorbraakbudget per jaar: vastgelegd, betaald en beschikbaar, met wat terugkwam.".to_string()
+                summary
+                categories=v.years.iter().map(|b| b.year.to_string()).collect()
+                stacked=vec![series("Vastgelegd", |q| q.held), series("Betaald", |q| q.paid), series("Beschikbaar", |q| q.available)]
+                beside=series("Teruggekomen", |q| q.recovered)
+            />
+        }
+    });
     let years_table = v
         .years
         .iter()
@@ -237,6 +258,7 @@ fn FundDetails(v: FundView, actions: FundActions) -> impl IntoView {
                 </p>
             }.into_any()
         }}
+        {fund_chart}
         <DataTable caption="Alle begrotingsjaren" headers=&["Jaar", "Stelsel", "Status", "Reservering", "Gestort", "Overgeheveld in", "Teruggekomen", "Vastgelegd", "Betaald", "Overgeheveld uit", "Teruggegeven", "Beschikbaar", "Sluit aan"]>{years_table}</DataTable>
         {has_closings.then(|| view! {
             <DataTable caption="Afgesloten jaren" headers=&["Jaar", "Afgesloten op", "Overgeheveld", "Teruggegeven aan de Wmo", "Besluit", "Reden", "Door"]>{closings}</DataTable>

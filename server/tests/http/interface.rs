@@ -157,6 +157,16 @@ async fn a_year_without_a_budget_says_so_and_error_pages_have_a_way_back() {
         !page.contains("data-fund=\"available\""),
         "no € 0,00 for a year that has no budget"
     );
+    // Every year as a stacked bar, drawn on the server, above its table.
+    let (_, page) = s.page(&back, "/fonds").await;
+    let chart = page.find("<figure").expect("a chart");
+    assert!(chart < page.find("Alle begrotingsjaren").expect("the table"));
+    assert!(page.contains(r#"role="img""#) && page.contains("fonds-patroon-1"));
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    assert!(
+        page.contains(&format!(">{year}</text>")),
+        "each year labelled"
+    );
     for path in ["/bestaat-niet", "/casussen/999999", "/terugboeken/999999"] {
         let (status, page) = s.page(&back, path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
