@@ -143,7 +143,7 @@ async fn evaluations(pool: &SqlitePool, teams: &[i64], today: NaiveDate) -> anyh
             let version = db::cases::get(&mut w.tx, c.id)
                 .await?
                 .map(|r| r.version)
-                .unwrap_or(0);
+                .ok_or(app::error::AppError::Internal)?;
             services::evaluations::record(w, c.id, version, form).await
         })
         .await?;
@@ -155,7 +155,7 @@ async fn evaluations(pool: &SqlitePool, teams: &[i64], today: NaiveDate) -> anyh
                 let version = db::cases::get(&mut w.tx, c.id)
                     .await?
                     .map(|r| r.version)
-                    .unwrap_or(0);
+                    .ok_or(app::error::AppError::Internal)?;
                 services::evaluations::close(w, c.id, version).await
             })
             .await?;

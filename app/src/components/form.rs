@@ -148,15 +148,7 @@ pub fn TextArea(
     let error_id = format!("{id}-fout");
     let description_id = format!("{id}-uitleg");
     let message = move || error.get().and_then(|e| e.for_field(field));
-    // Leptos writes a <textarea>'s children unescaped during server
-    // rendering (tachys: ESCAPE_CHILDREN = false), so stored text would be
-    // markup there. Escape it for the HTML; in the browser the child is a
-    // text node, which needs (and gets) no escaping.
-    let value = if cfg!(feature = "ssr") {
-        html_escape(&value)
-    } else {
-        value
-    };
+    let value = textarea_text(&value);
     let described = {
         let (error_id, description_id) = (error_id.clone(), description_id.clone());
         move || {
@@ -184,6 +176,19 @@ pub fn TextArea(
                     aria-invalid=move || message().map(|_| "true") aria-describedby=described>{value}</textarea>
             </div>
         </div>
+    }
+}
+
+/// The text of a `<textarea>` as a child in `view!`. Leptos writes a
+/// textarea's children unescaped during server rendering (tachys:
+/// ESCAPE_CHILDREN = false), so stored text would be markup there: it is
+/// escaped for the HTML. In the browser the child is a text node, which
+/// needs (and gets) no escaping.
+pub fn textarea_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        html_escape(text)
+    } else {
+        text.to_string()
     }
 }
 

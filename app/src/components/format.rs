@@ -33,6 +33,11 @@ pub fn stream_label(name: &str, code: &str) -> String {
     }
 }
 
+/// A percentage with a decimal comma: `83,9 %`.
+pub fn percent(value: rust_decimal::Decimal) -> String {
+    format!("{} %", value.normalize().to_string().replace('.', ","))
+}
+
 /// An amount in cents as Dutch money: `€ 1.234,56`.
 pub fn euros(cents: i64) -> String {
     doorbraak::Money::from_cents(cents)

@@ -115,8 +115,12 @@ fn rung(
         .ok_or_else(|| decode::corrupt(table, id, format!("rung {code:?} {forum:?} {to:?}")))
 }
 
-/// Every agenda item with its steps, open items first, newest first.
-pub async fn items(conn: &mut SqliteConnection) -> Result<Vec<AgendaItemView>, sqlx::Error> {
+/// Every agenda item with its steps, open items first, newest first; with
+/// `only`, just that item.
+pub async fn items(
+    conn: &mut SqliteConnection,
+    only: Option<i64>,
+) -> Result<Vec<AgendaItemView>, sqlx::Error> {
     let rows: Vec<ItemRecord> = sqlx::query_as(
         "SELECT i.id, i.law,
                 COALESCE((SELECT name FROM streams WHERE code = i.law), (SELECT name FROM laws WHERE code = i.law)) AS law_name,
@@ -126,8 +130,10 @@ pub async fn items(conn: &mut SqliteConnection) -> Result<Vec<AgendaItemView>, s
                    FROM (SELECT * FROM agenda_steps WHERE item_id = i.id ORDER BY id) s
                    JOIN users u ON u.id = s.created_by) AS steps
          FROM agenda_items i
+         WHERE ?1 IS NULL OR i.id = ?1
          ORDER BY i.rung IN ('solved', 'not_solvable'), i.id DESC",
     )
+    .bind(only)
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()

@@ -340,10 +340,14 @@ pub async fn insert_receipt(
 pub struct EvaluationCandidate {
     pub id: i64,
     pub reference: String,
-    pub status: String,
     pub first_paid_at: Option<String>,
     pub settled_at: Option<String>,
     pub horizon: i64,
+}
+
+/// A list of ids as the JSON array `json_each` reads.
+fn id_list(ids: &[i64]) -> Result<String, sqlx::Error> {
+    serde_json::to_string(ids).map_err(|e| sqlx::Error::Protocol(e.to_string()))
 }
 
 /// Cases of `teams` that wait for their final evaluation: charged back, or
@@ -353,7 +357,7 @@ pub async fn awaiting_evaluation(
     teams: &[i64],
 ) -> Result<Vec<EvaluationCandidate>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT c.id, c.reference, c.status, c.first_paid_at, c.settled_at,
+        "SELECT c.id, c.reference, c.first_paid_at, c.settled_at,
                 json_extract(cv.body, '$.horizon') AS horizon
          FROM cases c
          JOIN canvases cv ON cv.case_id = c.id AND cv.version = c.current_version
@@ -363,7 +367,7 @@ pub async fn awaiting_evaluation(
            AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.case_id = c.id AND e.moment = 'final')
          ORDER BY c.id",
     )
-    .bind(serde_json::to_string(teams).unwrap_or_else(|_| "[]".into()))
+    .bind(id_list(teams)?)
     .fetch_all(&mut *conn)
     .await
 }
@@ -383,7 +387,7 @@ pub async fn receipts_due(
            AND NOT EXISTS (SELECT 1 FROM payment_reversals v WHERE v.payment_id = p.id)
          ORDER BY p.paid_on, p.id LIMIT ?2",
     )
-    .bind(serde_json::to_string(teams).unwrap_or_else(|_| "[]".into()))
+    .bind(id_list(teams)?)
     .bind(limit)
     .fetch_all(&mut *conn)
     .await

@@ -123,7 +123,8 @@ pub struct RealisationView {
     pub streams: Vec<StreamFigures>,
     pub total_projected: Money,
     pub total_realised: Money,
-    pub share: Option<String>,
+    /// Realised as a percentage of projected, to one decimal.
+    pub share: Option<rust_decimal::Decimal>,
 }
 
 /// Realised against projected per budget year, team and stream, and per

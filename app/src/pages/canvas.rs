@@ -607,12 +607,7 @@ fn CanvasEditorIsland(start: EditorStart) -> impl IntoView {
         let b = form.blockers.get(i).unwrap_or(&blank_blocker);
         let law_options = select_options(&laws, &b.law);
         let category_options = select_options(&categories, &b.category);
-        // As in `TextArea`: the server writes a textarea's text unescaped.
-        let description = if cfg!(feature = "ssr") {
-            crate::components::form::html_escape(&b.description)
-        } else {
-            b.description.clone()
-        };
+        let description = crate::components::form::textarea_text(&b.description);
         let prefix = format!("blockers[{i}]");
         let problem = move || problems.with(|p| problem_at(p, &prefix));
         view! {

@@ -606,28 +606,21 @@ fn CaseDetails(
             </tr>
         })
         .collect_view();
-    let reversible: Vec<(String, String)> = view
-        .payments
-        .iter()
-        .filter(|p| p.reversed.is_none())
-        .map(|p| {
-            (
-                p.id.to_string(),
-                format!("{} · {} · {}", dutch_date(&p.paid_on), p.supplier, p.amount),
-            )
-        })
-        .collect();
-    let unreceived: Vec<(String, String)> = view
-        .payments
-        .iter()
-        .filter(|p| p.reversed.is_none() && p.received.is_none())
-        .map(|p| {
-            (
-                p.id.to_string(),
-                format!("{} · {} · {}", dutch_date(&p.paid_on), p.supplier, p.amount),
-            )
-        })
-        .collect();
+    // The payments a form can choose: (id, "date · supplier · amount").
+    let choices = |keep: fn(&crate::model::PaymentRow) -> bool| -> Vec<(String, String)> {
+        view.payments
+            .iter()
+            .filter(|p| keep(p))
+            .map(|p| {
+                (
+                    p.id.to_string(),
+                    format!("{} · {} · {}", dutch_date(&p.paid_on), p.supplier, p.amount),
+                )
+            })
+            .collect()
+    };
+    let reversible = choices(|p| p.reversed.is_none());
+    let unreceived = choices(|p| p.reversed.is_none() && p.received.is_none());
     let returned_reason = returned_reason(&view);
     let changes = view.changes.clone();
     let names = view.stream_names.clone();
@@ -782,7 +775,7 @@ fn CaseDetails(
                 Some(r) => view! {
                     <p class="utrecht-paragraph">{format!(
                         "Eindevaluatie (versie {}) van {}: perspectief {}; {} van het verwachte bedrag is gerealiseerd.",
-                        r.version, dutch_date(&r.evaluated_on), r.goal.label_nl(), r.share.clone().unwrap_or_else(|| "niets".into())
+                        r.version, dutch_date(&r.evaluated_on), r.goal.label_nl(), r.share.map_or_else(|| "niets".into(), crate::components::format::percent)
                     )}</p>
                     <crate::pages::evaluation::StreamFiguresTable caption="Verwacht en gerealiseerd vermeden per stroom" streams=r.streams total_projected=r.total_projected total_realised=r.total_realised/>
                 }.into_any(),

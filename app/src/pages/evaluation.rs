@@ -13,7 +13,7 @@ use leptos_meta::Title;
 
 use crate::api::evaluations::{CloseCase, EvaluationView, RecordEvaluation, evaluation};
 use crate::components::chart::{BarChart, Series};
-use crate::components::form::{FormMessage, last_error};
+use crate::components::form::{FormMessage, last_error, textarea_text};
 use crate::components::format::dutch_date;
 use crate::components::guard::{Guarded, or_error, role_resource};
 use crate::components::table::DataTable;
@@ -176,14 +176,6 @@ fn Evaluation(
         .collect_view();
     // A correction starts from the newest final evaluation, as recorded.
     let previous = v.recorded.iter().find(|e| e.moment == "final").cloned();
-    let text = |t: &str| {
-        // As in `TextArea`: the server writes a textarea's text unescaped.
-        if cfg!(feature = "ssr") {
-            crate::components::form::html_escape(t)
-        } else {
-            t.to_string()
-        }
-    };
     let lines = v
         .lines
         .iter()
@@ -192,7 +184,7 @@ fn Evaluation(
             let before = previous.as_ref().and_then(|e| e.lines.get(i));
             let chosen = before.map(|b| b.outcome.code());
             let occurred = before.map(|b| occurred_input(b.outcome)).unwrap_or_default();
-            let justification = text(before.map_or("", |b| b.justification.as_str()));
+            let justification = textarea_text(before.map_or("", |b| b.justification.as_str()));
             let outcome_error = message(error, format!("lines[{i}][outcome]"));
             let occurred_error = message(error, format!("lines[{i}][occurred]"));
             let justification_error = message(error, format!("lines[{i}][justification]"));
@@ -223,7 +215,7 @@ fn Evaluation(
         })
         .collect_view();
     let goal_before = previous.as_ref().map(|e| e.goal);
-    let goal_note = text(previous.as_ref().map_or("", |e| e.goal_note.as_str()));
+    let goal_note = textarea_text(previous.as_ref().map_or("", |e| e.goal_note.as_str()));
     let goals = GoalOutcome::ALL
         .into_iter()
         .map(|g| {
@@ -365,8 +357,8 @@ fn Realised(v: RealisedOverview) -> impl IntoView {
             .and_then(|(r, p)| doorbraak::evaluation::share_of(r, p));
         let summary = match share {
             Some(share) => format!(
-                "Van de getoonde stromen is {} % van de verwachte vermeden kosten gerealiseerd.",
-                share.normalize().to_string().replace('.', ",")
+                "Van de getoonde stromen is {} van de verwachte vermeden kosten gerealiseerd.",
+                crate::components::format::percent(share)
             ),
             None => "Er is nog niets gerealiseerd.".to_string(),
         };

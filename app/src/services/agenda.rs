@@ -17,11 +17,16 @@ use crate::model::*;
 const ROLES_KEY: &str = "agenda_roles";
 
 /// The roles that may see and keep the agenda (the administrator's choice;
-/// approvers and aldermen until then).
+/// approvers and aldermen as migration 0011 sets it).
 pub async fn agenda_roles(conn: &mut SqliteConnection) -> Result<RoleSet, AppError> {
-    let stored = db::settings::setting(conn, ROLES_KEY).await?;
+    // Migration 0011 writes the setting; without it the database is damaged.
+    let stored = db::settings::setting(conn, ROLES_KEY)
+        .await?
+        .ok_or_else(|| {
+            AppError::from(db::decode::corrupt("settings", ROLES_KEY, "missing".into()))
+        })?;
     let mut roles = RoleSet::default();
-    for code in stored.as_deref().unwrap_or("approver,alderman").split(',') {
+    for code in stored.split(',') {
         let code = code.trim();
         if code.is_empty() {
             continue;
@@ -64,7 +69,7 @@ pub async fn load(conn: &mut SqliteConnection) -> Result<AgendaView, AppError> {
     Ok(AgendaView {
         groups,
         law_names,
-        items: db::agenda::items(conn).await?,
+        items: db::agenda::items(conn, None).await?,
         canvases: u32::try_from(db::agenda::submitted_canvases(conn).await?)
             .map_err(|_| AppError::Internal)?,
     })
@@ -78,10 +83,9 @@ pub async fn overview(r: &mut Read) -> Result<AgendaView, AppError> {
 /// One agenda item with its steps.
 pub async fn item(r: &mut Read, id: i64) -> Result<AgendaItemView, AppError> {
     check(&mut r.conn, &r.user).await?;
-    db::agenda::items(&mut r.conn)
+    db::agenda::items(&mut r.conn, Some(id))
         .await?
-        .into_iter()
-        .find(|i| i.id == id)
+        .pop()
         .ok_or_else(|| AppError::NotFound("Dit agendapunt bestaat niet.".into()))
 }
 

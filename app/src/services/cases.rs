@@ -237,7 +237,7 @@ pub async fn get_case(r: &mut Read, id: i64) -> Result<CaseView, AppError> {
     } = full;
     let calculation = stored_return(&canvas);
     let (awaiting, evaluation_due, realisation) =
-        progress(&mut r.conn, &case, &facts, requested).await?;
+        progress(&mut r.conn, &case, &facts, requested, &history).await?;
     // Each version against the one before it; the current one is the last.
     let mut earlier: Vec<CanvasVersion> = Vec::new();
     let mut changes = Vec::new();
@@ -329,6 +329,7 @@ async fn progress(
     case: &CaseRow,
     facts: &CaseFacts,
     requested: Money,
+    history: &db::cases::CaseHistory,
 ) -> Result<
     (
         String,
@@ -345,10 +346,12 @@ async fn progress(
     } else {
         None
     };
-    let due = match db::cases::frozen_canvas(conn, case.id).await? {
-        Some((_, canvas)) => crate::services::evaluations::started_on(conn, case.id)
+    // The horizon of the canvas in force: the newest frozen version.
+    let frozen = history.versions.iter().rev().find(|v| v.frozen);
+    let due = match frozen {
+        Some(v) => crate::services::evaluations::started_on(conn, case.id)
             .await?
-            .map(|start| doorbraak::evaluation::final_due(start, canvas.horizon)),
+            .map(|start| doorbraak::evaluation::final_due(start, v.canvas.horizon)),
         None => None,
     };
     let recorded = db::evaluations::of_case(conn, case.id).await?;

@@ -67,6 +67,15 @@ pub async fn started_on(
     case_id: i64,
 ) -> Result<Option<NaiveDate>, AppError> {
     let (first_paid, settled) = db::evaluations::case_dates(conn, case_id).await?;
+    start_of(case_id, first_paid, settled)
+}
+
+/// The start from a case's stored first payment and settlement times.
+fn start_of(
+    case_id: i64,
+    first_paid: Option<String>,
+    settled: Option<String>,
+) -> Result<Option<NaiveDate>, AppError> {
     Ok(first_paid
         .or(settled)
         .map(|at| db::decode::dutch_date("cases", case_id, &at))
@@ -368,11 +377,10 @@ pub async fn confirm_receipt(
     if !evaluates(&w.user, &case) {
         return Err(AppError::Forbidden);
     }
-    let (paid_case, received) = db::evaluations::payment_case(&mut w.tx, payment_id)
+    let (_, received) = db::evaluations::payment_case(&mut w.tx, payment_id)
         .await?
         .filter(|(c, _)| *c == case_id)
         .ok_or_else(|| AppError::invalid("payment_id", "Kies een betaling van deze casus."))?;
-    debug_assert_eq!(paid_case, case_id);
     if received {
         return Err(AppError::Conflict(
             "De ontvangst van deze betaling is al bevestigd.".into(),
@@ -405,8 +413,7 @@ pub async fn confirm_receipt(
 /// The newest final evaluation as the case page shows it.
 pub fn realisation(recorded: &[RecordedEvaluation]) -> Option<RealisationView> {
     let newest = recorded.iter().find(|e| e.moment == "final")?;
-    let share = evaluation::share_of(newest.total_realised, newest.total_projected)
-        .map(|v| format!("{} %", v.normalize().to_string().replace('.', ",")));
+    let share = evaluation::share_of(newest.total_realised, newest.total_projected);
     Some(RealisationView {
         version: newest.version,
         evaluated_on: newest.evaluated_on.clone(),
@@ -530,7 +537,6 @@ pub async fn worklist(r: &mut Read) -> Result<Worklist, AppError> {
         .checked_add_days(chrono::Days::new(DUE_SOON_DAYS))
         .unwrap_or(NaiveDate::MAX);
     for c in db::evaluations::awaiting_evaluation(&mut r.conn, &teams).await? {
-        db::decode::status("cases", c.id, &c.status)?;
         let horizon = u16::try_from(c.horizon)
             .ok()
             .and_then(|h| doorbraak::canvas::Horizon::months(h).ok())
@@ -541,12 +547,9 @@ pub async fn worklist(r: &mut Read) -> Result<Worklist, AppError> {
                     format!("horizon {}", c.horizon),
                 ))
             })?;
-        let started = c
-            .first_paid_at
-            .or(c.settled_at)
-            .map(|at| db::decode::dutch_date("cases", c.id, &at))
-            .transpose()?;
-        let Some(start) = started else { continue };
+        let Some(start) = start_of(c.id, c.first_paid_at, c.settled_at)? else {
+            continue;
+        };
         let due = evaluation::final_due(start, horizon);
         let before = evaluation::deadline(due);
         if due <= soon {

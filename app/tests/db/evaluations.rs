@@ -224,7 +224,11 @@ async fn laws_are_streams_and_more_and_agenda_steps_stay() {
         db::agenda::item_rung(&mut conn, id).await.expect("q"),
         Some((team, 2))
     );
-    let items = db::agenda::items(&mut conn).await.expect("decode");
+    let items = db::agenda::items(&mut conn, None).await.expect("decode");
+    assert_eq!(
+        db::agenda::items(&mut conn, Some(id + 1)).await.expect("q"),
+        vec![]
+    );
     assert_eq!(items[0].rung, "geagendeerd (team)");
     assert_eq!(items[0].steps[0].note, "Besproken");
     assert!(
