@@ -206,6 +206,14 @@ pub fn return_sentence(avoided: Money, invested: Money) -> String {
 }
 
 /// Avoided less invested.
+/// What each invested euro is expected to bring, in words.
+pub fn expected_return_sentence(avoided: Money, invested: Money) -> String {
+    match per_euro(avoided, invested) {
+        Some(r) => format!("elke geïnvesteerde euro levert naar verwachting {r} op"),
+        None => "er is nog niets geïnvesteerd".to_string(),
+    }
+}
+
 pub fn net_return(avoided: Money, invested: Money) -> Result<Money, MoneyError> {
     avoided.checked_sub(invested)
 }
@@ -323,6 +331,154 @@ pub fn claim_age(
         }),
         _ => None,
     }
+}
+
+/// `part` of `whole` counts as a percentage to one decimal (the approval
+/// rate); none of nothing.
+pub fn rate(part: u32, whole: u32) -> Option<Decimal> {
+    (whole > 0).then(|| {
+        (Decimal::from(part) * Decimal::ONE_HUNDRED / Decimal::from(whole))
+            .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    })
+}
+
+/// The quarter a day falls in: (year, 1–4).
+pub fn quarter_of(date: NaiveDate) -> (i32, u32) {
+    (date.year(), date.month0() / 3 + 1)
+}
+
+/// A quarter as the tables name it: "2026 K2".
+pub fn quarter_label((year, k): (i32, u32)) -> String {
+    format!("{year} K{k}")
+}
+
+/// The `n` quarters up to and including the one `to` falls in, oldest first.
+pub fn quarters_up_to(to: NaiveDate, n: usize) -> Vec<(i32, u32)> {
+    let (mut y, mut k) = quarter_of(to);
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        out.push((y, k));
+        (y, k) = if k == 1 { (y - 1, 4) } else { (y, k - 1) };
+    }
+    out.reverse();
+    out
+}
+
+/// What happened to one case, and when (Dutch calendar days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moments {
+    pub submitted: NaiveDate,
+    pub decided: Option<NaiveDate>,
+    /// The canvas was approved (the case went on after the decision).
+    pub approved: bool,
+    pub rejected: bool,
+    pub first_paid: Option<NaiveDate>,
+    pub settled: Option<NaiveDate>,
+    /// The first final evaluation.
+    pub evaluated: Option<NaiveDate>,
+}
+
+/// A step of a breakthrough the dashboard counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    Submitted,
+    Approved,
+    Rejected,
+    Paid,
+    Settled,
+    Evaluated,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Stage::Submitted,
+        Stage::Approved,
+        Stage::Rejected,
+        Stage::Paid,
+        Stage::Settled,
+        Stage::Evaluated,
+    ];
+
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Stage::Submitted => "Ingediend",
+            Stage::Approved => "Goedgekeurd",
+            Stage::Rejected => "Afgewezen",
+            Stage::Paid => "Eerste betaling",
+            Stage::Settled => "Afgerekend",
+            Stage::Evaluated => "Geëvalueerd",
+        }
+    }
+
+    /// The day a case reached this step, if it did.
+    pub fn date(self, m: &Moments) -> Option<NaiveDate> {
+        match self {
+            Stage::Submitted => Some(m.submitted),
+            Stage::Approved => m.decided.filter(|_| m.approved),
+            Stage::Rejected => m.decided.filter(|_| m.rejected),
+            Stage::Paid => m.first_paid,
+            Stage::Settled => m.settled,
+            Stage::Evaluated => m.evaluated,
+        }
+    }
+}
+
+/// How many cases reached `stage` between `from` and `to` (both included).
+pub fn reached(cases: &[Moments], stage: Stage, from: NaiveDate, to: NaiveDate) -> u32 {
+    let n = cases
+        .iter()
+        .filter_map(|m| stage.date(m))
+        .filter(|d| (from..=to).contains(d))
+        .count();
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A leg of the way from canvas to settlement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Leg {
+    /// Submission to decision (approved or rejected).
+    Decision,
+    /// Approval to the first payment.
+    Payment,
+    /// The first payment to settlement.
+    Settlement,
+}
+
+impl Leg {
+    pub const ALL: [Leg; 3] = [Leg::Decision, Leg::Payment, Leg::Settlement];
+
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Leg::Decision => "Indienen tot besluit",
+            Leg::Payment => "Besluit tot eerste betaling",
+            Leg::Settlement => "Eerste betaling tot afrekening",
+        }
+    }
+
+    /// The day the leg ended and how many days it took.
+    pub fn span(self, m: &Moments) -> Option<(NaiveDate, i64)> {
+        let (start, end) = match self {
+            Leg::Decision => (
+                Some(m.submitted),
+                m.decided.filter(|_| m.approved || m.rejected),
+            ),
+            Leg::Payment => (m.decided.filter(|_| m.approved), m.first_paid),
+            Leg::Settlement => (m.first_paid, m.settled),
+        };
+        let (start, end) = (start?, end?);
+        Some((end, (end - start).num_days().max(0)))
+    }
+}
+
+/// The lead time of `leg` over the cases whose leg ended in `quarter`.
+pub fn lead_time_in(cases: &[Moments], leg: Leg, quarter: (i32, u32)) -> LeadTime {
+    let days: Vec<i64> = cases
+        .iter()
+        .filter_map(|m| leg.span(m))
+        .filter(|(end, _)| quarter_of(*end) == quarter)
+        .map(|(_, d)| d)
+        .collect();
+    lead_time(&days)
 }
 
 #[cfg(test)]
@@ -519,6 +675,76 @@ mod tests {
             claim_age(ClaimStatus::Paid, booked, Some(d(2026, 10, 20)), today()),
             None
         );
+    }
+
+    fn moments(submitted: NaiveDate) -> Moments {
+        Moments {
+            submitted,
+            decided: None,
+            approved: false,
+            rejected: false,
+            first_paid: None,
+            settled: None,
+            evaluated: None,
+        }
+    }
+
+    #[test]
+    fn a_case_counts_at_each_step_it_reached_within_the_period() {
+        let done = Moments {
+            decided: Some(d(2026, 3, 30)),
+            approved: true,
+            first_paid: Some(d(2026, 4, 2)),
+            settled: Some(d(2026, 6, 1)),
+            evaluated: Some(d(2027, 1, 5)),
+            ..moments(d(2026, 3, 20))
+        };
+        let refused = Moments {
+            decided: Some(d(2026, 3, 25)),
+            rejected: true,
+            ..moments(d(2026, 3, 1))
+        };
+        let cases = [done, refused, moments(d(2025, 12, 31))];
+        let (from, to) = (d(2026, 1, 1), d(2026, 3, 31));
+        let n = |s| reached(&cases, s, from, to);
+        assert_eq!(
+            Stage::ALL.map(n),
+            [2, 1, 1, 0, 0, 0],
+            "submitted, approved, rejected, paid, settled, evaluated"
+        );
+        assert_eq!(
+            rate(n(Stage::Approved), n(Stage::Approved) + n(Stage::Rejected)),
+            Some(Decimal::new(500, 1))
+        );
+        assert_eq!(rate(0, 0), None);
+        // Legs end in the quarter of their last step.
+        assert_eq!(Leg::Decision.span(&done), Some((d(2026, 3, 30), 10)));
+        assert_eq!(Leg::Decision.span(&refused), Some((d(2026, 3, 25), 24)));
+        assert_eq!(Leg::Payment.span(&refused), None);
+        assert_eq!(Leg::Settlement.span(&done), Some((d(2026, 6, 1), 60)));
+        let q1 = lead_time_in(&cases, Leg::Decision, (2026, 1));
+        assert_eq!((q1.cases, q1.median, q1.p90), (2, Some(10), Some(24)));
+        assert_eq!(
+            lead_time_in(&cases, Leg::Payment, (2026, 2)).median,
+            Some(3)
+        );
+    }
+
+    #[test]
+    fn the_trend_ends_in_the_quarter_of_the_period_end() {
+        assert_eq!(
+            quarters_up_to(d(2026, 5, 31), 6),
+            vec![
+                (2025, 1),
+                (2025, 2),
+                (2025, 3),
+                (2025, 4),
+                (2026, 1),
+                (2026, 2)
+            ]
+        );
+        assert_eq!(quarter_label(quarter_of(d(2026, 12, 31))), "2026 K4");
+        assert_eq!(quarter_of(d(2026, 4, 1)), (2026, 2));
     }
 
     proptest! {

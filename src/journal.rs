@@ -194,8 +194,19 @@ fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
     out.push_str("\r\n");
 }
 
+/// A negative amount as written (`-1250,00`): a number, not a formula.
+fn negative_number(field: &str) -> bool {
+    field.strip_prefix('-').is_some_and(|rest| {
+        rest.starts_with(|c: char| c.is_ascii_digit())
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    })
+}
+
 fn csv_field(field: &str) -> String {
-    let guarded = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let formula = field.starts_with(['=', '+', '-', '@', '\t', '\r']) && !negative_number(field);
+    let guarded = if formula {
         format!("'{field}")
     } else {
         field.to_string()
@@ -210,6 +221,15 @@ fn csv_field(field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_negative_amount_stays_a_number_and_a_formula_does_not() {
+        let out = csv(
+            &["a", "b", "c"],
+            [vec!["-1250,00".into(), "-SUM(A1)".into(), "=1+1".into()]],
+        );
+        assert_eq!(out.lines().nth(1), Some("-1250,00;'-SUM(A1);'=1+1"));
+    }
 
     fn codes(stream: StreamCode) -> AccountingCodes {
         AccountingCodes {

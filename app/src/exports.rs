@@ -14,7 +14,9 @@ use sqlx::SqliteConnection;
 use crate::auth::{self, AppState};
 use crate::db;
 use crate::error::AppError;
-use crate::model::{AgendaView, ClaimRow, InvoiceRow, RunRow};
+use crate::model::{
+    AgendaView, Cell, ClaimRow, Dashboard, DashboardQuery, InvoiceRow, RunRow, Table,
+};
 
 /// The journal of a posted run.
 #[derive(Debug, Clone, Serialize)]
@@ -183,6 +185,8 @@ enum Downloader {
     Backoffice,
     /// The roles the administrator chose to keep the learning agenda.
     AgendaKeeper,
+    /// The roles that see the dashboard.
+    Dashboard,
 }
 
 /// A download by session for `who`: `make` builds the body (and says what
@@ -212,6 +216,7 @@ where
         let allowed = match who {
             Downloader::Backoffice => user.roles.has(Role::Backoffice),
             Downloader::AgendaKeeper => crate::services::agenda::may_keep(&mut conn, &user).await?,
+            Downloader::Dashboard => user.roles.has_any(crate::api::dashboard::ROLES),
         };
         if !allowed {
             return Err(AppError::Forbidden);
@@ -565,6 +570,170 @@ pub async fn agenda_download(state: AppState, parts: Parts, file: String) -> Res
     .await
 }
 
+/// The lines above a dashboard table in its CSV: what it is and its filters.
+fn dashboard_preamble(d: &Dashboard, t: &Table, today: chrono::NaiveDate) -> Vec<[String; 2]> {
+    vec![
+        ["Resultaten".into(), t.title.clone()],
+        ["Periode".into(), d.period.clone()],
+        ["Team".into(), d.team.clone()],
+        ["Wet".into(), d.stream.clone()],
+        ["Toelichting".into(), t.scope.clone()],
+        ["Gemaakt op".into(), doorbraak::dates::dutch(today)],
+    ]
+}
+
+/// A dashboard table as CSV (`;`, decimal comma): its filters, a blank
+/// line, then the table as the page shows it.
+pub fn dashboard_csv(d: &Dashboard, t: &Table, today: chrono::NaiveDate) -> String {
+    let preamble = dashboard_preamble(d, t, today);
+    let mut out = String::new();
+    for [k, v] in &preamble {
+        out.push_str(&journal::csv(&[k.as_str(), v.as_str()], std::iter::empty()));
+    }
+    out.push_str("\r\n");
+    let headers: Vec<&str> = t.columns.iter().map(String::as_str).collect();
+    out.push_str(&journal::csv(
+        &headers,
+        t.rows.iter().map(|r| r.iter().map(Cell::csv).collect()),
+    ));
+    out
+}
+
+/// A dashboard table as a workbook: the filters on top, then the table with
+/// real numbers (amounts, counts, days, percentages); hidden cells blank,
+/// small counts as "< 5".
+pub fn dashboard_xlsx(
+    d: &Dashboard,
+    t: &Table,
+    today: chrono::NaiveDate,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let Formats { bold, amount, .. } = Formats::new();
+    let share = Format::new().set_num_format("0.0%");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let name: String = t
+        .title
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect();
+    sheet.set_name(name)?;
+    let preamble = dashboard_preamble(d, t, today);
+    for (row, [k, v]) in (0u32..).zip(&preamble) {
+        sheet.write_string_with_format(row, 0, k, &bold)?;
+        sheet.write_string(row, 1, v)?;
+    }
+    let head = preamble.len() as u32 + 1;
+    for (col, title) in (0u16..).zip(&t.columns) {
+        sheet.write_string_with_format(head, col, title, &bold)?;
+    }
+    for (row, cells) in (head + 1..).zip(&t.rows) {
+        for (col, cell) in (0u16..).zip(cells) {
+            match cell {
+                Cell::Text(text) => {
+                    sheet.write_string(row, col, text)?;
+                }
+                Cell::Count(n) => {
+                    sheet.write_number(row, col, f64::from(*n))?;
+                }
+                Cell::Money(m) | Cell::Ratio(m) => {
+                    sheet.write_number_with_format(row, col, cell_number(*m), &amount)?;
+                }
+                Cell::Share(x) => {
+                    let value = (x.round_dp(1) / rust_decimal::Decimal::ONE_HUNDRED)
+                        .to_string()
+                        .parse::<f64>()
+                        .map_err(|_| rust_xlsxwriter::XlsxError::ParameterError("share".into()))?;
+                    sheet.write_number_with_format(row, col, value, &share)?;
+                }
+                Cell::Days(n) => {
+                    sheet.write_number(row, col, *n as f64)?;
+                }
+                Cell::Small => {
+                    sheet.write_string(row, col, "< 5")?;
+                }
+                Cell::Hidden | Cell::Empty => {}
+            }
+        }
+    }
+    sheet.set_freeze_panes(head + 1, 1)?;
+    sheet.autofit();
+    book.save_to_buffer()
+}
+
+/// A file name part from free words: lower case, digits and dashes.
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// `GET /export/resultaten/{table}.{csv|xlsx}?…`: one dashboard table with
+/// the filters of the address, for the roles that see the dashboard.
+pub async fn dashboard_download(
+    state: AppState,
+    parts: Parts,
+    file: String,
+    query: DashboardQuery,
+) -> Response {
+    let Some((id, csv)) = file
+        .strip_suffix(".csv")
+        .map(|id| (id.to_string(), true))
+        .or_else(|| file.strip_suffix(".xlsx").map(|id| (id.to_string(), false)))
+    else {
+        return plain(StatusCode::NOT_FOUND, "Onbekend bestand.");
+    };
+    let content_type = if csv { CSV } else { XLSX };
+    let mut name = vec!["resultaten".to_string(), slug(&id)];
+    for part in [
+        &query.jaar,
+        &query.kwartaal,
+        &query.maand,
+        &query.van,
+        &query.tot,
+    ] {
+        if !part.trim().is_empty() {
+            name.push(slug(part));
+        }
+    }
+    if !query.team.trim().is_empty() {
+        name.push(format!("team-{}", slug(&query.team)));
+    }
+    if !query.wet.trim().is_empty() {
+        name.push(slug(&query.wet));
+    }
+    let filename = format!("{}.{}", name.join("-"), if csv { "csv" } else { "xlsx" });
+    let event = ("dashboard_exported", "dashboard", id.clone());
+    download_for(
+        Downloader::Dashboard,
+        state,
+        parts,
+        content_type,
+        filename,
+        event,
+        async |conn| {
+            let today = auth::today();
+            let d = crate::services::dashboard::load(conn, today, query).await?;
+            let t = d.table(&id).ok_or_else(|| {
+                AppError::NotFound("Deze tabel staat niet op het dashboard.".into())
+            })?;
+            if csv {
+                Ok(with_bom(dashboard_csv(&d, t, today)))
+            } else {
+                dashboard_xlsx(&d, t, today).map_err(workbook_failed)
+            }
+        },
+    )
+    .await
+}
+
 /// The JSON answer of the financial system's endpoint when it is refused.
 fn refused(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
@@ -577,8 +746,13 @@ pub fn well_formed(token: &str) -> bool {
         .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// `GET /api/v1/runs/{id}/journal` with `Authorization: Bearer dbk_…`.
-pub async fn api_journal(state: AppState, parts: Parts, run_id: i64) -> Response {
+/// An answer of the API for a valid token (`Authorization: Bearer dbk_…`):
+/// `make` builds it; a refused token or a failure is JSON with an error.
+async fn with_token<T, F>(state: AppState, parts: Parts, make: F) -> Response
+where
+    T: Serialize,
+    F: AsyncFnOnce(&mut SqliteConnection) -> Result<T, AppError>,
+{
     let token = parts
         .headers
         .get(header::AUTHORIZATION)
@@ -603,12 +777,28 @@ pub async fn api_journal(state: AppState, parts: Parts, run_id: i64) -> Response
             }
             Some((id, ..)) => db::tokens::touch(&mut conn, id, &db::timestamp(auth::now())).await?,
         }
-        journal(&mut conn, run_id).await.map(Ok)
+        make(&mut conn).await.map(Ok)
     }
     .await;
     match result {
-        Ok(Ok(j)) => axum::Json(j).into_response(),
+        Ok(Ok(body)) => axum::Json(body).into_response(),
         Ok(Err(why)) => refused(StatusCode::UNAUTHORIZED, why),
         Err(e) => refused(e.status(), &e.to_string()),
     }
+}
+
+/// `GET /api/v1/runs/{id}/journal` with `Authorization: Bearer dbk_…`.
+pub async fn api_journal(state: AppState, parts: Parts, run_id: i64) -> Response {
+    with_token(state, parts, async |conn| journal(conn, run_id).await).await
+}
+
+/// `GET /api/v1/dashboard?jaar=…&team=…&wet=…` with an API token: the
+/// dashboard's tables for the municipality's own reporting, suppressed as
+/// on the page.
+pub async fn api_dashboard(state: AppState, parts: Parts, query: DashboardQuery) -> Response {
+    with_token(state, parts, async |conn| {
+        let d = crate::services::dashboard::load(conn, auth::today(), query).await?;
+        Ok(Dashboard::clone(&d))
+    })
+    .await
 }

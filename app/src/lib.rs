@@ -43,6 +43,7 @@ use crate::pages::agreements::AgreementsPage;
 use crate::pages::canvas::CanvasPage;
 use crate::pages::cases::{ApprovalsPage, CasePage, CasesPage, ClosingPage, PaymentsPage};
 use crate::pages::claims::ClaimsPage;
+use crate::pages::dashboard::DashboardPage;
 use crate::pages::evaluation::{EvaluationPage, RealisedPage};
 use crate::pages::fund::FundPage;
 use crate::pages::laws::LawsPage;
@@ -147,6 +148,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/leeragenda") view=AgendaPage ssr=SsrMode::Async/>
                         <Route path=path!("/leeragenda/:id") view=AgendaItemPage ssr=SsrMode::Async/>
                         <Route path=path!("/realisatie") view=RealisedPage ssr=SsrMode::Async/>
+                        <Route path=path!("/resultaten") view=DashboardPage ssr=SsrMode::Async/>
                         <Route path=path!("/afsluiten") view=ClosingPage ssr=SsrMode::Async/>
                         <Route path=path!("/inrichting/wetten") view=LawsPage ssr=SsrMode::Async/>
                         <Route path=path!("/beoordelen") view=ApprovalsPage ssr=SsrMode::Async/>

@@ -78,6 +78,25 @@ pub const PAGES: &[Page] = &[
         ],
     ),
     page(
+        "/resultaten",
+        &[W, Ap, B],
+        Some("Resultaten"),
+        &[
+            task(
+                W,
+                "Resultaten: doorbraken, vermeden kosten per wet en het fonds",
+            ),
+            task(
+                Ap,
+                "Resultaten: doorbraken, vermeden kosten per wet en het fonds",
+            ),
+            task(
+                B,
+                "Resultaten: doorbraken, vermeden kosten per wet en het fonds",
+            ),
+        ],
+    ),
+    page(
         "/realisatie",
         &[Ap, B, W],
         None,
@@ -267,10 +286,14 @@ mod tests {
             [("/mijn-stromen", "Terugboekingen op uw stroom")]
         );
         let alderman: Vec<&str> = tasks(Role::Alderman).map(|(p, _)| p).collect();
-        assert_eq!(alderman, ["/leeragenda", "/realisatie"]);
+        assert_eq!(alderman, ["/leeragenda", "/resultaten", "/realisatie"]);
         let nav: Vec<&str> = navigation(RoleSet::of(&[Role::Alderman]))
             .map(|(p, _)| p)
             .collect();
-        assert!(nav.contains(&"/leeragenda") && !nav.contains(&"/casussen"));
+        assert!(
+            nav.contains(&"/leeragenda")
+                && nav.contains(&"/resultaten")
+                && !nav.contains(&"/casussen")
+        );
     }
 }

@@ -390,7 +390,13 @@ pub async fn generate(
     let mut rng = Rng(seed);
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let catalogue = db::catalogue::priced_on(&mut tx, "2026-01-01").await?;
-    let years = db::budget_years::year_numbers(&mut tx).await?;
+    // Only years still open take new approvals.
+    let mut years = Vec::new();
+    for year in db::budget_years::year_numbers(&mut tx).await? {
+        if !db::ledger::position(&mut tx, year).await?.closed {
+            years.push(year);
+        }
+    }
     let today = app::auth::today();
     let current = years
         .last()

@@ -117,6 +117,11 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The dashboard's filters from an address's query pairs.
+fn dashboard_query(pairs: &[(String, String)]) -> app::model::DashboardQuery {
+    app::model::DashboardQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
 /// The whole application as an axum router.
 pub fn router(
     state: AppState,
@@ -134,6 +139,7 @@ pub fn router(
     let routes = route_list();
     let (exports, invoices, agenda, api) =
         (state.clone(), state.clone(), state.clone(), state.clone());
+    let (results, open_data) = (state.clone(), state.clone());
     let guard = middleware::Guard {
         origins: std::sync::Arc::new(origins),
         auth: state.auth.clone(),
@@ -201,6 +207,34 @@ pub fn router(
                 move |axum::extract::Path(file): axum::extract::Path<String>, request: Request| {
                     let state = agenda.clone();
                     async move { app::exports::agenda_download(state, request.into_parts().0, file).await }
+                },
+            ),
+        )
+        .route(
+            "/export/resultaten/{file}",
+            axum::routing::get(
+                move |axum::extract::Path(file): axum::extract::Path<String>,
+                      axum::extract::Query(pairs): axum::extract::Query<Vec<(String, String)>>,
+                      request: Request| {
+                    let state = results.clone();
+                    async move {
+                        let query = dashboard_query(&pairs);
+                        app::exports::dashboard_download(state, request.into_parts().0, file, query)
+                            .await
+                    }
+                },
+            ),
+        )
+        .route(
+            "/api/v1/dashboard",
+            axum::routing::get(
+                move |axum::extract::Query(pairs): axum::extract::Query<Vec<(String, String)>>,
+                      request: Request| {
+                    let state = open_data.clone();
+                    async move {
+                        let query = dashboard_query(&pairs);
+                        app::exports::api_dashboard(state, request.into_parts().0, query).await
+                    }
                 },
             ),
         )

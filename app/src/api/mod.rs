@@ -10,6 +10,7 @@ pub mod audit;
 pub mod canvas_lines;
 pub mod cases;
 pub mod claims;
+pub mod dashboard;
 pub mod evaluations;
 pub mod fund;
 pub mod reconcile;

@@ -239,6 +239,190 @@ pub fn stacked_bar_svg(
     svg
 }
 
+/// One line of a line chart: its name and a value per category; none
+/// where the value is hidden (fewer than 5 households) or absent — the line
+/// breaks there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub name: String,
+    pub values: Vec<Option<i64>>,
+}
+
+/// The colours of lines (the bar colours and a near-black, 12.6:1).
+const LINE_COLOURS: [&str; 5] = ["#1f4e79", "#00665e", "#5b2a86", "#8a4b00", "#333333"];
+
+/// The marker of line `i` at (x, y): circle, square, triangle, diamond,
+/// cross — so that a line is told apart without its colour.
+fn marker(i: usize, x: u32, y: u32, colour: &str) -> String {
+    let (x, y) = (x as i64, y as i64);
+    match i % 5 {
+        0 => format!(r##"<circle cx="{x}" cy="{y}" r="4.5" fill="{colour}"/>"##),
+        1 => format!(
+            r##"<rect x="{}" y="{}" width="8" height="8" fill="{colour}"/>"##,
+            x - 4,
+            y - 4
+        ),
+        2 => format!(
+            r##"<path d="M{x} {} L{} {} L{} {} Z" fill="{colour}"/>"##,
+            y - 5,
+            x + 5,
+            y + 4,
+            x - 5,
+            y + 4
+        ),
+        3 => format!(
+            r##"<path d="M{x} {} L{} {y} L{x} {} L{} {y} Z" fill="{colour}"/>"##,
+            y - 5,
+            x + 5,
+            y + 5,
+            x - 5
+        ),
+        _ => format!(
+            r##"<path d="M{} {} L{} {} M{} {} L{} {}" stroke="{colour}" stroke-width="2.5"/>"##,
+            x - 4,
+            y - 4,
+            x + 4,
+            y + 4,
+            x - 4,
+            y + 4,
+            x + 4,
+            y - 4
+        ),
+    }
+}
+
+/// A line chart as an SVG document: categories along the bottom, a scale
+/// with gridlines on the left, every line with its own colour, dash and
+/// marker, and its name at its last point.
+pub fn line_chart_svg(
+    id: &str,
+    title: &str,
+    description: &str,
+    categories: &[String],
+    lines: &[Line],
+    unit: &str,
+) -> String {
+    const LEFT: u32 = 60;
+    const RIGHT: u32 = 170;
+    const TOP: u32 = 36;
+    const PLOT: u32 = 220;
+    let height = TOP + PLOT + 40;
+    let max = lines
+        .iter()
+        .flat_map(|l| l.values.iter().flatten())
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    // A round top for the scale: 1, 2 or 5 times a power of ten.
+    let mut step = 1i64;
+    while max / step > 5 {
+        step = match step.to_string().as_bytes()[0] {
+            b'1' => step * 2,
+            b'2' => step / 2 * 5,
+            _ => step * 2,
+        };
+    }
+    let top_value = ((max + step - 1) / step) * step;
+    let span = WIDTH - LEFT - RIGHT;
+    let x_of = |c: usize| {
+        let n = categories.len().max(2) as u32 - 1;
+        LEFT + span * c as u32 / n
+    };
+    let y_of = |v: i64| {
+        TOP + PLOT - ((i128::from(v.max(0)) * i128::from(PLOT)) / i128::from(top_value)) as u32
+    };
+    let mut svg = open_svg(id, height, title, description);
+    svg.push_str(&format!(
+        r##"<text x="4" y="20" class="chart-legend">{}</text>"##,
+        html_escape(unit)
+    ));
+    let mut v = 0;
+    while v <= top_value {
+        let y = y_of(v);
+        svg.push_str(&format!(
+            r##"<line x1="{LEFT}" y1="{y}" x2="{}" y2="{y}" stroke="#b0b0b0" stroke-width="1"/><text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>"##,
+            WIDTH - RIGHT,
+            LEFT - 6,
+            y + 4,
+            doorbraak::money::group_thousands(v as u64)
+        ));
+        v += step;
+    }
+    for (c, category) in categories.iter().enumerate() {
+        svg.push_str(&format!(
+            r##"<text x="{}" y="{}" text-anchor="middle" class="chart-label">{}</text>"##,
+            x_of(c),
+            TOP + PLOT + 20,
+            html_escape(category)
+        ));
+    }
+    let dashes = ["", "8 4", "3 3", "10 3 3 3", "1 4"];
+    for (i, line) in lines.iter().enumerate() {
+        let colour = LINE_COLOURS[i % LINE_COLOURS.len()];
+        let mut path = String::new();
+        let mut pen_down = false;
+        let mut last = None;
+        let mut points = String::new();
+        for (c, value) in line.values.iter().enumerate() {
+            match value {
+                Some(v) => {
+                    let (x, y) = (x_of(c), y_of(*v));
+                    path.push_str(&format!("{}{x} {y} ", if pen_down { "L" } else { "M" }));
+                    pen_down = true;
+                    last = Some((x, y));
+                    points.push_str(&format!(
+                        "<g>{}<title>{}, {}: {}</title></g>",
+                        marker(i, x, y, colour),
+                        html_escape(&line.name),
+                        html_escape(&categories[c.min(categories.len().saturating_sub(1))]),
+                        v
+                    ));
+                }
+                None => pen_down = false,
+            }
+        }
+        if !path.is_empty() {
+            svg.push_str(&format!(
+                r##"<path d="{}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-dasharray="{}"/>"##,
+                path.trim_end(),
+                dashes[i % dashes.len()]
+            ));
+        }
+        svg.push_str(&points);
+        if let Some((x, y)) = last {
+            svg.push_str(&format!(
+                r##"<text x="{}" y="{}" class="chart-value" fill="{colour}">{}</text>"##,
+                x + 10,
+                y + 4 + 12 * i as u32 % 24,
+                html_escape(&line.name)
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A line chart as a figure: its caption says the main message.
+#[component]
+pub fn LineChart(
+    id: &'static str,
+    caption: String,
+    summary: String,
+    categories: Vec<String>,
+    lines: Vec<Line>,
+    /// What the values count ("huishoudens", "dagen").
+    unit: &'static str,
+) -> impl IntoView {
+    let svg = line_chart_svg(id, &caption, &summary, &categories, &lines, unit);
+    view! {
+        <figure class="chart-figure">
+            <div class="chart-image" inner_html=svg></div>
+            <figcaption class="utrecht-paragraph"><strong>{caption}</strong>" "{summary}</figcaption>
+        </figure>
+    }
+}
+
 /// A stacked bar chart as a figure: its caption says the main message.
 #[component]
 pub fn StackedBarChart(
@@ -368,5 +552,33 @@ mod tests {
             svg.contains("url(#f-patroon-2)"),
             "the neighbour has its own pattern"
         );
+    }
+
+    #[test]
+    fn lines_break_where_a_value_is_hidden_and_carry_their_names() {
+        let svg = line_chart_svg(
+            "l",
+            "Trend",
+            "Meer doorbraken.",
+            &["2026 K1".into(), "2026 K2".into(), "2026 K3".into()],
+            &[
+                Line {
+                    name: "Ingediend".into(),
+                    values: vec![Some(10), None, Some(30)],
+                },
+                Line {
+                    name: "Goedgekeurd <".into(),
+                    values: vec![Some(5), Some(7), Some(9)],
+                },
+            ],
+            "huishoudens",
+        );
+        // The first line starts again after the gap: two moves.
+        let first = svg.split("<path d=\"").nth(1).expect("a path");
+        assert_eq!(first.split('"').next().expect("d").matches('M').count(), 2);
+        assert!(svg.contains("Goedgekeurd &lt;") && !svg.contains("Goedgekeurd <"));
+        assert!(svg.contains("<title>Ingediend, 2026 K3: 30</title>"));
+        // The scale reaches the highest value.
+        assert!(svg.contains(">30</text>"));
     }
 }

@@ -33,10 +33,8 @@ pub fn stream_label(name: &str, code: &str) -> String {
     }
 }
 
-/// A percentage with a decimal comma: `83,9 %`.
-pub fn percent(value: rust_decimal::Decimal) -> String {
-    format!("{} %", value.normalize().to_string().replace('.', ","))
-}
+/// A percentage as Dutch text: "83,9 %".
+pub use crate::model::dashboard::percent;
 
 /// An amount in cents as Dutch money: `€ 1.234,56`.
 pub fn euros(cents: i64) -> String {

@@ -10,6 +10,7 @@ pub mod budget_years;
 pub mod cases;
 pub mod catalogue;
 pub mod claims;
+pub mod dashboard;
 pub mod decode;
 pub mod evaluations;
 pub mod laws;

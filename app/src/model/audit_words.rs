@@ -72,6 +72,7 @@ pub fn action_nl(code: &str) -> String {
         "agenda_item_moved" => "agendapunt een stap verder",
         "agenda_roles_changed" => "rollen van de leeragenda gewijzigd",
         "agenda_exported" => "leeragenda gedownload",
+        "dashboard_exported" => "resultaten gedownload",
         "law_created" => "wet toegevoegd",
         "law_changed" => "wet gewijzigd",
         _ => "",

@@ -66,6 +66,7 @@ fn StartSections() -> impl IntoView {
                     <h2 class="utrecht-heading-2" id=format!("rol-{}", role.code())>{role.label_nl()}</h2>
                     <p class="utrecht-paragraph">{intro(role)}</p>
                     {(role == Role::Professional).then(|| view! { <WorkWaiting/> })}
+                    {(role == Role::Alderman).then(|| view! { <crate::pages::dashboard::DashboardSummary/> })}
                     <ul class="utrecht-unordered-list task-list">{items}</ul>
                 </section>
             }

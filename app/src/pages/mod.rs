@@ -5,6 +5,7 @@ pub mod audit;
 pub mod canvas;
 pub mod cases;
 pub mod claims;
+pub mod dashboard;
 pub mod evaluation;
 pub mod fund;
 pub mod home;

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod canvas;
 pub mod cases;
 pub mod claims;
+pub mod dashboard;
 pub mod evaluations;
 pub mod fund;
 pub mod queues;

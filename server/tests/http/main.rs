@@ -9,6 +9,7 @@ mod common;
 mod agenda;
 mod cases;
 mod crash;
+mod dashboard;
 mod demo;
 mod evaluation;
 mod evidence;
