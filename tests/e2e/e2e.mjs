@@ -1306,6 +1306,98 @@ await test('a manager puts a recurring knelpunt on the agenda, escalates it and 
   await signOut();
 });
 
+// The relative luminance contrast of a colour against white (WCAG).
+function contrastOnWhite(hex) {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  const l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return 1.05 / (l + 0.05);
+}
+
+// A Dutch amount as a page shows it ("€ 1.234,56", "-€ 3,00") in cents.
+function cents(text) {
+  const negative = text.includes('-');
+  const digits = text.replace(/[^0-9,]/g, '').replace(',', '.');
+  return Math.round(Number(digits) * 100) * (negative ? -1 : 1);
+}
+
+await test('the alderman lands on the dashboard, filters it, reads a chart table and downloads the Excel', async () => {
+  await signIn('wethouder');
+  // The start page is the dashboard's summary.
+  await page.locator('[data-dashboard-summary]').getByRole('heading', { name: /Kerncijfers/ }).waitFor();
+  assert(!(await page.content()).toLowerCase().includes('volgt'), 'nothing says "volgt"');
+  await axe('/ (wethouder)');
+  await page.getByRole('link', { name: 'Alle resultaten, met grafieken, tabellen en downloads' }).click();
+  await page.waitForURL(BASE + '/resultaten');
+  await page.getByRole('heading', { level: 1, name: 'Resultaten' }).waitFor();
+  await hydrated();
+  // Period and team: a plain GET form; the address holds the filters.
+  const year = String(new Date().getFullYear() - 1);
+  await page.getByLabel('Jaar', { exact: true }).fill(year);
+  await page.getByLabel('Team', { exact: true }).selectOption({ label: 'Team Noord' });
+  await page.getByRole('button', { name: 'Toon resultaten' }).click();
+  await page.waitForURL(new RegExp(`jaar=${year}.*team=`));
+  await page.getByText(`Periode: ${year} · Team Noord · Alle wetten`).waitFor();
+  await hydrated();
+  // A chart with its text alternative, and the table with the same numbers.
+  await page.getByRole('img', { name: /Vermeden kosten per wet/ }).waitFor();
+  await page.getByRole('img', { name: /Het fonds per jaar/ }).waitFor();
+  await page.getByRole('img', { name: /Doorbraken per kwartaal/ }).waitFor();
+  const laws = page.getByRole('table', { name: 'Vermeden kosten per wet' });
+  const total = laws.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Totaal' }) });
+  const projected = await total.getByRole('cell').nth(1).innerText();
+  assert(/€/.test(projected), `the total projected is shown: ${projected}`);
+  // Small cells say so; never a count of 1 to 4.
+  const counts = await page.locator('td').allInnerTexts();
+  assert(!counts.some((t) => /^[1-4]$/.test(t.trim())), 'no count of 1 to 4 households is shown');
+  await axe('/resultaten');
+  await shots('resultaten');
+  // Every mark of every chart has at least 3:1 contrast against white.
+  const colours = await page.evaluate(() => [...document.querySelectorAll('svg.chart rect, svg.chart path, svg.chart circle')]
+    .flatMap((el) => [el.getAttribute('fill'), el.getAttribute('stroke')])
+    .filter((c) => c && /^#[0-9a-f]{6}$/i.test(c) && c.toLowerCase() !== '#ffffff'));
+  assert(colours.length > 10, `the charts have marks (${colours.length})`);
+  for (const c of new Set(colours)) assert(contrastOnWhite(c) >= 3, `chart colour ${c} has ${contrastOnWhite(c).toFixed(2)}:1`);
+  // The Excel download, read back by LibreOffice: the same total.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Excel (Vermeden kosten per wet)' }).click(),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'doorbraak-xlsx-'));
+  const saved = join(dir, 'wetten.xlsx');
+  await download.saveAs(saved);
+  execFileSync('soffice', ['--headless', '--norestore', '--convert-to', 'csv:Text - txt - csv (StarCalc):59,34,76,1,,1033', '--outdir', dir, saved], { env: { ...process.env, HOME: dir } });
+  const read = readFileSync(join(dir, 'wetten.csv'), 'utf8');
+  assert(read.includes(`Periode;${year}`) && read.includes('Team;Team Noord'), 'the filters are in the file');
+  const row = read.split('\n').find((l) => l.startsWith('Totaal;'));
+  assert(row, 'the total row is in the workbook');
+  const fromExcel = Math.round(Number(row.split(';')[2].replace(/,/g, '')) * 100);
+  assert(fromExcel === cents(projected), `Excel says ${fromExcel} cents, the page ${projected}`);
+  // A filter that cannot be: the message sits next to the field.
+  await page.getByLabel('Of van', { exact: true }).fill(`${year}-06-01`);
+  await page.getByLabel('Tot en met', { exact: true }).fill(`${year}-03-01`);
+  await page.getByRole('button', { name: 'Toon resultaten' }).click();
+  await page.waitForURL(/van=/);
+  await page.getByText('De begindatum ligt na de einddatum.').waitFor();
+  await axe('/resultaten (met fout)');
+  await signOut();
+});
+
+await test('without JavaScript the dashboard shows its charts, tables and downloads', async () => {
+  await withoutJavaScript('wethouder', async (p) => {
+    const year = String(new Date().getFullYear() - 1);
+    await p.goto(`${BASE}/resultaten?jaar=${year}&wet=JW`);
+    await p.getByText(`Periode: ${year} · Alle teams · Jeugdwet`).waitFor();
+    await p.getByRole('img', { name: /Vermeden kosten per wet/ }).waitFor();
+    await p.getByRole('table', { name: 'Doorbraken per kwartaal' }).waitFor();
+    await p.getByRole('link', { name: 'CSV (Het revolverend fonds per begrotingsjaar)' }).waitFor();
+    await p.getByLabel('Kwartaal', { exact: true }).selectOption('2');
+    await p.getByRole('button', { name: 'Toon resultaten' }).click();
+    await p.waitForURL(/kwartaal=2/);
+    await p.getByText(`Periode: 2e kwartaal ${year}`).waitFor();
+  });
+});
+
 await test('no script errors in the browser', async () => {
   assert(consoleErrors.length === 0, consoleErrors.join(' | '));
 });

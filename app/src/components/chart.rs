@@ -303,10 +303,16 @@ pub fn line_chart_svg(
     unit: &str,
 ) -> String {
     const LEFT: u32 = 60;
-    const RIGHT: u32 = 170;
     const TOP: u32 = 36;
+    // Room at the right for the longest name.
+    let longest = lines
+        .iter()
+        .map(|l| l.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let right = (50 + 8 * longest as u32).clamp(120, WIDTH / 2);
     const PLOT: u32 = 220;
-    let height = TOP + PLOT + 40;
+    let height = TOP + PLOT + 70;
     let max = lines
         .iter()
         .flat_map(|l| l.values.iter().flatten())
@@ -324,7 +330,7 @@ pub fn line_chart_svg(
         };
     }
     let top_value = ((max + step - 1) / step) * step;
-    let span = WIDTH - LEFT - RIGHT;
+    let span = WIDTH - LEFT - right;
     let x_of = |c: usize| {
         let n = categories.len().max(2) as u32 - 1;
         LEFT + span * c as u32 / n
@@ -342,7 +348,7 @@ pub fn line_chart_svg(
         let y = y_of(v);
         svg.push_str(&format!(
             r##"<line x1="{LEFT}" y1="{y}" x2="{}" y2="{y}" stroke="#b0b0b0" stroke-width="1"/><text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>"##,
-            WIDTH - RIGHT,
+            WIDTH - right,
             LEFT - 6,
             y + 4,
             doorbraak::money::group_thousands(v as u64)
@@ -358,6 +364,7 @@ pub fn line_chart_svg(
         ));
     }
     let dashes = ["", "8 4", "3 3", "10 3 3 3", "1 4"];
+    let mut ends = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let colour = LINE_COLOURS[i % LINE_COLOURS.len()];
         let mut path = String::new();
@@ -390,14 +397,26 @@ pub fn line_chart_svg(
             ));
         }
         svg.push_str(&points);
-        if let Some((x, y)) = last {
-            svg.push_str(&format!(
-                r##"<text x="{}" y="{}" class="chart-value" fill="{colour}">{}</text>"##,
-                x + 10,
-                y + 4 + 12 * i as u32 % 24,
-                html_escape(&line.name)
-            ));
+        if let Some((_, y)) = last {
+            ends.push((y, i));
         }
+    }
+    // Each line's name at the right, beside its last point, with its
+    // marker; names moved apart where their lines end close together.
+    ends.sort();
+    let mut previous: Option<u32> = None;
+    for (y, i) in ends {
+        let y = previous.map_or(y, |p| y.max(p + 16));
+        previous = Some(y);
+        let x = WIDTH - right + 30;
+        let colour = LINE_COLOURS[i % LINE_COLOURS.len()];
+        svg.push_str(&marker(i, x, y, colour));
+        svg.push_str(&format!(
+            r##"<text x="{}" y="{}" class="chart-value">{}</text>"##,
+            x + 10,
+            y + 4,
+            html_escape(&lines[i].name)
+        ));
     }
     svg.push_str("</svg>");
     svg
@@ -580,5 +599,32 @@ mod tests {
         assert!(svg.contains("<title>Ingediend, 2026 K3: 30</title>"));
         // The scale reaches the highest value.
         assert!(svg.contains(">30</text>"));
+    }
+
+    /// The WCAG contrast of `#rrggbb` against white.
+    fn contrast_on_white(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let l = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+        1.05 / (l + 0.05)
+    }
+
+    #[test]
+    fn every_mark_colour_has_three_to_one_contrast_on_white() {
+        for c in COLOURS.iter().chain(&LINE_COLOURS) {
+            assert!(
+                contrast_on_white(c) >= 3.0,
+                "{c}: {:.2}",
+                contrast_on_white(c)
+            );
+        }
+        // The check itself can fail: a light grey does not pass.
+        assert!(contrast_on_white("#b0b0b0") < 3.0);
     }
 }

@@ -513,6 +513,14 @@ pub struct YearSum {
     pub amount: Money,
 }
 
+/// Charged back per stream and booking year within the scope's team and stream.
+pub async fn charged_per_year(
+    conn: &mut SqliteConnection,
+    scope: &Scope,
+) -> Result<Vec<YearSum>, sqlx::Error> {
+    per_year(conn, scope, &charged_per_year_sql(), "run_charges").await
+}
+
 async fn per_year(
     conn: &mut SqliteConnection,
     scope: &Scope,
@@ -552,7 +560,7 @@ pub async fn partner_years(
     scope: &Scope,
 ) -> Result<PartnerYears, sqlx::Error> {
     Ok(PartnerYears {
-        charged: per_year(conn, scope, &charged_per_year_sql(), "run_charges").await?,
+        charged: charged_per_year(conn, scope).await?,
         projected: per_year(conn, scope, &projected_per_year_sql(), "canvas_returns").await?,
         realised: per_year(conn, scope, &realised_per_year_sql(), "evaluation_streams").await?,
         outstanding: per_year(conn, scope, &outstanding_per_year_sql(), "claims").await?,

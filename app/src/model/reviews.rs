@@ -54,6 +54,8 @@ pub struct OwnerView {
     pub runs: Vec<i64>,
     /// More charges match than the list shows.
     pub limited: bool,
+    /// What was charged back per stream and year (small cells hidden).
+    pub per_year: crate::model::Table,
 }
 
 /// How many charges a stream owner's list shows at most.

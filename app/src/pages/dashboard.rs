@@ -190,11 +190,18 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
     }
 }
 
-/// One table with its chart and its downloads.
+/// One table with its chart and (on the dashboard) its downloads.
 #[component]
-fn DashSection(t: Table, chart: Option<AnyView>, qs: String) -> impl IntoView {
+pub fn DashSection(
+    t: Table,
+    chart: Option<AnyView>,
+    /// The dashboard's filters for the download links; none without downloads.
+    #[prop(optional)]
+    qs: Option<String>,
+) -> impl IntoView {
+    let downloadable = qs.is_some();
+    let qs = qs.unwrap_or_default();
     let heading = format!("kop-{}", t.id);
-    let labelled_by = heading.clone();
     let table_id = t.id.clone();
     let suffix = if qs.is_empty() {
         String::new()
@@ -231,7 +238,7 @@ fn DashSection(t: Table, chart: Option<AnyView>, qs: String) -> impl IntoView {
         .collect_view();
     let empty = t.rows.is_empty();
     view! {
-        <section class="dashboard-section" aria-labelledby=labelled_by data-table=table_id>
+        <section class="dashboard-section" data-table=table_id>
             <h2 class="utrecht-heading-2" id=heading>{t.title.clone()}</h2>
             <p class="utrecht-paragraph">{t.scope.clone()}</p>
             {chart}
@@ -248,14 +255,51 @@ fn DashSection(t: Table, chart: Option<AnyView>, qs: String) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
-            <p class="utrecht-paragraph downloads">
-                "Download deze tabel: "
-                <a class="utrecht-link" href=csv download="">{format!("CSV ({})", t.title)}</a>
-                " · "
-                <a class="utrecht-link" href=xlsx download="">{format!("Excel ({})", t.title)}</a>
-            </p>
+            {downloadable.then(|| view! {
+                <p class="utrecht-paragraph downloads">
+                    "Download deze tabel: "
+                    <a class="utrecht-link" href=csv download="">{format!("CSV ({})", t.title)}</a>
+                    " · "
+                    <a class="utrecht-link" href=xlsx download="">{format!("Excel ({})", t.title)}</a>
+                </p>
+            })}
         </section>
     }
+}
+
+/// A bar chart of a table's amount columns, one bar group per row; the
+/// row's text columns named in `labels` make its category.
+pub fn table_bar_chart(
+    id: &'static str,
+    caption: &str,
+    summary: String,
+    t: &Table,
+    labels: &[&str],
+    amounts: &[&str],
+) -> Option<AnyView> {
+    if t.rows.is_empty() {
+        return None;
+    }
+    let rows: Vec<&Vec<Cell>> = t.rows.iter().collect();
+    let label_cols: Vec<usize> = labels.iter().filter_map(|l| t.column(l)).collect();
+    let categories = rows
+        .iter()
+        .map(|r| {
+            label_cols
+                .iter()
+                .filter_map(|i| r.get(*i).map(Cell::text))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let series = amounts
+        .iter()
+        .map(|a| Series {
+            name: a.to_string(),
+            values: money_column(t, a, &rows),
+        })
+        .collect();
+    Some(view! { <BarChart id caption=caption.to_string() summary categories series/> }.into_any())
 }
 
 fn trend_chart(d: &Dashboard) -> Option<AnyView> {

@@ -149,6 +149,17 @@ fn Owner(
                             <SelectField label="Beoordeling" name="status" field="status" error=none options=select_options(&statuses, &status)/>
                             <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Tonen"</button>
                         </form>
+                        {(!v.per_year.rows.is_empty()).then(|| {
+                            let t = v.per_year.clone();
+                            let total = t.rows.iter().filter_map(|r| r.get(3).and_then(crate::model::Cell::as_money)).map(|m| m.cents()).sum::<i64>();
+                            let summary = format!(
+                                "Samen {} in de getoonde jaren{}.",
+                                crate::components::format::euros(total),
+                                if t.rows.iter().flatten().any(|c| *c == crate::model::Cell::Hidden) { ", zonder de verborgen cellen" } else { "" }
+                            );
+                            let chart = crate::pages::dashboard::table_bar_chart("per-jaar", "Teruggeboekt per stroom en jaar.", summary, &t, &["Stroom", "Jaar"], &["Teruggeboekt"]);
+                            view! { <crate::pages::dashboard::DashSection t chart/> }
+                        })}
                         {(to_review && open > 0).then(|| view! {
                             <ActionForm action=accept attr:aria-label="Selectie akkoord">
                                 {keys}

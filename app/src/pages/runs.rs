@@ -198,6 +198,30 @@ const CASE_HEADERS_WITH_ACTION: &[&str] = &[
     "Actie",
 ];
 
+/// The run's totals per stream as bars, beside the table with the same numbers.
+fn run_chart(v: &RunView) -> Option<impl IntoView + use<>> {
+    if v.totals.is_empty() {
+        return None;
+    }
+    let categories = v
+        .totals
+        .iter()
+        .map(|t| format!("{}{}", t.name, if t.claim { " (vordering)" } else { "" }))
+        .collect();
+    let most = v.totals.iter().max_by_key(|t| t.amount.cents())?;
+    let summary = format!(
+        "Het meest op {}: {} voor {} casussen; intern samen {}, vorderingen samen {}.",
+        most.name, most.amount, most.cases, v.internal, v.claims_total
+    );
+    let series = vec![crate::components::chart::Series {
+        name: "Bedrag".into(),
+        values: v.totals.iter().map(|t| Some(t.amount)).collect(),
+    }];
+    Some(view! {
+        <crate::components::chart::BarChart id="run-totalen" caption="Deze run per financieringsstroom.".to_string() summary categories series/>
+    })
+}
+
 #[component]
 fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
     let r = v.run.clone();
@@ -295,6 +319,7 @@ fn RunBody(v: RunView, actions: RunActions) -> impl IntoView {
             <dt>{if chargeback { "Vorderingen op externe betalers" } else { "Vorderingen gecorrigeerd" }}</dt><dd data-total="claims">{v.claims_total.to_string()}</dd>
             {chargeback.then(|| view! { <dt>"Blijft op de Wmo"</dt><dd>{v.residual.to_string()}</dd> })}
         </dl>
+        {run_chart(&v)}
         <DataTable caption="Per financieringsstroom".to_string() headers=&["Stroom", "Soort", "Casussen", "Bedrag"]>{totals}</DataTable>
         {posted.then(|| view! {
             <h2 class="utrecht-heading-2">"Journaal"</h2>

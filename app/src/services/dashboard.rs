@@ -1160,3 +1160,72 @@ fn headlines(breakthroughs: &Table, money: &Table, laws: &Table, period: Period)
     }
     out
 }
+
+/// What was charged back to `streams` per booking year (every posted run,
+/// corrections included), with small cells hidden: the stream owner's
+/// overview above the list of charges.
+pub async fn charged_per_year(
+    conn: &mut SqliteConnection,
+    streams: &[String],
+) -> Result<Table, AppError> {
+    let names: BTreeMap<String, String> = choices(conn)
+        .await?
+        .streams
+        .into_iter()
+        .map(|c| (c.value, c.label))
+        .collect();
+    let mut sums = Vec::new();
+    for stream in streams {
+        let scope = Scope {
+            team: None,
+            stream: Some(stream.clone()),
+            from: NaiveDate::MIN,
+            to: NaiveDate::MAX,
+            from_at: String::new(),
+            to_at: String::new(),
+        };
+        sums.extend(db::dashboard::charged_per_year(conn, &scope).await?);
+    }
+    let codes: Vec<&str> = streams.iter().map(String::as_str).collect();
+    let years: Vec<i32> = sums
+        .iter()
+        .map(|s| s.year)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let at = |s: &str, y: i32| {
+        sums.iter()
+            .find(|x| x.stream == s && x.year == y)
+            .map_or((0, Money::ZERO), |x| (x.households, x.amount))
+    };
+    let hidden = suppressed(
+        codes
+            .iter()
+            .map(|s| years.iter().map(|y| at(s, *y).0).collect())
+            .collect(),
+    )?;
+    let name = |code: &str| names.get(code).cloned().unwrap_or(code.to_string());
+    let mut rows = Vec::new();
+    for (si, s) in codes.iter().enumerate() {
+        for (yi, y) in years.iter().enumerate() {
+            let (n, amount) = at(s, *y);
+            if n == 0 {
+                continue;
+            }
+            let hide = hidden.cell(si, yi);
+            rows.push(vec![
+                text(name(s)),
+                text(y.to_string()),
+                Cell::count(n, hide),
+                Cell::money(amount, hide),
+            ]);
+        }
+    }
+    Ok(Table {
+        id: "teruggeboekt-per-jaar".into(),
+        title: "Teruggeboekt per jaar".into(),
+        scope: "Wat de geboekte terugboekruns per boekjaar op uw stromen teruggeboekten, correcties verrekend. Minder dan 5 huishoudens: \u{201c}< 5\u{201d}.".into(),
+        columns: columns(&["Stroom", "Jaar", "Huishoudens", "Teruggeboekt"]),
+        rows,
+    })
+}

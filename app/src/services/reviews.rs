@@ -62,11 +62,13 @@ pub async fn my_charges(
     charges.truncate(OWNER_LIST_LIMIT as usize);
     let runs = db::reviews::runs_charging(&mut r.conn, &streams).await?;
     r.opened_cases(charges.iter().map(|c| c.case_id));
+    let per_year = crate::services::dashboard::charged_per_year(&mut r.conn, &streams).await?;
     Ok(OwnerView {
         streams,
         charges,
         runs,
         limited,
+        per_year,
     })
 }
 

@@ -842,3 +842,53 @@ async fn after_a_generated_set_and_a_new_run_the_dashboard_still_reconciles() {
     assert_eq!(money(fund.cell(&row, "Teruggekomen")), Some(page.recovered));
     assert!(page.recovered.is_positive(), "the run brought money back");
 }
+
+#[tokio::test]
+async fn the_stream_owner_sees_charges_per_year_and_a_run_its_totals_as_a_chart() {
+    let s = lived().await;
+    let owner = s.login("budgethouder").await;
+    let v: app::model::OwnerView = s.call(&owner, "my_charges", &[]).await.ok();
+    let t = &v.per_year;
+    assert!(
+        !t.rows.is_empty(),
+        "the lived demo charged the owner's streams"
+    );
+    let names: BTreeMap<String, String> = sqlx::query_as("SELECT name, code FROM streams")
+        .fetch_all(&s.pool)
+        .await
+        .expect("streams")
+        .into_iter()
+        .collect();
+    for row in &t.rows {
+        let (stream, year) = (&names[&row[0].text()], row[1].text());
+        let (n, cents): (i64, i64) = sqlx::query_as(&format!(
+            "SELECT count(DISTINCT rc.case_id), sum(rc.amount_cents) FROM run_charges rc
+             JOIN chargeback_runs r ON r.id = rc.run_id
+             WHERE r.status = 'posted' AND rc.stream_code = '{stream}' AND substr(r.booking_date, 1, 4) = '{year}'"
+        ))
+        .fetch_one(&s.pool)
+        .await
+        .expect("raw");
+        assert!(v.streams.contains(stream), "only the owner's streams");
+        shows(&row[2], n as u32);
+        match &row[3] {
+            Cell::Money(m) => assert_eq!(m.cents(), cents, "{stream} {year}"),
+            other => assert_eq!(*other, Cell::Hidden),
+        }
+    }
+    let (status, page) = s.page(&owner, "/mijn-stromen").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("per-jaar-titel") && page.contains("Teruggeboekt per jaar"));
+
+    let back = s.login("backoffice").await;
+    let run = s
+        .count(
+            "SELECT max(id) FROM chargeback_runs WHERE status = 'posted' AND kind = 'chargeback'",
+        )
+        .await;
+    let (status, page) = s.page(&back, &format!("/terugboeken/{run}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("run-totalen-titel") && page.contains("Deze run per financieringsstroom.")
+    );
+}

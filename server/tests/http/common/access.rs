@@ -399,6 +399,16 @@ pub const ACCESS: &[Access] = &[
         Some(&[Role::Approver, Role::Backoffice, Role::Alderman]),
         &[],
     ),
+    (
+        "load_dashboard",
+        Some(&[Role::Alderman, Role::Approver, Role::Backoffice]),
+        &[("query[jaar]", "")],
+    ),
+    (
+        "dashboard_filters",
+        Some(&[Role::Alderman, Role::Approver, Role::Backoffice]),
+        &[],
+    ),
     // The agenda's roles are the administrator's setting: by default the
     // approver and the alderman.
     ("agenda", Some(&[Role::Approver, Role::Alderman]), &[]),
