@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Load test of the server-rendered pages against the release build with the
-# national-scale data set: the approver queue and the case page, next to a
-# static asset (the floor), with wrk at 32 connections.
+# national-scale data set: the approver queue, the case page and the
+# dashboard (default filters and a filtered view), next to a static asset
+# (the floor), with wrk at 32 connections. Then each dashboard query as the
+# server runs it beside the same SQL run raw in sqlite3.
 # Usage: scripts/bench-pages.sh [cases=20000] [seconds=10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,8 +43,18 @@ LUA
 # A submitted case the manager may decide, from the first page of the queue.
 case_id=$(curl -s -b "$cookie" "$base/beoordelen" | grep -o 'href="/casussen/[0-9]*"' | head -1 | grep -o '[0-9]*')
 echo "case page: /casussen/$case_id"
-for url in "/pkg/doorbraak.js" "/pkg/doorbraak.css" "/beoordelen" "/casussen/$case_id"; do
+year=$(( $(date +%Y) - 1 ))
+filtered="/resultaten?jaar=$year&kwartaal=3&team=2&wet=JW"
+for url in "/pkg/doorbraak.js" "/pkg/doorbraak.css" "/beoordelen" "/casussen/$case_id" "/resultaten" "$filtered"; do
   echo "== $url"
   curl -s -o /dev/null -w "status %{http_code}, %{size_download} bytes\n" -b "$cookie" "$base$url"
   wrk -t2 -c32 -d"${seconds}s" -s "$work/cookie.lua" "$base$url" | grep "^req/s"
 done
+# The first view of a set of filters is computed, later ones come from the
+# cache until something is written: time the computation itself too.
+echo "== dashboard queries (sqlx in the server vs the sqlite3 shell, ms per run)"
+kill $server 2>/dev/null; wait $server 2>/dev/null || true
+"$bin" bench-dashboard "$db" NULL NULL "$year-01-01" "$year-12-31"
+echo "-- filtered: team 2, JW, third quarter"
+"$bin" bench-dashboard "$db" 2 JW "$year-07-01" "$year-09-30"
+

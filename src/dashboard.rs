@@ -772,6 +772,44 @@ mod tests {
         }
 
         #[test]
+        fn a_year_counts_what_its_quarters_count_and_legs_end_in_one_quarter(
+            cases in proptest::collection::vec(
+                (0i64..900, proptest::option::of(0i64..60), 0u8..3, proptest::option::of(0i64..60), proptest::option::of(0i64..120)),
+                0..40,
+            ),
+        ) {
+            let start = d(2025, 6, 1);
+            let moments: Vec<Moments> = cases
+                .iter()
+                .map(|(sub, dec, verdict, paid, settled)| {
+                    let submitted = start + chrono::Days::new(*sub as u64);
+                    let decided = dec.map(|x| submitted + chrono::Days::new(x as u64));
+                    let approved = decided.is_some() && *verdict == 1;
+                    let first_paid = paid.filter(|_| approved).and_then(|x| decided.map(|dd| dd + chrono::Days::new(x as u64)));
+                    let settled = settled.and_then(|x| first_paid.map(|p| p + chrono::Days::new(x as u64)));
+                    Moments { submitted, decided, approved, rejected: decided.is_some() && *verdict == 2, first_paid, settled, evaluated: None }
+                })
+                .collect();
+            for stage in Stage::ALL {
+                let year = reached(&moments, stage, d(2026, 1, 1), d(2026, 12, 31));
+                let quarters: u32 = (1..=4u32)
+                    .map(|k| {
+                        let from = d(2026, 3 * k - 2, 1);
+                        let to = from.checked_add_months(Months::new(3)).expect("m").pred_opt().expect("d");
+                        reached(&moments, stage, from, to)
+                    })
+                    .sum();
+                prop_assert_eq!(year, quarters);
+            }
+            for leg in Leg::ALL {
+                let spans = moments.iter().filter(|m| leg.span(m).is_some()).count();
+                let per_quarter: usize = quarters_up_to(d(2028, 12, 31), 16).iter().map(|q| lead_time_in(&moments, leg, *q).cases).sum();
+                prop_assert_eq!(spans, per_quarter, "every leg ends in exactly one quarter");
+                prop_assert!(moments.iter().filter_map(|m| leg.span(m)).all(|(_, days)| days >= 0));
+            }
+        }
+
+        #[test]
         fn every_day_of_a_quarter_lies_in_it(year in 2017i32..2027, k in 1u32..=4, offset in 0u32..92) {
             let year_text = year.to_string();
             let quarter_text = k.to_string();

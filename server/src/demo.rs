@@ -105,6 +105,17 @@ pub fn accrual_year() -> i32 {
 /// `history` the earlier years' chargebacks, claims, disputes and closing
 /// ([`crate::demo_history`]). Returns whether it did.
 pub async fn load(pool: &SqlitePool, history: bool) -> anyhow::Result<bool> {
+    let fresh = prepare(pool, history).await?;
+    if fresh && history {
+        live(pool).await?;
+    }
+    Ok(fresh)
+}
+
+/// The demo's people, teams, years and cases, when the database has no users
+/// yet; with `lived` the years are set up to be lived through
+/// ([`live`]: one of them in accrual mode). Returns whether it did.
+pub async fn prepare(pool: &SqlitePool, lived: bool) -> anyhow::Result<bool> {
     if db::users::count(pool).await? > 0 {
         return Ok(false);
     }
@@ -173,8 +184,7 @@ pub async fn load(pool: &SqlitePool, history: bool) -> anyhow::Result<bool> {
         let date =
             chrono::NaiveDate::from_ymd_opt(year, 1, 2).ok_or_else(|| anyhow::anyhow!("date"))?;
         let amount = doorbraak::Money::from_euros(RESERVATION_EUROS)?;
-        db::budget_years::create_year(&mut tx, year, history && year == accrual_year(), &now)
-            .await?;
+        db::budget_years::create_year(&mut tx, year, lived && year == accrual_year(), &now).await?;
         db::budget_years::fund(
             &mut tx,
             year,
@@ -204,10 +214,13 @@ pub async fn load(pool: &SqlitePool, history: bool) -> anyhow::Result<bool> {
     .await?;
     tx.commit().await?;
     crate::demo_cases::generate(pool, DEMO_CASES, DEMO_SEED, false).await?;
-    if history {
-        let earlier: Vec<i32> = (*demo_years().start()..*demo_years().end()).collect();
-        crate::demo_history::live(pool, &earlier, accrual_year()).await?;
-        crate::demo_evaluations::live(pool, auth::today()).await?;
-    }
     Ok(true)
+}
+
+/// The earlier years' money flow, then receipts, evaluations, closings and
+/// the learning agenda, over every case in the database.
+pub async fn live(pool: &SqlitePool) -> anyhow::Result<()> {
+    let earlier: Vec<i32> = (*demo_years().start()..*demo_years().end()).collect();
+    crate::demo_history::live(pool, &earlier, accrual_year()).await?;
+    crate::demo_evaluations::live(pool, auth::today()).await
 }

@@ -168,9 +168,10 @@ async fn judge(
     })
     .await?;
     let keys: Vec<String> = rest.iter().map(|c| c.form_key()).collect();
-    if !keys.is_empty() {
+    // As the page offers them: at most a list's worth at a time.
+    for chunk in keys.chunks(500) {
         as_of(pool, owner, on, "accept", async |w| {
-            services::reviews::accept_all(w, &keys).await
+            services::reviews::accept_all(w, chunk).await
         })
         .await?;
     }
@@ -236,18 +237,23 @@ async fn invoice_and_settle(
         .collect();
     let mut payers: Vec<_> = open.iter().map(|k| k.stream).collect();
     payers.dedup();
-    for (n, payer) in payers.iter().enumerate() {
+    // One collective invoice per payer (of at most 500 claims each).
+    let mut n = 0;
+    for payer in &payers {
         let selection: Vec<String> = open
             .iter()
             .filter(|k| k.stream == *payer)
             .map(|k| format!("{}:{}", k.id, k.version))
             .collect();
-        let number = format!("VF-{year}-{:03}", n + 1);
-        let date = format!("{year}-12-22");
-        as_of(pool, back, day(year, 12, 22)?, "invoice", async |w| {
-            services::claims::invoice_many(w, &selection, &number, &date).await
-        })
-        .await?;
+        for part in selection.chunks(500) {
+            n += 1;
+            let number = format!("VF-{year}-{n:03}");
+            let date = format!("{year}-12-22");
+            as_of(pool, back, day(year, 12, 22)?, "invoice", async |w| {
+                services::claims::invoice_many(w, part, &number, &date).await
+            })
+            .await?;
+        }
     }
     let invoiced = {
         let mut conn = pool.acquire().await?;

@@ -2,6 +2,7 @@
 //! the router with security headers, and startup. A library so tests can
 //! start the real server on port 0.
 
+pub mod bench_dashboard;
 pub mod config;
 pub mod demo;
 pub mod demo_cases;

@@ -1,8 +1,12 @@
 //! `doorbraak [serve] [--demo]` runs the server;
 //! `doorbraak create-admin --username U --name N [--municipality M]` creates the
 //! first administrator (password from DOORBRAAK_ADMIN_PASSWORD or standard input);
-//! `doorbraak generate --cases 20000 [--seed 7] [--settled]` adds generated cases (for
-//! benchmarks; `--settled`: all of them settled, ready for a chargeback run).
+//! `doorbraak generate --cases 20000 [--seed 7] [--settled] [--no-history]` adds
+//! generated cases (for benchmarks; `--settled`: all of them settled, ready for a
+//! chargeback run). On a fresh database the set then lives through the earlier
+//! years as the demo does — runs, claims, evaluations — unless `--settled` or
+//! `--no-history`; `doorbraak bench-dashboard DB …` times the dashboard's
+//! queries (see `scripts/bench-pages.sh`).
 
 use anyhow::{Context, bail};
 
@@ -65,16 +69,29 @@ async fn main() -> anyhow::Result<()> {
                 .context("--seed takes a number")?;
             let pool = server::connect(&config.database).await?;
             server::seed::load(&pool).await?;
-            demo::load(&pool, false).await?;
-            let started = std::time::Instant::now();
             let all_settled = args.iter().any(|a| a == "--settled");
+            let lived = !all_settled && !args.iter().any(|a| a == "--no-history");
+            let fresh = demo::prepare(&pool, lived).await?;
+            let started = std::time::Instant::now();
             let made = server::demo_cases::generate(&pool, cases, seed, all_settled).await?;
             eprintln!(
                 "Generated {made} cases in {:.1} s.",
                 started.elapsed().as_secs_f64()
             );
+            // A fresh database lives through the earlier years as the demo
+            // does: chargeback runs, claims, a closed year, then receipts,
+            // evaluations and the learning agenda.
+            if fresh && lived {
+                let started = std::time::Instant::now();
+                demo::live(&pool).await?;
+                eprintln!(
+                    "Lived through the earlier years in {:.1} s.",
+                    started.elapsed().as_secs_f64()
+                );
+            }
             Ok(())
         }
+        Some("bench-dashboard") => server::bench_dashboard::run(&args[1..]).await,
         Some(other) => bail!(
             "unknown command {other:?}; use `serve [--demo]`, `create-admin` or `generate --cases N`"
         ),

@@ -4,9 +4,10 @@
 //! decides what a figure means and which cells are hidden
 //! ([`doorbraak::disclosure`]); nothing here names a case.
 //!
-//! A view is computed once per set of filters and kept until anything is
-//! written (the newest audit event, ledger transaction, case event,
-//! evaluation, agenda step or invoice changes) or the day changes.
+//! A view is computed once per set of filters and kept until something it
+//! shows is written (a ledger transaction, case event, evaluation, agenda
+//! item or step, invoice, or a renamed stream, law or team) or the day
+//! changes.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -147,19 +148,26 @@ async fn fingerprint(conn: &mut SqliteConnection) -> Result<(String, Vec<i64>), 
         sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
             .fetch_one(&mut *conn)
             .await?;
-    let marks: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT coalesce(max(id), 0) FROM audit_events),
-                (SELECT coalesce(max(id), 0) FROM ledger_transactions),
+    // What the dashboard shows changes only with these; reading a case
+    // (an access-log event) does not invalidate it.
+    let marks: (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT coalesce(max(id), 0) FROM ledger_transactions),
                 (SELECT coalesce(max(id), 0) FROM case_events),
                 (SELECT coalesce(max(id), 0) FROM evaluations),
+                (SELECT coalesce(max(id), 0) FROM agenda_items),
                 (SELECT coalesce(max(id), 0) FROM agenda_steps),
-                (SELECT coalesce(max(id), 0) FROM invoices)",
+                (SELECT coalesce(max(id), 0) FROM invoices),
+                (SELECT CAST(total(version) AS INTEGER) FROM streams)
+                  + (SELECT CAST(total(version) AS INTEGER) FROM laws)
+                  + (SELECT CAST(total(length(name) + active) AS INTEGER) FROM teams)",
     )
     .fetch_one(&mut *conn)
     .await?;
     Ok((
         file,
-        vec![marks.0, marks.1, marks.2, marks.3, marks.4, marks.5],
+        vec![
+            marks.0, marks.1, marks.2, marks.3, marks.4, marks.5, marks.6,
+        ],
     ))
 }
 
