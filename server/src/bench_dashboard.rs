@@ -152,5 +152,90 @@ pub async fn run(args: &[String]) -> anyhow::Result<()> {
     }
     times.sort_by(f64::total_cmp);
     eprintln!("whole view, uncached: median {:.1} ms (of 5)", times[2]);
+    let started = Instant::now();
+    app::services::agenda::load(&mut conn)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    eprintln!(
+        "of which the learning agenda's groups: {:.1} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    reconcile(&mut conn, today).await
+}
+
+/// The dashboard over all years against the fund page's positions and the
+/// posted runs' charges, on this database: the national-scale check.
+async fn reconcile(
+    conn: &mut sqlx::SqliteConnection,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    use app::model::Cell;
+    let d = app::services::dashboard::compute(conn, today, Default::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let fund = d
+        .table("fonds")
+        .ok_or_else(|| anyhow::anyhow!("no fund table"))?;
+    let (mut years, mut differences) = (0, Vec::new());
+    for row in &fund.rows {
+        let year: i32 = row[0].text().parse()?;
+        let p = app::db::ledger::position(conn, year).await?;
+        let expected = [
+            p.funded,
+            p.carried_in,
+            p.held,
+            p.paid,
+            p.recovered,
+            p.carried_out,
+            p.returned,
+            p.available,
+        ];
+        let shown: Vec<Option<doorbraak::Money>> = [1, 2, 4, 5, 6, 7, 8, 9]
+            .iter()
+            .map(|i| row[*i].as_money())
+            .collect();
+        for (e, s) in expected.iter().zip(&shown) {
+            if s.is_some_and(|s| s != *e) {
+                differences.push(format!("fund {year}: {s:?} ≠ {e}"));
+            }
+        }
+        years += 1;
+    }
+    let partners = d
+        .table("partners")
+        .ok_or_else(|| anyhow::anyhow!("no partners table"))?;
+    let names: std::collections::BTreeMap<String, String> =
+        sqlx::query_as("SELECT name, code FROM streams")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+    let mut cells = 0;
+    for row in partners.rows.iter().filter(|r| r[1].text() != "Totaal") {
+        let (stream, year) = (&names[&row[0].text()], row[1].text());
+        let raw: i64 = sqlx::query_scalar(
+            "SELECT coalesce(sum(rc.amount_cents), 0) FROM run_charges rc JOIN chargeback_runs r ON r.id = rc.run_id
+             WHERE r.status = 'posted' AND rc.stream_code = ?1 AND substr(r.booking_date, 1, 4) = ?2",
+        )
+        .bind(stream)
+        .bind(&year)
+        .fetch_one(&mut *conn)
+        .await?;
+        if let Cell::Money(m) = &row[3] {
+            cells += 1;
+            if m.cents() != raw {
+                differences.push(format!("charged {stream} {year}: {m} ≠ {raw} cents"));
+            }
+        }
+    }
+    eprintln!(
+        "reconciliation: {years} fund years against the fund page, {cells} charged cells against the posted runs: {}",
+        if differences.is_empty() {
+            "equal".to_string()
+        } else {
+            differences.join("; ")
+        }
+    );
+    anyhow::ensure!(differences.is_empty(), "the dashboard does not reconcile");
     Ok(())
 }

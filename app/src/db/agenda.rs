@@ -25,19 +25,16 @@ struct MentionRecord {
 /// its case's payments, projected and (once evaluated) realised savings.
 pub async fn mentions(conn: &mut SqliteConnection) -> Result<Vec<Mention>, sqlx::Error> {
     let rows: Vec<MentionRecord> = sqlx::query_as(
-        "SELECT c.id AS case_id, c.submitted_at,
-                json_extract(b.value, '$.law') AS law, json_extract(b.value, '$.rule') AS rule,
-                json_extract(b.value, '$.organisation') AS organisation,
-                json_extract(b.value, '$.category') AS category,
+        "SELECT c.id AS case_id, c.submitted_at, k.law, k.rule, k.organisation, k.category,
                 COALESCE(h.paid_cents, 0) AS paid_cents, cv.total_avoided_cents AS avoided_cents,
                 (SELECT e.total_realised_cents FROM evaluations e
                   WHERE e.case_id = c.id AND e.moment = 'final' ORDER BY e.version DESC LIMIT 1) AS realised_cents
          FROM cases c
-         JOIN canvases cv ON cv.case_id = c.id AND cv.version = c.current_version
-         JOIN json_each(cv.body, '$.blockers') b
+         JOIN canvases cv INDEXED BY canvases_figures ON cv.case_id = c.id AND cv.version = c.current_version
+         JOIN canvas_knelpunten k ON k.case_id = c.id AND k.version = c.current_version
          LEFT JOIN holds h ON h.case_id = c.id
          WHERE c.status <> 'draft' AND c.submitted_at IS NOT NULL
-         ORDER BY c.id",
+         ORDER BY c.id, k.position",
     )
     .fetch_all(&mut *conn)
     .await?;

@@ -48,7 +48,7 @@ pub fn case_dates_sql() -> String {
 /// Avoided cost per stream of the canvases approved in the period.
 pub fn projected_sql() -> String {
     format!(
-        "SELECT r.stream_code, COUNT(DISTINCT c.id), SUM(r.avoided_cents)
+        "SELECT r.stream_code, COUNT(*), SUM(r.avoided_cents)
          FROM cases c JOIN canvas_returns r ON r.case_id = c.id AND r.version = c.current_version
          WHERE c.decided_at >= ?5 AND c.decided_at < ?6 AND c.status IN {APPROVED}
            AND (?1 IS NULL OR c.team_id = ?1) AND (?2 IS NULL OR r.stream_code = ?2)
@@ -60,7 +60,8 @@ pub fn projected_sql() -> String {
 pub fn approved_investment_sql() -> String {
     format!(
         "SELECT COUNT(*), COALESCE(SUM(v.investment_cents), 0)
-         FROM cases c JOIN canvases v ON v.case_id = c.id AND v.version = c.current_version
+         FROM cases c JOIN canvases v INDEXED BY canvases_figures
+           ON v.case_id = c.id AND v.version = c.current_version
          WHERE c.decided_at >= ?5 AND c.decided_at < ?6 AND c.status IN {APPROVED}
            AND (?1 IS NULL OR c.team_id = ?1) AND {ON_STREAM}"
     )
@@ -76,7 +77,7 @@ const FINAL: &str = "WITH fin AS (
 pub fn realised_sql() -> String {
     format!(
         "{FINAL}
-         SELECT s.stream_code, COUNT(DISTINCT f.case_id), SUM(s.projected_cents), SUM(s.realised_cents)
+         SELECT s.stream_code, COUNT(*), SUM(s.projected_cents), SUM(s.realised_cents)
          FROM fin f JOIN cases c ON c.id = f.case_id JOIN evaluation_streams s ON s.evaluation_id = f.newest
          WHERE f.first_on BETWEEN ?3 AND ?4 AND (?1 IS NULL OR c.team_id = ?1)
            AND (?2 IS NULL OR s.stream_code = ?2)
@@ -114,7 +115,7 @@ pub fn invested_sql() -> String {
 /// The cases whose chargeback was posted in the period, with their
 /// settled cost and what came back.
 pub fn recovery_sql() -> String {
-    "WITH charged AS (
+    "WITH charged AS MATERIALIZED (
            SELECT c.id AS case_id, h.paid_cents FROM cases c JOIN holds h ON h.case_id = c.id
            WHERE c.status IN ('charged_back', 'evaluated', 'closed') AND (?1 IS NULL OR c.team_id = ?1)
              AND EXISTS (SELECT 1 FROM run_charges rc JOIN chargeback_runs r ON r.id = rc.run_id
@@ -126,7 +127,7 @@ pub fn recovery_sql() -> String {
            WHERE r.status = 'posted' AND rc.kind = 'internal' AND (?2 IS NULL OR rc.stream_code = ?2)
              AND rc.case_id IN (SELECT case_id FROM charged)
            GROUP BY rc.case_id HAVING SUM(rc.amount_cents) <> 0),
-         claimed AS (
+         claimed AS MATERIALIZED (
            SELECT k.case_id, k.status, k.amount_cents FROM claims k
            WHERE (?2 IS NULL OR k.stream_code = ?2) AND k.case_id IN (SELECT case_id FROM charged))
          SELECT (SELECT COUNT(*) FROM charged), (SELECT COALESCE(SUM(paid_cents), 0) FROM charged),
@@ -166,11 +167,13 @@ pub fn charged_per_year_sql() -> String {
 /// Amsterdam: UTC+1 around the turn of the year).
 pub fn projected_per_year_sql() -> String {
     format!(
-        "SELECT r.stream_code, CAST(strftime('%Y', c.decided_at, '+1 hours') AS INTEGER),
-                COUNT(DISTINCT c.id), SUM(r.avoided_cents)
-         FROM cases c JOIN canvas_returns r ON r.case_id = c.id AND r.version = c.current_version
-         WHERE c.status IN {APPROVED} AND c.decided_at IS NOT NULL
-           AND (?1 IS NULL OR c.team_id = ?1) AND (?2 IS NULL OR r.stream_code = ?2)
+        "WITH approved AS (
+           SELECT id, current_version, CAST(strftime('%Y', decided_at, '+1 hours') AS INTEGER) AS year
+           FROM cases c
+           WHERE status IN {APPROVED} AND decided_at IS NOT NULL AND (?1 IS NULL OR team_id = ?1))
+         SELECT r.stream_code, a.year, COUNT(*), SUM(r.avoided_cents)
+         FROM approved a JOIN canvas_returns r ON r.case_id = a.id AND r.version = a.current_version
+         WHERE (?2 IS NULL OR r.stream_code = ?2)
          GROUP BY 1, 2 ORDER BY 1, 2"
     )
 }
@@ -180,7 +183,7 @@ pub fn realised_per_year_sql() -> String {
     format!(
         "{FINAL}
          SELECT s.stream_code, CAST(substr(f.first_on, 1, 4) AS INTEGER),
-                COUNT(DISTINCT f.case_id), SUM(s.realised_cents)
+                COUNT(*), SUM(s.realised_cents)
          FROM fin f JOIN cases c ON c.id = f.case_id JOIN evaluation_streams s ON s.evaluation_id = f.newest
          WHERE (?1 IS NULL OR c.team_id = ?1) AND (?2 IS NULL OR s.stream_code = ?2)
          GROUP BY 1, 2 ORDER BY 1, 2"

@@ -245,3 +245,79 @@ async fn laws_are_streams_and_more_and_agenda_steps_stay() {
         "escalated names whom"
     );
 }
+
+#[tokio::test]
+async fn the_knelpunten_beside_a_canvas_follow_every_save_of_it() {
+    let (pool, _dir) = crate::fixture::database().await;
+    let mut conn = pool.acquire().await.expect("conn");
+    let team = db::teams::create(&mut *conn, "Noord", NOW)
+        .await
+        .expect("q")
+        .expect("team");
+    let pim = db::users::create(&mut *conn, "pim", "Pim", HASH, None, NOW)
+        .await
+        .expect("q")
+        .expect("user");
+    let case = db::cases::create(&mut conn, "DB-2025-0002", team, pim, NOW)
+        .await
+        .expect("case");
+    let blocker = |law: &str, rule: &str| doorbraak::canvas::Blocker {
+        law: doorbraak::StreamCode::new(law).expect("law"),
+        rule: rule.into(),
+        organisation: "Belastingdienst".into(),
+        description: "Vrije tekst die niet naast het canvas staat".into(),
+        category: Some(doorbraak::canvas::BlockerCategory::Rule),
+    };
+    let mut canvas = Canvas::new_draft(Horizon::DEFAULT);
+    canvas.blockers = vec![
+        blocker("TOESLAGEN", "Terugvordering"),
+        blocker("PW", "Kostendelersnorm"),
+    ];
+    let calc = doorbraak::returns::calculate_canvas(&canvas, &Default::default()).expect("calc");
+    db::cases::insert_canvas(&mut conn, case, 1, &canvas, &calc, pim, NOW)
+        .await
+        .expect("canvas");
+    async fn rows(
+        conn: &mut sqlx::SqliteConnection,
+        case: i64,
+    ) -> Vec<(i64, i64, String, String, String)> {
+        sqlx::query_as(
+            "SELECT version, position, law, rule, category FROM canvas_knelpunten WHERE case_id = ?1 ORDER BY version, position",
+        )
+        .bind(case)
+        .fetch_all(conn)
+        .await
+        .expect("rows")
+    }
+    assert_eq!(
+        rows(&mut conn, case).await,
+        [
+            (
+                1,
+                0,
+                "TOESLAGEN".into(),
+                "Terugvordering".into(),
+                "rule".into()
+            ),
+            (1, 1, "PW".into(), "Kostendelersnorm".into(), "rule".into()),
+        ]
+    );
+    // A save that drops one knelpunt leaves one row.
+    canvas.blockers.remove(0);
+    let saved = db::cases::update_canvas(&mut conn, case, 1, 1, &canvas, None, &calc, pim, NOW)
+        .await
+        .expect("update");
+    assert!(saved);
+    assert_eq!(
+        rows(&mut conn, case).await,
+        [(1, 0, "PW".into(), "Kostendelersnorm".into(), "rule".into())]
+    );
+    // The free text stays in the canvas only.
+    let texts: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM canvas_knelpunten WHERE rule LIKE '%Vrije tekst%' OR organisation LIKE '%Vrije tekst%'",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("q");
+    assert_eq!(texts, 0);
+}

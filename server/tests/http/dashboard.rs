@@ -790,7 +790,7 @@ async fn after_a_generated_set_and_a_new_run_the_dashboard_still_reconciles() {
     let s = lived().await;
     let alderman = s.login("wethouder").await;
     let before: Dashboard = dashboard(&s, &alderman, &[]).await.ok();
-    server::demo_cases::generate(&s.pool, 600, 23, true)
+    server::demo_cases::generate(&s.pool, 2000, 23, true)
         .await
         .expect("generate");
     // Charge back everything settled: the dashboard sees the new run.
