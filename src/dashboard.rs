@@ -470,12 +470,18 @@ impl Leg {
     }
 }
 
-/// The lead time of `leg` over the cases whose leg ended in `quarter`.
-pub fn lead_time_in(cases: &[Moments], leg: Leg, quarter: (i32, u32)) -> LeadTime {
+/// The lead time of `leg` over the cases whose leg ended in `quarter`, on
+/// or before `until` (the end of the period a view covers).
+pub fn lead_time_in(
+    cases: &[Moments],
+    leg: Leg,
+    quarter: (i32, u32),
+    until: NaiveDate,
+) -> LeadTime {
     let days: Vec<i64> = cases
         .iter()
         .filter_map(|m| leg.span(m))
-        .filter(|(end, _)| quarter_of(*end) == quarter)
+        .filter(|(end, _)| quarter_of(*end) == quarter && *end <= until)
         .map(|(_, d)| d)
         .collect();
     lead_time(&days)
@@ -722,10 +728,15 @@ mod tests {
         assert_eq!(Leg::Decision.span(&refused), Some((d(2026, 3, 25), 24)));
         assert_eq!(Leg::Payment.span(&refused), None);
         assert_eq!(Leg::Settlement.span(&done), Some((d(2026, 6, 1), 60)));
-        let q1 = lead_time_in(&cases, Leg::Decision, (2026, 1));
+        let q1 = lead_time_in(&cases, Leg::Decision, (2026, 1), d(2026, 12, 31));
+        // Legs ending after the period's end are not counted.
+        assert_eq!(
+            lead_time_in(&cases, Leg::Decision, (2026, 1), d(2026, 3, 26)).cases,
+            1
+        );
         assert_eq!((q1.cases, q1.median, q1.p90), (2, Some(10), Some(24)));
         assert_eq!(
-            lead_time_in(&cases, Leg::Payment, (2026, 2)).median,
+            lead_time_in(&cases, Leg::Payment, (2026, 2), d(2026, 12, 31)).median,
             Some(3)
         );
     }
@@ -803,7 +814,7 @@ mod tests {
             }
             for leg in Leg::ALL {
                 let spans = moments.iter().filter(|m| leg.span(m).is_some()).count();
-                let per_quarter: usize = quarters_up_to(d(2028, 12, 31), 16).iter().map(|q| lead_time_in(&moments, leg, *q).cases).sum();
+                let per_quarter: usize = quarters_up_to(d(2028, 12, 31), 16).iter().map(|q| lead_time_in(&moments, leg, *q, d(2028, 12, 31)).cases).sum();
                 prop_assert_eq!(spans, per_quarter, "every leg ends in exactly one quarter");
                 prop_assert!(moments.iter().filter_map(|m| leg.span(m)).all(|(_, days)| days >= 0));
             }

@@ -234,7 +234,7 @@ pub async fn compute(
     let filtered = filter_words(&f);
 
     let breakthroughs = breakthroughs(&cases, period, &filtered);
-    let trend = trend(&cases, &quarters, &filtered);
+    let trend = trend(&cases, &quarters, period.to, &filtered);
     let projected = db::dashboard::projected(conn, &in_period).await?;
     let realised = db::dashboard::realised(conn, &in_period).await?;
     let approved = db::dashboard::approved_investment(conn, &in_period).await?;
@@ -267,7 +267,7 @@ pub async fn compute(
         &name,
         &filtered,
     )?;
-    let leads = lead_times(&cases, &quarters, &filtered);
+    let leads = lead_times(&cases, &quarters, period.to, &filtered);
     let agenda = crate::services::agenda::load(conn).await?;
     let knelpunten = knelpunten(&agenda, f.stream.as_ref().map(|(c, _)| c.as_str()));
 
@@ -445,7 +445,9 @@ fn quarter_bounds((y, k): (i32, u32)) -> Option<(NaiveDate, NaiveDate)> {
     Some((from, to))
 }
 
-fn trend(cases: &[Moments], quarters: &[(i32, u32)], w: &FilterWords) -> Table {
+/// Per quarter up to `until` (the period's end; its quarter may be partly
+/// counted).
+fn trend(cases: &[Moments], quarters: &[(i32, u32)], until: NaiveDate, w: &FilterWords) -> Table {
     let mut cols = vec!["Stap".to_string()];
     cols.extend(quarters.iter().map(|q| core::quarter_label(*q)));
     let rows = TREND_STAGES
@@ -453,7 +455,9 @@ fn trend(cases: &[Moments], quarters: &[(i32, u32)], w: &FilterWords) -> Table {
         .map(|s| {
             let counts: Vec<u32> = quarters
                 .iter()
-                .map(|q| quarter_bounds(*q).map_or(0, |(a, b)| core::reached(cases, *s, a, b)))
+                .map(|q| {
+                    quarter_bounds(*q).map_or(0, |(a, b)| core::reached(cases, *s, a, b.min(until)))
+                })
                 .collect();
             // Each row with its total, as if the total were shown.
             let hidden = disclosure::suppress(std::slice::from_ref(&counts)).ok();
@@ -1049,7 +1053,12 @@ fn partners(
     })
 }
 
-fn lead_times(cases: &[Moments], quarters: &[(i32, u32)], w: &FilterWords) -> Table {
+fn lead_times(
+    cases: &[Moments],
+    quarters: &[(i32, u32)],
+    until: NaiveDate,
+    w: &FilterWords,
+) -> Table {
     let mut cols = vec!["Kwartaal".to_string()];
     for leg in Leg::ALL {
         cols.push(format!("{}: mediaan", leg.label_nl()));
@@ -1060,7 +1069,7 @@ fn lead_times(cases: &[Moments], quarters: &[(i32, u32)], w: &FilterWords) -> Ta
         .map(|q| {
             let mut row = vec![text(core::quarter_label(*q))];
             for leg in Leg::ALL {
-                let t = core::lead_time_in(cases, leg, *q);
+                let t = core::lead_time_in(cases, leg, *q, until);
                 let n = u32::try_from(t.cases).unwrap_or(u32::MAX);
                 let cell = |d: Option<i64>| match d {
                     _ if n == 0 => Cell::Empty,
