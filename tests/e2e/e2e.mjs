@@ -1080,7 +1080,7 @@ await test('a stream owner accepts a filtered selection at once and opens a char
   await axe('/mijn-stromen');
   await shots('mijn-stromen');
   // Filter on the Jeugdwet, still to review: accept them all at once.
-  await page.getByLabel('Stroom').selectOption('JW');
+  await page.getByLabel('Stroom', { exact: true }).selectOption('JW');
   await page.getByRole('button', { name: 'Tonen' }).click();
   await page.waitForURL(/stroom=JW/);
   await hydrated();
