@@ -2,7 +2,9 @@
 //! the router with security headers, and startup. A library so tests can
 //! start the real server on port 0.
 
+pub mod backup;
 pub mod bench_dashboard;
+pub mod check;
 pub mod config;
 pub mod demo;
 pub mod demo_cases;
@@ -140,7 +142,7 @@ pub fn router(
     let routes = route_list();
     let (exports, invoices, agenda, api) =
         (state.clone(), state.clone(), state.clone(), state.clone());
-    let (results, open_data) = (state.clone(), state.clone());
+    let (results, open_data, health) = (state.clone(), state.clone(), state.clone());
     let guard = middleware::Guard {
         origins: std::sync::Arc::new(origins),
         auth: state.auth.clone(),
@@ -210,6 +212,28 @@ pub fn router(
                     async move { app::exports::agenda_download(state, request.into_parts().0, file).await }
                 },
             ),
+        )
+        .route(
+            "/health/live",
+            axum::routing::get(|| async { ([(axum::http::header::CACHE_CONTROL, "no-store")], "ok") }),
+        )
+        .route(
+            "/health/ready",
+            axum::routing::get(move || {
+                let pool = health.pool.clone();
+                async move {
+                    use axum::http::StatusCode;
+                    let headers = [(axum::http::header::CACHE_CONTROL, "no-store")];
+                    match check::ready(&pool).await {
+                        Ok(()) => (StatusCode::OK, headers, axum::Json(serde_json::json!({ "status": "ready" }))),
+                        Err(part) => (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            headers,
+                            axum::Json(serde_json::json!({ "status": "not ready", "failing": part })),
+                        ),
+                    }
+                }
+            }),
         )
         .route(
             "/export/resultaten/{file}",
@@ -327,12 +351,15 @@ pub struct Running {
     pub addr: SocketAddr,
     pub pool: SqlitePool,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Held while the server runs: `doorbraak restore` refuses meanwhile.
+    pub in_use: std::fs::File,
 }
 
 /// Binds, migrates and serves in the background; `demo` loads the demo data
 /// into an empty database.
 pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
     let pool = connect(&config.database).await?;
+    let in_use = backup::hold(&config.database)?;
     seed::load(&pool)
         .await
         .context("loading the initial configuration failed")?;
@@ -386,7 +413,12 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
         )
         .await
     });
-    Ok(Running { addr, pool, task })
+    Ok(Running {
+        addr,
+        pool,
+        task,
+        in_use,
+    })
 }
 
 /// Creates the first administrator of a real deployment.

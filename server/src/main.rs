@@ -6,7 +6,11 @@
 //! chargeback run). On a fresh database the set then lives through the earlier
 //! years as the demo does — runs, claims, evaluations — unless `--settled` or
 //! `--no-history`; `doorbraak bench-dashboard DB …` times the dashboard's
-//! queries (see `scripts/bench-pages.sh`).
+//! queries (see `scripts/bench-pages.sh`); `doorbraak check [FILE]` checks
+//! that a database is whole (SQLite's checks and the ledger's reconciliation)
+//! and exits non-zero with a report when it is not; `doorbraak backup FILE`
+//! writes a checked copy while the server runs; `doorbraak restore FILE`
+//! puts a checked backup in place of a database no server uses.
 
 use anyhow::{Context, bail};
 
@@ -92,8 +96,55 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some("bench-dashboard") => server::bench_dashboard::run(&args[1..]).await,
+        Some("backup") => {
+            let to = args
+                .get(1)
+                .context("backup needs a file to write: doorbraak backup FILE")?;
+            let report = server::backup::backup(&config.database, std::path::Path::new(to)).await?;
+            eprintln!(
+                "Backup written to {to} and checked: {}.",
+                report.checked.join(", ")
+            );
+            Ok(())
+        }
+        Some("restore") => {
+            let from = args
+                .get(1)
+                .context("restore needs a backup file: doorbraak restore FILE")?;
+            let kept =
+                server::backup::restore(std::path::Path::new(from), &config.database).await?;
+            eprintln!(
+                "{} restored from {from}; the database it replaced is kept as {}.",
+                config.database.display(),
+                kept.display()
+            );
+            Ok(())
+        }
+        Some("check") => {
+            let path = args
+                .get(1)
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| config.database.clone());
+            let report = server::check::check(&path).await?;
+            for line in &report.checked {
+                eprintln!("checked: {line}");
+            }
+            if report.is_whole() {
+                eprintln!("{}: whole.", path.display());
+                Ok(())
+            } else {
+                for line in &report.problems {
+                    eprintln!("PROBLEM: {line}");
+                }
+                bail!(
+                    "{}: {} problem(s) found; do not use this database until they are explained",
+                    path.display(),
+                    report.problems.len()
+                )
+            }
+        }
         Some(other) => bail!(
-            "unknown command {other:?}; use `serve [--demo]`, `create-admin` or `generate --cases N`"
+            "unknown command {other:?}; use `serve [--demo]`, `create-admin`, `generate --cases N`, `backup FILE`, `restore FILE` or `check [FILE]`"
         ),
     }
 }

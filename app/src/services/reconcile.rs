@@ -10,19 +10,24 @@ use crate::error::AppError;
 use crate::model::*;
 
 pub async fn reconciliation(r: &mut Read) -> Result<ReconcileView, AppError> {
+    reconcile(&mut r.conn).await
+}
+
+/// The reconciliation on a connection (the page and `doorbraak check`).
+pub async fn reconcile(conn: &mut sqlx::SqliteConnection) -> Result<ReconcileView, AppError> {
     type Key = (i64, String, String);
     let mut sides: std::collections::BTreeMap<Key, [i64; 3]> = Default::default();
-    for (y, s, k, c) in db::runs::ledger_sums(&mut r.conn).await? {
+    for (y, s, k, c) in db::runs::ledger_sums(conn).await? {
         sides.entry((y, s, k)).or_default()[0] += c;
     }
-    for (y, s, k, c) in db::runs::run_sums(&mut r.conn).await? {
+    for (y, s, k, c) in db::runs::run_sums(conn).await? {
         sides.entry((y, s, k)).or_default()[1] += c;
     }
     // The exports: every posted run's journal, its debit lines by the
     // stream charged (the credit side is the fund on the Wmo).
-    let (runs, years) = db::runs::posted_runs(&mut r.conn).await?;
+    let (runs, years) = db::runs::posted_runs(conn).await?;
     for run in runs {
-        let journal = crate::exports::journal(&mut r.conn, run).await?;
+        let journal = crate::exports::journal(conn, run).await?;
         for line in journal.lines {
             let Some(kind) = line.charged else { continue };
             // A journal line of a case no charge names is itself a difference: year 0 shows it.
@@ -49,8 +54,8 @@ pub async fn reconciliation(r: &mut Read) -> Result<ReconcileView, AppError> {
         })
         .collect::<Result<_, sqlx::Error>>()?;
     let mut funds = Vec::new();
-    for year in db::budget_years::year_numbers(&mut r.conn).await? {
-        let position = db::ledger::position(&mut r.conn, year).await?;
+    for year in db::budget_years::year_numbers(conn).await? {
+        let position = db::ledger::position(conn, year).await?;
         funds.push(FundCheck {
             year,
             reconciles: position.reconciles(),
@@ -60,9 +65,7 @@ pub async fn reconciliation(r: &mut Read) -> Result<ReconcileView, AppError> {
     Ok(ReconcileView {
         lines,
         funds,
-        unbalanced: db::ledger::unbalanced_transactions(&mut r.conn)
-            .await?
-            .len(),
-        drifted: db::ledger::drifted_balances(&mut r.conn).await?.len(),
+        unbalanced: db::ledger::unbalanced_transactions(conn).await?.len(),
+        drifted: db::ledger::drifted_balances(conn).await?.len(),
     })
 }

@@ -795,33 +795,10 @@ async fn after_a_generated_set_and_a_new_run_the_dashboard_still_reconciles() {
         .expect("generate");
     // Charge back everything settled: the dashboard sees the new run.
     let back = s.login("backoffice").await;
-    let today = chrono::Utc::now().date_naive();
-    let run: i64 = s
-        .call(
-            &back,
-            "create_run",
-            &[
-                ("period_from", format!("{}-01-01", today.year() - 9)),
-                ("period_to", today.to_string()),
-            ],
-        )
-        .await
-        .ok();
-    let version = s
-        .count(&format!(
-            "SELECT version FROM chargeback_runs WHERE id = {run}"
-        ))
-        .await;
+    let today = app::auth::today();
+    let (run, version) = common::run_over_everything(&s, &back).await;
     let posted = s
-        .call(
-            &back,
-            "post_run",
-            &[
-                ("run_id", run.to_string()),
-                ("version", version.to_string()),
-                ("booking_date", today.to_string()),
-            ],
-        )
+        .call(&back, "post_run", &common::posting(run, version))
         .await;
     assert_eq!(posted.status, StatusCode::OK, "{}", posted.body);
     let after: Dashboard = dashboard(&s, &alderman, &[]).await.ok();

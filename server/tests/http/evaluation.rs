@@ -13,7 +13,7 @@ use doorbraak::lifecycle::Status;
 use doorbraak::{Money, Percentage};
 use reqwest::StatusCode;
 
-use crate::common::{S, f, spawn};
+use crate::common::{self, S, f, spawn};
 
 fn today() -> String {
     doorbraak::dates::dutch_today(chrono::Utc::now())
@@ -36,30 +36,9 @@ async fn due_case(s: &S) -> i64 {
 
 /// Charges back every settled case (a run over all years, posted today).
 async fn charge_back(s: &S, back: &str) {
-    let from = format!("{}-01-01", chrono::Datelike::year(&chrono::Utc::now()) - 9);
-    let run: i64 = s
-        .call(
-            back,
-            "create_run",
-            &[("period_from", from), ("period_to", today())],
-        )
-        .await
-        .ok();
-    let version = s
-        .count(&format!(
-            "SELECT version FROM chargeback_runs WHERE id = {run}"
-        ))
-        .await;
+    let (run, version) = common::run_over_everything(s, back).await;
     let posted = s
-        .call(
-            back,
-            "post_run",
-            &[
-                ("run_id", run.to_string()),
-                ("version", version.to_string()),
-                ("booking_date", today()),
-            ],
-        )
+        .call(back, "post_run", &common::posting(run, version))
         .await;
     assert_eq!(posted.status, StatusCode::OK, "{}", posted.body);
 }

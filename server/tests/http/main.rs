@@ -15,6 +15,7 @@ mod evaluation;
 mod evidence;
 mod fund;
 mod interface;
+mod operations;
 mod runs;
 mod security;
 mod sessions_and_users;

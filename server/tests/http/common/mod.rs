@@ -17,6 +17,8 @@ pub struct S {
     /// A client that shows every redirect as it comes.
     pub raw: reqwest::Client,
     pub db_path: std::path::PathBuf,
+    /// The server's hold on its database (`doorbraak restore` refuses meanwhile).
+    _in_use: std::fs::File,
     _dir: tempfile::TempDir,
 }
 
@@ -77,6 +79,7 @@ pub async fn start(config: &server::Config, demo: bool, dir: tempfile::TempDir) 
             .build()
             .expect("client"),
         db_path: config.database.clone(),
+        _in_use: running.in_use,
         _dir: dir,
     }
 }
@@ -460,4 +463,34 @@ pub async fn new_case(s: &S, prof: &str) -> i64 {
     s.call(prof, "create_case", &[("team_id", team.to_string())])
         .await
         .ok()
+}
+
+/// A chargeback run over every case settled in the last nine years, as the
+/// backoffice `back` creates it: its id and version.
+pub async fn run_over_everything(s: &S, back: &str) -> (i64, i64) {
+    let today = app::auth::today();
+    let from = format!("{}-01-01", chrono::Datelike::year(&today) - 9);
+    let run: i64 = s
+        .call(
+            back,
+            "create_run",
+            &[("period_from", from), ("period_to", today.to_string())],
+        )
+        .await
+        .ok();
+    let version = s
+        .count(&format!(
+            "SELECT version FROM chargeback_runs WHERE id = {run}"
+        ))
+        .await;
+    (run, version)
+}
+
+/// The form that posts run `run` at `version`, booked today.
+pub fn posting(run: i64, version: i64) -> [(&'static str, String); 3] {
+    [
+        ("run_id", run.to_string()),
+        ("version", version.to_string()),
+        ("booking_date", app::auth::today().to_string()),
+    ]
 }
