@@ -122,3 +122,75 @@ pub async fn restore(from: &Path, database: &Path) -> anyhow::Result<PathBuf> {
     drop(lock);
     Ok(kept)
 }
+
+/// Scheduled backups: a checked copy into `folder` every `every`, the
+/// newest `keep` kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    pub folder: PathBuf,
+    pub every: std::time::Duration,
+    pub keep: usize,
+}
+
+const SCHEDULED_PREFIX: &str = "doorbraak-";
+
+impl Schedule {
+    /// Refuses a folder the server cannot write in, before it serves.
+    pub fn ready(&self) -> anyhow::Result<()> {
+        if !self.folder.is_dir() {
+            std::fs::create_dir_all(&self.folder).with_context(|| {
+                format!(
+                    "the backup folder {} cannot be created",
+                    self.folder.display()
+                )
+            })?;
+        }
+        if let Err((folder, e)) = crate::check::folder_takes_a_write(&self.folder.join("x")) {
+            bail!(
+                "the backup folder {} is not writable: {e}",
+                folder.display()
+            );
+        }
+        Ok(())
+    }
+
+    /// One scheduled backup now, then the oldest beyond `keep` removed.
+    pub async fn run_once(&self, database: &Path) -> anyhow::Result<PathBuf> {
+        let name = format!(
+            "{SCHEDULED_PREFIX}{}.db",
+            app::auth::now().format("%Y%m%d-%H%M%S%.3f")
+        );
+        let to = self.folder.join(name);
+        backup(database, &to).await?;
+        let mut made: Vec<PathBuf> = std::fs::read_dir(&self.folder)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(SCHEDULED_PREFIX) && n.ends_with(".db"))
+            })
+            .collect();
+        // The names sort by the moment they were made.
+        made.sort();
+        let surplus = made.len().saturating_sub(self.keep);
+        for old in &made[..surplus] {
+            std::fs::remove_file(old)?;
+        }
+        Ok(to)
+    }
+}
+
+/// Scheduled backups for as long as the server runs; a failure is logged
+/// and tried again at the next turn.
+pub async fn every(schedule: Schedule, database: PathBuf) {
+    let mut tick = tokio::time::interval(schedule.every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match schedule.run_once(&database).await {
+            Ok(to) => tracing::info!(file = %to.display(), "scheduled backup written and checked"),
+            Err(e) => tracing::error!(error = %e, "the scheduled backup failed"),
+        }
+    }
+}

@@ -33,6 +33,10 @@ pub struct Config {
     /// `DOORBRAAK_DEMO_HISTORY` (default true): with `--demo`, the earlier
     /// years have lived through chargebacks, claims and disputes.
     pub demo_history: bool,
+    /// `DOORBRAAK_BACKUP_DIR`: where the server writes a checked backup every
+    /// `DOORBRAAK_BACKUP_HOURS` (default 24), keeping the newest
+    /// `DOORBRAAK_BACKUP_KEEP` (default 7). Unset: no scheduled backups.
+    pub backups: Option<crate::backup::Schedule>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -70,6 +74,7 @@ impl Config {
             trusted_proxies: Default::default(),
             public_url: None,
             demo_history: true,
+            backups: None,
         }
     }
 
@@ -113,7 +118,18 @@ impl Config {
             Some("false" | "0") => false,
             Some(other) => bail!("DOORBRAAK_DEMO_HISTORY={other:?} must be true or false"),
         };
+        let backups = match var("DOORBRAAK_BACKUP_DIR") {
+            None => None,
+            Some(dir) => Some(crate::backup::Schedule {
+                folder: PathBuf::from(dir),
+                every: std::time::Duration::from_secs(
+                    3600 * number("DOORBRAAK_BACKUP_HOURS", 24, 1..=24 * 31)? as u64,
+                ),
+                keep: number("DOORBRAAK_BACKUP_KEEP", 7, 1..=1000)? as usize,
+            }),
+        };
         Ok(Config {
+            backups,
             trusted_proxies,
             public_url,
             demo_history,

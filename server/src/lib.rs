@@ -358,6 +358,9 @@ pub struct Running {
 /// Binds, migrates and serves in the background; `demo` loads the demo data
 /// into an empty database.
 pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
+    if let Some(schedule) = &config.backups {
+        schedule.ready()?;
+    }
     let pool = connect(&config.database).await?;
     let in_use = backup::hold(&config.database)?;
     seed::load(&pool)
@@ -391,6 +394,9 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
         config.addr
     );
     tokio::spawn(housekeeping(pool.clone(), state.auth.clone()));
+    if let Some(schedule) = config.backups.clone() {
+        tokio::spawn(backup::every(schedule, config.database.clone()));
+    }
     let listener = TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;

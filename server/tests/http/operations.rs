@@ -188,3 +188,64 @@ async fn a_backup_taken_while_serving_and_posting_restores_whole_and_bad_restore
     let refused = server::backup::backup(&s.db_path, &nowhere).await;
     assert!(refused.is_err_and(|e| e.to_string().contains("not writable")));
 }
+
+#[tokio::test]
+async fn scheduled_backups_are_checked_and_only_the_newest_are_kept() {
+    let folder = tempfile::tempdir().expect("dir");
+    let schedule = server::backup::Schedule {
+        folder: folder.path().join("kopieen"),
+        every: std::time::Duration::from_millis(250),
+        keep: 2,
+    };
+    let _s = spawn_with(|c| c.backups = Some(schedule.clone())).await;
+    let list = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&schedule.folder)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "db"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // Wait until at least three backups were made, then until the oldest
+    // beyond the newest two is gone.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut files = Vec::new();
+    for _ in 0..200 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        files = list();
+        assert!(
+            files.len() <= 3,
+            "never more than keep + the one being made"
+        );
+        seen.extend(files.iter().cloned());
+        if seen.len() >= 3 && files.len() == 2 {
+            break;
+        }
+    }
+    assert!(seen.len() >= 3, "three scheduled backups: {seen:?}");
+    assert_eq!(files.len(), 2, "the newest two are kept: {files:?}");
+    // The newest stays for two more turns: long enough to check it.
+    let newest = files.iter().max().expect("a backup");
+    assert!(
+        server::check::check(newest)
+            .await
+            .expect("check")
+            .is_whole(),
+        "{newest:?}"
+    );
+
+    // A backup folder that cannot be made: the server does not start.
+    let blocker = folder.path().join("een-bestand");
+    std::fs::write(&blocker, b"").expect("file");
+    let dir = tempfile::tempdir().expect("dir");
+    let mut config = crate::common::test_config(dir.path());
+    config.backups = Some(server::backup::Schedule {
+        folder: blocker.join("kopieen"),
+        every: std::time::Duration::from_secs(3600),
+        keep: 7,
+    });
+    let refused = server::start(&config, false).await.err().expect("refused");
+    assert!(refused.to_string().contains("backup folder"), "{refused}");
+}
