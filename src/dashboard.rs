@@ -61,7 +61,8 @@ pub struct PeriodQuery<'a> {
     pub to: &'a str,
 }
 
-const MONTHS_NL: [&str; 12] = [
+/// The months in Dutch, January first.
+pub const MONTHS_NL: [&str; 12] = [
     "januari",
     "februari",
     "maart",

@@ -419,18 +419,10 @@ pub async fn pace(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Counted, sqlx::Error> {
-    let scope = Scope {
-        team: None,
-        stream: None,
-        from,
-        to,
-        from_at: String::new(),
-        to_at: String::new(),
-    };
     let sql = pace_sql();
     let (n, cents): (i64, i64) = sqlx::query_as(&sql)
-        .bind(scope.team)
-        .bind(scope.stream.as_deref())
+        .bind(None::<i64>)
+        .bind(None::<String>)
         .bind(from.to_string())
         .bind(to.to_string())
         .fetch_one(&mut *conn)

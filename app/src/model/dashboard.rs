@@ -40,35 +40,6 @@ impl DashboardQuery {
         }
         q
     }
-
-    /// The query string of these filters, without the empty ones.
-    pub fn to_query_string(&self) -> String {
-        [
-            ("jaar", &self.jaar),
-            ("kwartaal", &self.kwartaal),
-            ("maand", &self.maand),
-            ("van", &self.van),
-            ("tot", &self.tot),
-            ("team", &self.team),
-            ("wet", &self.wet),
-        ]
-        .iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| format!("{k}={}", urlencode(v.trim())))
-        .collect::<Vec<_>>()
-        .join("&")
-    }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// One cell of a dashboard table.

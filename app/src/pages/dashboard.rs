@@ -12,26 +12,12 @@ use leptos_router::hooks::use_query_map;
 use crate::api::dashboard::{dashboard_filters, load_dashboard};
 use crate::components::chart::{BarChart, Line, LineChart, Series, StackedBarChart};
 use crate::components::form::{SelectField, TextField, select_options};
+use crate::components::format::urlencode;
 use crate::components::guard::{ErrorPage, Guarded, loaded, role_resource};
 use crate::error::AppError;
 use crate::model::{Cell, Dashboard, DashboardChoices, DashboardQuery, Table};
 
 pub const ROLES: &[Role] = &[Role::Alderman, Role::Approver, Role::Backoffice];
-
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -114,7 +100,7 @@ fn FilterForm(
     .collect();
     let mut months = vec![(String::new(), "Geen maand".to_string())];
     months.extend(
-        MONTHS
+        doorbraak::dashboard::MONTHS_NL
             .iter()
             .enumerate()
             .map(|(i, m)| ((i + 1).to_string(), m.to_string())),
@@ -135,6 +121,24 @@ fn FilterForm(
     }
 }
 
+/// The filters as an address's query, without the empty ones.
+fn query_string(q: &DashboardQuery) -> String {
+    [
+        ("jaar", &q.jaar),
+        ("kwartaal", &q.kwartaal),
+        ("maand", &q.maand),
+        ("van", &q.van),
+        ("tot", &q.tot),
+        ("team", &q.team),
+        ("wet", &q.wet),
+    ]
+    .iter()
+    .filter(|(_, v)| !v.trim().is_empty())
+    .map(|(k, v)| format!("{k}={}", urlencode(v.trim())))
+    .collect::<Vec<_>>()
+    .join("&")
+}
+
 /// The values of a table's column as amounts (none where hidden).
 fn money_column(t: &Table, column: &str, rows: &[&Vec<Cell>]) -> Vec<Option<Money>> {
     let i = t.column(column).unwrap_or(usize::MAX);
@@ -149,7 +153,7 @@ fn label(row: &[Cell]) -> String {
 
 #[component]
 fn DashboardBody(d: Dashboard) -> impl IntoView {
-    let qs = d.query.to_query_string();
+    let qs = query_string(&d.query);
     let notices = d
         .notices
         .iter()

@@ -89,17 +89,15 @@ async fn filters(
     let team = match q.team.trim() {
         "" => None,
         t => {
-            let found = t
-                .parse::<i64>()
-                .ok()
-                .and_then(|id| teams.iter().find(|c| c.value == id.to_string()));
-            let choice = found.ok_or_else(|| {
+            let found = t.parse::<i64>().ok().and_then(|id| {
+                teams
+                    .iter()
+                    .find(|c| c.value == id.to_string())
+                    .map(|c| (id, c.label.clone()))
+            });
+            Some(found.ok_or_else(|| {
                 AppError::invalid("team", "Dit team bestaat niet: kies een team uit de lijst.")
-            })?;
-            Some((
-                choice.value.parse().unwrap_or_default(),
-                choice.label.clone(),
-            ))
+            })?)
         }
     };
     let stream = match q.wet.trim() {
@@ -251,16 +249,10 @@ pub async fn compute(
     let claims = claims(&outstanding, today, &name, &filtered)?;
     let last_year = today.checked_sub_days(Days::new(364)).unwrap_or(today);
     let pace = db::dashboard::pace(conn, last_year, today).await?;
-    let current = years.iter().find(|y| y.year == today.year());
-    let fund_hidden = |year: i32| {
-        households
-            .iter()
-            .find(|(y, _)| *y == year)
-            .is_some_and(|(_, n)| is_small(*n))
-    };
-    let available = current
-        .filter(|y| !fund_hidden(y.year))
-        .map(|y| y.position.available);
+    // This year's available amount as the fund table shows it (none when hidden).
+    let available = fund
+        .cell(&today.year().to_string(), "Beschikbaar")
+        .and_then(Cell::as_money);
     let (runway_table, runway) = runway(available, pace, today.year());
     let partners = partners(
         &db::dashboard::partner_years(conn, &in_period).await?,
