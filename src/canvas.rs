@@ -604,6 +604,75 @@ impl FrozenCanvas {
     }
 }
 
+/// Erasure at the end of retention (see [`crate::retention`]): every free
+/// text of a canvas is blanked to the marker, while the horizon, life
+/// domains, the coded knelpunten (law, rule, organisation, category), the
+/// catalogue codes, every line's figures and every amount stay — so the
+/// return calculated from it stays to the cent.
+impl Canvas {
+    pub fn erased(&self) -> Canvas {
+        use crate::retention::erased_text as blank;
+        let line = |l: &ScenarioLine| ScenarioLine {
+            item: match &l.item {
+                LineItem::Catalogue { .. } => l.item.clone(),
+                LineItem::Free {
+                    description,
+                    reason,
+                } => LineItem::Free {
+                    description: blank(description),
+                    reason: blank(reason),
+                },
+            },
+            ..l.clone()
+        };
+        let judged = |j: &Option<TriangleJudgement>| {
+            j.as_ref().map(|j| TriangleJudgement {
+                judgement: j.judgement,
+                justification: blank(&j.justification),
+            })
+        };
+        let t = &self.texts;
+        Canvas {
+            version: self.version,
+            horizon: self.horizon,
+            texts: CanvasTexts {
+                situation: blank(&t.situation),
+                goal: blank(&t.goal),
+                providers: blank(&t.providers),
+                breakthrough: blank(&t.breakthrough),
+                legal_basis: blank(&t.legal_basis),
+                threatening_summary: blank(&t.threatening_summary),
+                realistic_summary: blank(&t.realistic_summary),
+            },
+            life_domains: self.life_domains.clone(),
+            blockers: self
+                .blockers
+                .iter()
+                .map(|b| Blocker {
+                    description: blank(&b.description),
+                    ..b.clone()
+                })
+                .collect(),
+            threatening: self.threatening.iter().map(line).collect(),
+            realistic: self.realistic.iter().map(line).collect(),
+            costs: self
+                .costs
+                .iter()
+                .map(|c| CostLine {
+                    description: blank(&c.description),
+                    supplier: blank(&c.supplier),
+                    amount: c.amount,
+                })
+                .collect(),
+            triangle: ValueTriangle {
+                legitimacy: judged(&self.triangle.legitimacy),
+                return_: judged(&self.triangle.return_),
+                involvement: judged(&self.triangle.involvement),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -645,6 +714,69 @@ mod tests {
             duration_months: duration,
         })
         .expect("line")
+    }
+
+    #[test]
+    fn an_erased_canvas_keeps_every_figure_and_code_but_no_text() {
+        let m = |e| Money::from_euros(e).expect("money");
+        let mut canvas = Canvas::new_draft(Horizon::DEFAULT);
+        canvas.texts.situation = "Gezin aan de Dorpsstraat 4 met schulden".into();
+        canvas.texts.goal = "Huis behouden".into();
+        canvas.life_domains = vec!["wonen".into()];
+        canvas.blockers.push(Blocker {
+            law: StreamCode::WMO,
+            rule: "art. 2.3.5".into(),
+            organisation: "Woonbron".into(),
+            description: "Mevrouw kreeg geen beschikking".into(),
+            category: Some(BlockerCategory::ALL[0]),
+        });
+        canvas
+            .threatening
+            .push(line(StreamCode::WMO, Unit::PerMonth, 12_345, 1, 12));
+        let mut free = line(StreamCode::JEUGDWET, Unit::OneOff, 99_999, 2, 1).fields();
+        free.item = LineItem::Free {
+            description: "Uithuisplaatsing van zoon".into(),
+            reason: "Niet in catalogus".into(),
+        };
+        canvas
+            .threatening
+            .push(ScenarioLine::new(free).expect("line"));
+        canvas
+            .realistic
+            .push(line(StreamCode::WMO, Unit::OneOff, 500, 1, 1));
+        canvas
+            .costs
+            .push(CostLine::new("Huurschuld", "Woonbron", m(900)).expect("cost"));
+        canvas.triangle.legitimacy = Some(TriangleJudgement {
+            judgement: Judgement::Better,
+            justification: "Kinderen blijven thuis".into(),
+        });
+        let erased = canvas.erased();
+        let known = [StreamCode::WMO, StreamCode::JEUGDWET]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            crate::returns::calculate_canvas(&erased, &known).expect("calc"),
+            crate::returns::calculate_canvas(&canvas, &known).expect("calc")
+        );
+        assert_eq!(erased.investment(), canvas.investment());
+        let json = serde_json::to_string(&erased).expect("json");
+        for text in [
+            "Dorpsstraat",
+            "Huis behouden",
+            "Mevrouw",
+            "zoon",
+            "catalogus",
+            "Huurschuld",
+            "Kinderen",
+        ] {
+            assert!(!json.contains(text), "{text} survived erasure: {json}");
+        }
+        assert_eq!(erased.blockers[0].rule, "art. 2.3.5");
+        assert_eq!(erased.blockers[0].law, StreamCode::WMO);
+        assert_eq!(erased.blockers[0].category, canvas.blockers[0].category);
+        assert_eq!(erased.life_domains, canvas.life_domains);
+        assert_eq!(erased.erased(), erased, "erasing twice changes nothing");
     }
 
     #[test]

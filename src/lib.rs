@@ -24,6 +24,7 @@ pub mod mandate;
 pub mod money;
 pub mod posting;
 pub mod responsibility;
+pub mod retention;
 pub mod returns;
 pub mod review;
 pub mod revision;

@@ -748,7 +748,13 @@ pub fn well_formed(token: &str) -> bool {
 
 /// An answer of the API for a valid token (`Authorization: Bearer dbk_…`):
 /// `make` builds it; a refused token or a failure is JSON with an error.
-async fn with_token<T, F>(state: AppState, parts: Parts, make: F) -> Response
+/// `event`, when given, is recorded in the audit trail under the token.
+async fn with_token<T, F>(
+    state: AppState,
+    parts: Parts,
+    event: Option<(&'static str, &'static str, String)>,
+    make: F,
+) -> Response
 where
     T: Serialize,
     F: AsyncFnOnce(&mut SqliteConnection) -> Result<T, AppError>,
@@ -769,15 +775,34 @@ where
         let mut conn = state.pool.acquire().await?;
         let hash = auth::token_hash(&state.auth.session_secret, token);
         let today = auth::today().format("%Y-%m-%d").to_string();
-        match db::tokens::find(&mut conn, &hash).await? {
+        let token_id = match db::tokens::find(&mut conn, &hash).await? {
             None => return Ok(Err("Onbekend API-token.")),
             Some((_, _, true)) => return Ok(Err("Dit API-token is ingetrokken.")),
             Some((_, expires, false)) if expires < today => {
                 return Ok(Err("Dit API-token is verlopen."));
             }
-            Some((id, ..)) => db::tokens::touch(&mut conn, id, &db::timestamp(auth::now())).await?,
+            Some((id, ..)) => {
+                db::tokens::touch(&mut conn, id, &db::timestamp(auth::now())).await?;
+                id
+            }
+        };
+        let body = make(&mut conn).await?;
+        if let Some((action, object_type, object_id)) = event {
+            let actor = format!("api-token {token_id}");
+            let e = db::audit::NewEvent {
+                at: db::timestamp(auth::now()),
+                actor_id: None,
+                actor_name: &actor,
+                action,
+                object_type,
+                object_id: Some(object_id),
+                before: None,
+                after: None,
+                address: None,
+            };
+            db::audit::record(&mut *conn, e).await?;
         }
-        make(&mut conn).await.map(Ok)
+        Ok::<_, AppError>(Ok(body))
     }
     .await;
     match result {
@@ -788,15 +813,20 @@ where
 }
 
 /// `GET /api/v1/runs/{id}/journal` with `Authorization: Bearer dbk_…`.
+/// The fetch is in the audit trail: a journal lists case references.
 pub async fn api_journal(state: AppState, parts: Parts, run_id: i64) -> Response {
-    with_token(state, parts, async |conn| journal(conn, run_id).await).await
+    let event = Some(("journal_fetched", "chargeback_run", run_id.to_string()));
+    with_token(state, parts, event, async |conn| {
+        journal(conn, run_id).await
+    })
+    .await
 }
 
 /// `GET /api/v1/dashboard?jaar=…&team=…&wet=…` with an API token: the
 /// dashboard's tables for the municipality's own reporting, suppressed as
 /// on the page.
 pub async fn api_dashboard(state: AppState, parts: Parts, query: DashboardQuery) -> Response {
-    with_token(state, parts, async |conn| {
+    with_token(state, parts, None, async |conn| {
         let d = crate::services::dashboard::load(conn, auth::today(), query).await?;
         Ok(Dashboard::clone(&d))
     })

@@ -48,6 +48,7 @@ use crate::pages::evaluation::{EvaluationPage, RealisedPage};
 use crate::pages::fund::FundPage;
 use crate::pages::laws::LawsPage;
 use crate::pages::reconcile::ReconcilePage;
+use crate::pages::retention::RetentionPage;
 use crate::pages::reviews::{DisputesPage, EvidencePage, OwnerPage, StreamOwnersPage};
 use crate::pages::runs::{RunPage, RunsPage};
 use crate::pages::setup::{CatalogueItemPage, CataloguePage, SetupPage};
@@ -151,6 +152,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/resultaten") view=DashboardPage ssr=SsrMode::Async/>
                         <Route path=path!("/afsluiten") view=ClosingPage ssr=SsrMode::Async/>
                         <Route path=path!("/inrichting/wetten") view=LawsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/inrichting/bewaartermijnen") view=RetentionPage ssr=SsrMode::Async/>
                         <Route path=path!("/beoordelen") view=ApprovalsPage ssr=SsrMode::Async/>
                         <Route path=path!("/betalen") view=PaymentsPage ssr=SsrMode::Async/>
                         <Route path=path!("/fonds") view=FundPage ssr=SsrMode::Async/>

@@ -205,6 +205,12 @@ pub const PAGES: &[Page] = &[
         )],
     ),
     page(
+        "/inrichting/bewaartermijnen",
+        &[A],
+        None,
+        &[task(A, "Bewaartermijnen en juridische bewaarplicht")],
+    ),
+    page(
         "/inrichting/budgethouders",
         &[A],
         None,

@@ -37,6 +37,10 @@ pub struct Config {
     /// `DOORBRAAK_BACKUP_HOURS` (default 24), keeping the newest
     /// `DOORBRAAK_BACKUP_KEEP` (default 7). Unset: no scheduled backups.
     pub backups: Option<crate::backup::Schedule>,
+    /// `DOORBRAAK_ERASURE` (default true): the daily erasure of household
+    /// data past its retention terms. Off only where another copy of the
+    /// same database runs it.
+    pub erasure: bool,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -75,6 +79,7 @@ impl Config {
             public_url: None,
             demo_history: true,
             backups: None,
+            erasure: true,
         }
     }
 
@@ -128,7 +133,13 @@ impl Config {
                 keep: number("DOORBRAAK_BACKUP_KEEP", 7, 1..=1000)? as usize,
             }),
         };
+        let erasure = match var("DOORBRAAK_ERASURE").as_deref() {
+            None | Some("true" | "1") => true,
+            Some("false" | "0") => false,
+            Some(other) => bail!("DOORBRAAK_ERASURE={other:?} must be true or false"),
+        };
         Ok(Config {
+            erasure,
             backups,
             trusted_proxies,
             public_url,

@@ -307,6 +307,31 @@ async fn housekeeping(pool: SqlitePool, auth: AuthConfig) {
     }
 }
 
+/// Erases the household data of every case past its retention terms, once
+/// a day (the first time an hour after the start). A failure is logged and
+/// changes nothing; the next day tries again.
+async fn erase_daily(pool: SqlitePool) {
+    let day = Duration::from_secs(24 * 3600);
+    let mut tick =
+        tokio::time::interval_at(tokio::time::Instant::now() + Duration::from_secs(3600), day);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match app::services::retention::run_job(
+            &pool,
+            app::auth::now(),
+            true,
+            None,
+            "dagelijkse wisronde",
+        )
+        .await
+        {
+            Ok(done) => tracing::info!(cases = done.due.len(), "daily erasure done"),
+            Err(e) => tracing::error!(error = %e, "the daily erasure failed; nothing was erased"),
+        }
+    }
+}
+
 /// Writes one audit event, with the number of attempts, for every burst of
 /// throttled sign-ins that has been quiet for a whole window.
 pub async fn audit_ended_bursts(
@@ -396,6 +421,9 @@ pub async fn start(config: &Config, demo: bool) -> anyhow::Result<Running> {
     tokio::spawn(housekeeping(pool.clone(), state.auth.clone()));
     if let Some(schedule) = config.backups.clone() {
         tokio::spawn(backup::every(schedule, config.database.clone()));
+    }
+    if config.erasure {
+        tokio::spawn(erase_daily(pool.clone()));
     }
     let listener = TcpListener::bind(config.addr)
         .await

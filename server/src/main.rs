@@ -10,7 +10,9 @@
 //! that a database is whole (SQLite's checks and the ledger's reconciliation)
 //! and exits non-zero with a report when it is not; `doorbraak backup FILE`
 //! writes a checked copy while the server runs; `doorbraak restore FILE`
-//! puts a checked backup in place of a database no server uses.
+//! puts a checked backup in place of a database no server uses;
+//! `doorbraak erase --dry-run | --apply [--case REF]` lists or erases the
+//! household data of cases past their retention terms.
 
 use anyhow::{Context, bail};
 
@@ -143,10 +145,56 @@ async fn main() -> anyhow::Result<()> {
                 )
             }
         }
+        Some("erase") => erase(&config, &args[1..]).await,
         Some(other) => bail!(
-            "unknown command {other:?}; use `serve [--demo]`, `create-admin`, `generate --cases N`, `backup FILE`, `restore FILE` or `check [FILE]`"
+            "unknown command {other:?}; use `serve [--demo]`, `create-admin`, `generate --cases N`, `backup FILE`, `restore FILE`, `check [FILE]` or `erase --dry-run|--apply [--case REF]`"
         ),
     }
+}
+
+/// `doorbraak erase --dry-run | --apply [--case REF]`: lists, or erases, the
+/// household data of the cases past their retention terms (or of one case).
+async fn erase(config: &Config, args: &[String]) -> anyhow::Result<()> {
+    let dry = args.iter().any(|a| a == "--dry-run");
+    let apply = args.iter().any(|a| a == "--apply");
+    if dry == apply {
+        bail!(
+            "erase needs exactly one of --dry-run (list what would be erased) or --apply (erase it)"
+        );
+    }
+    let case = flag_value(args, "--case");
+    if args.iter().any(|a| a == "--case") && case.is_none() {
+        bail!("--case needs a case reference, e.g. --case DB-2019-0012");
+    }
+    anyhow::ensure!(
+        config.database.exists(),
+        "{} does not exist; set DOORBRAAK_DATABASE to the database to erase in",
+        config.database.display()
+    );
+    let pool = server::connect(&config.database).await?;
+    let now = app::auth::now();
+    let plan =
+        app::services::retention::run_job(&pool, now, apply, case.as_deref(), "doorbraak erase")
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for due in &plan.due {
+        println!(
+            "{}\t{}\tended {}\tterm passed {}",
+            due.reference, due.class, due.ended_on, due.since
+        );
+    }
+    for held in &plan.held {
+        println!("{held}\tlegal hold: kept");
+    }
+    let verb = if apply { "erased" } else { "would be erased" };
+    eprintln!(
+        "{} case(s) {verb}; {} past their terms but on legal hold; {} erased before.",
+        plan.due.len(),
+        plan.held.len(),
+        plan.erased_before
+    );
+    pool.close().await;
+    Ok(())
 }
 
 async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {

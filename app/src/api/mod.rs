@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod evaluations;
 pub mod fund;
 pub mod reconcile;
+pub mod retention;
 pub mod reviews;
 pub mod runs;
 pub mod session;

@@ -86,6 +86,9 @@ pub struct AuditFilter {
     /// instants the Dutch calendar days begin.
     pub from: Option<String>,
     pub to: Option<String>,
+    /// Only what concerns this case: its page and every list, run, dispute,
+    /// claim and export that showed it, and every action on it.
+    pub case: Option<i64>,
 }
 
 /// Newest first, `limit` rows starting after `offset`.
@@ -102,6 +105,15 @@ pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(
            AND (?2 IS NULL OR action = ?2)
            AND (?3 IS NULL OR at >= ?3)
            AND (?4 IS NULL OR at < ?4)
+           AND (?7 IS NULL
+                OR (object_type = 'case' AND object_id = CAST(?7 AS TEXT))
+                OR (object_type = 'chargeback_run' AND action IN ('journal_exported', 'journal_fetched')
+                    AND object_id IN (SELECT CAST(run_id AS TEXT) FROM run_cases WHERE case_id = ?7
+                                      UNION SELECT CAST(run_id AS TEXT) FROM run_charges WHERE case_id = ?7))
+                OR (object_type = 'invoice' AND action = 'invoice_exported'
+                    AND object_id IN (SELECT CAST(invoice_id AS TEXT) FROM claims WHERE case_id = ?7))
+                OR (object_type IN ('charge', 'claim', 'chargeback_run')
+                    AND id IN (SELECT event_id FROM audit_about_case WHERE case_id = ?7)))
          ORDER BY id DESC
          LIMIT ?5 OFFSET ?6",
     )
@@ -111,6 +123,7 @@ pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(
     .bind(filter.to.as_deref())
     .bind(limit)
     .bind(offset)
+    .bind(filter.case)
     .fetch_all(db)
     .await
 }

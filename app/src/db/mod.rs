@@ -16,6 +16,7 @@ pub mod evaluations;
 pub mod laws;
 pub mod ledger;
 pub mod mandates;
+pub mod retention;
 pub mod reviews;
 pub mod runs;
 pub mod sessions;

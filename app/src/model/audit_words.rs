@@ -12,6 +12,11 @@ pub fn action_nl(code: &str) -> String {
         "password_reset" => "wachtwoord opnieuw ingesteld",
         "case_created" => "casus aangemaakt",
         "case_opened" => "casus ingezien",
+        "erasure_applied" => "gegevens gewist na de bewaartermijn",
+        "retention_term_set" => "bewaartermijn gewijzigd",
+        "legal_hold_set" => "juridische bewaarplicht ingesteld",
+        "legal_hold_lifted" => "juridische bewaarplicht opgeheven",
+        "journal_fetched" => "journaal opgehaald via de API",
         "case_draft" => "nieuwe versie van het canvas begonnen",
         "case_submitted" => "canvas ingediend",
         "case_approved" => "canvas goedgekeurd",
@@ -88,6 +93,7 @@ pub fn action_nl(code: &str) -> String {
 pub fn object_nl(code: &str) -> String {
     match code {
         "case" => "casus",
+        "retention" => "bewaartermijnen",
         "session" => "sessie",
         "user" => "gebruiker",
         "team" => "team",

@@ -33,23 +33,24 @@ fn AuditTrail() -> impl IntoView {
             get("action"),
             get("from"),
             get("to"),
+            get("casus"),
             get("page").parse::<i64>().unwrap_or(0),
         )
     };
-    let events = Resource::new(filter, |(actor, action, from, to, page)| {
-        audit_events(actor, action, from, to, page)
+    let events = Resource::new(filter, |(actor, action, from, to, case, page)| {
+        audit_events(actor, action, from, to, case, page)
     });
     view! {
         <h1 class="utrecht-heading-1">"Logboek"</h1>
         <Transition fallback=|| view! { <p class="utrecht-paragraph">"Laden…"</p> }>
             {move || Suspend::new(async move {
-                let (actor, action, from, to, _) = query.with_untracked(|_| filter());
+                let (actor, action, from, to, case, _) = query.with_untracked(|_| filter());
                 let page = events.await;
                 let mut actions = vec![(String::new(), "Alle".to_string())];
                 actions.extend(page.as_ref().map(|p| p.actions.clone()).unwrap_or_default());
                 let options = select_options(&actions, &action);
                 let link = {
-                    let q = format!("actor={}&action={}&from={}&to={}", urlencode(&actor), urlencode(&action), urlencode(&from), urlencode(&to));
+                    let q = format!("actor={}&action={}&from={}&to={}&casus={}", urlencode(&actor), urlencode(&action), urlencode(&from), urlencode(&to), urlencode(&case));
                     move |p: i64| format!("?{q}&page={p}")
                 };
                 let form = view! {
@@ -70,6 +71,11 @@ fn AuditTrail() -> impl IntoView {
                             <div class="utrecht-form-field">
                                 <label class="utrecht-form-label" for="f-to">"Tot en met"</label>
                                 <input class="utrecht-textbox utrecht-textbox--html-input" type="date" id="f-to" name="to" value=to.clone()/>
+                            </div>
+                            <div class="utrecht-form-field">
+                                <label class="utrecht-form-label" for="f-casus">"Casus (kenmerk)"</label>
+                                <div class="utrecht-form-field-description" id="f-casus-uitleg">"Wie zag of wijzigde deze casus: de casuspagina en elke lijst, run, bezwaar, vordering en download waarin hij stond."</div>
+                                <input class="utrecht-textbox utrecht-textbox--html-input" id="f-casus" name="casus" aria-describedby="f-casus-uitleg" value=case.clone()/>
                             </div>
                             <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Filteren"</button>
                         </div>

@@ -13,6 +13,7 @@ pub mod laws;
 pub mod login;
 pub mod not_found;
 pub mod reconcile;
+pub mod retention;
 pub mod reviews;
 pub mod runs;
 pub mod setup;

@@ -88,7 +88,8 @@ fn Setup(
             "Financieringsstromen, mandaten en de standaardhorizon. De kostencatalogus staat op "
             <a class="utrecht-link" href="/inrichting/catalogus">"een eigen pagina"</a>", net als "
             <a class="utrecht-link" href="/inrichting/convenanten">"de convenanten met externe financiers"</a>", "
-            <a class="utrecht-link" href="/inrichting/budgethouders">"de budgethouders per stroom"</a>" en "
+            <a class="utrecht-link" href="/inrichting/budgethouders">"de budgethouders per stroom"</a>", "
+            <a class="utrecht-link" href="/inrichting/bewaartermijnen">"de bewaartermijnen"</a>" en "
             <a class="utrecht-link" href="/fonds">"de begrotingsjaren van het doorbraakbudget"</a>"."
         </p>
         <nav class="in-page" aria-label="Op deze pagina">

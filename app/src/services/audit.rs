@@ -23,6 +23,7 @@ pub async fn audit_events(
     action: String,
     from: String,
     to: String,
+    case: String,
     page: i64,
 ) -> Result<AuditPage, AppError> {
     // A Dutch calendar day runs from its midnight in the Netherlands: the
@@ -36,7 +37,20 @@ pub async fn audit_events(
             .transpose()
     };
     let start = |d: chrono::NaiveDate| db::timestamp(doorbraak::dates::dutch_day_start(d));
+    let case = match non_empty(case) {
+        None => None,
+        Some(reference) => match db::retention::by_reference(&mut r.conn, &reference).await? {
+            Some((id, ..)) => Some(id),
+            None => {
+                return Err(AppError::invalid(
+                    "case",
+                    format!("Er is geen casus met kenmerk {reference}."),
+                ));
+            }
+        },
+    };
     let filter = db::audit::AuditFilter {
+        case,
         actor: non_empty(actor).map(|a| a.chars().take(64).collect()),
         action: non_empty(action),
         from: day("from", from)?.map(start),

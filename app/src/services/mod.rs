@@ -17,6 +17,7 @@ pub mod evaluations;
 pub mod fund;
 pub mod queues;
 pub mod reconcile;
+pub mod retention;
 pub mod reviews;
 pub mod runs;
 pub mod session;

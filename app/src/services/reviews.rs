@@ -264,19 +264,21 @@ async fn record(
 
 /// The open disputes.
 pub async fn disputes(r: &mut Read) -> Result<DisputesView, AppError> {
+    let disputes = db::reviews::charges(
+        &mut r.conn,
+        &ChargeFilter {
+            streams: None,
+            review: ReviewFilter::Is(ReviewStatus::Disputed),
+            run: None,
+            stream: None,
+            case: None,
+            limit: OWNER_LIST_LIMIT,
+        },
+    )
+    .await?;
+    r.opened_cases(disputes.iter().map(|c| c.case_id));
     Ok(DisputesView {
-        disputes: db::reviews::charges(
-            &mut r.conn,
-            &ChargeFilter {
-                streams: None,
-                review: ReviewFilter::Is(ReviewStatus::Disputed),
-                run: None,
-                stream: None,
-                case: None,
-                limit: OWNER_LIST_LIMIT,
-            },
-        )
-        .await?,
+        disputes,
         today: r.time.today,
     })
 }

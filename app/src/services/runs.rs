@@ -268,6 +268,8 @@ pub async fn get<U>(
             )
         };
     let (page, cases) = page_of;
+    // Every case the page shows is household data the reader saw.
+    r.opened_cases(cases.iter().chain(&selected).map(|c| c.case_id));
     let total = |kind| doorbraak::run::kind_total(&totals, kind).map_err(|_| AppError::Internal);
     let (internal, claims_total) = (total(ChargeKind::Internal)?, total(ChargeKind::Claim)?);
     let totals = run_totals(&totals, &streams);

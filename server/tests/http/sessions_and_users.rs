@@ -529,6 +529,7 @@ async fn teams_are_unique_and_audited() {
                 ("action", "team_created"),
                 ("from", ""),
                 ("to", ""),
+                ("case", ""),
                 ("page", "0"),
             ],
         )
@@ -550,6 +551,7 @@ async fn teams_are_unique_and_audited() {
                 ("action", ""),
                 ("from", "22-11-2026"),
                 ("to", ""),
+                ("case", ""),
                 ("page", "0"),
             ],
         )

@@ -16,6 +16,8 @@ use doorbraak::claim::ClaimStatus;
 use doorbraak::run::RunStatus;
 use sqlx::SqlitePool;
 
+mod erasure;
+
 struct Demo {
     pool: SqlitePool,
     _dir: tempfile::TempDir,
@@ -137,6 +139,7 @@ async fn an_audit_event_carries_the_time_of_the_rows_it_describes() {
             "run_created".into(),
             from,
             to,
+            String::new(),
             0,
         )
         .await

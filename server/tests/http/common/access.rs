@@ -48,6 +48,7 @@ pub const ACCESS: &[Access] = &[
             ("action", ""),
             ("from", ""),
             ("to", ""),
+            ("case", ""),
             ("page", "0"),
         ],
     ),
