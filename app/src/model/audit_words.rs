@@ -78,6 +78,8 @@ pub fn action_nl(code: &str) -> String {
         "agenda_roles_changed" => "rollen van de leeragenda gewijzigd",
         "agenda_exported" => "leeragenda gedownload",
         "dashboard_exported" => "resultaten gedownload",
+        "journal_exported" => "journaal gedownload",
+        "invoice_exported" => "factuurspecificatie gedownload",
         "law_created" => "wet toegevoegd",
         "law_changed" => "wet gewijzigd",
         _ => "",

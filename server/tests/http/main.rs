@@ -16,6 +16,7 @@ mod evidence;
 mod fund;
 mod interface;
 mod operations;
+mod retention;
 mod runs;
 mod security;
 mod sessions_and_users;

@@ -52,6 +52,28 @@ pub const ACCESS: &[Access] = &[
             ("page", "0"),
         ],
     ),
+    ("retention", Some(&[Role::Administrator]), &[]),
+    (
+        "set_retention_terms",
+        Some(&[Role::Administrator]),
+        &[
+            ("terms[granted]", "0"),
+            ("terms[not_granted]", "5"),
+            ("terms[financial]", "7"),
+            ("terms[granted_version]", "1"),
+            ("terms[not_granted_version]", "1"),
+            ("terms[financial_version]", "1"),
+        ],
+    ),
+    (
+        "set_legal_hold",
+        Some(&[Role::Administrator]),
+        &[
+            ("hold[reference]", "DB-1999-0001"),
+            ("hold[hold]", "on"),
+            ("hold[reason]", ""),
+        ],
+    ),
     (
         "create_case",
         Some(&[Role::Professional]),
