@@ -21,3 +21,4 @@ mod runs;
 mod security;
 mod sessions_and_users;
 mod setup;
+mod upgrade;
