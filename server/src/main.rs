@@ -14,6 +14,8 @@
 //! `doorbraak erase --dry-run | --apply [--case REF]` lists or erases the
 //! household data of cases past their retention terms.
 
+use std::io::Write as _;
+
 use anyhow::{Context, bail};
 
 /// mimalloc: measured faster than the system allocator under load (SSR
@@ -177,14 +179,18 @@ async fn erase(config: &Config, args: &[String]) -> anyhow::Result<()> {
         app::services::retention::run_job(&pool, now, apply, case.as_deref(), "doorbraak erase")
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The list goes to standard output (one case per line, for scripts);
+    // the summary to standard error.
+    let mut out = std::io::stdout().lock();
     for due in &plan.due {
-        println!(
+        writeln!(
+            out,
             "{}\t{}\tended {}\tterm passed {}",
             due.reference, due.class, due.ended_on, due.since
-        );
+        )?;
     }
     for held in &plan.held {
-        println!("{held}\tlegal hold: kept");
+        writeln!(out, "{held}\tlegal hold: kept")?;
     }
     let verb = if apply { "erased" } else { "would be erased" };
     eprintln!(

@@ -1398,6 +1398,55 @@ await test('without JavaScript the dashboard shows its charts, tables and downlo
   });
 });
 
+await test('the administrator sets retention terms, a legal hold, and reads the dry run', async () => {
+  await signIn('beheer');
+  await goto('/inrichting');
+  await hydrated();
+  await page.getByRole('link', { name: 'de bewaartermijnen' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Bewaartermijnen' }).waitFor();
+  await hydrated();
+  await page.getByRole('table', { name: 'Bewaartermijn per soort gegevens' }).getByText(/Selectielijst gemeenten/).first().waitFor();
+  await page.getByText(/is geen enkele casus aan de beurt/).waitFor();
+  await axe('/inrichting/bewaartermijnen');
+  const terms = page.getByRole('form', { name: 'Termijnen wijzigen' });
+  const granted = terms.getByLabel('Casus met toegekende doorbraak (jaren na afsluiten)');
+  await granted.fill('0');
+  await terms.getByRole('button', { name: 'Termijnen opslaan' }).click();
+  await terms.getByText(/minstens 1 jaar/).waitFor();
+  assert((await granted.getAttribute('aria-invalid')) === 'true', 'the field says it is wrong');
+  await axe('/inrichting/bewaartermijnen (met fout)');
+  // One year for each class: the closed year's cases come due in the dry run.
+  await goto('/inrichting/bewaartermijnen');
+  await hydrated();
+  for (const label of ['Casus met toegekende doorbraak (jaren na afsluiten)', 'Afgewezen canvas (jaren na afsluiten of afwijzen)',
+    'Financiële gegevens (jaren na afsluiten begrotingsjaar)']) {
+    await terms.getByLabel(label).fill('1');
+  }
+  await terms.getByRole('button', { name: 'Termijnen opslaan' }).click();
+  const due = page.getByRole('table', { name: 'Casussen die gewist zouden worden' });
+  await due.waitFor();
+  await page.getByText(/zou de wisronde \d+ casussen wissen/).waitFor();
+  const first = (await due.locator('tbody th').first().textContent()).trim();
+  assert(/^DB-\d{4}-\d{4}$/.test(first), `a reference: ${first}`);
+  // A legal hold keeps that case out of the erasure.
+  const hold = page.getByRole('form', { name: 'Juridische bewaarplicht (legal hold)' });
+  await hold.getByLabel('Kenmerk van de casus').fill(first);
+  await hold.getByLabel('Reden').fill('Bezwaarprocedure BZ-2026-14');
+  await hold.getByRole('button', { name: 'Bewaarplicht opslaan' }).click();
+  await page.getByRole('table', { name: 'Casussen onder bewaarplicht' }).getByText(first).waitFor();
+  await page.getByText(new RegExp(`onder bewaarplicht, en dus niet gewist: .*${first}`)).waitFor();
+  await axe('/inrichting/bewaartermijnen (proefrun)');
+  await shots('bewaartermijnen');
+  // Back to the defaults: nothing is due again.
+  for (const [label, years] of [['Casus met toegekende doorbraak (jaren na afsluiten)', '15'],
+    ['Afgewezen canvas (jaren na afsluiten of afwijzen)', '5'], ['Financiële gegevens (jaren na afsluiten begrotingsjaar)', '7']]) {
+    await terms.getByLabel(label).fill(years);
+  }
+  await terms.getByRole('button', { name: 'Termijnen opslaan' }).click();
+  await page.getByText(/is geen enkele casus aan de beurt/).waitFor();
+  await signOut();
+});
+
 await test('no script errors in the browser', async () => {
   assert(consoleErrors.length === 0, consoleErrors.join(' | '));
 });

@@ -16,7 +16,8 @@ use crate::model::*;
 
 /// The page: the terms with their sources, the holds, and a dry run.
 pub async fn overview(r: &mut Read) -> Result<RetentionView, AppError> {
-    let (terms, versions) = db::retention::terms(&mut r.conn).await?;
+    let (terms, mut versions) = db::retention::terms(&mut r.conn).await?;
+    versions.sort_by_key(|(class, _)| RecordClass::ALL.iter().position(|c| c == class));
     let rows = versions
         .into_iter()
         .map(|(class, version)| TermRow {

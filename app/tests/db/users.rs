@@ -279,9 +279,9 @@ async fn audit_events_are_filtered_by_actor_action_and_dates() {
         let filter = db::audit::AuditFilter {
             actor: actor.map(Into::into),
             action: action.map(Into::into),
+            from: from.map(Into::into),
             to: to.map(Into::into),
             case: None,
-            to: to.map(Into::into),
         };
         let pool = pool.clone();
         async move {
