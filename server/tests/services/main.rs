@@ -20,6 +20,7 @@ mod erasure;
 
 struct Demo {
     pool: SqlitePool,
+    path: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -35,6 +36,7 @@ async fn demo() -> Demo {
     let running = server::start(&config, true).await.expect("start");
     Demo {
         pool: running.pool,
+        path: config.database.clone(),
         _dir: dir,
     }
 }
