@@ -112,8 +112,7 @@ pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(
                                       UNION SELECT CAST(run_id AS TEXT) FROM run_charges WHERE case_id = ?7))
                 OR (object_type = 'invoice' AND action = 'invoice_exported'
                     AND object_id IN (SELECT CAST(invoice_id AS TEXT) FROM claims WHERE case_id = ?7))
-                OR (object_type IN ('charge', 'claim', 'chargeback_run')
-                    AND id IN (SELECT event_id FROM audit_about_case WHERE case_id = ?7)))
+                OR id IN (SELECT event_id FROM audit_case_mentions WHERE case_id = ?7))
          ORDER BY id DESC
          LIMIT ?5 OFFSET ?6",
     )

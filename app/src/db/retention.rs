@@ -320,7 +320,11 @@ pub async fn erase_rest(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx
             r = blank("reason")
         ),
         "UPDATE audit_events SET before_json = NULL, after_json = NULL
-         WHERE id IN (SELECT event_id FROM audit_about_case WHERE case_id = ?1)
+         WHERE object_type = 'case' AND object_id = CAST(?1 AS TEXT)
+           AND (before_json IS NOT NULL OR after_json IS NOT NULL)"
+            .to_string(),
+        "UPDATE audit_events SET before_json = NULL, after_json = NULL
+         WHERE id IN (SELECT event_id FROM audit_case_mentions WHERE case_id = ?1)
            AND (before_json IS NOT NULL OR after_json IS NOT NULL)"
             .to_string(),
     ];
