@@ -31,6 +31,10 @@ BEGIN
     SELECT RAISE(ABORT, 'an erased case never changes, and a case on legal hold is never erased');
 END;
 
+-- The rows of one case, for its erasure.
+CREATE INDEX charge_reviews_by_case ON charge_reviews (case_id);
+CREATE INDEX claims_by_case ON claims (case_id);
+
 -- Who looked at a case, and what the audit trail says about it, by object.
 CREATE INDEX audit_events_by_object ON audit_events (object_type, object_id, at);
 
@@ -48,9 +52,6 @@ CREATE VIEW audit_case_mentions (event_id, case_id) AS
     SELECT id, json_extract(after_json, '$.case') FROM audit_events
     WHERE object_type = 'chargeback_run' AND json_extract(after_json, '$.case') IS NOT NULL;
 
--- An erased case: used by every trigger below.
-CREATE VIEW erased_cases (id) AS SELECT id FROM cases WHERE erased_at IS NOT NULL;
-
 DROP TRIGGER audit_events_no_update;
 CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
     WHEN NOT (NEW.before_json IS NULL AND NEW.after_json IS NULL
@@ -58,9 +59,9 @@ CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
               AND NEW.actor_name = OLD.actor_name AND NEW.action = OLD.action
               AND NEW.object_type = OLD.object_type AND NEW.object_id IS OLD.object_id
               AND NEW.address IS OLD.address
-              AND ((OLD.object_type = 'case' AND CAST(OLD.object_id AS INTEGER) IN (SELECT id FROM erased_cases))
-                   OR EXISTS (SELECT 1 FROM audit_case_mentions v JOIN erased_cases e ON e.id = v.case_id
-                              WHERE v.event_id = OLD.id)))
+              AND ((OLD.object_type = 'case' AND EXISTS (SELECT 1 FROM cases c WHERE c.id = CAST(OLD.object_id AS INTEGER) AND c.erased_at IS NOT NULL))
+                   OR EXISTS (SELECT 1 FROM audit_case_mentions v JOIN cases c ON c.id = v.case_id
+                              WHERE v.event_id = OLD.id AND c.erased_at IS NOT NULL)))
 BEGIN
     SELECT RAISE(ABORT, 'audit_events is append-only');
 END;
@@ -68,7 +69,7 @@ END;
 DROP TRIGGER canvases_frozen_stay;
 CREATE TRIGGER canvases_frozen_stay BEFORE UPDATE ON canvases
     WHEN OLD.frozen = 1
-     AND NOT (OLD.case_id IN (SELECT id FROM erased_cases)
+     AND NOT (EXISTS (SELECT 1 FROM cases c WHERE c.id = OLD.case_id AND c.erased_at IS NOT NULL)
               AND NEW.case_id = OLD.case_id AND NEW.version = OLD.version
               AND NEW.investment_cents = OLD.investment_cents
               AND NEW.total_avoided_cents = OLD.total_avoided_cents
@@ -85,7 +86,7 @@ END;
 
 DROP TRIGGER case_events_no_update;
 CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
-    WHEN NOT (OLD.case_id IN (SELECT id FROM erased_cases)
+    WHEN NOT (EXISTS (SELECT 1 FROM cases c WHERE c.id = OLD.case_id AND c.erased_at IS NOT NULL)
               AND NEW.id = OLD.id AND NEW.case_id = OLD.case_id AND NEW.actor_id = OLD.actor_id
               AND NEW.action = OLD.action AND NEW.from_status IS OLD.from_status
               AND NEW.to_status = OLD.to_status
@@ -98,7 +99,7 @@ END;
 
 DROP TRIGGER payments_no_update;
 CREATE TRIGGER payments_no_update BEFORE UPDATE ON payments
-    WHEN NOT (OLD.case_id IN (SELECT id FROM erased_cases)
+    WHEN NOT (EXISTS (SELECT 1 FROM cases c WHERE c.id = OLD.case_id AND c.erased_at IS NOT NULL)
               AND NEW.id = OLD.id AND NEW.case_id = OLD.case_id AND NEW.tx_id = OLD.tx_id
               AND NEW.amount_cents = OLD.amount_cents AND NEW.paid_on = OLD.paid_on
               AND NEW.created_at = OLD.created_at AND NEW.created_by = OLD.created_by
@@ -109,7 +110,7 @@ END;
 
 DROP TRIGGER payment_reversals_stay;
 CREATE TRIGGER payment_reversals_stay BEFORE UPDATE ON payment_reversals
-    WHEN NOT ((SELECT case_id FROM payments WHERE id = OLD.payment_id) IN (SELECT id FROM erased_cases)
+    WHEN NOT (EXISTS (SELECT 1 FROM cases c WHERE c.id = (SELECT p.case_id FROM payments p WHERE p.id = OLD.payment_id) AND c.erased_at IS NOT NULL)
               AND NEW.payment_id = OLD.payment_id AND NEW.tx_id = OLD.tx_id
               AND NEW.reversed_on = OLD.reversed_on AND NEW.created_at = OLD.created_at
               AND NEW.created_by = OLD.created_by AND NEW.reason = '[gewist]')
@@ -119,7 +120,7 @@ END;
 
 DROP TRIGGER receipts_stay;
 CREATE TRIGGER receipts_stay BEFORE UPDATE ON receipts
-    WHEN NOT ((SELECT case_id FROM payments WHERE id = OLD.payment_id) IN (SELECT id FROM erased_cases)
+    WHEN NOT (EXISTS (SELECT 1 FROM cases c WHERE c.id = (SELECT p.case_id FROM payments p WHERE p.id = OLD.payment_id) AND c.erased_at IS NOT NULL)
               AND NEW.payment_id = OLD.payment_id AND NEW.received_on = strftime('%Y-%m-01', OLD.received_on)
               AND NEW.created_at = OLD.created_at AND NEW.created_by = OLD.created_by
               AND NEW.note = (CASE WHEN OLD.note = '' THEN '' ELSE '[gewist]' END))
@@ -129,7 +130,7 @@ END;
 
 DROP TRIGGER evaluations_stay;
 CREATE TRIGGER evaluations_stay BEFORE UPDATE ON evaluations
-    WHEN NOT (OLD.case_id IN (SELECT id FROM erased_cases)
+    WHEN NOT (EXISTS (SELECT 1 FROM cases c WHERE c.id = OLD.case_id AND c.erased_at IS NOT NULL)
               AND NEW.id = OLD.id AND NEW.case_id = OLD.case_id
               AND NEW.canvas_version = OLD.canvas_version AND NEW.moment = OLD.moment
               AND NEW.version = OLD.version AND NEW.goal = OLD.goal
@@ -145,7 +146,7 @@ END;
 
 DROP TRIGGER evaluation_lines_stay;
 CREATE TRIGGER evaluation_lines_stay BEFORE UPDATE ON evaluation_lines
-    WHEN NOT ((SELECT case_id FROM evaluations WHERE id = OLD.evaluation_id) IN (SELECT id FROM erased_cases)
+    WHEN NOT (EXISTS (SELECT 1 FROM cases c WHERE c.id = (SELECT e.case_id FROM evaluations e WHERE e.id = OLD.evaluation_id) AND c.erased_at IS NOT NULL)
               AND NEW.evaluation_id = OLD.evaluation_id AND NEW.line_no = OLD.line_no
               AND NEW.outcome = OLD.outcome AND NEW.occurred_cents IS OLD.occurred_cents
               AND NEW.occurred_share IS OLD.occurred_share
@@ -158,7 +159,7 @@ END;
 DROP TRIGGER chargeback_runs_posted_stay;
 CREATE TRIGGER chargeback_runs_posted_stay BEFORE UPDATE ON chargeback_runs
     WHEN OLD.status IN ('posted', 'discarded')
-     AND NOT (OLD.reversed_case IN (SELECT id FROM erased_cases)
+     AND NOT (EXISTS (SELECT 1 FROM cases c WHERE c.id = OLD.reversed_case AND c.erased_at IS NOT NULL)
               AND NEW.id = OLD.id AND NEW.kind = OLD.kind AND NEW.status = OLD.status
               AND NEW.period_from = OLD.period_from AND NEW.period_to = OLD.period_to
               AND NEW.reverses IS OLD.reverses AND NEW.reversed_case IS OLD.reversed_case
@@ -173,7 +174,7 @@ END;
 DROP TRIGGER claims_closed_stay;
 CREATE TRIGGER claims_closed_stay BEFORE UPDATE ON claims
     WHEN OLD.status IN ('paid', 'refused', 'withdrawn')
-     AND NOT (OLD.case_id IN (SELECT id FROM erased_cases)
+     AND NOT (EXISTS (SELECT 1 FROM cases c WHERE c.id = OLD.case_id AND c.erased_at IS NOT NULL)
               AND NEW.id = OLD.id AND NEW.run_id = OLD.run_id AND NEW.case_id = OLD.case_id
               AND NEW.stream_code = OLD.stream_code AND NEW.amount_cents = OLD.amount_cents
               AND NEW.status = OLD.status AND NEW.invoice_id IS OLD.invoice_id

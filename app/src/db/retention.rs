@@ -276,7 +276,8 @@ fn blank(column: &str) -> String {
 }
 
 /// Every other text of the case: payments, reversals, receipts, evaluations,
-/// runs, keys, reviews, claims, and the before/after of its audit events.
+/// runs, keys, reviews, claims, and the before/after of the audit events on
+/// the case itself (see [`erase_mentions`] for the others).
 pub async fn erase_rest(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
     let statements = [
         format!(
@@ -323,15 +324,25 @@ pub async fn erase_rest(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx
          WHERE object_type = 'case' AND object_id = CAST(?1 AS TEXT)
            AND (before_json IS NOT NULL OR after_json IS NOT NULL)"
             .to_string(),
-        "UPDATE audit_events SET before_json = NULL, after_json = NULL
-         WHERE id IN (SELECT event_id FROM audit_case_mentions WHERE case_id = ?1)
-           AND (before_json IS NOT NULL OR after_json IS NOT NULL)"
-            .to_string(),
     ];
     for sql in statements {
         sqlx::query(&sql).bind(id).execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// The before/after of every audit event that names an erased case through
+/// a charge, a claim or a run: one pass over those events for all cases.
+pub async fn erase_mentions(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE audit_events SET before_json = NULL, after_json = NULL
+         WHERE id IN (SELECT v.event_id FROM audit_case_mentions v JOIN cases c ON c.id = v.case_id
+                      WHERE c.erased_at IS NOT NULL)
+           AND (before_json IS NOT NULL OR after_json IS NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await
+    .map(|_| ())
 }
 
 /// Whether a reference is in use (a new random one must be unique).

@@ -98,6 +98,7 @@ pub async fn apply<U: Acting>(w: &mut Write<U>, job: &str) -> Result<ErasurePlan
     for id in &ids {
         erase_case(w, *id).await?;
     }
+    db::retention::erase_mentions(&mut w.tx).await?;
     if !ids.is_empty() {
         let classes: serde_json::Map<String, serde_json::Value> = plan
             .per_class
@@ -181,6 +182,7 @@ pub async fn apply_one<U: Acting>(
     }
     let (plan, _) = plan_with(std::slice::from_ref(case), &terms, w.time.today);
     erase_case(w, case.id).await?;
+    db::retention::erase_mentions(&mut w.tx).await?;
     w.audit(
         "erasure_applied",
         "retention",
