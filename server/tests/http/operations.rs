@@ -173,9 +173,17 @@ async fn a_backup_taken_while_serving_and_posting_restores_whole_and_bad_restore
     }
     let damaged = dir.path().join("beschadigd.db");
     std::fs::write(&damaged, bytes).expect("write");
+    let truncated = dir.path().join("afgekapt.db");
+    let whole = std::fs::read(&copy).expect("read");
+    std::fs::write(&truncated, &whole[..whole.len() / 3]).expect("write");
     let target = dir.path().join("doel.db");
     std::fs::copy(&restored, &target).expect("copy");
     assert!(server::backup::restore(&damaged, &target).await.is_err());
+    let refused = server::backup::restore(&truncated, &target).await;
+    assert!(
+        refused.is_err_and(|e| !e.to_string().is_empty()),
+        "a truncated copy is refused with a message"
+    );
     assert!(
         server::check::check(&target)
             .await
