@@ -202,12 +202,16 @@ pub async fn mark_erased(
     Ok(done.rows_affected() == 1)
 }
 
-/// The times of a case's history, to be coarsened: (table, key, time).
-pub async fn times(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<(String, Vec<(i64, String)>, Vec<(i64, String)>), sqlx::Error> {
-    let created: String = sqlx::query_scalar("SELECT created_at FROM cases WHERE id = ?1")
+/// What erasure rewrites of a case: its creation time, its events (id,
+/// time) and its canvas versions (version, body, saved at).
+pub struct History {
+    pub created: String,
+    pub events: Vec<(i64, String)>,
+    pub canvases: Vec<(i64, String, String)>,
+}
+
+pub async fn history(conn: &mut SqliteConnection, id: i64) -> Result<History, sqlx::Error> {
+    let created = sqlx::query_scalar("SELECT created_at FROM cases WHERE id = ?1")
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
@@ -216,23 +220,16 @@ pub async fn times(
         .fetch_all(&mut *conn)
         .await?;
     let canvases = sqlx::query_as(
-        "SELECT version, saved_at FROM canvases WHERE case_id = ?1 ORDER BY version",
+        "SELECT version, body, saved_at FROM canvases WHERE case_id = ?1 ORDER BY version",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    Ok((created, events, canvases))
-}
-
-/// Every canvas version's body of a case.
-pub async fn bodies(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT version, body FROM canvases WHERE case_id = ?1 ORDER BY version")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await
+    Ok(History {
+        created,
+        events,
+        canvases,
+    })
 }
 
 pub async fn erase_canvas(

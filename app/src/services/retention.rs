@@ -205,7 +205,7 @@ fn month_start(table: &'static str, id: i64, at: &str) -> Result<String, AppErro
 /// then allow exactly the erasure of its rows), then blanks every text and
 /// coarsens its history's times.
 async fn erase_case<U: Acting>(w: &mut Write<U>, id: i64) -> Result<(), AppError> {
-    let (created, events, canvases) = db::retention::times(&mut w.tx, id).await?;
+    let history = db::retention::history(&mut w.tx, id).await?;
     let reference = loop {
         let candidate = format!(
             "GEWIST-{}",
@@ -215,24 +215,20 @@ async fn erase_case<U: Acting>(w: &mut Write<U>, id: i64) -> Result<(), AppError
             break candidate;
         }
     };
-    let created = month_start("cases", id, &created)?;
+    let created = month_start("cases", id, &history.created)?;
     if !db::retention::mark_erased(&mut w.tx, id, &reference, &created, &w.time.at).await? {
         return Err(AppError::Conflict(
             "Deze casus staat onder een juridische bewaarplicht of is al gewist.".into(),
         ));
     }
-    let saved: std::collections::HashMap<i64, String> = canvases.into_iter().collect();
-    for (version, body) in db::retention::bodies(&mut w.tx, id).await? {
+    for (version, body, saved_at) in history.canvases {
         let canvas: Canvas = serde_json::from_str(&body)
             .map_err(|e| corrupt("canvases", id, format!("version {version}: {e}")))?;
         let erased = serde_json::to_string(&canvas.erased()).map_err(|_| AppError::Internal)?;
-        let at = saved
-            .get(&version)
-            .ok_or_else(|| corrupt("canvases", id, format!("version {version} without a time")))?;
-        let at = month_start("canvases", id, at)?;
+        let at = month_start("canvases", id, &saved_at)?;
         db::retention::erase_canvas(&mut w.tx, id, version, &erased, &at).await?;
     }
-    for (event, at) in events {
+    for (event, at) in history.events {
         let at = month_start("case_events", event, &at)?;
         db::retention::erase_event(&mut w.tx, event, &at).await?;
     }
