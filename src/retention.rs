@@ -54,6 +54,15 @@ impl RecordClass {
         }
     }
 
+    /// The class in a few words, for lists.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            RecordClass::Granted => "toegekende doorbraak",
+            RecordClass::NotGranted => "afgewezen of zonder toekenning",
+            RecordClass::Financial => "financieel",
+        }
+    }
+
     /// From when the term counts.
     pub fn counted_from(self) -> &'static str {
         match self {

@@ -3,6 +3,7 @@
 //! nightly erasure would erase today.
 
 use doorbraak::Role;
+use doorbraak::retention::RecordClass;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -138,13 +139,9 @@ fn Holds(holds: Vec<HoldRow>) -> impl IntoView {
     view! { <DataTable caption="Casussen onder bewaarplicht" headers=&["Kenmerk", "Reden"]>{rows}</DataTable> }.into_any()
 }
 
-/// The class of a due case in words.
-fn class_nl(code: &str) -> &'static str {
-    match code {
-        "granted" => "toegekende doorbraak",
-        "not_granted" => "afgewezen of zonder toekenning",
-        _ => "financieel",
-    }
+/// A record class's code in a few words.
+fn class_nl(code: &str) -> &str {
+    RecordClass::from_code(code).map_or(code, |c| c.short_label())
 }
 
 #[component]
@@ -178,7 +175,7 @@ fn DryRun(plan: ErasurePlan) -> impl IntoView {
             view! {
                 <tr class="utrecht-table__row">
                     <th class="utrecht-table__header-cell" scope="row">{d.reference.clone()}</th>
-                    <td class="utrecht-table__cell">{class_nl(&d.class)}</td>
+                    <td class="utrecht-table__cell">{class_nl(&d.class).to_string()}</td>
                     <td class="utrecht-table__cell">{doorbraak::dates::dutch(d.ended_on)}</td>
                     <td class="utrecht-table__cell">{doorbraak::dates::dutch(d.since)}</td>
                 </tr>

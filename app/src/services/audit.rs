@@ -41,12 +41,7 @@ pub async fn audit_events(
         None => None,
         Some(reference) => match db::retention::by_reference(&mut r.conn, &reference).await? {
             Some((id, ..)) => Some(id),
-            None => {
-                return Err(AppError::invalid(
-                    "case",
-                    format!("Er is geen casus met kenmerk {reference}."),
-                ));
-            }
+            None => return Err(crate::services::retention::no_such_case("case", &reference)),
         },
     };
     let filter = db::audit::AuditFilter {

@@ -95,25 +95,38 @@ fn plan_with(
 /// finds nothing due.
 pub async fn apply<U: Acting>(w: &mut Write<U>, job: &str) -> Result<ErasurePlan, AppError> {
     let (plan, ids) = plan(&mut w.tx, w.time.today).await?;
-    for id in &ids {
+    erase_planned(w, &plan, &ids, job).await?;
+    Ok(plan)
+}
+
+/// Erases the planned cases, then what the audit trail says of them through
+/// other objects, and records how many of which class (never what).
+async fn erase_planned<U: Acting>(
+    w: &mut Write<U>,
+    plan: &ErasurePlan,
+    ids: &[i64],
+    job: &str,
+) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    for id in ids {
         erase_case(w, *id).await?;
     }
     db::retention::erase_mentions(&mut w.tx).await?;
-    if !ids.is_empty() {
-        let classes: serde_json::Map<String, serde_json::Value> = plan
-            .per_class
-            .iter()
-            .map(|(c, n)| (c.clone(), serde_json::json!(n)))
-            .collect();
-        w.audit(
-            "erasure_applied",
-            "retention",
-            None,
-            None,
-            Some(serde_json::json!({ "cases": ids.len(), "classes": classes, "job": job })),
-        );
-    }
-    Ok(plan)
+    let classes: serde_json::Map<String, serde_json::Value> = plan
+        .per_class
+        .iter()
+        .map(|(c, n)| (c.clone(), serde_json::json!(n)))
+        .collect();
+    w.audit(
+        "erasure_applied",
+        "retention",
+        None,
+        None,
+        Some(serde_json::json!({ "cases": ids.len(), "classes": classes, "job": job })),
+    );
+    Ok(())
 }
 
 /// Erases one case by its reference, if it is due: a case on legal hold,
@@ -133,10 +146,7 @@ pub async fn apply_one<U: Acting>(
     else {
         return Err(
             match db::retention::by_reference(&mut w.tx, reference).await? {
-                None => AppError::invalid(
-                    "reference",
-                    format!("Er is geen casus met kenmerk {reference}."),
-                ),
+                None => no_such_case("reference", reference),
                 Some(_) => AppError::invalid(
                     "reference",
                     format!(
@@ -180,17 +190,14 @@ pub async fn apply_one<U: Acting>(
             ));
         }
     }
-    let (plan, _) = plan_with(std::slice::from_ref(case), &terms, w.time.today);
-    erase_case(w, case.id).await?;
-    db::retention::erase_mentions(&mut w.tx).await?;
-    w.audit(
-        "erasure_applied",
-        "retention",
-        None,
-        None,
-        Some(serde_json::json!({ "cases": 1, "classes": { case.facts.class().code(): 1 }, "job": job })),
-    );
+    let (plan, ids) = plan_with(std::slice::from_ref(case), &terms, w.time.today);
+    erase_planned(w, &plan, &ids, job).await?;
     Ok(plan)
+}
+
+/// The refusal for a reference no case has, at `field`.
+pub fn no_such_case(field: &str, reference: &str) -> AppError {
+    AppError::invalid(field, format!("Er is geen casus met kenmerk {reference}."))
 }
 
 /// The start of the Dutch month of a stored time, stored the same way.
@@ -300,10 +307,7 @@ pub async fn set_hold(w: &mut Write, form: HoldForm) -> Result<(), AppError> {
     let Some((id, reference, held, erased)) =
         db::retention::by_reference(&mut w.tx, reference).await?
     else {
-        return Err(AppError::invalid(
-            "reference",
-            format!("Er is geen casus met kenmerk {reference}."),
-        ));
+        return Err(no_such_case("reference", reference));
     };
     if erased {
         return Err(AppError::invalid(

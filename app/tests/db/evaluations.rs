@@ -12,14 +12,8 @@ use doorbraak::{Money, Percentage};
 
 use crate::fixture::{HASH, NOW};
 
-fn euros(e: i64) -> Money {
-    Money::from_euros(e).expect("money")
-}
-
-#[tokio::test]
-async fn an_evaluation_version_is_stored_once_decodes_whole_and_never_changes() {
-    let (pool, _dir) = crate::fixture::database().await;
-    let mut conn = pool.acquire().await.expect("conn");
+/// A case of professional "pim" in team Noord, on a fresh database: (case, pim).
+async fn a_case(conn: &mut sqlx::SqliteConnection, reference: &str) -> (i64, i64) {
     let team = db::teams::create(&mut *conn, "Noord", NOW)
         .await
         .expect("q")
@@ -28,9 +22,21 @@ async fn an_evaluation_version_is_stored_once_decodes_whole_and_never_changes() 
         .await
         .expect("q")
         .expect("user");
-    let case = db::cases::create(&mut conn, "DB-2025-0001", team, pim, NOW)
+    let case = db::cases::create(conn, reference, team, pim, NOW)
         .await
         .expect("case");
+    (case, pim)
+}
+
+fn euros(e: i64) -> Money {
+    Money::from_euros(e).expect("money")
+}
+
+#[tokio::test]
+async fn an_evaluation_version_is_stored_once_decodes_whole_and_never_changes() {
+    let (pool, _dir) = crate::fixture::database().await;
+    let mut conn = pool.acquire().await.expect("conn");
+    let (case, pim) = a_case(&mut conn, "DB-2025-0001").await;
     let canvas = Canvas::new_draft(Horizon::DEFAULT);
     let calc = doorbraak::returns::calculate_canvas(&canvas, &Default::default()).expect("calc");
     db::cases::insert_canvas(&mut conn, case, 1, &canvas, &calc, pim, NOW)
@@ -250,17 +256,7 @@ async fn laws_are_streams_and_more_and_agenda_steps_stay() {
 async fn the_knelpunten_beside_a_canvas_follow_every_save_of_it() {
     let (pool, _dir) = crate::fixture::database().await;
     let mut conn = pool.acquire().await.expect("conn");
-    let team = db::teams::create(&mut *conn, "Noord", NOW)
-        .await
-        .expect("q")
-        .expect("team");
-    let pim = db::users::create(&mut *conn, "pim", "Pim", HASH, None, NOW)
-        .await
-        .expect("q")
-        .expect("user");
-    let case = db::cases::create(&mut conn, "DB-2025-0002", team, pim, NOW)
-        .await
-        .expect("case");
+    let (case, pim) = a_case(&mut conn, "DB-2025-0002").await;
     let blocker = |law: &str, rule: &str| doorbraak::canvas::Blocker {
         law: doorbraak::StreamCode::new(law).expect("law"),
         rule: rule.into(),

@@ -745,14 +745,7 @@ async fn downloads_and_the_api_carry_exactly_what_the_page_shows() {
 
     // The open-data API: the same tables with a token, nothing without.
     let admin = s.login("beheer").await;
-    let issued: app::api::tokens::IssuedToken = s
-        .call(
-            &admin,
-            "issue_token",
-            &[("name", "Rapportage".into()), ("valid_days", "30".into())],
-        )
-        .await
-        .ok();
+    let issued = s.issue_token(&admin, "Rapportage").await;
     let url = format!("{}/api/v1/dashboard?jaar={year}", s.base);
     let ok = s
         .http

@@ -380,17 +380,7 @@ async fn reading_household_data_is_logged_and_the_administrator_sees_who_saw_a_c
         .download(&back, &format!("/export/terugboekrun/{run}/journaal.csv"))
         .await;
     assert_eq!(status, StatusCode::OK);
-    let issued: app::api::tokens::IssuedToken = s
-        .call(
-            &admin,
-            "issue_token",
-            &[
-                ("name", "Financieel systeem".into()),
-                ("valid_days", "30".into()),
-            ],
-        )
-        .await
-        .ok();
+    let issued = s.issue_token(&admin, "Financieel systeem").await;
     let r = s
         .http
         .get(format!("{}/api/v1/runs/{run}/journal", s.base))

@@ -707,17 +707,7 @@ async fn the_financial_system_reads_a_journal_with_a_token_until_it_is_revoked()
         )
         .await;
     assert!(bad_days.error().for_field("valid_days").is_some());
-    let issued: app::api::tokens::IssuedToken = s
-        .call(
-            &admin,
-            "issue_token",
-            &[
-                ("name", "Financieel systeem".into()),
-                ("valid_days", "30".into()),
-            ],
-        )
-        .await
-        .ok();
+    let issued = s.issue_token(&admin, "Financieel systeem").await;
     assert!(app::exports::well_formed(&issued.token));
     assert_eq!(
         s.count(&format!(

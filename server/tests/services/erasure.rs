@@ -67,6 +67,27 @@ fn sentinel(case: i64) -> String {
     format!("QQ{case}QQ")
 }
 
+/// Every row of `table` as one text of all its columns but `skip`, in `order`.
+async fn rows_as_text(pool: &SqlitePool, table: &str, skip: &str, order: &str) -> Vec<String> {
+    let columns: Vec<String> =
+        sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .fetch_all(pool)
+            .await
+            .expect("columns");
+    let joined = columns
+        .iter()
+        .filter(|c| *c != skip)
+        .map(|c| format!("coalesce(CAST(\"{c}\" AS TEXT), '∅')"))
+        .collect::<Vec<_>>()
+        .join(" || '|' || ");
+    sqlx::query_scalar(&format!(
+        "SELECT {joined} FROM \"{table}\" ORDER BY {order}"
+    ))
+    .fetch_all(pool)
+    .await
+    .unwrap_or_else(|e| panic!("{table}: {e}"))
+}
+
 /// Every value of every table as text: what a search of the whole database sees.
 async fn everything(pool: &SqlitePool) -> String {
     let tables: Vec<String> = sqlx::query_scalar(
@@ -77,21 +98,7 @@ async fn everything(pool: &SqlitePool) -> String {
     .expect("tables");
     let mut all = String::new();
     for table in tables {
-        let columns: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(pool)
-                .await
-                .expect("columns");
-        let joined = columns
-            .iter()
-            .map(|c| format!("coalesce(CAST(\"{c}\" AS TEXT), '∅')"))
-            .collect::<Vec<_>>()
-            .join(" || '|' || ");
-        let rows: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT {joined} FROM \"{table}\" ORDER BY 1"))
-                .fetch_all(pool)
-                .await
-                .unwrap_or_else(|e| panic!("{table}: {e}"));
+        let rows = rows_as_text(pool, &table, "", "1").await;
         all.push_str(&format!("\n## {table}\n"));
         for row in rows {
             all.push_str(&row);
@@ -175,23 +182,8 @@ async fn money(pool: &SqlitePool) -> String {
         ("canvas_knelpunten", "case_id, version, position"),
         ("evaluation_streams", "evaluation_id, stream_code"),
     ] {
-        let columns: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(pool)
-                .await
-                .expect("columns");
         // Texts that erasure blanks are not part of any total.
-        let columns: Vec<String> = columns.into_iter().filter(|c| c != "reason").collect();
-        let joined = columns
-            .iter()
-            .map(|c| format!("coalesce(CAST(\"{c}\" AS TEXT), '∅')"))
-            .collect::<Vec<_>>()
-            .join(" || '|' || ");
-        let rows: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT {joined} FROM {table} ORDER BY {order}"))
-                .fetch_all(pool)
-                .await
-                .unwrap_or_else(|e| panic!("{table}: {e}"));
+        let rows = rows_as_text(pool, table, "reason", order).await;
         all.push_str(&format!("## {table}\n{}\n", rows.join("\n")));
     }
     let figures: Vec<(i64, i64, i64, i64)> = sqlx::query_as(

@@ -215,6 +215,17 @@ impl S {
     }
 
     /// The number of rows in `table`.
+    /// An API token issued by the administrator's `session`, valid 30 days.
+    pub async fn issue_token(&self, session: &str, name: &str) -> app::api::tokens::IssuedToken {
+        self.call(
+            session,
+            "issue_token",
+            &[("name", name.to_string()), ("valid_days", "30".into())],
+        )
+        .await
+        .ok()
+    }
+
     pub async fn rows(&self, table: &str) -> i64 {
         self.count(&format!("SELECT count(*) FROM {table}")).await
     }
